@@ -1,0 +1,116 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { Actor } from '../domain/case.ts';
+import { DomainError } from '../domain/errors.ts';
+import { logger } from '../shared/powertools.ts';
+import type { Operation } from './operations.ts';
+import { type FieldError, fieldErrors, type Problem, problem } from './problem.ts';
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+export interface Request<Op extends Operation> {
+  readonly brand: string;
+  readonly actor: Actor;
+  readonly params: Infer<Op['params']>;
+  readonly headers: Infer<Op['headers']>;
+  readonly body: Infer<Op['body']>;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+/** The claims every fairfix token carries: the brand (tenant) it is valid for and the role on it. */
+const Claims = z.object({ tenant: z.string().regex(/^[a-z0-9-]{2,40}$/), role: z.string(), sub: z.string() });
+
+/**
+ * The edge of every route: authenticate and scope to one brand, validate everything at once,
+ * call the one domain function, and answer problem+json for anything that is not a success.
+ */
+export function httpHandler<const Op extends Operation>(op: Op, handle: (request: Request<Op>) => Promise<Reply>) {
+  return middy<Event, APIGatewayProxyResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      try {
+        const identity = authorize(op, event);
+        if ('status' in identity) return respond(identity.status, identity);
+        const parsed = parseRequest(op, event);
+        if ('status' in parsed) return respond(parsed.status, parsed);
+        const reply = await handle({ ...identity, ...parsed } as Request<Op>);
+        return respond(reply.status, reply.body, reply.headers);
+      } catch (error) {
+        if (error instanceof DomainError) {
+          return respond(error.status, problem(error.status, error.type, error.name, error.message));
+        }
+        logger.error('Unhandled error', error as Error);
+        return respond(500, problem(500, 'internal', 'Internal error', 'Something went wrong on our side; nothing you sent was lost.'));
+      }
+    });
+}
+
+function authorize(op: Operation, event: Event): { brand: string; actor: Actor } | Problem {
+  if (op.roles.length === 0) return { brand: '', actor: { role: 'anonymous', subject: 'anonymous' } };
+  const claims = Claims.safeParse(event.requestContext.authorizer?.jwt?.claims);
+  if (!claims.success) return problem(401, 'unauthenticated', 'Unauthenticated', 'A bearer token for a brand is required.');
+  const { tenant, role, sub } = claims.data;
+  if (!(op.roles as readonly string[]).includes(role)) {
+    return problem(403, 'forbidden', 'Forbidden', `The role "${role}" may not call ${op.operationId}.`);
+  }
+  return { brand: tenant, actor: { role, subject: sub } };
+}
+
+function parseRequest(op: Operation, event: Event) {
+  const errors: FieldError[] = [];
+  const part = (schema: z.ZodType | undefined, value: unknown, root: string) => {
+    if (!schema) return undefined;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    errors.push(...fieldErrors(result.error, root));
+    return undefined;
+  };
+  const params = part(op.params, event.pathParameters ?? {}, '#/path');
+  const headers = part(op.headers, lowerCaseKeys(event.headers ?? {}), '#/headers');
+  let body: unknown;
+  if (op.body) {
+    const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+    const json = parseJson(raw);
+    if (json === invalidJson) {
+      errors.push({ pointer: '#', detail: 'The body must be a JSON document.' });
+    } else {
+      body = part(op.body, json, '#');
+    }
+  }
+  if (errors.length > 0) {
+    return problem(400, 'validation', 'Your request has errors', `${errors.length} field(s) need attention; nothing was saved.`, errors);
+  }
+  return { params, headers, body };
+}
+
+const invalidJson = Symbol('invalid JSON');
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return invalidJson;
+  }
+}
+
+function lowerCaseKeys(headers: Record<string, string | undefined>) {
+  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+}
+
+function respond(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResultV2 {
+  const isProblem = status >= 400;
+  return {
+    statusCode: status,
+    headers: { 'content-type': isProblem ? 'application/problem+json' : 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}

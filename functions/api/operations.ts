@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { Case, CaseOpening, DepotEvent, EscalationLevel, NextStep } from '../domain/case.ts';
+
+/**
+ * Every route of the HTTP API, once: the CDK stack creates the routes and functions from this list,
+ * the handlers validate with its schemas, and /openapi.json is generated from it.
+ */
+export interface Operation {
+  readonly operationId: string;
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly summary: string;
+  /** The handler module, relative to the repository root. */
+  readonly entry: string;
+  /** Roles on the brand that may call it; empty means no token is needed. */
+  readonly roles: readonly Role[];
+  readonly params?: z.ZodObject;
+  readonly headers?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly responses: Readonly<Record<number, { description: string; schema?: z.ZodType }>>;
+}
+
+export const Role = z.enum(['customer', 'agent', 'depot', 'technician', 'reviewer']);
+export type Role = z.infer<typeof Role>;
+
+export const CaseId = z.string().regex(/^RMA-[0-9A-Z]{12}$/, 'must look like RMA- followed by 12 letters or digits');
+
+export const CaseAcknowledgement = z.object({
+  caseId: CaseId,
+  status: z.string(),
+  nextStep: NextStep,
+  escalationPath: z.array(EscalationLevel),
+  links: z.object({ case: z.string() }),
+});
+
+export const EventReceipt = z.object({
+  caseId: CaseId,
+  eventId: z.string(),
+  outcome: z.enum(['applied', 'kept', 'duplicate']),
+});
+
+export const Health = z.object({ status: z.literal('ok'), time: z.string() });
+
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
+  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+});
+
+const problems = {
+  400: { description: 'The request has errors; every one is listed at once.', schema: ProblemSchema },
+  401: { description: 'No valid bearer token.', schema: ProblemSchema },
+  403: { description: 'The token does not allow this on this brand.', schema: ProblemSchema },
+} as const;
+const notFound = { 404: { description: 'No such case for this brand.', schema: ProblemSchema } } as const;
+
+export const CaseParams = z.object({ caseId: CaseId });
+
+export const operations = [
+  {
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    summary: 'Tells whether the API is up.',
+    entry: 'functions/health/handler.ts',
+    roles: [],
+    responses: { 200: { description: 'The API answers.', schema: Health } },
+  },
+  {
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This API described as OpenAPI 3.1.',
+    entry: 'functions/openapi/handler.ts',
+    roles: [],
+    responses: { 200: { description: 'The OpenAPI document.' } },
+  },
+  {
+    operationId: 'openCase',
+    method: 'POST',
+    path: '/cases',
+    summary: 'Opens a repair case and answers with its next step, deadline and escalation path.',
+    entry: 'functions/open-case/handler.ts',
+    roles: ['customer', 'agent'],
+    headers: z.object({
+      'idempotency-key': z.string().trim().min(8).max(128).optional().describe('Send the same key to retry safely.'),
+    }),
+    body: CaseOpening,
+    responses: {
+      201: { description: 'The case was opened.', schema: CaseAcknowledgement },
+      200: { description: 'A case was already opened with this idempotency key.', schema: CaseAcknowledgement },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'getCase',
+    method: 'GET',
+    path: '/cases/{caseId}',
+    summary: 'The case with its append-only timeline.',
+    entry: 'functions/get-case/handler.ts',
+    roles: ['customer', 'agent', 'depot', 'technician', 'reviewer'],
+    params: CaseParams,
+    responses: {
+      200: { description: 'The case.', schema: Case.omit({ waiting: true, seenEventIds: true }) },
+      ...problems,
+      ...notFound,
+    },
+  },
+  {
+    operationId: 'recordDepotEvent',
+    method: 'POST',
+    path: '/cases/{caseId}/events',
+    summary: 'A depot reports what happened to the device; each eventId is applied once.',
+    entry: 'functions/record-depot-event/handler.ts',
+    roles: ['depot', 'agent'],
+    params: CaseParams,
+    body: DepotEvent,
+    responses: {
+      202: { description: 'The event was recorded.', schema: EventReceipt },
+      ...problems,
+      ...notFound,
+      409: { description: 'The event does not apply to the case now; it was recorded.', schema: ProblemSchema },
+    },
+  },
+] as const satisfies readonly Operation[];
+
+export type OperationId = (typeof operations)[number]['operationId'];
+
+export function operation<const Id extends OperationId>(id: Id): Extract<(typeof operations)[number], { operationId: Id }> {
+  const found = operations.find((op) => op.operationId === id);
+  if (!found) throw new Error(`Unknown operation ${id}`);
+  return found as Extract<(typeof operations)[number], { operationId: Id }>;
+}

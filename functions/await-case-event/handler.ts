@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { beginWaitCommand } from '../domain/case-commands.ts';
+import { deps } from '../shared/deps.ts';
+import { stepHandler } from '../shared/step-handler.ts';
+
+const Input = z.object({
+  brand: z.string(),
+  caseId: z.string(),
+  step: z.string(),
+  expect: z.array(z.string()).min(1),
+  taskToken: z.string().min(1),
+});
+
+/** Registers the step's task token on the case; the workflow resumes when the expected event arrives. */
+export const handler = stepHandler(Input, async ({ brand, caseId, step, expect, taskToken }) => {
+  await beginWaitCommand({ brand, caseId, wait: { step, expect, token: taskToken } }, deps());
+  return { registered: true };
+});

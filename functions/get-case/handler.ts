@@ -1,0 +1,10 @@
+import { httpHandler } from '../api/http-handler.ts';
+import { operation } from '../api/operations.ts';
+import { getCaseQuery } from '../domain/case-commands.ts';
+import { deps } from '../shared/deps.ts';
+
+export const handler = httpHandler(operation('getCase'), async ({ brand, params }) => {
+  // Task tokens and dedup bookkeeping are the workflow's business, never a caller's.
+  const { waiting: _waiting, seenEventIds: _seen, ...visible } = await getCaseQuery(brand, params.caseId, deps().repo);
+  return { status: 200, body: visible };
+});

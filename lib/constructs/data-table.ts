@@ -1,0 +1,47 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+/** The attribute DynamoDB deletes expired items by (idempotency records, drafts); epoch seconds. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * The one table of fairfix (single-table design).
+ *
+ * Every key begins with the tenant: `T#<brand>#...`, so no query can reach another brand's items.
+ * - `pk`/`sk`: the item itself, e.g. a case is `pk = T#<brand>#CASE#<caseId>`, `sk = CASE`.
+ * - GSI `bySerial` (`gsi1pk`/`gsi1sk`): the cases of one device, `T#<brand>#SERIAL#<serial>` by opening time.
+ * - GSI `byCustomer` (`gsi2pk`/`gsi2sk`): the cases of one customer, `T#<brand>#CUSTOMER#<id>` by opening time.
+ * - GSI `byQueue` (`gsi3pk`/`gsi3sk`): work queues, `T#<brand>#QUEUE#<queue>` by deadline (ISO-8601 UTC).
+ */
+export class DataTable extends Construct {
+  readonly table: TableV2;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryptionV2.awsManagedKey(),
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      deletionProtection: true,
+      // Cases hold customer-owned records: never deleted with the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+      globalSecondaryIndexes: [
+        gsi('bySerial', 'gsi1pk', 'gsi1sk'),
+        gsi('byCustomer', 'gsi2pk', 'gsi2sk'),
+        gsi('byQueue', 'gsi3pk', 'gsi3sk'),
+      ],
+    });
+  }
+}
+
+function gsi(indexName: string, pk: string, sk: string) {
+  return {
+    indexName,
+    partitionKey: { name: pk, type: AttributeType.STRING },
+    sortKey: { name: sk, type: AttributeType.STRING },
+  };
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { acceptFinding, acknowledgeTableIndexes, logicalIdOf } from '../nag-acknowledgements.ts';
+
+/** The repository root: entries are given relative to it so the template can name them portably. */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * The key under which each function's template resource records its source entry. The local cloud
+ * reads it to run the very same handler module in-process, instead of the bundle AWS receives.
+ */
+export const ENTRY_METADATA_KEY = 'fairfix:entry';
+
+export interface FairfixFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> {
+  /** The handler module, relative to the repository root, e.g. `functions/open-case/handler.ts`. */
+  readonly entry: string;
+}
+
+export type TableAccess = 'read' | 'readwrite';
+
+/**
+ * A Lambda function with fairfix's defaults set once: Node.js 22 on ARM64, X-Ray tracing, ESM bundle
+ * with source maps, a log group kept for a month, and the Powertools service name.
+ */
+export class FairfixFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: FairfixFunctionProps) {
+    const { entry, environment, bundling, ...rest } = props;
+    super(scope, id, {
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      ...rest,
+      entry: path.join(PROJECT_ROOT, entry),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      logGroup: new LogGroup(scope, `${id}Logs`, {
+        retention: RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'fairfix',
+        ...environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        sourceMap: true,
+        minify: true,
+        target: 'node22',
+        // ESM bundles of CommonJS dependencies still call require(); give them one.
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        ...bundling,
+      },
+    });
+    (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA_KEY, entry);
+    acceptFinding(this, 'L1', 'Node.js 22 is pinned on purpose: the local cloud runs the same handlers on Node 22 (DESIGN.md).');
+    acceptFinding(
+      this,
+      'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'The basic execution role only lets the function write its own logs.',
+    );
+    acceptFinding(this, 'IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords accept no narrower resource.');
+  }
+
+  /** Grants access to the table and tells the function its name, in one call. */
+  bindTable(table: ITableV2, accessMode: TableAccess): this {
+    if (accessMode === 'read') table.grantReadData(this);
+    else table.grantReadWriteData(this);
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    acknowledgeTableIndexes(this, logicalIdOf(table));
+    return this;
+  }
+}

@@ -1,0 +1,64 @@
+import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import type { Construct } from 'constructs';
+import { type Operation, operations } from '../functions/api/operations.ts';
+import { CaseWorkflow } from './constructs/case-workflow.ts';
+import { DataTable } from './constructs/data-table.ts';
+import { FairfixFunction } from './constructs/fairfix-function.ts';
+import { FairfixHttpApi } from './constructs/http-api.ts';
+
+export interface FairfixStackProps extends StackProps {
+  /** @default the `fairfix:jwtIssuer` context value */
+  readonly jwtIssuer: string;
+  /** @default the `fairfix:jwtAudience` context value */
+  readonly jwtAudience: string;
+}
+
+/** Everything fairfix runs on: the table, the case workflow, the HTTP API and the case event bus. */
+export class FairfixStack extends Stack {
+  readonly data: DataTable;
+  readonly workflow: CaseWorkflow;
+  readonly http: FairfixHttpApi;
+  readonly bus: EventBus;
+
+  constructor(scope: Construct, id: string, props: FairfixStackProps) {
+    super(scope, id, props);
+    this.data = new DataTable(this, 'Data');
+    const { table } = this.data;
+    this.bus = new EventBus(this, 'CaseEvents', { description: 'Case events; notifications fan out from here.' });
+
+    const acknowledgeCase = new FairfixFunction(this, 'AcknowledgeCase', {
+      entry: 'functions/acknowledge-case/handler.ts',
+      description: 'Workflow step: tells the customer the next step, its deadline and the escalation path.',
+    }).bindTable(table, 'readwrite');
+    const awaitCaseEvent = new FairfixFunction(this, 'AwaitCaseEvent', {
+      entry: 'functions/await-case-event/handler.ts',
+      description: 'Workflow step: parks a task token on the case until the expected event arrives.',
+    }).bindTable(table, 'readwrite');
+
+    const stateMachineName = `${this.stackName}-case-workflow`;
+    this.workflow = new CaseWorkflow(this, 'CaseWorkflow', { stateMachineName, table, acknowledgeCase, awaitCaseEvent });
+    const { stateMachine } = this.workflow;
+    // By formatted ARN, not by reference: the state machine already depends on this function.
+    awaitCaseEvent.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        resources: [this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
+
+    this.http = new FairfixHttpApi(this, 'Http', {
+      operations: operations as readonly Operation[],
+      jwtIssuer: props.jwtIssuer,
+      jwtAudience: [props.jwtAudience],
+    });
+    for (const id of ['openCase', 'getCase', 'recordDepotEvent']) this.http.fn(id).bindTable(table, id === 'getCase' ? 'read' : 'readwrite');
+    for (const fn of [this.http.fn('openCase'), this.http.fn('recordDepotEvent')]) {
+      fn.addEnvironment('CASE_WORKFLOW_ARN', stateMachine.stateMachineArn);
+    }
+    stateMachine.grantStartExecution(this.http.fn('openCase'));
+    stateMachine.grantTaskResponse(this.http.fn('recordDepotEvent'));
+
+  }
+}
