@@ -1,0 +1,51 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const LOCAL_ISSUER = 'https://fairfix.local/';
+
+export interface DevClaims {
+  tenant: string;
+  role: string;
+  sub: string;
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * Development tokens: JWTs (HS256) the local cloud signs and checks the way API Gateway's JWT
+ * authorizer checks real ones (signature, issuer, audience, expiry), so the same claims reach the
+ * handlers. They are worthless anywhere else: the secret lives in the local data directory.
+ */
+export class DevTokens {
+  constructor(
+    private readonly secret: string,
+    private readonly audience: string[],
+    private readonly now: () => number,
+  ) {}
+
+  issue(claims: DevClaims, ttlSeconds = 30 * 86_400): string {
+    const iat = Math.floor(this.now() / 1000);
+    const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...claims, iss: LOCAL_ISSUER, aud: this.audience[0], iat, exp: iat + ttlSeconds })}`;
+    return `${body}.${this.sign(body)}`;
+  }
+
+  /** The token's claims, or undefined for anything API Gateway would refuse. */
+  verify(token: string): Record<string, unknown> | undefined {
+    const [header, payload, signature] = token.split('.');
+    if (!header || !payload || !signature) return undefined;
+    const expected = Buffer.from(this.sign(`${header}.${payload}`));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    try {
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+      if (claims.iss !== LOCAL_ISSUER || !this.audience.includes(String(claims.aud))) return undefined;
+      if (typeof claims.exp !== 'number' || claims.exp * 1000 < this.now()) return undefined;
+      return claims;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private sign(data: string): string {
+    return createHmac('sha256', this.secret).update(data).digest('base64url');
+  }
+}

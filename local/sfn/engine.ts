@@ -1,0 +1,582 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { JSONPath } from 'jsonpath-plus';
+import type { LocalClock } from '../clock.ts';
+import { ACCOUNT, REGION } from '../template.ts';
+import { SfnApiError, StateError, statesTimeoutError } from './errors.ts';
+import type { ExecutionRecord, HistoryEvent, Journal, Position, TokenRecord } from './journal.ts';
+import { type Definition, type Normalized, normalize, type StepSpec, type TaskSpec, type WaitSpec } from './normalize.ts';
+
+/** Runs a Task's Resource (a Lambda function, a DynamoDB call...) with its resolved parameters. */
+export interface Integrations {
+  assertSupported(resource: string, where: string): void;
+  invoke(resource: string, parameters: unknown): Promise<unknown>;
+}
+
+interface Machine {
+  arn: string;
+  name: string;
+  definition: Definition;
+  roleArn: string;
+  creationDate: number;
+  normalized: Normalized;
+  topLevel: Set<string>;
+  compiled: Map<string, StateMachine>;
+}
+
+// The library has no $$.Task.Token nor $$.State.*: it reads these placeholders from the context
+// object we give it, and each task swaps them for the real values before it runs.
+const TOKEN = '@@fairfix:task-token@@';
+const ENTERED_TIME = '@@fairfix:state-entered-time@@';
+const STATE_NAME = '@@fairfix:state-name@@';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * A Step Functions engine for the synthesized state machines: aws-local-stepfunctions interprets
+ * the ASL; this runner adds what it lacks. Every execution's position (top-level state, its input,
+ * when it was entered), task tokens and history are journaled, so after a crash each execution
+ * resumes where it was, waits keep their deadlines, and tokens stay valid.
+ */
+export class StepFunctionsEngine {
+  private readonly machines = new Map<string, Machine>();
+  private readonly runs = new Map<string, ExecutionRun>();
+  /** Steps waiting on a token in this process; SendTask* calls reach them here. */
+  readonly waiters = new Map<string, { settle: (record: TokenRecord) => void; heartbeat: () => void }>();
+  private closed = false;
+
+  constructor(
+    readonly journal: Journal,
+    readonly clock: LocalClock,
+    readonly integrations: Integrations,
+    /** Kept in the journal: tokens derived from it stay valid across restarts. */
+    private readonly tokenSecret: string,
+  ) {}
+
+  register(machine: { arn: string; name: string; definition: Record<string, unknown>; roleArn: string }): void {
+    const definition = machine.definition as Definition;
+    const normalized = normalize(definition);
+    for (const [name, step] of normalized.steps) {
+      if (step.kind === 'task') this.integrations.assertSupported(step.resource, `state "${name}" of ${machine.name}`);
+    }
+    this.machines.set(machine.arn, {
+      ...machine,
+      definition,
+      normalized,
+      creationDate: this.clock.now(),
+      topLevel: new Set(Object.keys(definition.States)),
+      compiled: new Map(),
+    });
+  }
+
+  listMachines() {
+    return [...this.machines.values()];
+  }
+
+  machine(arn: string): Machine {
+    const machine = this.machines.get(arn);
+    if (!machine) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return machine;
+  }
+
+  /** Resumes every execution the journal says is running: the durable half of the engine. */
+  async recover(): Promise<number> {
+    const running = await this.journal.runningExecutions();
+    for (const record of running) {
+      if (!this.machines.has(record.stateMachineArn)) continue;
+      const last = await this.journal.history(record.executionArn, 1, true);
+      this.launch({ ...record, nextEventId: (last.events[0]?.id ?? 0) + 1 }, record.position);
+    }
+    return running.length;
+  }
+
+  async startExecution(stateMachineArn: string, name: string | undefined, input: string | undefined) {
+    const machine = this.machine(stateMachineArn);
+    const executionName = name ?? randomUUID();
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(executionName)) {
+      throw new SfnApiError('InvalidName', `Invalid Name: '${executionName}'`);
+    }
+    const inputText = input ?? '{}';
+    try {
+      JSON.parse(inputText);
+    } catch {
+      throw new SfnApiError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not JSON');
+    }
+    const record: ExecutionRecord = {
+      executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machine.name}:${executionName}`,
+      stateMachineArn,
+      name: executionName,
+      status: 'RUNNING',
+      input: inputText,
+      startDate: this.clock.now(),
+      nextEventId: 1,
+    };
+    const { created, record: stored } = await this.journal.createExecution(record);
+    if (!created) {
+      // As on AWS: the same name and input while running is the same start; anything else is a conflict.
+      if (stored.status === 'RUNNING' && stored.input === inputText) return stored;
+      throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${stored.executionArn}'`);
+    }
+    this.launch(record, undefined);
+    return record;
+  }
+
+  async describeExecution(executionArn: string): Promise<ExecutionRecord> {
+    const record = await this.journal.getExecution(executionArn);
+    if (!record) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return record;
+  }
+
+  async stopExecution(executionArn: string, error?: string, cause?: string): Promise<number> {
+    const record = await this.describeExecution(executionArn);
+    const stopDate = this.clock.now();
+    const run = this.runs.get(executionArn);
+    if (run) await run.stop(error, cause, stopDate);
+    else if (record.status === 'RUNNING') await this.journal.finishExecution(record, { status: 'ABORTED', error, cause, stopDate });
+    return stopDate;
+  }
+
+  async sendTaskSuccess(token: string, output: string): Promise<void> {
+    try {
+      JSON.parse(output);
+    } catch {
+      throw new SfnApiError('InvalidOutput', 'Invalid Output: the output is not JSON');
+    }
+    await this.completeToken(token, { status: 'SUCCEEDED', output });
+  }
+
+  async sendTaskFailure(token: string, error?: string, cause?: string): Promise<void> {
+    await this.completeToken(token, { status: 'FAILED', error: error ?? 'States.TaskFailed', cause: cause ?? '' });
+  }
+
+  async sendTaskHeartbeat(token: string): Promise<void> {
+    const record = await this.waitingToken(token);
+    this.waiters.get(record.token)?.heartbeat();
+  }
+
+  /** Stops running executions without ending them: the journal keeps them RUNNING for the next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.runs.values()].map((run) => run.suspend()));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** A token is unguessable and names where it belongs, so a resumed step derives the same one. */
+  tokenFor(executionArn: string, seq: number, state: string, attempt: number): string {
+    const digest = createHash('sha256').update(`${this.tokenSecret}|${executionArn}|${seq}|${state}|${attempt}`).digest('base64url');
+    return `${digest}.${Buffer.from(`${seq}|${attempt}`).toString('base64url')}`;
+  }
+
+  compiled(machine: Machine, startAt: string): StateMachine {
+    let compiled = machine.compiled.get(startAt);
+    if (!compiled) {
+      compiled = new StateMachine(
+        { ...machine.normalized.definition, StartAt: startAt } as never,
+        { validationOptions: { checkArn: false, checkPaths: false } },
+      );
+      machine.compiled.set(startAt, compiled);
+    }
+    return compiled;
+  }
+
+  private async waitingToken(token: string): Promise<TokenRecord> {
+    if (!/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]+$/.test(token)) throw new SfnApiError('InvalidToken', 'Invalid Token');
+    const record = await this.journal.getToken(token);
+    if (!record) throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
+    if (record.status === 'TIMED_OUT') throw new SfnApiError('TaskTimedOut', 'Task Timed Out');
+    if (record.status !== 'WAITING') throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
+    return record;
+  }
+
+  private async completeToken(token: string, outcome: Pick<TokenRecord, 'status' | 'output' | 'error' | 'cause'>) {
+    const record = await this.waitingToken(token);
+    if (!(await this.journal.completeToken(token, outcome))) {
+      throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
+    }
+    this.waiters.get(token)?.settle({ ...record, ...outcome });
+  }
+
+  private launch(record: ExecutionRecord, resumeFrom: Position | undefined): void {
+    const run = new ExecutionRun(this, this.machine(record.stateMachineArn), record, resumeFrom);
+    this.runs.set(record.executionArn, run);
+    void run.start().finally(() => this.runs.delete(record.executionArn));
+  }
+}
+
+/** One invocation of a top-level Task: the state entry it belongs to and which attempt it is. */
+interface Invocation {
+  position: Position;
+  attempt: number;
+}
+
+/** One execution, from its start or its journaled position to its end. */
+class ExecutionRun {
+  private readonly abort = new AbortController();
+  private libraryAbort: (() => void) | undefined;
+  private pendingHistory: HistoryEvent[] = [];
+  private nextEventId: number;
+  private position: Position | undefined;
+  /**
+   * The library announces each state entry and each retry as an event, then calls the task's handler.
+   * The n-th call of a state's handler belongs to the n-th such event: that is how a handler learns
+   * its entry (and so its deadline and token) without racing the event stream.
+   */
+  private readonly invocations = new Map<string, Invocation[]>();
+  private readonly awaitingInvocation = new Map<string, Map<number, (invocation: Invocation) => void>>();
+  private readonly calls = new Map<string, number>();
+  private ending: { status: 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string; stopDate: number } | undefined;
+  private suspended = false;
+
+  constructor(
+    private readonly engine: StepFunctionsEngine,
+    private readonly machine: Machine,
+    private readonly record: ExecutionRecord,
+    private readonly resumeFrom: Position | undefined,
+  ) {
+    this.nextEventId = record.nextEventId;
+  }
+
+  async start(): Promise<void> {
+    const { clock } = this.engine;
+    const startAt = this.resumeFrom?.state ?? this.machine.definition.StartAt;
+    const input = this.resumeFrom ? this.resumeFrom.input : JSON.parse(this.record.input);
+    if (!this.resumeFrom && this.nextEventId === 1) {
+      this.event('ExecutionStarted', { executionStartedEventDetails: { input: this.record.input, roleArn: this.machine.roleArn } });
+    }
+    const run = this.engine.compiled(this.machine, startAt).run(input as never, {
+      overrides: { taskResourceLocalHandlers: this.handlers() as never },
+      context: {
+        Execution: { Id: this.record.executionArn, Name: this.record.name, RoleArn: this.machine.roleArn },
+        StateMachine: { Id: this.machine.arn, Name: this.machine.name },
+        State: { EnteredTime: ENTERED_TIME, Name: STATE_NAME, RetryCount: 0 },
+        Task: { Token: TOKEN },
+      },
+    });
+    this.libraryAbort = run.abort;
+    const consuming = this.consume(run.eventLogs as AsyncGenerator<LibraryEvent>);
+    const { executionTimeoutSeconds } = this.machine.normalized;
+    if (executionTimeoutSeconds) {
+      clock.sleepUntil(this.record.startDate + executionTimeoutSeconds * 1000, this.abort.signal).then(
+        () => this.end({ status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out', stopDate: clock.now() }),
+        () => {},
+      );
+    }
+    let outcome: Partial<ExecutionRecord>;
+    try {
+      const output = await run.result;
+      outcome = { status: 'SUCCEEDED', output: JSON.stringify(output) };
+    } catch (error) {
+      const cause = (error as Error).cause as Error | undefined;
+      outcome = this.ending ?? { status: 'FAILED', error: cause?.name ?? 'States.Runtime', cause: cause?.message ?? String(error) };
+    }
+    this.abort.abort();
+    await consuming.catch(() => {});
+    if (this.suspended) return;
+    const end = { ...outcome, stopDate: this.ending?.stopDate ?? clock.now() } as Parameters<Journal['finishExecution']>[1];
+    this.event(historyTypeOfEnd(end.status), endDetails(end));
+    await this.flushHistory();
+    await this.engine.journal.finishExecution(this.record, end);
+  }
+
+  async stop(error: string | undefined, cause: string | undefined, stopDate: number): Promise<void> {
+    this.end({ status: 'ABORTED', ...(error ? { error } : {}), ...(cause ? { cause } : {}), stopDate });
+  }
+
+  /** The process is shutting down: let go of the execution without ending it. */
+  async suspend(): Promise<void> {
+    this.suspended = true;
+    this.abort.abort(new Error('suspended'));
+    this.libraryAbort?.();
+  }
+
+  private end(ending: NonNullable<ExecutionRun['ending']>): void {
+    if (this.ending) return;
+    this.ending = ending;
+    this.abort.abort(new Error(ending.status));
+    this.libraryAbort?.();
+  }
+
+  private handlers(): Record<string, (input: unknown) => Promise<unknown>> {
+    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [name, step] of this.machine.normalized.steps) {
+      handlers[name] = (input) => this.runStep(name, step, input);
+    }
+    return handlers;
+  }
+
+  private async runStep(name: string, step: StepSpec, input: unknown): Promise<unknown> {
+    const { clock } = this.engine;
+    const invocation = step.topLevel ? await this.invocation(name) : undefined;
+    this.assertLive();
+    const enteredAt = invocation?.position.enteredAt ?? clock.now();
+    if (step.kind === 'wait') {
+      await clock.sleepUntil(waitDeadline(step, input, enteredAt), this.abort.signal);
+      return input;
+    }
+    const startedAt = await this.attemptStart(invocation);
+    const parameters = swapPlaceholders(input, { [ENTERED_TIME]: iso(enteredAt), [STATE_NAME]: name });
+    const rawInput = invocation?.position.input ?? input;
+    if (!step.resource.endsWith('.waitForTaskToken')) {
+      return this.withTimeout(this.invoke(step.resource, parameters), step, rawInput, startedAt);
+    }
+    const token = this.engine.tokenFor(this.record.executionArn, invocation?.position.seq ?? 0, name, invocation?.attempt ?? 0);
+    return this.withTimeout(
+      this.waitForToken(token, name, step, invocation?.position.seq ?? 0, startedAt, parameters, rawInput),
+      step,
+      rawInput,
+      startedAt,
+      () => this.closeToken(token, 'TIMED_OUT'),
+    );
+  }
+
+  /** When this attempt began: a resumed attempt keeps its journaled start, so its timeout keeps counting. */
+  private async attemptStart(invocation: Invocation | undefined): Promise<number> {
+    const { clock } = this.engine;
+    if (!invocation) return clock.now();
+    const { position, attempt } = invocation;
+    if (position.taskStartedAt !== undefined && position.attempt === attempt) return position.taskStartedAt;
+    Object.assign(position, { taskStartedAt: clock.now(), attempt });
+    await this.savePosition(position);
+    return position.taskStartedAt as number;
+  }
+
+  private async invoke(resource: string, parameters: unknown): Promise<unknown> {
+    this.assertLive();
+    return this.engine.integrations.invoke(resource, parameters);
+  }
+
+  /** After a stop or during shutdown no further side effect may happen. */
+  private assertLive(): void {
+    if (this.abort.signal.aborted) throw new StateError('States.Runtime', 'The execution is no longer running here');
+  }
+
+  private async waitForToken(
+    token: string,
+    name: string,
+    step: TaskSpec,
+    seq: number,
+    startedAt: number,
+    parameters: unknown,
+    rawInput: unknown,
+  ): Promise<unknown> {
+    const { engine } = this;
+    const heartbeatSeconds = seconds(step.heartbeatSeconds, step.heartbeatSecondsPath, rawInput);
+    let lastBeat = startedAt;
+    const settled = new Promise<TokenRecord>((resolve) => {
+      engine.waiters.set(token, { settle: resolve, heartbeat: () => (lastBeat = engine.clock.now()) });
+    });
+    try {
+      // The waiter is registered before the journal is read, so a completion racing a resume is never lost.
+      const existing = await engine.journal.getToken(token);
+      if (existing && existing.status !== 'WAITING') return tokenResult(existing);
+      if (!existing) {
+        await engine.journal.putToken({ token, executionArn: this.record.executionArn, seq, state: name, status: 'WAITING' });
+      }
+      // Also on resume: the step that hands the token out may not have finished before the crash.
+      await this.invoke(step.resource, swapPlaceholders(parameters, { [TOKEN]: token }));
+      if (!heartbeatSeconds) return tokenResult(await settled);
+      return tokenResult(await Promise.race([settled, this.heartbeatTimeout(token, heartbeatSeconds, () => lastBeat)]));
+    } finally {
+      engine.waiters.delete(token);
+    }
+  }
+
+  private async heartbeatTimeout(token: string, heartbeatSeconds: number, lastBeat: () => number): Promise<never> {
+    const { clock } = this.engine;
+    while (lastBeat() + heartbeatSeconds * 1000 > clock.now()) {
+      await clock.sleepUntil(lastBeat() + heartbeatSeconds * 1000, this.abort.signal);
+    }
+    await this.closeToken(token, 'TIMED_OUT');
+    throw new StateError('States.HeartbeatTimeout', 'No heartbeat arrived within HeartbeatSeconds');
+  }
+
+  private async closeToken(token: string, status: 'TIMED_OUT'): Promise<void> {
+    await this.engine.journal.completeToken(token, { status });
+  }
+
+  private async withTimeout(
+    work: Promise<unknown>,
+    step: TaskSpec,
+    rawInput: unknown,
+    startedAt: number,
+    onTimeout: () => Promise<void> = async () => {},
+  ): Promise<unknown> {
+    const timeout = seconds(step.timeoutSeconds, step.timeoutSecondsPath, rawInput);
+    if (!timeout) return work;
+    const timer = new AbortController();
+    const stopTimer = () => timer.abort();
+    this.abort.signal.addEventListener('abort', stopTimer, { once: true });
+    const timedOut = this.engine.clock.sleepUntil(startedAt + timeout * 1000, timer.signal).then(
+      async () => {
+        await onTimeout();
+        throw await statesTimeoutError();
+      },
+      () => new Promise<never>(() => {}),
+    );
+    try {
+      return await Promise.race([work, timedOut]);
+    } finally {
+      stopTimer();
+      this.abort.signal.removeEventListener('abort', stopTimer);
+    }
+  }
+
+  private invocation(name: string): Promise<Invocation> {
+    const index = this.calls.get(name) ?? 0;
+    this.calls.set(name, index + 1);
+    const known = this.invocations.get(name)?.[index];
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve) => {
+      const waiting = this.awaitingInvocation.get(name) ?? new Map();
+      waiting.set(index, resolve);
+      this.awaitingInvocation.set(name, waiting);
+    });
+  }
+
+  private announce(name: string, invocation: Invocation): void {
+    const list = this.invocations.get(name) ?? [];
+    list.push(invocation);
+    this.invocations.set(name, list);
+    const resolve = this.awaitingInvocation.get(name)?.get(list.length - 1);
+    if (resolve) {
+      this.awaitingInvocation.get(name)?.delete(list.length - 1);
+      resolve(invocation);
+    }
+  }
+
+  private async consume(events: AsyncGenerator<LibraryEvent>): Promise<void> {
+    let first = true;
+    for await (const event of events) {
+      const state = event.state;
+      const original = state ? (this.machine.normalized.types.get(state.name) ?? state.type) : undefined;
+      const topLevel = state !== undefined && this.machine.topLevel.has(state.name) && event.index === undefined;
+      switch (event.type) {
+        case 'StateEntered': {
+          if (!state) break;
+          this.event(`${original}StateEntered`, { stateEnteredEventDetails: { name: state.name, input: JSON.stringify(state.input) } });
+          if (!topLevel) break;
+          const resumed = first && this.resumeFrom?.state === state.name ? this.resumeFrom : undefined;
+          first = false;
+          const position: Position = resumed ?? {
+            seq: (this.position?.seq ?? this.resumeFrom?.seq ?? 0) + 1,
+            state: state.name,
+            input: state.input,
+            enteredAt: this.engine.clock.now(),
+          };
+          this.position = position;
+          if (!resumed) await this.savePosition(position).catch(() => {});
+          this.announce(state.name, { position, attempt: resumed?.attempt ?? 0 });
+          break;
+        }
+        case 'StateRetried':
+          if (topLevel && this.position && state) {
+            this.announce(state.name, { position: this.position, attempt: (this.invocations.get(state.name)?.at(-1)?.attempt ?? 0) + 1 });
+          }
+          break;
+        case 'StateExited':
+          if (state) this.event(`${original}StateExited`, { stateExitedEventDetails: { name: state.name, output: JSON.stringify(state.output) } });
+          break;
+        case 'StateFailed':
+          if (state && original === 'Task') {
+            const timedOut = event.Error === 'States.Timeout' || event.Error === 'States.HeartbeatTimeout';
+            this.event(timedOut ? 'TaskTimedOut' : 'TaskFailed', {
+              [timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: {
+                resourceType: 'local',
+                resource: state.name,
+                error: String(event.Error),
+                cause: String(event.Cause ?? ''),
+              },
+            });
+          }
+          break;
+      }
+    }
+  }
+
+  private event(type: string, details: Record<string, unknown>): void {
+    const id = this.nextEventId++;
+    this.pendingHistory.push({ id, previousEventId: id - 1, timestamp: this.engine.clock.now(), type, ...details });
+  }
+
+  private async savePosition(position: Position): Promise<void> {
+    if (this.suspended || this.ending) return;
+    await Promise.all([this.engine.journal.savePosition(this.record.executionArn, position), this.flushHistory()]);
+  }
+
+  private async flushHistory(): Promise<void> {
+    const events = this.pendingHistory;
+    this.pendingHistory = [];
+    if (events.length > 0) await this.engine.journal.appendHistory(this.record.executionArn, events);
+  }
+}
+
+interface LibraryEvent {
+  type: string;
+  index?: number;
+  state?: { name: string; type: string; input: unknown; output?: unknown };
+  Error?: unknown;
+  Cause?: unknown;
+}
+
+function tokenResult(record: TokenRecord): unknown {
+  if (record.status === 'SUCCEEDED') return JSON.parse(record.output ?? 'null');
+  if (record.status === 'FAILED') throw new StateError(record.error ?? 'States.TaskFailed', record.cause ?? '');
+  throw new StateError('States.Timeout', 'The task timed out');
+}
+
+function seconds(fixed: number | undefined, path: string | undefined, input: unknown): number | undefined {
+  if (fixed !== undefined) return fixed;
+  if (!path) return undefined;
+  const value = Number(queryPath(path, input));
+  if (!Number.isInteger(value) || value < 1) {
+    throw new StateError('States.Runtime', `${path} must point to a positive integer number of seconds; it gave ${value}`);
+  }
+  return value;
+}
+
+function waitDeadline(step: WaitSpec, input: unknown, enteredAt: number): number {
+  const secs = step.seconds ?? (step.secondsPath ? Number(queryPath(step.secondsPath, input)) : undefined);
+  if (secs !== undefined) {
+    if (!Number.isFinite(secs) || secs < 0) throw new StateError('States.Runtime', `Wait seconds must be a non-negative number, got ${secs}`);
+    return enteredAt + secs * 1000;
+  }
+  const timestamp = step.timestamp ?? (step.timestampPath ? String(queryPath(step.timestampPath, input)) : undefined);
+  const at = Date.parse(timestamp ?? '');
+  if (Number.isNaN(at)) throw new StateError('States.Runtime', `Wait timestamp is not an ISO-8601 time: ${timestamp}`);
+  return at;
+}
+
+function queryPath(path: string, input: unknown): unknown {
+  return JSONPath({ path, json: input as object, wrap: false });
+}
+
+function swapPlaceholders(value: unknown, swaps: Record<string, string>): unknown {
+  if (typeof value === 'string') return swaps[value] ?? value;
+  if (Array.isArray(value)) return value.map((item) => swapPlaceholders(item, swaps));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, swapPlaceholders(item, swaps)]));
+  }
+  return value;
+}
+
+function historyTypeOfEnd(status: string): string {
+  return { SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', ABORTED: 'ExecutionAborted', TIMED_OUT: 'ExecutionTimedOut' }[
+    status
+  ] as string;
+}
+
+function endDetails(end: Partial<ExecutionRecord>): Record<string, unknown> {
+  switch (end.status) {
+    case 'SUCCEEDED':
+      return { executionSucceededEventDetails: { output: end.output } };
+    case 'FAILED':
+      return { executionFailedEventDetails: { error: end.error, cause: end.cause } };
+    case 'ABORTED':
+      return { executionAbortedEventDetails: { error: end.error, cause: end.cause } };
+    default:
+      return { executionTimedOutEventDetails: { error: end.error, cause: end.cause } };
+  }
+}
