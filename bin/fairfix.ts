@@ -1,3 +1,3 @@
-import { createApp } from '../lib/app.ts';
+import { createApp, synthesizeChecked } from '../lib/app.ts';
 
-createApp();
+synthesizeChecked(createApp().app);

@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FairfixStack } from './fairfix-stack.ts';
 
@@ -26,4 +29,28 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Fa
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
+}
+
+interface ValidationReport {
+  pluginReports: { pluginName: string; violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[] }[];
+}
+
+/**
+ * Synthesizes and fails on any cdk-nag finding, warnings included, that no acknowledgement (with its
+ * reason) covers. CDK itself only fails on errors; we hold warnings to the same rule.
+ */
+export function synthesizeChecked(app: App): CloudAssembly {
+  const assembly = app.synth();
+  const file = path.join(assembly.directory, 'validation-report.json');
+  if (!existsSync(file)) return assembly;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as ValidationReport;
+  const findings = report.pluginReports.flatMap((plugin) =>
+    plugin.violations.flatMap((violation) =>
+      violation.violatingConstructs.map((construct) => `${violation.ruleName} (${violation.severity}) at ${construct.constructPath}`),
+    ),
+  );
+  if (findings.length > 0) {
+    throw new Error(`Unacknowledged cdk-nag findings; fix them or acknowledge each with a reason:\n  ${findings.join('\n  ')}`);
+  }
+  return assembly;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApp, STACK_ID } from '../lib/app.ts';
+import { createApp, STACK_ID, synthesizeChecked } from '../lib/app.ts';
 import { ENTRY_METADATA_KEY } from '../lib/constructs/fairfix-function.ts';
 
 export const REGION = 'us-east-1';
@@ -25,7 +25,7 @@ export function synthesizeTemplate(): CfnTemplate {
   const outdir = mkdtempSync(path.join(tmpdir(), 'fairfix-synth-'));
   try {
     const { app } = createApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    return app.synth().getStackByName(STACK_ID).template as CfnTemplate;
+    return synthesizeChecked(app).getStackByName(STACK_ID).template as CfnTemplate;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,0 +1,122 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { operations } from '../../functions/api/operations.ts';
+import { createApp, synthesizeChecked } from '../../lib/app.ts';
+import { sharedTemplate } from '../support/cloud.ts';
+
+let template: Template;
+let definition: { States: Record<string, Record<string, unknown>> };
+
+beforeAll(() => {
+  template = Template.fromJSON(sharedTemplate() as never);
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const join = machine?.Properties.DefinitionString['Fn::Join'] as [string, unknown[]];
+  // Tokens become placeholders: the test reads the structure, not the ARNs.
+  definition = JSON.parse(join[1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(join[0]));
+});
+
+describe('the table', () => {
+  it('is on-demand, encrypted, point-in-time recoverable, with a TTL attribute and its three GSIs', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({ IndexName: 'bySerial' }),
+        Match.objectLike({ IndexName: 'byCustomer' }),
+        Match.objectLike({ IndexName: 'byQueue' }),
+      ]),
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+  });
+
+  it('is kept when the stack is deleted: it holds customers’ records', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('the functions', () => {
+  it('all run Node.js 22 on ARM64 with tracing and record their source entry', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(operations.length + 2);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Metadata['fairfix:entry']).toMatch(/^functions\/.+\/handler\.ts$/);
+    }
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has one route per operation, named by its operationId', () => {
+    for (const op of operations) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${op.method} ${op.path}`,
+        OperationName: op.operationId,
+        AuthorizationType: op.roles.length > 0 ? 'JWT' : 'NONE',
+      });
+    }
+  });
+
+  it('checks JWTs for the configured audience and logs access', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Audience: ['fairfix'], Issuer: 'https://auth.example.com/' },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+  });
+});
+
+describe('the case workflow', () => {
+  it('is a Standard state machine with logging ALL and X-Ray', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('waits for the depot on a task token with the brand’s SLA, and escalates on States.Timeout', () => {
+    const wait = definition.States['Wait for device at depot'];
+    expect(wait).toMatchObject({
+      Type: 'Task',
+      Resource: expect.stringContaining(':states:::lambda:invoke.waitForTaskToken'),
+      TimeoutSecondsPath: '$.sla.arrivalSeconds',
+      Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Escalate overdue arrival' }],
+    });
+    expect((wait?.Parameters as { Payload: Record<string, unknown> }).Payload['taskToken.$']).toBe('$$.Task.Token');
+  });
+
+  it('writes escalations and arrivals with direct DynamoDB integrations, and uses Choice and Wait', () => {
+    expect(definition.States['Escalate overdue arrival']?.Resource).toContain(':states:::dynamodb:updateItem');
+    expect(definition.States['Record arrival at depot']?.Resource).toContain(':states:::dynamodb:updateItem');
+    expect(definition.States['Is a carrier pickup scheduled?']?.Type).toBe('Choice');
+    expect(definition.States['Wait until carrier pickup']).toMatchObject({ Type: 'Wait', TimestampPath: '$.pickupAt' });
+  });
+
+  it('uses JSONPath only', () => {
+    expect(JSON.stringify(definition)).not.toContain('JSONata');
+  });
+});
+
+describe('cdk-nag', () => {
+  const outdir = () => mkdtempSync(path.join(tmpdir(), 'fairfix-nag-'));
+
+  it('passes the app with every finding acknowledged', () => {
+    const { app } = createApp({ outdir: outdir(), context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(() => synthesizeChecked(app)).not.toThrow();
+  });
+
+  it('fails the synth on an unacknowledged finding', () => {
+    const { app, stack } = createApp({ outdir: outdir(), context: { 'aws:cdk:bundling-stacks': [] } });
+    new Table(stack, 'Unprotected', { partitionKey: { name: 'id', type: AttributeType.STRING } });
+    expect(() => synthesizeChecked(app)).toThrow(/AwsSolutions-DDB3 \(warning\) at Fairfix\/Unprotected/);
+  });
+});

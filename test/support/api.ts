@@ -1,0 +1,55 @@
+import type { LocalCloud } from '../../local/cloud.ts';
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A small client of the HTTP API as a user sees it: a brand, a role, JSON in and out. */
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
+
+  static as(cloud: LocalCloud, tenant: string, role: string, sub = `${role}@${tenant}.example`): ApiClient {
+    return new ApiClient(cloud.urls.http, cloud.tokens.issue({ tenant, role, sub }));
+  }
+
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  get<T = Record<string, unknown>>(path: string) {
+    return this.request<T>('GET', path);
+  }
+
+  post<T = Record<string, unknown>>(path: string, body: unknown, headers?: Record<string, string>) {
+    return this.request<T>('POST', path, body, headers);
+  }
+}
+
+export function caseOpening(overrides: { serial?: string; pickupAt?: string } = {}) {
+  return {
+    customer: { name: 'Ada Lovelace', email: 'ada@example.com', preferredChannel: 'email' },
+    device: { serial: overrides.serial ?? 'SN-0001', model: 'Cam 3', purchaseDate: '2026-01-05', firmware: '3.1.0' },
+    problem: { description: 'Stopped powering on after the 3.1 update', category: 'does-not-power-on' },
+    ...(overrides.pickupAt ? { pickupAt: overrides.pickupAt } : {}),
+  };
+}

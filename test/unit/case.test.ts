@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { beginWait, type Case, type DepotEvent, openCase, recordEvent } from '../../functions/domain/case.ts';
+import { caseIdFor } from '../../functions/domain/case-commands.ts';
+import { policyFor } from '../../functions/domain/policy.ts';
+
+const now = new Date('2026-11-22T10:00:00Z');
+const customer = { role: 'customer', subject: 'ada' };
+const depot = { role: 'depot', subject: 'depot-1' };
+const opening = {
+  customer: { name: 'Ada', email: 'ada@example.com', preferredChannel: 'email' as const },
+  device: { serial: 'SN1', model: 'Cam 3', purchaseDate: '2026-01-05' },
+  problem: { description: 'Does not power on', category: 'does-not-power-on' as const },
+};
+const received = (eventId = 'e1'): DepotEvent => ({ eventId, type: 'received', occurredAt: now.toISOString() });
+const fresh = (): Case => openCase(opening, { brand: 'acme', caseId: 'RMA-000000000001' }, policyFor('acme'), now, customer);
+
+describe('openCase', () => {
+  it('states the next step with its deadline from the brand’s SLA', () => {
+    expect(fresh().nextStep).toEqual({ name: 'Send the device to the depot', deadline: '2026-12-06T10:00:00.000Z' });
+    const globex = openCase(opening, { brand: 'globex', caseId: 'RMA-000000000002' }, policyFor('globex'), now, customer);
+    expect(globex.nextStep.deadline).toBe('2026-12-02T10:00:00.000Z');
+  });
+
+  it('counts the arrival deadline from a scheduled pickup', () => {
+    const kase = openCase({ ...opening, pickupAt: '2026-11-25T10:00:00Z' }, { brand: 'acme', caseId: 'RMA-1' }, policyFor('acme'), now, customer);
+    expect(kase.nextStep.deadline).toBe('2026-12-09T10:00:00.000Z');
+  });
+
+  it('carries the brand’s escalation path from the first moment', () => {
+    expect(fresh().escalationPath.map((level) => level.role)).toEqual([
+      'Service agent',
+      'Service supervisor',
+      'Service manager',
+      'Executive office',
+    ]);
+    expect(fresh().escalationPath[0]?.contact).toBe('support@acme.example');
+  });
+});
+
+describe('caseIdFor', () => {
+  it('derives the same id from the same idempotency key, and a different one per brand', () => {
+    expect(caseIdFor('acme', 'key-123456')).toBe(caseIdFor('acme', 'key-123456'));
+    expect(caseIdFor('acme', 'key-123456')).not.toBe(caseIdFor('globex', 'key-123456'));
+    expect(caseIdFor('acme')).toMatch(/^RMA-[0-9A-Z]{12}$/);
+  });
+});
+
+describe('depot events', () => {
+  it('applies an event to the step waiting for it and names the token to resume', () => {
+    const waiting = beginWait(fresh(), { step: 'Wait for device at depot', expect: ['received'], token: 't1' }, now).case;
+    const result = recordEvent(waiting, received(), now, depot);
+    expect(result.outcome).toBe('applied');
+    expect(result.deliver).toEqual({ token: 't1', event: received() });
+  });
+
+  it('keeps an event that arrives before the wait and delivers it when the wait begins', () => {
+    const kept = recordEvent(fresh(), received(), now, depot);
+    expect(kept.outcome).toBe('kept');
+    expect(kept.case.pendingEvents).toHaveLength(1);
+    const waited = beginWait(kept.case, { step: 'Wait for device at depot', expect: ['received'], token: 't1' }, now);
+    expect(waited.deliver).toEqual(received());
+    expect(waited.case.pendingEvents).toHaveLength(0);
+  });
+
+  it('applies the same event id only once', () => {
+    const first = recordEvent(fresh(), received('dup'), now, depot);
+    const second = recordEvent(first.case, received('dup'), now, depot);
+    expect(second.outcome).toBe('duplicate');
+    expect(second.case).toBe(first.case);
+  });
+
+  it('records an event that makes no sense for the case, and says so', () => {
+    const atDepot: Case = { ...fresh(), status: 'at-depot' };
+    const result = recordEvent(atDepot, received(), now, depot);
+    expect(result.outcome).toBe('not-applicable');
+    expect(result.case.timeline.at(-1)?.type).toBe('event-refused');
+  });
+
+  it('lets a retried wait with the same token deliver the same event again, changing nothing', () => {
+    const kept = recordEvent(fresh(), received(), now, depot).case;
+    const first = beginWait(kept, { step: 'S', expect: ['received'], token: 't1' }, now);
+    const again = beginWait(first.case, { step: 'S', expect: ['received'], token: 't1' }, now);
+    expect(again.case).toBe(first.case);
+    expect(again.deliver).toEqual(received());
+  });
+});
