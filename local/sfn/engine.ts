@@ -365,9 +365,11 @@ class ExecutionRun {
     const { engine } = this;
     const heartbeatSeconds = seconds(step.heartbeatSeconds, step.heartbeatSecondsPath, rawInput);
     let lastBeat = startedAt;
-    const settled = new Promise<TokenRecord>((resolve) => {
+    const settled = new Promise<TokenRecord>((resolve, reject) => {
       engine.waiters.set(token, { settle: resolve, heartbeat: () => (lastBeat = engine.clock.now()) });
+      this.abort.signal.addEventListener('abort', () => reject(this.abort.signal.reason), { once: true });
     });
+    settled.catch(() => {});
     try {
       // The waiter is registered before the journal is read, so a completion racing a resume is never lost.
       const existing = await engine.journal.getToken(token);
@@ -381,6 +383,8 @@ class ExecutionRun {
       return tokenResult(await Promise.race([settled, this.heartbeatTimeout(token, heartbeatSeconds, () => lastBeat)]));
     } finally {
       engine.waiters.delete(token);
+      // A wait that ends without an answer (stopped, failed) closes its token; on shutdown it stays open.
+      if (!this.suspended) await engine.journal.completeToken(token, { status: 'CLOSED' }).catch(() => {});
     }
   }
 

@@ -48,7 +48,7 @@ export interface TokenRecord {
   /** The position entry the token belongs to: a resumed step finds and keeps its token. */
   seq: number;
   state: string;
-  status: 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  status: 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'CLOSED';
   output?: string;
   error?: string;
   cause?: string;
