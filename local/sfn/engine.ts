@@ -338,7 +338,8 @@ class ExecutionRun {
     if (!invocation) return clock.now();
     const { position, attempt } = invocation;
     if (position.taskStartedAt !== undefined && position.attempt === attempt) return position.taskStartedAt;
-    Object.assign(position, { taskStartedAt: clock.now(), attempt });
+    // The first attempt counts from the state's entry, a retry from when it begins.
+    Object.assign(position, { taskStartedAt: attempt === 0 ? position.enteredAt : clock.now(), attempt });
     await this.savePosition(position);
     return position.taskStartedAt as number;
   }

@@ -10,11 +10,16 @@ export interface ApiResponse<T = Record<string, unknown>> {
 export class ApiClient {
   constructor(
     private readonly baseUrl: string,
-    private readonly token?: string,
+    private readonly token?: () => string,
   ) {}
 
+  /** Signed in as a role on a brand; a fresh token per request, as the clock may jump past expiry. */
   static as(cloud: LocalCloud, tenant: string, role: string, sub = `${role}@${tenant}.example`): ApiClient {
-    return new ApiClient(cloud.urls.http, cloud.tokens.issue({ tenant, role, sub }));
+    return new ApiClient(cloud.urls.http, () => cloud.tokens.issue({ tenant, role, sub }));
+  }
+
+  static withToken(baseUrl: string, token?: string): ApiClient {
+    return new ApiClient(baseUrl, token === undefined ? undefined : () => token);
   }
 
   async request<T = Record<string, unknown>>(
@@ -26,7 +31,7 @@ export class ApiClient {
     const response = await fetch(this.baseUrl + path, {
       method,
       headers: {
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(this.token ? { authorization: `Bearer ${this.token()}` } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
