@@ -32,7 +32,10 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Fa
 }
 
 interface ValidationReport {
-  pluginReports: { pluginName: string; violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[] }[];
+  pluginReports: {
+    pluginName: string;
+    violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[];
+  }[];
 }
 
 /**
@@ -46,11 +49,15 @@ export function synthesizeChecked(app: App): CloudAssembly {
   const report = JSON.parse(readFileSync(file, 'utf8')) as ValidationReport;
   const findings = report.pluginReports.flatMap((plugin) =>
     plugin.violations.flatMap((violation) =>
-      violation.violatingConstructs.map((construct) => `${violation.ruleName} (${violation.severity}) at ${construct.constructPath}`),
+      violation.violatingConstructs.map(
+        (construct) => `${violation.ruleName} (${violation.severity}) at ${construct.constructPath}`,
+      ),
     ),
   );
   if (findings.length > 0) {
-    throw new Error(`Unacknowledged cdk-nag findings; fix them or acknowledge each with a reason:\n  ${findings.join('\n  ')}`);
+    throw new Error(
+      `Unacknowledged cdk-nag findings; fix them or acknowledge each with a reason:\n  ${findings.join('\n  ')}`,
+    );
   }
   return assembly;
 }

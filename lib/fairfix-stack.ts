@@ -1,6 +1,6 @@
 import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { type Operation, operations } from '../functions/api/operations.ts';
 import { CaseWorkflow } from './constructs/case-workflow.ts';
@@ -26,7 +26,9 @@ export class FairfixStack extends Stack {
     super(scope, id, props);
     this.data = new DataTable(this, 'Data');
     const { table } = this.data;
-    this.bus = new EventBus(this, 'CaseEvents', { description: 'Case events; notifications fan out from here.' });
+    this.bus = new EventBus(this, 'CaseEvents', {
+      description: 'Case events; notifications fan out from here.',
+    });
 
     const acknowledgeCase = new FairfixFunction(this, 'AcknowledgeCase', {
       entry: 'functions/acknowledge-case/handler.ts',
@@ -38,13 +40,25 @@ export class FairfixStack extends Stack {
     }).bindTable(table, 'readwrite');
 
     const stateMachineName = `${this.stackName}-case-workflow`;
-    this.workflow = new CaseWorkflow(this, 'CaseWorkflow', { stateMachineName, table, acknowledgeCase, awaitCaseEvent });
+    this.workflow = new CaseWorkflow(this, 'CaseWorkflow', {
+      stateMachineName,
+      table,
+      acknowledgeCase,
+      awaitCaseEvent,
+    });
     const { stateMachine } = this.workflow;
     // By formatted ARN, not by reference: the state machine already depends on this function.
     awaitCaseEvent.addToRolePolicy(
       new PolicyStatement({
         actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-        resources: [this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        resources: [
+          this.formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: stateMachineName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
       }),
     );
 
@@ -53,12 +67,12 @@ export class FairfixStack extends Stack {
       jwtIssuer: props.jwtIssuer,
       jwtAudience: [props.jwtAudience],
     });
-    for (const id of ['openCase', 'getCase', 'recordDepotEvent']) this.http.fn(id).bindTable(table, id === 'getCase' ? 'read' : 'readwrite');
+    for (const id of ['openCase', 'getCase', 'recordDepotEvent'])
+      this.http.fn(id).bindTable(table, id === 'getCase' ? 'read' : 'readwrite');
     for (const fn of [this.http.fn('openCase'), this.http.fn('recordDepotEvent')]) {
       fn.addEnvironment('CASE_WORKFLOW_ARN', stateMachine.stateMachineArn);
     }
     stateMachine.grantStartExecution(this.http.fn('openCase'));
     stateMachine.grantTaskResponse(this.http.fn('recordDepotEvent'));
-
   }
 }

@@ -15,4 +15,5 @@ export function acknowledgeTableIndexes(scope: IConstruct, tableArnRef: string):
   );
 }
 
-export const logicalIdOf = (scope: IConstruct) => Stack.of(scope).getLogicalId(scope.node.defaultChild as never);
+export const logicalIdOf = (scope: IConstruct) =>
+  Stack.of(scope).getLogicalId(scope.node.defaultChild as never);

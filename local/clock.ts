@@ -45,7 +45,8 @@ export class LocalClock {
 
   /** Moves time forward; everything due by then fires. */
   async advance(ms: number): Promise<number> {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('The clock only moves forward: give a positive number of ms');
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError('The clock only moves forward: give a positive number of ms');
     this.state = { anchorReal: Date.now(), anchorVirtual: this.now() + ms, scale: this.state.scale };
     await this.persist(this.state);
     this.rearmAll();
@@ -54,7 +55,8 @@ export class LocalClock {
 
   /** Changes how many virtual milliseconds pass per real one, from now on. */
   async setScale(scale: number): Promise<void> {
-    if (!Number.isFinite(scale) || scale <= 0) throw new RangeError('The clock scale must be a positive number');
+    if (!Number.isFinite(scale) || scale <= 0)
+      throw new RangeError('The clock scale must be a positive number');
     this.state = { anchorReal: Date.now(), anchorVirtual: this.now(), scale };
     await this.persist(this.state);
     this.rearmAll();

@@ -56,24 +56,34 @@ export class LocalCloud {
     const ports = { dynamodb: 8000, stepFunctions: 8083, http: 3000, ...options.ports };
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
 
-    const dynamoServer = await startDynamo(ports.dynamodb, options.dataDir && path.join(options.dataDir, 'dynamodb'));
+    const dynamoServer = await startDynamo(
+      ports.dynamodb,
+      options.dataDir && path.join(options.dataDir, 'dynamodb'),
+    );
     const dynamoUrl = url(dynamoServer);
     const dynamo = dynamoClient(dynamoUrl);
     const journal = new Journal(dynamo);
     await journal.ensureTable();
     await createTables(dynamo, model.tables);
 
-    const clock = new LocalClock((await journal.loadClock()) ?? LocalClock.fresh(options.clockScale ?? 1), (state) =>
-      journal.saveClock(state),
+    const clock = new LocalClock(
+      (await journal.loadClock()) ?? LocalClock.fresh(options.clockScale ?? 1),
+      (state) => journal.saveClock(state),
     );
-    if (options.clockScale !== undefined && options.clockScale !== clock.scale) await clock.setScale(options.clockScale);
+    if (options.clockScale !== undefined && options.clockScale !== clock.scale)
+      await clock.setScale(options.clockScale);
     await journal.saveClock(clock.snapshot());
     useClockSource(() => clock.now());
 
     const secret = await journal.tokenSecret();
     const functions = new LocalFunctions(model);
     const bus = new LocalEventBus(() => clock.now());
-    const engine = new StepFunctionsEngine(journal, clock, new LocalIntegrations(functions, dynamo, bus), secret);
+    const engine = new StepFunctionsEngine(
+      journal,
+      clock,
+      new LocalIntegrations(functions, dynamo, bus),
+      secret,
+    );
     for (const machine of model.stateMachines) engine.register(machine);
     const sfnServer = await startStepFunctionsServer(engine, ports.stepFunctions);
 
@@ -89,8 +99,10 @@ export class LocalCloud {
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
 
-    const tokens = new DevTokens(createHmac('sha256', secret).update('dev-tokens').digest('hex'), model.jwtAudience, () =>
-      clock.now(),
+    const tokens = new DevTokens(
+      createHmac('sha256', secret).update('dev-tokens').digest('hex'),
+      model.jwtAudience,
+      () => clock.now(),
     );
     const httpServer = await startHttpServer({
       port: ports.http,
@@ -131,7 +143,8 @@ function adminEndpoints(clock: LocalClock, tokens: DevTokens): Record<string, Ad
     clock: async (method, body) => {
       if (method === 'POST') {
         const { advanceMs, scale } = body as { advanceMs?: unknown; scale?: unknown };
-        if (advanceMs === undefined && scale === undefined) return problem('Send advanceMs (a number of ms) and/or scale');
+        if (advanceMs === undefined && scale === undefined)
+          return problem('Send advanceMs (a number of ms) and/or scale');
         try {
           if (scale !== undefined) await clock.setScale(Number(scale));
           if (advanceMs !== undefined) await clock.advance(Number(advanceMs));
@@ -144,8 +157,14 @@ function adminEndpoints(clock: LocalClock, tokens: DevTokens): Record<string, Ad
     tokens: async (method, body) => {
       if (method !== 'POST') return { status: 405, body: { message: 'POST {tenant, role, sub}' } };
       const { tenant, role, sub } = body as Record<string, unknown>;
-      if (typeof tenant !== 'string' || typeof role !== 'string') return problem('Send tenant and role as strings');
-      return { status: 201, body: { token: tokens.issue({ tenant, role, sub: typeof sub === 'string' ? sub : `${role}@${tenant}` }) } };
+      if (typeof tenant !== 'string' || typeof role !== 'string')
+        return problem('Send tenant and role as strings');
+      return {
+        status: 201,
+        body: {
+          token: tokens.issue({ tenant, role, sub: typeof sub === 'string' ? sub : `${role}@${tenant}` }),
+        },
+      };
     },
   };
 }

@@ -14,7 +14,12 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'fairfix', secretAccessKey: 'fai
 
 /** DynamoDB's API on a port, backed by dynalite's LevelDB files in `dataDir` (or memory when omitted). */
 export async function startDynamo(port: number, dataDir: string | undefined): Promise<Server> {
-  const server = dynalite({ ...(dataDir ? { path: dataDir } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({
+    ...(dataDir ? { path: dataDir } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   return server;
@@ -27,12 +32,17 @@ export function dynamoClient(endpoint: string): DynamoDBClient {
 /** Creates the template's tables (those that exist are left as they are: their data is the user's). */
 export async function createTables(client: DynamoDBClient, tables: LocalTable[]): Promise<void> {
   for (const table of tables) {
-    const indexes = (table.globalSecondaryIndexes ?? []) as { IndexName: string; KeySchema: unknown; Projection: unknown }[];
+    const indexes = (table.globalSecondaryIndexes ?? []) as {
+      IndexName: string;
+      KeySchema: unknown;
+      Projection: unknown;
+    }[];
     const input: CreateTableCommandInput = {
       TableName: table.name,
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: table.keySchema as unknown as CreateTableCommandInput['KeySchema'],
-      AttributeDefinitions: table.attributeDefinitions as unknown as CreateTableCommandInput['AttributeDefinitions'],
+      AttributeDefinitions:
+        table.attributeDefinitions as unknown as CreateTableCommandInput['AttributeDefinitions'],
       ...(indexes.length > 0
         ? {
             GlobalSecondaryIndexes: indexes.map((index) => ({

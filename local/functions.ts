@@ -38,7 +38,9 @@ export class LocalFunctions {
     for (const fn of this.byName.values()) {
       for (const [key, value] of Object.entries(fn.environment)) {
         if (key in merged && merged[key] !== value) {
-          throw new Error(`Functions disagree on ${key} (${merged[key]} vs ${value}); the local cloud runs them in one process`);
+          throw new Error(
+            `Functions disagree on ${key} (${merged[key]} vs ${value}); the local cloud runs them in one process`,
+          );
         }
         merged[key] = value;
       }
@@ -48,7 +50,9 @@ export class LocalFunctions {
 
   /** A function by name, ARN or qualified ARN, as Step Functions and API Gateway name them. */
   find(nameOrArn: string): LocalFunction | undefined {
-    const name = nameOrArn.includes(':function:') ? (nameOrArn.split(':function:')[1] ?? '').split(':')[0] : nameOrArn;
+    const name = nameOrArn.includes(':function:')
+      ? (nameOrArn.split(':function:')[1] ?? '').split(':')[0]
+      : nameOrArn;
     return this.byName.get(name ?? '');
   }
 

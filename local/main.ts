@@ -8,7 +8,8 @@ const env = process.env;
 const dataDir = path.resolve(env.FAIRFIX_DATA_DIR ?? path.join(PROJECT_ROOT, '.fairfix', 'data'));
 const port = (name: string, fallback: number) => {
   const value = Number(env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number, got ${env[name]}`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`${name} must be a port number, got ${env[name]}`);
   return value;
 };
 
@@ -29,7 +30,8 @@ const cloud = await LocalCloud.start({
   ...(env.FAIRFIX_CLOCK_SCALE ? { clockScale: Number(env.FAIRFIX_CLOCK_SCALE) } : {}),
 });
 
-const demo = (tenant: string, role: string) => cloud.tokens.issue({ tenant, role, sub: `${role}@${tenant}.example` });
+const demo = (tenant: string, role: string) =>
+  cloud.tokens.issue({ tenant, role, sub: `${role}@${tenant}.example` });
 console.log(`fairfix local cloud is up (${Date.now() - started} ms), data in ${dataDir}
 
   HTTP API + web    ${cloud.urls.http}/            (health: /health, OpenAPI: /openapi.json)

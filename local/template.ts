@@ -86,13 +86,17 @@ export class TemplateModel {
           break;
         case 'AWS::Lambda::Function': {
           const entry = resource.Metadata?.[ENTRY_METADATA_KEY];
-          if (typeof entry !== 'string') throw new Error(`Function ${logicalId} has no ${ENTRY_METADATA_KEY} metadata`);
-          const variables = (props.Environment as { Variables?: Record<string, Json> } | undefined)?.Variables ?? {};
+          if (typeof entry !== 'string')
+            throw new Error(`Function ${logicalId} has no ${ENTRY_METADATA_KEY} metadata`);
+          const variables =
+            (props.Environment as { Variables?: Record<string, Json> } | undefined)?.Variables ?? {};
           this.functions.push({
             logicalId,
             arn: this.arnOf(logicalId),
             entry,
-            environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(this.resolve(v))])),
+            environment: Object.fromEntries(
+              Object.entries(variables).map(([k, v]) => [k, String(this.resolve(v))]),
+            ),
           });
           break;
         }

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // One client per service per process. Endpoints come from the standard AWS_ENDPOINT_URL_* variables,
 // so the same code talks to AWS or to the local cloud without knowing which.

@@ -15,7 +15,11 @@ export class StepFunctionsWorkflow implements Workflow {
   async start(caseId: string, input: object): Promise<void> {
     try {
       await sfn.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: caseId, input: JSON.stringify(input) }),
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name: caseId,
+          input: JSON.stringify(input),
+        }),
       );
     } catch (error) {
       // Same name and same input is answered with success by AWS; a different input is a real conflict.
@@ -28,7 +32,8 @@ export class StepFunctionsWorkflow implements Workflow {
       await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
       return true;
     } catch (error) {
-      if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken) return false;
+      if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)
+        return false;
       throw error;
     }
   }

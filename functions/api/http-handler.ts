@@ -33,7 +33,10 @@ const Claims = z.object({ tenant: z.string().regex(/^[a-z0-9-]{2,40}$/), role: z
  * The edge of every route: authenticate and scope to one brand, validate everything at once,
  * call the one domain function, and answer problem+json for anything that is not a success.
  */
-export function httpHandler<const Op extends Operation>(op: Op, handle: (request: Request<Op>) => Promise<Reply>) {
+export function httpHandler<const Op extends Operation>(
+  op: Op,
+  handle: (request: Request<Op>) => Promise<Reply>,
+) {
   return middy<Event, APIGatewayProxyResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
@@ -49,7 +52,15 @@ export function httpHandler<const Op extends Operation>(op: Op, handle: (request
           return respond(error.status, problem(error.status, error.type, error.name, error.message));
         }
         logger.error('Unhandled error', error as Error);
-        return respond(500, problem(500, 'internal', 'Internal error', 'Something went wrong on our side; nothing you sent was lost.'));
+        return respond(
+          500,
+          problem(
+            500,
+            'internal',
+            'Internal error',
+            'Something went wrong on our side; nothing you sent was lost.',
+          ),
+        );
       }
     });
 }
@@ -57,7 +68,8 @@ export function httpHandler<const Op extends Operation>(op: Op, handle: (request
 function authorize(op: Operation, event: Event): { brand: string; actor: Actor } | Problem {
   if (op.roles.length === 0) return { brand: '', actor: { role: 'anonymous', subject: 'anonymous' } };
   const claims = Claims.safeParse(event.requestContext.authorizer?.jwt?.claims);
-  if (!claims.success) return problem(401, 'unauthenticated', 'Unauthenticated', 'A bearer token for a brand is required.');
+  if (!claims.success)
+    return problem(401, 'unauthenticated', 'Unauthenticated', 'A bearer token for a brand is required.');
   const { tenant, role, sub } = claims.data;
   if (!(op.roles as readonly string[]).includes(role)) {
     return problem(403, 'forbidden', 'Forbidden', `The role "${role}" may not call ${op.operationId}.`);
@@ -78,7 +90,11 @@ function parseRequest(op: Operation, event: Event) {
   const headers = part(op.headers, lowerCaseKeys(event.headers ?? {}), '#/headers');
   let body: unknown;
   if (op.body) {
-    const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+    const raw = event.body
+      ? event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body
+      : '';
     const json = parseJson(raw);
     if (json === invalidJson) {
       errors.push({ pointer: '#', detail: 'The body must be a JSON document.' });
@@ -87,7 +103,13 @@ function parseRequest(op: Operation, event: Event) {
     }
   }
   if (errors.length > 0) {
-    return problem(400, 'validation', 'Your request has errors', `${errors.length} field(s) need attention; nothing was saved.`, errors);
+    return problem(
+      400,
+      'validation',
+      'Your request has errors',
+      `${errors.length} field(s) need attention; nothing was saved.`,
+      errors,
+    );
   }
   return { params, headers, body };
 }
@@ -106,7 +128,11 @@ function lowerCaseKeys(headers: Record<string, string | undefined>) {
   return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
 }
 
-function respond(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResultV2 {
+function respond(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResultV2 {
   const isProblem = status >= 400;
   return {
     statusCode: status,

@@ -12,7 +12,12 @@ function parameters(op: Operation) {
   const inPath = op.params ? Object.entries(op.params.shape) : [];
   const inHeader = op.headers ? Object.entries(op.headers.shape) : [];
   return [
-    ...inPath.map(([name, type]) => ({ name, in: 'path', required: true, schema: schema(type as z.ZodType, 'input') })),
+    ...inPath.map(([name, type]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: schema(type as z.ZodType, 'input'),
+    })),
     ...inHeader.map(([name, type]) => ({
       name,
       in: 'header',
@@ -29,7 +34,12 @@ function describe(op: Operation) {
     ...(op.roles.length > 0 ? { security: [{ bearer: [] }], 'x-fairfix-roles': op.roles } : { security: [] }),
     parameters: parameters(op),
     ...(op.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body, 'input') } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schema(op.body, 'input') } },
+          },
+        }
       : {}),
     responses: Object.fromEntries(
       Object.entries(op.responses).map(([status, response]) => [
@@ -62,7 +72,8 @@ export function openApiDocument() {
     info: {
       title: 'fairfix',
       version: '0.1.0',
-      description: 'Repair logistics and RMA workflow. Every error is an RFC 9457 problem listing every field at once.',
+      description:
+        'Repair logistics and RMA workflow. Every error is an RFC 9457 problem listing every field at once.',
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     paths,

@@ -23,7 +23,9 @@ export interface Operation {
 export const Role = z.enum(['customer', 'agent', 'depot', 'technician', 'reviewer']);
 export type Role = z.infer<typeof Role>;
 
-export const CaseId = z.string().regex(/^RMA-[0-9A-Z]{12}$/, 'must look like RMA- followed by 12 letters or digits');
+export const CaseId = z
+  .string()
+  .regex(/^RMA-[0-9A-Z]{12}$/, 'must look like RMA- followed by 12 letters or digits');
 
 export const CaseAcknowledgement = z.object({
   caseId: CaseId,
@@ -85,12 +87,21 @@ export const operations = [
     entry: 'functions/open-case/handler.ts',
     roles: ['customer', 'agent'],
     headers: z.object({
-      'idempotency-key': z.string().trim().min(8).max(128).optional().describe('Send the same key to retry safely.'),
+      'idempotency-key': z
+        .string()
+        .trim()
+        .min(8)
+        .max(128)
+        .optional()
+        .describe('Send the same key to retry safely.'),
     }),
     body: CaseOpening,
     responses: {
       201: { description: 'The case was opened.', schema: CaseAcknowledgement },
-      200: { description: 'A case was already opened with this idempotency key.', schema: CaseAcknowledgement },
+      200: {
+        description: 'A case was already opened with this idempotency key.',
+        schema: CaseAcknowledgement,
+      },
       ...problems,
     },
   },
@@ -103,7 +114,12 @@ export const operations = [
     roles: ['customer', 'agent', 'depot', 'technician', 'reviewer'],
     params: CaseParams,
     responses: {
-      200: { description: 'The case.', schema: Case.omit({ waiting: true, seenEventIds: true }) },
+      200: {
+        description: 'The case, and the step waiting for an event, if one is.',
+        schema: Case.omit({ waiting: true, seenEventIds: true }).extend({
+          waitingFor: z.object({ step: z.string(), since: z.string() }).optional(),
+        }),
+      },
       ...problems,
       ...notFound,
     },
@@ -121,14 +137,19 @@ export const operations = [
       202: { description: 'The event was recorded.', schema: EventReceipt },
       ...problems,
       ...notFound,
-      409: { description: 'The event does not apply to the case now; it was recorded.', schema: ProblemSchema },
+      409: {
+        description: 'The event does not apply to the case now; it was recorded.',
+        schema: ProblemSchema,
+      },
     },
   },
 ] as const satisfies readonly Operation[];
 
 export type OperationId = (typeof operations)[number]['operationId'];
 
-export function operation<const Id extends OperationId>(id: Id): Extract<(typeof operations)[number], { operationId: Id }> {
+export function operation<const Id extends OperationId>(
+  id: Id,
+): Extract<(typeof operations)[number], { operationId: Id }> {
   const found = operations.find((op) => op.operationId === id);
   if (!found) throw new Error(`Unknown operation ${id}`);
   return found as Extract<(typeof operations)[number], { operationId: Id }>;

@@ -17,7 +17,13 @@ export interface Problem {
 
 export const PROBLEM_BASE = 'https://fairfix.dev/problems/';
 
-export function problem(status: number, slug: string, title: string, detail: string, errors?: FieldError[]): Problem {
+export function problem(
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  errors?: FieldError[],
+): Problem {
   return { type: PROBLEM_BASE + slug, title, status, detail, ...(errors ? { errors } : {}) };
 }
 

@@ -28,7 +28,9 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A case id: derived from the client's idempotency key when there is one, so a retry finds the same case. */
 export function caseIdFor(brand: string, idempotencyKey?: string): string {
-  const bytes = idempotencyKey ? createHash('sha256').update(`${brand}\n${idempotencyKey}`).digest() : randomBytes(12);
+  const bytes = idempotencyKey
+    ? createHash('sha256').update(`${brand}\n${idempotencyKey}`).digest()
+    : randomBytes(12);
   return `RMA-${[...bytes.subarray(0, 12)].map((byte) => ALPHABET[byte % 32]).join('')}`;
 }
 
@@ -63,14 +65,20 @@ export async function recordDepotEventCommand(
   return { outcome };
 }
 
-export async function acknowledgeCaseCommand(command: { brand: string; caseId: string }, deps: Deps): Promise<Case> {
+export async function acknowledgeCaseCommand(
+  command: { brand: string; caseId: string },
+  deps: Deps,
+): Promise<Case> {
   const before = await mustGet(deps.repo, command.brand, command.caseId);
   const acknowledged = acknowledge(before, deps.now);
   return acknowledged === before ? before : deps.repo.save(acknowledged, before.version);
 }
 
 /** Called by the workflow when a step starts waiting; resumes it at once with an event that came early. */
-export async function beginWaitCommand(command: { brand: string; caseId: string; wait: WaitRequest }, deps: Deps) {
+export async function beginWaitCommand(
+  command: { brand: string; caseId: string; wait: WaitRequest },
+  deps: Deps,
+) {
   const before = await mustGet(deps.repo, command.brand, command.caseId);
   const { case: waiting, deliver } = beginWait(before, command.wait, deps.now);
   const saved = waiting === before ? before : await deps.repo.save(waiting, before.version);

@@ -86,12 +86,23 @@ export type Case = z.infer<typeof Case>;
 const isoAfter = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
 
 export function escalationPath(policy: BrandPolicy) {
-  return policy.escalationLadder.map((level, index) => ({ level: index, role: level.role, contact: level.contact }));
+  return policy.escalationLadder.map((level, index) => ({
+    level: index,
+    role: level.role,
+    contact: level.contact,
+  }));
 }
 
 /** A new case, acknowledged: its next step and that step's deadline are known from the first moment (P7). */
-export function openCase(opening: CaseOpening, ids: { brand: string; caseId: string }, policy: BrandPolicy, now: Date, by: Actor): Case {
-  const arrivalStarts = opening.pickupAt && new Date(opening.pickupAt) > now ? new Date(opening.pickupAt) : now;
+export function openCase(
+  opening: CaseOpening,
+  ids: { brand: string; caseId: string },
+  policy: BrandPolicy,
+  now: Date,
+  by: Actor,
+): Case {
+  const arrivalStarts =
+    opening.pickupAt && new Date(opening.pickupAt) > now ? new Date(opening.pickupAt) : now;
   const nextStep = {
     name: 'Send the device to the depot',
     deadline: isoAfter(arrivalStarts, policy.arrivalSlaSeconds),
@@ -141,7 +152,10 @@ export function acknowledge(kase: Case, now: Date): Case {
   const summary =
     `Acknowledgement sent by ${kase.customer.preferredChannel}: ${kase.nextStep.name} by ${kase.nextStep.deadline}.` +
     (owner ? ` Your case is owned by: ${owner.role} (${owner.contact}).` : '');
-  return { ...kase, timeline: [...kase.timeline, entry(now, 'customer-notified', summary, 'system:workflow')] };
+  return {
+    ...kase,
+    timeline: [...kase.timeline, entry(now, 'customer-notified', summary, 'system:workflow')],
+  };
 }
 
 export interface WaitRequest {
@@ -166,7 +180,10 @@ export function beginWait(kase: Case, wait: WaitRequest, now: Date): { case: Cas
       ...kase,
       waiting: { ...waiting, delivered: early },
       pendingEvents: kase.pendingEvents.filter((event) => event !== early),
-      timeline: [...kase.timeline, entry(now, 'event-applied', `${describe(early)} applied to "${wait.step}".`, 'system:workflow')],
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'event-applied', `${describe(early)} applied to "${wait.step}".`, 'system:workflow'),
+      ],
     },
     deliver: early,
   };
@@ -194,7 +211,10 @@ export function recordEvent(
       case: {
         ...seen,
         waiting: { ...waiting, delivered: event },
-        timeline: [...kase.timeline, entry(now, 'event-applied', `${describe(event)} applied to "${waiting.step}".`, actor)],
+        timeline: [
+          ...kase.timeline,
+          entry(now, 'event-applied', `${describe(event)} applied to "${waiting.step}".`, actor),
+        ],
       },
       outcome: 'applied',
       deliver: { token: waiting.token, event },
@@ -204,7 +224,15 @@ export function recordEvent(
     return {
       case: {
         ...seen,
-        timeline: [...kase.timeline, entry(now, 'event-refused', `${describe(event)} does not apply to a case in status ${kase.status}.`, actor)],
+        timeline: [
+          ...kase.timeline,
+          entry(
+            now,
+            'event-refused',
+            `${describe(event)} does not apply to a case in status ${kase.status}.`,
+            actor,
+          ),
+        ],
       },
       outcome: 'not-applicable',
     };
@@ -213,7 +241,10 @@ export function recordEvent(
     case: {
       ...seen,
       pendingEvents: [...kase.pendingEvents, event],
-      timeline: [...kase.timeline, entry(now, 'event-kept', `${describe(event)} kept until the case is ready for it.`, actor)],
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'event-kept', `${describe(event)} kept until the case is ready for it.`, actor),
+      ],
     },
     outcome: 'kept',
   };

@@ -5,6 +5,8 @@ import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('getCase'), async ({ brand, params }) => {
   // Task tokens and dedup bookkeeping are the workflow's business, never a caller's.
-  const { waiting: _waiting, seenEventIds: _seen, ...visible } = await getCaseQuery(brand, params.caseId, deps().repo);
-  return { status: 200, body: visible };
+  const { waiting, seenEventIds: _seen, ...visible } = await getCaseQuery(brand, params.caseId, deps().repo);
+  const waitingFor =
+    waiting && !waiting.delivered ? { waitingFor: { step: waiting.step, since: waiting.since } } : {};
+  return { status: 200, body: { ...visible, ...waitingFor } };
 });

@@ -5,7 +5,12 @@ import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('openCase'), async ({ brand, actor, headers, body }) => {
   const { case: kase, created } = await openCaseCommand(
-    { brand, actor, opening: body, ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}) },
+    {
+      brand,
+      actor,
+      opening: body,
+      ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
+    },
     deps(),
   );
   const location = `/cases/${kase.caseId}`;

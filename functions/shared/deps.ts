@@ -1,5 +1,5 @@
-import { clock } from '../adapters/clock.ts';
 import { DynamoCaseRepository } from '../adapters/case-repository.ts';
+import { clock } from '../adapters/clock.ts';
 import { StepFunctionsWorkflow } from '../adapters/workflow.ts';
 import type { Deps } from '../domain/case-commands.ts';
 

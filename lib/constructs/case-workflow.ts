@@ -51,7 +51,9 @@ export class CaseWorkflow extends Construct {
     super(scope, id);
 
     const caseKey = {
-      pk: DynamoAttributeValue.fromString(JsonPath.format('T#{}#CASE#{}', JsonPath.stringAt('$.brand'), JsonPath.stringAt('$.caseId'))),
+      pk: DynamoAttributeValue.fromString(
+        JsonPath.format('T#{}#CASE#{}', JsonPath.stringAt('$.brand'), JsonPath.stringAt('$.caseId')),
+      ),
       sk: DynamoAttributeValue.fromString('CASE'),
     };
     const timelineEntry = (type: string, summary: string) =>
@@ -66,12 +68,17 @@ export class CaseWorkflow extends Construct {
 
     const acknowledge = new LambdaInvoke(this, 'Acknowledge case', {
       lambdaFunction: props.acknowledgeCase,
-      payload: TaskInput.fromObject({ brand: JsonPath.stringAt('$.brand'), caseId: JsonPath.stringAt('$.caseId') }),
+      payload: TaskInput.fromObject({
+        brand: JsonPath.stringAt('$.brand'),
+        caseId: JsonPath.stringAt('$.caseId'),
+      }),
       resultPath: JsonPath.DISCARD,
     });
 
     const pickupScheduled = new Choice(this, 'Is a carrier pickup scheduled?');
-    const waitForPickup = new Wait(this, 'Wait until carrier pickup', { time: WaitTime.timestampPath('$.pickupAt') });
+    const waitForPickup = new Wait(this, 'Wait until carrier pickup', {
+      time: WaitTime.timestampPath('$.pickupAt'),
+    });
 
     const waitForArrival = new LambdaInvoke(this, 'Wait for device at depot', {
       lambdaFunction: props.awaitCaseEvent,
@@ -94,7 +101,10 @@ export class CaseWorkflow extends Construct {
       updateExpression: 'ADD escalationLevel :one, version :one SET timeline = list_append(timeline, :entry)',
       expressionAttributeValues: {
         ':one': DynamoAttributeValue.fromNumber(1),
-        ':entry': timelineEntry('escalated', 'The device did not reach the depot by its deadline; the case was escalated one level.'),
+        ':entry': timelineEntry(
+          'escalated',
+          'The device did not reach the depot by its deadline; the case was escalated one level.',
+        ),
       },
       returnValues: DynamoReturnValues.UPDATED_NEW,
       resultSelector: { 'level.$': '$.Attributes.escalationLevel.N' },
@@ -117,12 +127,11 @@ export class CaseWorkflow extends Construct {
     waitForArrival.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: '$.timeout' });
     escalate.next(waitForArrival);
 
-    const definition = acknowledge
-      .next(
-        pickupScheduled
-          .when(Condition.isPresent('$.pickupAt'), waitForPickup.next(waitForArrival))
-          .otherwise(waitForArrival),
-      );
+    const definition = acknowledge.next(
+      pickupScheduled
+        .when(Condition.isPresent('$.pickupAt'), waitForPickup.next(waitForArrival))
+        .otherwise(waitForArrival),
+    );
     waitForArrival.next(recordArrival).next(new Succeed(this, 'Device at depot'));
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
@@ -139,7 +148,11 @@ export class CaseWorkflow extends Construct {
         includeExecutionData: true,
       },
     });
-    acceptFinding(this.stateMachine, 'IAM5[Resource::*]', 'X-Ray and CloudWatch Logs delivery actions accept no narrower resource.');
+    acceptFinding(
+      this.stateMachine,
+      'IAM5[Resource::*]',
+      'X-Ray and CloudWatch Logs delivery actions accept no narrower resource.',
+    );
     for (const fn of [props.acknowledgeCase, props.awaitCaseEvent]) {
       acceptFinding(
         this.stateMachine,

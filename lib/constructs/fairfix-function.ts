@@ -16,7 +16,8 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
  */
 export const ENTRY_METADATA_KEY = 'fairfix:entry';
 
-export interface FairfixFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> {
+export interface FairfixFunctionProps
+  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> {
   /** The handler module, relative to the repository root, e.g. `functions/open-case/handler.ts`. */
   readonly entry: string;
 }
@@ -54,18 +55,27 @@ export class FairfixFunction extends NodejsFunction {
         minify: true,
         target: 'node22',
         // ESM bundles of CommonJS dependencies still call require(); give them one.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         ...bundling,
       },
     });
     (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA_KEY, entry);
-    acceptFinding(this, 'L1', 'Node.js 22 is pinned on purpose: the local cloud runs the same handlers on Node 22 (DESIGN.md).');
+    acceptFinding(
+      this,
+      'L1',
+      'Node.js 22 is pinned on purpose: the local cloud runs the same handlers on Node 22 (DESIGN.md).',
+    );
     acceptFinding(
       this,
       'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'The basic execution role only lets the function write its own logs.',
     );
-    acceptFinding(this, 'IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords accept no narrower resource.');
+    acceptFinding(
+      this,
+      'IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords accept no narrower resource.',
+    );
   }
 
   /** Grants access to the table and tells the function its name, in one call. */

@@ -1,5 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { type CfnRoute, type CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnRoute,
+  type CfnStage,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -52,7 +58,10 @@ export class FairfixHttpApi extends Construct {
     stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
 
     for (const op of props.operations) {
-      const fn = new FairfixFunction(this, pascal(op.operationId), { entry: op.entry, description: op.summary });
+      const fn = new FairfixFunction(this, pascal(op.operationId), {
+        entry: op.entry,
+        description: op.summary,
+      });
       this.functions.set(op.operationId, fn);
       const [route] = this.api.addRoutes({
         path: op.path,
@@ -63,7 +72,11 @@ export class FairfixHttpApi extends Construct {
       if (!route) throw new Error(`No route was created for ${op.operationId}`);
       (route.node.defaultChild as CfnRoute).operationName = op.operationId;
       if (op.roles.length === 0) {
-        acceptFinding(route, 'APIG4', `${op.method} ${op.path} is public by design: it reveals no brand's data.`);
+        acceptFinding(
+          route,
+          'APIG4',
+          `${op.method} ${op.path} is public by design: it reveals no brand's data.`,
+        );
       }
     }
   }

@@ -36,7 +36,10 @@ export class DevTokens {
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
     try {
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
+        string,
+        unknown
+      >;
       if (claims.iss !== LOCAL_ISSUER || !this.audience.includes(String(claims.aud))) return undefined;
       if (typeof claims.exp !== 'number' || claims.exp * 1000 < this.now()) return undefined;
       return claims;

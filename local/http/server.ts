@@ -59,14 +59,17 @@ export function startHttpServer(options: {
   const server = createServer((request, response) => {
     void serve(request, response).catch((error) => {
       console.error(error);
-      if (!response.headersSent) respond(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
+      if (!response.headersSent)
+        respond(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     });
   });
 
   async function serve(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const method = request.method ?? 'GET';
-    const admin = url.pathname.startsWith('/_local/') ? options.admin[url.pathname.slice('/_local/'.length)] : undefined;
+    const admin = url.pathname.startsWith('/_local/')
+      ? options.admin[url.pathname.slice('/_local/'.length)]
+      : undefined;
     if (admin) {
       const raw = (await readBody(request)).toString('utf8');
       let body: unknown = {};
@@ -90,7 +93,11 @@ export function startHttpServer(options: {
       const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
       claims = token ? options.tokens.verify(token) : undefined;
       // What API Gateway's JWT authorizer answers: the function never runs.
-      if (!claims) return respond(response, { ...json(401, { message: 'Unauthorized' }), headers: { 'www-authenticate': 'Bearer' } });
+      if (!claims)
+        return respond(response, {
+          ...json(401, { message: 'Unauthorized' }),
+          headers: { 'www-authenticate': 'Bearer' },
+        });
     }
     const body = await readBody(request, 10 * 1_048_576);
     const event = toEvent(request, url, route, body, claims, options.now());
@@ -113,10 +120,13 @@ function toEvent(
   now: number,
 ): APIGatewayProxyEventV2 {
   const match = route.pattern.exec(url.pathname);
-  const pathParameters = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match?.[i + 1] ?? '')]));
+  const pathParameters = Object.fromEntries(
+    route.names.map((name, i) => [name, decodeURIComponent(match?.[i + 1] ?? '')]),
+  );
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.headers)) {
-    if (value !== undefined && key !== 'cookie') headers[key] = Array.isArray(value) ? value.join(',') : value;
+    if (value !== undefined && key !== 'cookie')
+      headers[key] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
@@ -157,7 +167,8 @@ function toEvent(
 
 /** Payload 2.0: a result without statusCode is a JSON body with status 200. */
 function normalizeResult(result: unknown): APIGatewayProxyStructuredResultV2 {
-  if (result && typeof result === 'object' && 'statusCode' in result) return result as APIGatewayProxyStructuredResultV2;
+  if (result && typeof result === 'object' && 'statusCode' in result)
+    return result as APIGatewayProxyStructuredResultV2;
   return json(200, result);
 }
 
@@ -166,8 +177,13 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
 }
 
 function respond(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
-  const headers: Record<string, string | number | string[]> = { ...result.headers, 'content-length': body.length };
+  const body = result.body
+    ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
+    : Buffer.alloc(0);
+  const headers: Record<string, string | number | string[]> = {
+    ...result.headers,
+    'content-length': body.length,
+  };
   if (result.cookies) headers['set-cookie'] = result.cookies;
   response.writeHead(result.statusCode ?? 200, headers);
   response.end(body);
@@ -179,7 +195,10 @@ async function serveStatic(pathname: string, response: ServerResponse): Promise<
   if (!file.startsWith(WEB_ROOT + path.sep)) return respond(response, json(404, { message: 'Not Found' }));
   try {
     const content = await readFile(file);
-    response.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'content-length': content.length });
+    response.writeHead(200, {
+      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'content-length': content.length,
+    });
     response.end(content);
   } catch {
     respond(response, json(404, { message: 'Not Found' }));

@@ -44,7 +44,9 @@ function summary(record: ExecutionRecord) {
  * The Step Functions API (AWS JSON 1.0, `X-Amz-Target: AWSStepFunctions.<Operation>`), so the
  * unchanged @aws-sdk/client-sfn and the AWS CLI work against the local engine.
  */
-export function stepFunctionsApi(engine: StepFunctionsEngine): Record<string, (params: Params) => Promise<unknown>> {
+export function stepFunctionsApi(
+  engine: StepFunctionsEngine,
+): Record<string, (params: Params) => Promise<unknown>> {
   return {
     ListStateMachines: async () => ({
       stateMachines: engine.listMachines().map((machine) => ({
@@ -78,7 +80,13 @@ export function stepFunctionsApi(engine: StepFunctionsEngine): Record<string, (p
     },
     DescribeExecution: async (params) => {
       const record = await engine.describeExecution(required(params, 'executionArn'));
-      return { ...summary(record), input: record.input, output: record.output, error: record.error, cause: record.cause };
+      return {
+        ...summary(record),
+        input: record.input,
+        output: record.output,
+        error: record.error,
+        cause: record.cause,
+      };
     },
     ListExecutions: async (params) => {
       const machine = engine.machine(required(params, 'stateMachineArn'));
@@ -97,7 +105,12 @@ export function stepFunctionsApi(engine: StepFunctionsEngine): Record<string, (p
       const executionArn = required(params, 'executionArn');
       await engine.describeExecution(executionArn);
       const limit = Math.min(Number(params.maxResults ?? 100) || 100, 1000);
-      const page = await engine.journal.history(executionArn, limit, Boolean(params.reverseOrder), fromPageToken(params.nextToken));
+      const page = await engine.journal.history(
+        executionArn,
+        limit,
+        Boolean(params.reverseOrder),
+        fromPageToken(params.nextToken),
+      );
       return {
         events: page.events.map((event) => ({ ...event, timestamp: seconds(event.timestamp) })),
         nextToken: pageToken(page.next),
@@ -116,7 +129,11 @@ export function stepFunctionsApi(engine: StepFunctionsEngine): Record<string, (p
       return {};
     },
     SendTaskFailure: async (params) => {
-      await engine.sendTaskFailure(required(params, 'taskToken'), params.error as string | undefined, params.cause as string | undefined);
+      await engine.sendTaskFailure(
+        required(params, 'taskToken'),
+        params.error as string | undefined,
+        params.cause as string | undefined,
+      );
       return {};
     },
     SendTaskHeartbeat: async (params) => {
@@ -140,9 +157,15 @@ async function handle(
   response: ServerResponse,
 ): Promise<void> {
   const target = String(request.headers['x-amz-target'] ?? '');
-  const operation = target.startsWith('AWSStepFunctions.') ? operations[target.slice('AWSStepFunctions.'.length)] : undefined;
+  const operation = target.startsWith('AWSStepFunctions.')
+    ? operations[target.slice('AWSStepFunctions.'.length)]
+    : undefined;
   try {
-    if (!operation) throw new SfnApiError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}`);
+    if (!operation)
+      throw new SfnApiError(
+        'UnknownOperationException',
+        `Unknown operation ${target || '(no X-Amz-Target)'}`,
+      );
     const body = (await readBody(request)).toString('utf8');
     let params: Params;
     try {
@@ -155,7 +178,12 @@ async function handle(
     if (error instanceof SfnApiError) {
       send(response, 400, { __type: error.type, message: error.message }, error.type);
     } else {
-      send(response, 500, { __type: 'InternalFailure', message: 'The local engine failed; see its log' }, 'InternalFailure');
+      send(
+        response,
+        500,
+        { __type: 'InternalFailure', message: 'The local engine failed; see its log' },
+        'InternalFailure',
+      );
       console.error(error);
     }
   }

@@ -5,7 +5,14 @@ import type { LocalClock } from '../clock.ts';
 import { ACCOUNT, REGION } from '../template.ts';
 import { SfnApiError, StateError, statesTimeoutError } from './errors.ts';
 import type { ExecutionRecord, HistoryEvent, Journal, Position, TokenRecord } from './journal.ts';
-import { type Definition, type Normalized, normalize, type StepSpec, type TaskSpec, type WaitSpec } from './normalize.ts';
+import {
+  type Definition,
+  type Normalized,
+  normalize,
+  type StepSpec,
+  type TaskSpec,
+  type WaitSpec,
+} from './normalize.ts';
 
 /** Runs a Task's Resource (a Lambda function, a DynamoDB call...) with its resolved parameters. */
 export interface Integrations {
@@ -53,20 +60,28 @@ export class StepFunctionsEngine {
     private readonly tokenSecret: string,
   ) {}
 
-  register(machine: { arn: string; name: string; definition: Record<string, unknown>; roleArn: string }): void {
+  register(machine: {
+    arn: string;
+    name: string;
+    definition: Record<string, unknown>;
+    roleArn: string;
+  }): void {
     const definition = machine.definition as Definition;
     const normalized = normalize(definition);
     for (const [name, step] of normalized.steps) {
-      if (step.kind === 'task') this.integrations.assertSupported(step.resource, `state "${name}" of ${machine.name}`);
+      if (step.kind === 'task')
+        this.integrations.assertSupported(step.resource, `state "${name}" of ${machine.name}`);
     }
-    this.machines.set(machine.arn, {
+    const entry: Machine = {
       ...machine,
       definition,
       normalized,
       creationDate: this.clock.now(),
       topLevel: new Set(Object.keys(definition.States)),
       compiled: new Map(),
-    });
+    };
+    this.compiled(entry, definition.StartAt);
+    this.machines.set(machine.arn, entry);
   }
 
   listMachines() {
@@ -100,7 +115,10 @@ export class StepFunctionsEngine {
     try {
       JSON.parse(inputText);
     } catch {
-      throw new SfnApiError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not JSON');
+      throw new SfnApiError(
+        'InvalidExecutionInput',
+        'Invalid State Machine Execution Input: the input is not JSON',
+      );
     }
     const record: ExecutionRecord = {
       executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machine.name}:${executionName}`,
@@ -123,7 +141,8 @@ export class StepFunctionsEngine {
 
   async describeExecution(executionArn: string): Promise<ExecutionRecord> {
     const record = await this.journal.getExecution(executionArn);
-    if (!record) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    if (!record)
+      throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return record;
   }
 
@@ -132,7 +151,8 @@ export class StepFunctionsEngine {
     const stopDate = this.clock.now();
     const run = this.runs.get(executionArn);
     if (run) await run.stop(error, cause, stopDate);
-    else if (record.status === 'RUNNING') await this.journal.finishExecution(record, { status: 'ABORTED', error, cause, stopDate });
+    else if (record.status === 'RUNNING')
+      await this.journal.finishExecution(record, { status: 'ABORTED', error, cause, stopDate });
     return stopDate;
   }
 
@@ -146,7 +166,11 @@ export class StepFunctionsEngine {
   }
 
   async sendTaskFailure(token: string, error?: string, cause?: string): Promise<void> {
-    await this.completeToken(token, { status: 'FAILED', error: error ?? 'States.TaskFailed', cause: cause ?? '' });
+    await this.completeToken(token, {
+      status: 'FAILED',
+      error: error ?? 'States.TaskFailed',
+      cause: cause ?? '',
+    });
   }
 
   async sendTaskHeartbeat(token: string): Promise<void> {
@@ -166,24 +190,28 @@ export class StepFunctionsEngine {
 
   /** A token is unguessable and names where it belongs, so a resumed step derives the same one. */
   tokenFor(executionArn: string, seq: number, state: string, attempt: number): string {
-    const digest = createHash('sha256').update(`${this.tokenSecret}|${executionArn}|${seq}|${state}|${attempt}`).digest('base64url');
+    const digest = createHash('sha256')
+      .update(`${this.tokenSecret}|${executionArn}|${seq}|${state}|${attempt}`)
+      .digest('base64url');
     return `${digest}.${Buffer.from(`${seq}|${attempt}`).toString('base64url')}`;
   }
 
   compiled(machine: Machine, startAt: string): StateMachine {
     let compiled = machine.compiled.get(startAt);
     if (!compiled) {
-      compiled = new StateMachine(
-        { ...machine.normalized.definition, StartAt: startAt } as never,
-        { validationOptions: { checkArn: false, checkPaths: false } },
-      );
+      // The definition was validated from its own StartAt; from another one, earlier states look unreachable.
+      const resumed = startAt !== machine.definition.StartAt;
+      compiled = new StateMachine({ ...machine.normalized.definition, StartAt: startAt } as never, {
+        validationOptions: resumed ? { noValidate: true } : { checkArn: false, checkPaths: false },
+      });
       machine.compiled.set(startAt, compiled);
     }
     return compiled;
   }
 
   private async waitingToken(token: string): Promise<TokenRecord> {
-    if (!/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]+$/.test(token)) throw new SfnApiError('InvalidToken', 'Invalid Token');
+    if (!/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]+$/.test(token))
+      throw new SfnApiError('InvalidToken', 'Invalid Token');
     const record = await this.journal.getToken(token);
     if (!record) throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
     if (record.status === 'TIMED_OUT') throw new SfnApiError('TaskTimedOut', 'Task Timed Out');
@@ -191,7 +219,10 @@ export class StepFunctionsEngine {
     return record;
   }
 
-  private async completeToken(token: string, outcome: Pick<TokenRecord, 'status' | 'output' | 'error' | 'cause'>) {
+  private async completeToken(
+    token: string,
+    outcome: Pick<TokenRecord, 'status' | 'output' | 'error' | 'cause'>,
+  ) {
     const record = await this.waitingToken(token);
     if (!(await this.journal.completeToken(token, outcome))) {
       throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
@@ -202,7 +233,12 @@ export class StepFunctionsEngine {
   private launch(record: ExecutionRecord, resumeFrom: Position | undefined): void {
     const run = new ExecutionRun(this, this.machine(record.stateMachineArn), record, resumeFrom);
     this.runs.set(record.executionArn, run);
-    void run.start().finally(() => this.runs.delete(record.executionArn));
+    void run
+      .start()
+      .catch((error: Error) =>
+        console.error(`Execution ${record.executionArn} could not run: ${error.message}`),
+      )
+      .finally(() => this.runs.delete(record.executionArn));
   }
 }
 
@@ -227,7 +263,9 @@ class ExecutionRun {
   private readonly invocations = new Map<string, Invocation[]>();
   private readonly awaitingInvocation = new Map<string, Map<number, (invocation: Invocation) => void>>();
   private readonly calls = new Map<string, number>();
-  private ending: { status: 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string; stopDate: number } | undefined;
+  private ending:
+    | { status: 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string; stopDate: number }
+    | undefined;
   private suspended = false;
 
   constructor(
@@ -244,7 +282,9 @@ class ExecutionRun {
     const startAt = this.resumeFrom?.state ?? this.machine.definition.StartAt;
     const input = this.resumeFrom ? this.resumeFrom.input : JSON.parse(this.record.input);
     if (!this.resumeFrom && this.nextEventId === 1) {
-      this.event('ExecutionStarted', { executionStartedEventDetails: { input: this.record.input, roleArn: this.machine.roleArn } });
+      this.event('ExecutionStarted', {
+        executionStartedEventDetails: { input: this.record.input, roleArn: this.machine.roleArn },
+      });
     }
     const run = this.engine.compiled(this.machine, startAt).run(input as never, {
       overrides: { taskResourceLocalHandlers: this.handlers() as never },
@@ -260,7 +300,13 @@ class ExecutionRun {
     const { executionTimeoutSeconds } = this.machine.normalized;
     if (executionTimeoutSeconds) {
       clock.sleepUntil(this.record.startDate + executionTimeoutSeconds * 1000, this.abort.signal).then(
-        () => this.end({ status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out', stopDate: clock.now() }),
+        () =>
+          this.end({
+            status: 'TIMED_OUT',
+            error: 'States.Timeout',
+            cause: 'The execution timed out',
+            stopDate: clock.now(),
+          }),
         () => {},
       );
     }
@@ -270,12 +316,18 @@ class ExecutionRun {
       outcome = { status: 'SUCCEEDED', output: JSON.stringify(output) };
     } catch (error) {
       const cause = (error as Error).cause as Error | undefined;
-      outcome = this.ending ?? { status: 'FAILED', error: cause?.name ?? 'States.Runtime', cause: cause?.message ?? String(error) };
+      outcome = this.ending ?? {
+        status: 'FAILED',
+        error: cause?.name ?? 'States.Runtime',
+        cause: cause?.message ?? String(error),
+      };
     }
     this.abort.abort();
     await consuming.catch(() => {});
     if (this.suspended) return;
-    const end = { ...outcome, stopDate: this.ending?.stopDate ?? clock.now() } as Parameters<Journal['finishExecution']>[1];
+    const end = { ...outcome, stopDate: this.ending?.stopDate ?? clock.now() } as Parameters<
+      Journal['finishExecution']
+    >[1];
     this.event(historyTypeOfEnd(end.status), endDetails(end));
     await this.flushHistory();
     await this.engine.journal.finishExecution(this.record, end);
@@ -322,7 +374,12 @@ class ExecutionRun {
     if (!step.resource.endsWith('.waitForTaskToken')) {
       return this.withTimeout(this.invoke(step.resource, parameters), step, rawInput, startedAt);
     }
-    const token = this.engine.tokenFor(this.record.executionArn, invocation?.position.seq ?? 0, name, invocation?.attempt ?? 0);
+    const token = this.engine.tokenFor(
+      this.record.executionArn,
+      invocation?.position.seq ?? 0,
+      name,
+      invocation?.attempt ?? 0,
+    );
     return this.withTimeout(
       this.waitForToken(token, name, step, invocation?.position.seq ?? 0, startedAt, parameters, rawInput),
       step,
@@ -351,7 +408,8 @@ class ExecutionRun {
 
   /** After a stop or during shutdown no further side effect may happen. */
   private assertLive(): void {
-    if (this.abort.signal.aborted) throw new StateError('States.Runtime', 'The execution is no longer running here');
+    if (this.abort.signal.aborted)
+      throw new StateError('States.Runtime', 'The execution is no longer running here');
   }
 
   private async waitForToken(
@@ -376,12 +434,20 @@ class ExecutionRun {
       const existing = await engine.journal.getToken(token);
       if (existing && existing.status !== 'WAITING') return tokenResult(existing);
       if (!existing) {
-        await engine.journal.putToken({ token, executionArn: this.record.executionArn, seq, state: name, status: 'WAITING' });
+        await engine.journal.putToken({
+          token,
+          executionArn: this.record.executionArn,
+          seq,
+          state: name,
+          status: 'WAITING',
+        });
       }
       // Also on resume: the step that hands the token out may not have finished before the crash.
       await this.invoke(step.resource, swapPlaceholders(parameters, { [TOKEN]: token }));
       if (!heartbeatSeconds) return tokenResult(await settled);
-      return tokenResult(await Promise.race([settled, this.heartbeatTimeout(token, heartbeatSeconds, () => lastBeat)]));
+      return tokenResult(
+        await Promise.race([settled, this.heartbeatTimeout(token, heartbeatSeconds, () => lastBeat)]),
+      );
     } finally {
       engine.waiters.delete(token);
       // A wait that ends without an answer (stopped, failed) closes its token; on shutdown it stays open.
@@ -389,7 +455,11 @@ class ExecutionRun {
     }
   }
 
-  private async heartbeatTimeout(token: string, heartbeatSeconds: number, lastBeat: () => number): Promise<never> {
+  private async heartbeatTimeout(
+    token: string,
+    heartbeatSeconds: number,
+    lastBeat: () => number,
+  ): Promise<never> {
     const { clock } = this.engine;
     while (lastBeat() + heartbeatSeconds * 1000 > clock.now()) {
       await clock.sleepUntil(lastBeat() + heartbeatSeconds * 1000, this.abort.signal);
@@ -457,11 +527,14 @@ class ExecutionRun {
     for await (const event of events) {
       const state = event.state;
       const original = state ? (this.machine.normalized.types.get(state.name) ?? state.type) : undefined;
-      const topLevel = state !== undefined && this.machine.topLevel.has(state.name) && event.index === undefined;
+      const topLevel =
+        state !== undefined && this.machine.topLevel.has(state.name) && event.index === undefined;
       switch (event.type) {
         case 'StateEntered': {
           if (!state) break;
-          this.event(`${original}StateEntered`, { stateEnteredEventDetails: { name: state.name, input: JSON.stringify(state.input) } });
+          this.event(`${original}StateEntered`, {
+            stateEnteredEventDetails: { name: state.name, input: JSON.stringify(state.input) },
+          });
           if (!topLevel) break;
           const resumed = first && this.resumeFrom?.state === state.name ? this.resumeFrom : undefined;
           first = false;
@@ -478,11 +551,17 @@ class ExecutionRun {
         }
         case 'StateRetried':
           if (topLevel && this.position && state) {
-            this.announce(state.name, { position: this.position, attempt: (this.invocations.get(state.name)?.at(-1)?.attempt ?? 0) + 1 });
+            this.announce(state.name, {
+              position: this.position,
+              attempt: (this.invocations.get(state.name)?.at(-1)?.attempt ?? 0) + 1,
+            });
           }
           break;
         case 'StateExited':
-          if (state) this.event(`${original}StateExited`, { stateExitedEventDetails: { name: state.name, output: JSON.stringify(state.output) } });
+          if (state)
+            this.event(`${original}StateExited`, {
+              stateExitedEventDetails: { name: state.name, output: JSON.stringify(state.output) },
+            });
           break;
         case 'StateFailed':
           if (state && original === 'Task') {
@@ -503,12 +582,21 @@ class ExecutionRun {
 
   private event(type: string, details: Record<string, unknown>): void {
     const id = this.nextEventId++;
-    this.pendingHistory.push({ id, previousEventId: id - 1, timestamp: this.engine.clock.now(), type, ...details });
+    this.pendingHistory.push({
+      id,
+      previousEventId: id - 1,
+      timestamp: this.engine.clock.now(),
+      type,
+      ...details,
+    });
   }
 
   private async savePosition(position: Position): Promise<void> {
     if (this.suspended || this.ending) return;
-    await Promise.all([this.engine.journal.savePosition(this.record.executionArn, position), this.flushHistory()]);
+    await Promise.all([
+      this.engine.journal.savePosition(this.record.executionArn, position),
+      this.flushHistory(),
+    ]);
   }
 
   private async flushHistory(): Promise<void> {
@@ -528,7 +616,8 @@ interface LibraryEvent {
 
 function tokenResult(record: TokenRecord): unknown {
   if (record.status === 'SUCCEEDED') return JSON.parse(record.output ?? 'null');
-  if (record.status === 'FAILED') throw new StateError(record.error ?? 'States.TaskFailed', record.cause ?? '');
+  if (record.status === 'FAILED')
+    throw new StateError(record.error ?? 'States.TaskFailed', record.cause ?? '');
   throw new StateError('States.Timeout', 'The task timed out');
 }
 
@@ -537,7 +626,10 @@ function seconds(fixed: number | undefined, path: string | undefined, input: unk
   if (!path) return undefined;
   const value = Number(queryPath(path, input));
   if (!Number.isInteger(value) || value < 1) {
-    throw new StateError('States.Runtime', `${path} must point to a positive integer number of seconds; it gave ${value}`);
+    throw new StateError(
+      'States.Runtime',
+      `${path} must point to a positive integer number of seconds; it gave ${value}`,
+    );
   }
   return value;
 }
@@ -545,12 +637,15 @@ function seconds(fixed: number | undefined, path: string | undefined, input: unk
 function waitDeadline(step: WaitSpec, input: unknown, enteredAt: number): number {
   const secs = step.seconds ?? (step.secondsPath ? Number(queryPath(step.secondsPath, input)) : undefined);
   if (secs !== undefined) {
-    if (!Number.isFinite(secs) || secs < 0) throw new StateError('States.Runtime', `Wait seconds must be a non-negative number, got ${secs}`);
+    if (!Number.isFinite(secs) || secs < 0)
+      throw new StateError('States.Runtime', `Wait seconds must be a non-negative number, got ${secs}`);
     return enteredAt + secs * 1000;
   }
-  const timestamp = step.timestamp ?? (step.timestampPath ? String(queryPath(step.timestampPath, input)) : undefined);
+  const timestamp =
+    step.timestamp ?? (step.timestampPath ? String(queryPath(step.timestampPath, input)) : undefined);
   const at = Date.parse(timestamp ?? '');
-  if (Number.isNaN(at)) throw new StateError('States.Runtime', `Wait timestamp is not an ISO-8601 time: ${timestamp}`);
+  if (Number.isNaN(at))
+    throw new StateError('States.Runtime', `Wait timestamp is not an ISO-8601 time: ${timestamp}`);
   return at;
 }
 
@@ -562,15 +657,20 @@ function swapPlaceholders(value: unknown, swaps: Record<string, string>): unknow
   if (typeof value === 'string') return swaps[value] ?? value;
   if (Array.isArray(value)) return value.map((item) => swapPlaceholders(item, swaps));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, swapPlaceholders(item, swaps)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, swapPlaceholders(item, swaps)]),
+    );
   }
   return value;
 }
 
 function historyTypeOfEnd(status: string): string {
-  return { SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', ABORTED: 'ExecutionAborted', TIMED_OUT: 'ExecutionTimedOut' }[
-    status
-  ] as string;
+  return {
+    SUCCEEDED: 'ExecutionSucceeded',
+    FAILED: 'ExecutionFailed',
+    ABORTED: 'ExecutionAborted',
+    TIMED_OUT: 'ExecutionTimedOut',
+  }[status] as string;
 }
 
 function endDetails(end: Partial<ExecutionRecord>): Record<string, unknown> {

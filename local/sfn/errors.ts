@@ -30,15 +30,24 @@ let timeoutErrorClass: ErrorClass | undefined;
 export async function statesTimeoutError(): Promise<Error> {
   if (!timeoutErrorClass) {
     const probe = new StateMachine(
-      { StartAt: 'Probe', States: { Probe: { Type: 'Task', Resource: 'arn:fairfix:local:::probe', TimeoutSeconds: 0.001, End: true } } },
+      {
+        StartAt: 'Probe',
+        States: {
+          Probe: { Type: 'Task', Resource: 'arn:fairfix:local:::probe', TimeoutSeconds: 0.001, End: true },
+        },
+      },
       { validationOptions: { noValidate: true } },
     );
-    const run = probe.run({}, { overrides: { taskResourceLocalHandlers: { Probe: () => new Promise(() => {}) } } });
+    const run = probe.run(
+      {},
+      { overrides: { taskResourceLocalHandlers: { Probe: () => new Promise(() => {}) } } },
+    );
     const failure = await run.result.then(
       () => undefined,
       (error: Error) => error.cause as Error,
     );
-    if (failure?.name !== 'States.Timeout') throw new Error('Could not obtain the States.Timeout error class');
+    if (failure?.name !== 'States.Timeout')
+      throw new Error('Could not obtain the States.Timeout error class');
     timeoutErrorClass = failure.constructor as ErrorClass;
   }
   return new timeoutErrorClass();

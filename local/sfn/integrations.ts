@@ -60,7 +60,9 @@ export class LocalIntegrations {
       return { Entries: ids.map((EventId) => ({ EventId })), FailedEntryCount: 0 };
     }
     if (target.startsWith('arn:aws:states:::dynamodb:')) {
-      const Command = DYNAMO[target.slice(26) as keyof typeof DYNAMO] as unknown as new (input: unknown) => GetItemCommand;
+      const Command = DYNAMO[target.slice(26) as keyof typeof DYNAMO] as unknown as new (
+        input: unknown,
+      ) => GetItemCommand;
       try {
         const { $metadata: _, ...output } = await this.dynamo.send(new Command(params));
         return output;

@@ -118,7 +118,11 @@ export class Journal {
 
   async getExecution(executionArn: string): Promise<ExecutionRecord | undefined> {
     const { Item } = await this.doc.send(
-      new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk: `EXEC#${executionArn}`, sk: 'META' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: JOURNAL_TABLE,
+        Key: { pk: `EXEC#${executionArn}`, sk: 'META' },
+        ConsistentRead: true,
+      }),
     );
     return Item ? strip<ExecutionRecord>(Item) : undefined;
   }
@@ -146,9 +150,15 @@ export class Journal {
         new UpdateCommand({
           TableName: JOURNAL_TABLE,
           Key: { pk: `EXEC#${record.executionArn}`, sk: 'META' },
-          UpdateExpression: 'SET #status = :status, stopDate = :stopDate, #output = :output, #error = :error, #cause = :cause',
+          UpdateExpression:
+            'SET #status = :status, stopDate = :stopDate, #output = :output, #error = :error, #cause = :cause',
           ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: { '#status': 'status', '#output': 'output', '#error': 'error', '#cause': 'cause' },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#output': 'output',
+            '#error': 'error',
+            '#cause': 'cause',
+          },
           ExpressionAttributeValues: {
             ':status': end.status,
             ':stopDate': end.stopDate,
@@ -198,7 +208,10 @@ export class Journal {
         ExclusiveStartKey: after,
       }),
     );
-    return { items: (page.Items ?? []).map((item) => strip<ExecutionRecord>(item)), next: page.LastEvaluatedKey };
+    return {
+      items: (page.Items ?? []).map((item) => strip<ExecutionRecord>(item)),
+      next: page.LastEvaluatedKey,
+    };
   }
 
   async appendHistory(executionArn: string, events: HistoryEvent[]): Promise<void> {
@@ -208,7 +221,9 @@ export class Journal {
         PutRequest: { Item: { pk: `HIST#${executionArn}`, sk: pad(event.id), event } },
       }));
       while (requests && requests.length > 0) {
-        const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [JOURNAL_TABLE]: requests as never } }));
+        const result = await this.doc.send(
+          new BatchWriteCommand({ RequestItems: { [JOURNAL_TABLE]: requests as never } }),
+        );
         requests = result.UnprocessedItems?.[JOURNAL_TABLE] as Record<string, unknown>[] | undefined;
       }
     }
@@ -226,22 +241,37 @@ export class Journal {
         ConsistentRead: true,
       }),
     );
-    return { events: (page.Items ?? []).map((item) => item.event as HistoryEvent), next: page.LastEvaluatedKey };
+    return {
+      events: (page.Items ?? []).map((item) => item.event as HistoryEvent),
+      next: page.LastEvaluatedKey,
+    };
   }
 
   async putToken(record: TokenRecord): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: JOURNAL_TABLE, Item: { pk: `TOKEN#${record.token}`, sk: 'TOKEN', ...record } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: JOURNAL_TABLE,
+        Item: { pk: `TOKEN#${record.token}`, sk: 'TOKEN', ...record },
+      }),
+    );
   }
 
   async getToken(token: string): Promise<TokenRecord | undefined> {
     const { Item } = await this.doc.send(
-      new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk: `TOKEN#${token}`, sk: 'TOKEN' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: JOURNAL_TABLE,
+        Key: { pk: `TOKEN#${token}`, sk: 'TOKEN' },
+        ConsistentRead: true,
+      }),
     );
     return Item ? strip<TokenRecord>(Item) : undefined;
   }
 
   /** Completes a waiting token once; false when it was no longer waiting. */
-  async completeToken(token: string, outcome: Pick<TokenRecord, 'status' | 'output' | 'error' | 'cause'>): Promise<boolean> {
+  async completeToken(
+    token: string,
+    outcome: Pick<TokenRecord, 'status' | 'output' | 'error' | 'cause'>,
+  ): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -249,7 +279,12 @@ export class Journal {
           Key: { pk: `TOKEN#${token}`, sk: 'TOKEN' },
           UpdateExpression: 'SET #status = :status, #output = :output, #error = :error, #cause = :cause',
           ConditionExpression: '#status = :waiting',
-          ExpressionAttributeNames: { '#status': 'status', '#output': 'output', '#error': 'error', '#cause': 'cause' },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#output': 'output',
+            '#error': 'error',
+            '#cause': 'cause',
+          },
           ExpressionAttributeValues: {
             ':status': outcome.status,
             ':output': outcome.output ?? null,
@@ -280,18 +315,24 @@ export class Journal {
       return fresh;
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      const { Item } = await this.doc.send(new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk: 'SECRET', sk: 'SECRET' } }));
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk: 'SECRET', sk: 'SECRET' } }),
+      );
       return String(Item?.value);
     }
   }
 
   async loadClock(): Promise<ClockState | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk: 'CLOCK', sk: 'CLOCK' } }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk: 'CLOCK', sk: 'CLOCK' } }),
+    );
     return Item ? (Item.state as ClockState) : undefined;
   }
 
   async saveClock(state: ClockState): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: JOURNAL_TABLE, Item: { pk: 'CLOCK', sk: 'CLOCK', state } }));
+    await this.doc.send(
+      new PutCommand({ TableName: JOURNAL_TABLE, Item: { pk: 'CLOCK', sk: 'CLOCK', state } }),
+    );
   }
 
   private async putListing(record: ExecutionRecord): Promise<void> {
@@ -299,7 +340,11 @@ export class Journal {
     await this.doc.send(
       new PutCommand({
         TableName: JOURNAL_TABLE,
-        Item: { pk: `LIST#${record.stateMachineArn}`, sk: `${String(record.startDate).padStart(15, "0")}#${record.name}`, ...summary },
+        Item: {
+          pk: `LIST#${record.stateMachineArn}`,
+          sk: `${String(record.startDate).padStart(15, '0')}#${record.name}`,
+          ...summary,
+        },
       }),
     );
   }

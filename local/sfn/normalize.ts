@@ -66,9 +66,17 @@ export function normalize(original: Definition): Normalized {
   return { definition, steps, types, ...(executionTimeoutSeconds ? { executionTimeoutSeconds } : {}) };
 }
 
-function normalizeStates(machine: Definition, topLevel: boolean, steps: Map<string, StepSpec>, types: Map<string, string>) {
+function normalizeStates(
+  machine: Definition,
+  topLevel: boolean,
+  steps: Map<string, StepSpec>,
+  types: Map<string, string>,
+) {
   for (const [name, state] of Object.entries(machine.States)) {
-    if (types.has(name)) throw new UnsupportedDefinitionError(`State name "${name}" is used twice; the local cloud needs unique names.`);
+    if (types.has(name))
+      throw new UnsupportedDefinitionError(
+        `State name "${name}" is used twice; the local cloud needs unique names.`,
+      );
     types.set(name, state.Type);
     refuseJsonata(state.QueryLanguage, `state "${name}"`);
     if (state.ResultPath === '$') delete state.ResultPath;
@@ -80,19 +88,32 @@ function normalizeStates(machine: Definition, topLevel: boolean, steps: Map<stri
         kind: 'task',
         resource: String(state.Resource),
         ...pick(state, { TimeoutSeconds: 'timeoutSeconds', TimeoutSecondsPath: 'timeoutSecondsPath' }),
-        ...pick(state, { HeartbeatSeconds: 'heartbeatSeconds', HeartbeatSecondsPath: 'heartbeatSecondsPath' }),
+        ...pick(state, {
+          HeartbeatSeconds: 'heartbeatSeconds',
+          HeartbeatSecondsPath: 'heartbeatSecondsPath',
+        }),
         topLevel,
       } as TaskSpec);
-      for (const key of ['TimeoutSeconds', 'TimeoutSecondsPath', 'HeartbeatSeconds', 'HeartbeatSecondsPath']) delete state[key];
+      for (const key of ['TimeoutSeconds', 'TimeoutSecondsPath', 'HeartbeatSeconds', 'HeartbeatSecondsPath'])
+        delete state[key];
       state.TimeoutSeconds = LIBRARY_TIMEOUT_CEILING;
     } else if (state.Type === 'Wait') {
       steps.set(name, {
         kind: 'wait',
-        ...pick(state, { Seconds: 'seconds', SecondsPath: 'secondsPath', Timestamp: 'timestamp', TimestampPath: 'timestampPath' }),
+        ...pick(state, {
+          Seconds: 'seconds',
+          SecondsPath: 'secondsPath',
+          Timestamp: 'timestamp',
+          TimestampPath: 'timestampPath',
+        }),
         topLevel,
       } as WaitSpec);
       for (const key of ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath']) delete state[key];
-      Object.assign(state, { Type: 'Task', Resource: WAIT_RESOURCE, TimeoutSeconds: LIBRARY_TIMEOUT_CEILING });
+      Object.assign(state, {
+        Type: 'Task',
+        Resource: WAIT_RESOURCE,
+        TimeoutSeconds: LIBRARY_TIMEOUT_CEILING,
+      });
     } else if (state.Type === 'Parallel') {
       for (const branch of state.Branches as Definition[]) normalizeStates(branch, false, steps, types);
     } else if (state.Type === 'Map') {
@@ -111,5 +132,9 @@ function refuseJsonata(language: unknown, where: string) {
 }
 
 function pick(state: State, names: Record<string, string>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(names).filter(([from]) => state[from] !== undefined).map(([from, to]) => [to, state[from]]));
+  return Object.fromEntries(
+    Object.entries(names)
+      .filter(([from]) => state[from] !== undefined)
+      .map(([from, to]) => [to, state[from]]),
+  );
 }

@@ -26,7 +26,10 @@ describe('public routes', () => {
   it('describes every route in /openapi.json (3.1) with its operationId, schemas and error responses', async () => {
     const { status, body } = await ApiClient.withToken(cloud.urls.http).get<{
       openapi: string;
-      paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown>; requestBody?: unknown }>>;
+      paths: Record<
+        string,
+        Record<string, { operationId: string; responses: Record<string, unknown>; requestBody?: unknown }>
+      >;
     }>('/openapi.json');
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
@@ -34,7 +37,10 @@ describe('public routes', () => {
       const described = body.paths[op.path]?.[op.method.toLowerCase()];
       expect(described?.operationId).toBe(op.operationId);
       if ('body' in op) expect(described?.requestBody).toBeDefined();
-      if (op.roles.length > 0) expect(Object.keys(described?.responses ?? {})).toEqual(expect.arrayContaining(['400', '401', '403']));
+      if (op.roles.length > 0)
+        expect(Object.keys(described?.responses ?? {})).toEqual(
+          expect.arrayContaining(['400', '401', '403']),
+        );
     }
     const routeKeys = cloud.model.routes.map((route) => route.routeKey).sort();
     expect(routeKeys).toEqual(operations.map((op) => `${op.method} ${op.path}`).sort());
@@ -107,12 +113,20 @@ describe('opening a case', () => {
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     const pointers = (response.body.errors as { pointer: string }[]).map((error) => error.pointer).sort();
     expect(pointers).toEqual(
-      ['#/customer/email', '#/customer/name', '#/device/purchaseDate', '#/problem/category', '#/problem/description'].sort(),
+      [
+        '#/customer/email',
+        '#/customer/name',
+        '#/device/purchaseDate',
+        '#/problem/category',
+        '#/problem/description',
+      ].sort(),
     );
   });
 
   it('answers a body that is not JSON with a problem, not a 500', async () => {
-    const response = await acmeCustomer.request('POST', '/cases', '{"customer": ', { 'content-type': 'application/json' });
+    const response = await acmeCustomer.request('POST', '/cases', '{"customer": ', {
+      'content-type': 'application/json',
+    });
     expect(response).toMatchObject({ status: 400, body: { errors: [{ pointer: '#' }] } });
   });
 });
@@ -134,7 +148,11 @@ describe('bad input on every route', () => {
           expect(response.status).not.toBeGreaterThanOrEqual(500);
           if (response.status >= 400) {
             expect(response.headers.get('content-type')).toBe('application/problem+json');
-            expect(response.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status: response.status });
+            expect(response.body).toMatchObject({
+              type: expect.any(String),
+              title: expect.any(String),
+              status: response.status,
+            });
             expect(JSON.stringify(response.body)).not.toMatch(/at .+\.ts:\d+/);
           }
         },

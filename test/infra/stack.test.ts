@@ -34,12 +34,17 @@ describe('the table', () => {
         Match.objectLike({ IndexName: 'byCustomer' }),
         Match.objectLike({ IndexName: 'byQueue' }),
       ]),
-      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
     });
   });
 
   it('is kept when the stack is deleted: it holds customers’ records', () => {
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
   });
 });
 
@@ -48,7 +53,11 @@ describe('the functions', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(functions.length).toBeGreaterThanOrEqual(operations.length + 2);
     for (const fn of functions) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
       expect(fn.Metadata['fairfix:entry']).toMatch(/^functions\/.+\/handler\.ts$/);
     }
   });
@@ -70,7 +79,9 @@ describe('the HTTP API', () => {
       AuthorizerType: 'JWT',
       JwtConfiguration: { Audience: ['fairfix'], Issuer: 'https://auth.example.com/' },
     });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
   });
 });
 
@@ -91,14 +102,19 @@ describe('the case workflow', () => {
       TimeoutSecondsPath: '$.sla.arrivalSeconds',
       Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Escalate overdue arrival' }],
     });
-    expect((wait?.Parameters as { Payload: Record<string, unknown> }).Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(wait?.Parameters).toMatchObject({ Payload: { 'taskToken.$': '$$.Task.Token' } });
   });
 
   it('writes escalations and arrivals with direct DynamoDB integrations, and uses Choice and Wait', () => {
-    expect(definition.States['Escalate overdue arrival']?.Resource).toContain(':states:::dynamodb:updateItem');
+    expect(definition.States['Escalate overdue arrival']?.Resource).toContain(
+      ':states:::dynamodb:updateItem',
+    );
     expect(definition.States['Record arrival at depot']?.Resource).toContain(':states:::dynamodb:updateItem');
     expect(definition.States['Is a carrier pickup scheduled?']?.Type).toBe('Choice');
-    expect(definition.States['Wait until carrier pickup']).toMatchObject({ Type: 'Wait', TimestampPath: '$.pickupAt' });
+    expect(definition.States['Wait until carrier pickup']).toMatchObject({
+      Type: 'Wait',
+      TimestampPath: '$.pickupAt',
+    });
   });
 
   it('uses JSONPath only', () => {

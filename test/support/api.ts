@@ -38,7 +38,11 @@ export class ApiClient {
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (text ? JSON.parse(text) : undefined) as T,
+    };
   }
 
   get<T = Record<string, unknown>>(path: string) {
@@ -53,7 +57,12 @@ export class ApiClient {
 export function caseOpening(overrides: { serial?: string; pickupAt?: string } = {}) {
   return {
     customer: { name: 'Ada Lovelace', email: 'ada@example.com', preferredChannel: 'email' },
-    device: { serial: overrides.serial ?? 'SN-0001', model: 'Cam 3', purchaseDate: '2026-01-05', firmware: '3.1.0' },
+    device: {
+      serial: overrides.serial ?? 'SN-0001',
+      model: 'Cam 3',
+      purchaseDate: '2026-01-05',
+      firmware: '3.1.0',
+    },
     problem: { description: 'Stopped powering on after the 3.1 update', category: 'does-not-power-on' },
     ...(overrides.pickupAt ? { pickupAt: overrides.pickupAt } : {}),
   };

@@ -22,7 +22,11 @@ export function startTestCloud(clockScale = 1): Promise<LocalCloud> {
 }
 
 /** Polls `probe` until it returns something other than undefined, or fails after `ms`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, ms = 10_000, what = 'the condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  ms = 10_000,
+  what = 'the condition',
+): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
   while (Date.now() < until) {

@@ -11,18 +11,38 @@ const opening = {
   device: { serial: 'SN1', model: 'Cam 3', purchaseDate: '2026-01-05' },
   problem: { description: 'Does not power on', category: 'does-not-power-on' as const },
 };
-const received = (eventId = 'e1'): DepotEvent => ({ eventId, type: 'received', occurredAt: now.toISOString() });
-const fresh = (): Case => openCase(opening, { brand: 'acme', caseId: 'RMA-000000000001' }, policyFor('acme'), now, customer);
+const received = (eventId = 'e1'): DepotEvent => ({
+  eventId,
+  type: 'received',
+  occurredAt: now.toISOString(),
+});
+const fresh = (): Case =>
+  openCase(opening, { brand: 'acme', caseId: 'RMA-000000000001' }, policyFor('acme'), now, customer);
 
 describe('openCase', () => {
   it('states the next step with its deadline from the brand’s SLA', () => {
-    expect(fresh().nextStep).toEqual({ name: 'Send the device to the depot', deadline: '2026-12-06T10:00:00.000Z' });
-    const globex = openCase(opening, { brand: 'globex', caseId: 'RMA-000000000002' }, policyFor('globex'), now, customer);
+    expect(fresh().nextStep).toEqual({
+      name: 'Send the device to the depot',
+      deadline: '2026-12-06T10:00:00.000Z',
+    });
+    const globex = openCase(
+      opening,
+      { brand: 'globex', caseId: 'RMA-000000000002' },
+      policyFor('globex'),
+      now,
+      customer,
+    );
     expect(globex.nextStep.deadline).toBe('2026-12-02T10:00:00.000Z');
   });
 
   it('counts the arrival deadline from a scheduled pickup', () => {
-    const kase = openCase({ ...opening, pickupAt: '2026-11-25T10:00:00Z' }, { brand: 'acme', caseId: 'RMA-1' }, policyFor('acme'), now, customer);
+    const kase = openCase(
+      { ...opening, pickupAt: '2026-11-25T10:00:00Z' },
+      { brand: 'acme', caseId: 'RMA-1' },
+      policyFor('acme'),
+      now,
+      customer,
+    );
     expect(kase.nextStep.deadline).toBe('2026-12-09T10:00:00.000Z');
   });
 
@@ -47,7 +67,11 @@ describe('caseIdFor', () => {
 
 describe('depot events', () => {
   it('applies an event to the step waiting for it and names the token to resume', () => {
-    const waiting = beginWait(fresh(), { step: 'Wait for device at depot', expect: ['received'], token: 't1' }, now).case;
+    const waiting = beginWait(
+      fresh(),
+      { step: 'Wait for device at depot', expect: ['received'], token: 't1' },
+      now,
+    ).case;
     const result = recordEvent(waiting, received(), now, depot);
     expect(result.outcome).toBe('applied');
     expect(result.deliver).toEqual({ token: 't1', event: received() });
@@ -57,7 +81,11 @@ describe('depot events', () => {
     const kept = recordEvent(fresh(), received(), now, depot);
     expect(kept.outcome).toBe('kept');
     expect(kept.case.pendingEvents).toHaveLength(1);
-    const waited = beginWait(kept.case, { step: 'Wait for device at depot', expect: ['received'], token: 't1' }, now);
+    const waited = beginWait(
+      kept.case,
+      { step: 'Wait for device at depot', expect: ['received'], token: 't1' },
+      now,
+    );
     expect(waited.deliver).toEqual(received());
     expect(waited.case.pendingEvents).toHaveLength(0);
   });

@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { LIBRARY_TIMEOUT_CEILING, normalize, UnsupportedDefinitionError, WAIT_RESOURCE } from '../../local/sfn/normalize.ts';
+import {
+  LIBRARY_TIMEOUT_CEILING,
+  normalize,
+  UnsupportedDefinitionError,
+  WAIT_RESOURCE,
+} from '../../local/sfn/normalize.ts';
 
-const task = (extra: Record<string, unknown> = {}) => ({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true, ...extra });
+const task = (extra: Record<string, unknown> = {}) => ({
+  Type: 'Task',
+  Resource: 'arn:aws:states:::lambda:invoke',
+  End: true,
+  ...extra,
+});
 
 describe('normalize', () => {
   it('refuses JSONata, which the library would silently ignore', () => {
-    expect(() => normalize({ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: task() } })).toThrow(UnsupportedDefinitionError);
-    expect(() => normalize({ StartAt: 'A', States: { A: task({ QueryLanguage: 'JSONata' }) } })).toThrow(/JSONata/);
+    expect(() => normalize({ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: task() } })).toThrow(
+      UnsupportedDefinitionError,
+    );
+    expect(() => normalize({ StartAt: 'A', States: { A: task({ QueryLanguage: 'JSONata' }) } })).toThrow(
+      /JSONata/,
+    );
   });
 
   it('takes task timeouts away from the library and keeps them for the runner', () => {
@@ -17,7 +31,12 @@ describe('normalize', () => {
     expect(definition.States.A).toMatchObject({ TimeoutSeconds: LIBRARY_TIMEOUT_CEILING });
     expect(definition.States.A).not.toHaveProperty('TimeoutSecondsPath');
     expect(definition.States.A).not.toHaveProperty('HeartbeatSeconds');
-    expect(steps.get('A')).toMatchObject({ kind: 'task', timeoutSecondsPath: '$.sla', heartbeatSeconds: 60, topLevel: true });
+    expect(steps.get('A')).toMatchObject({
+      kind: 'task',
+      timeoutSecondsPath: '$.sla',
+      heartbeatSeconds: 60,
+      topLevel: true,
+    });
   });
 
   it('gives tasks without a timeout the ceiling instead of the library’s 60 s default', () => {
@@ -31,7 +50,12 @@ describe('normalize', () => {
       StartAt: 'W',
       States: { W: { Type: 'Wait', SecondsPath: '$.delay', InputPath: '$.x', Next: 'A' }, A: task() },
     });
-    expect(definition.States.W).toMatchObject({ Type: 'Task', Resource: WAIT_RESOURCE, InputPath: '$.x', Next: 'A' });
+    expect(definition.States.W).toMatchObject({
+      Type: 'Task',
+      Resource: WAIT_RESOURCE,
+      InputPath: '$.x',
+      Next: 'A',
+    });
     expect(steps.get('W')).toEqual({ kind: 'wait', secondsPath: '$.delay', topLevel: true });
     expect(types.get('W')).toBe('Wait');
   });
@@ -39,10 +63,13 @@ describe('normalize', () => {
   it('drops ResultPath "$" so it means the whole state, not a key named "$"', () => {
     const { definition } = normalize({
       StartAt: 'A',
-      States: { A: task({ ResultPath: '$', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'B' }] }), B: { Type: 'Pass', ResultPath: '$', End: true } },
+      States: {
+        A: task({ ResultPath: '$', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'B' }] }),
+        B: { Type: 'Pass', ResultPath: '$', End: true },
+      },
     });
     expect(definition.States.A).not.toHaveProperty('ResultPath');
-    expect((definition.States.A?.Catch as object[])[0]).not.toHaveProperty('ResultPath');
+    expect(definition.States.A?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'B' }]);
     expect(definition.States.B).not.toHaveProperty('ResultPath');
   });
 
@@ -55,7 +82,11 @@ describe('normalize', () => {
   });
 
   it('takes the execution timeout away from the library', () => {
-    const { definition, executionTimeoutSeconds } = normalize({ TimeoutSeconds: 3600, StartAt: 'A', States: { A: task() } });
+    const { definition, executionTimeoutSeconds } = normalize({
+      TimeoutSeconds: 3600,
+      StartAt: 'A',
+      States: { A: task() },
+    });
     expect(definition).not.toHaveProperty('TimeoutSeconds');
     expect(executionTimeoutSeconds).toBe(3600);
   });

@@ -17,6 +17,7 @@ const DAY_MS = 86_400_000;
 
 interface CaseView {
   status: string;
+  waitingFor?: { step: string };
   escalationLevel: number;
   timeline: { type: string; summary: string }[];
   pendingEvents: unknown[];
@@ -37,12 +38,26 @@ function executionArn(caseId: string) {
 
 /** The state the case's execution is in now: the last state it entered. */
 async function currentState(caseId: string): Promise<string | undefined> {
-  const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArn(caseId), reverseOrder: true }));
+  const { events } = await sfn.send(
+    new GetExecutionHistoryCommand({ executionArn: executionArn(caseId), reverseOrder: true }),
+  );
   return events?.find((event) => event.stateEnteredEventDetails)?.stateEnteredEventDetails?.name;
 }
 
 const waitsFor = (caseId: string, state: string) =>
-  eventually(async () => ((await currentState(caseId)) === state ? true : undefined), 10_000, `${caseId} to reach "${state}"`);
+  eventually(
+    async () => ((await currentState(caseId)) === state ? true : undefined),
+    10_000,
+    `${caseId} to reach "${state}"`,
+  );
+
+/** The step has handed its token to the case: an event now resumes it directly. */
+const waitsForEvent = (caseId: string, step: string) =>
+  eventually(
+    async () => ((await caseOf(caseId)).waitingFor?.step === step ? true : undefined),
+    10_000,
+    `${caseId} to wait on "${step}"`,
+  );
 
 const received = (eventId: string) => ({ eventId, type: 'received', occurredAt: '2026-11-22T10:00:00Z' });
 
@@ -57,12 +72,14 @@ afterAll(() => cloud?.stop());
 describe('the case workflow', () => {
   it('acknowledges a new case, waits for the device, and records its arrival at the depot', async () => {
     const caseId = await openCase();
-    await waitsFor(caseId, 'Wait for device at depot');
+    await waitsForEvent(caseId, 'Wait for device at depot');
     const ack = await caseOf(caseId);
     expect(ack.timeline.map((entry) => entry.type)).toEqual(['case-opened', 'customer-notified']);
     expect(ack.timeline[1]?.summary).toContain('Service agent (support@acme.example)');
 
-    expect((await depot.post(`/cases/${caseId}/events`, received(`${caseId}-r1`))).body.outcome).toBe('applied');
+    expect((await depot.post(`/cases/${caseId}/events`, received(`${caseId}-r1`))).body.outcome).toBe(
+      'applied',
+    );
     const execution = await eventually(async () => {
       const found = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(caseId) }));
       return found.status === 'SUCCEEDED' ? found : undefined;
@@ -70,14 +87,21 @@ describe('the case workflow', () => {
     expect(execution.status).toBe('SUCCEEDED');
     const done = await caseOf(caseId);
     expect(done.status).toBe('at-depot');
-    expect(done.timeline.map((entry) => entry.type)).toEqual(['case-opened', 'customer-notified', 'event-applied', 'status-changed']);
+    expect(done.timeline.map((entry) => entry.type)).toEqual([
+      'case-opened',
+      'customer-notified',
+      'event-applied',
+      'status-changed',
+    ]);
   });
 
   it('keeps an event that arrives before the workflow waits for it, and applies it when the wait begins', async () => {
     const pickupAt = new Date(cloud.clock.now() + 2 * DAY_MS).toISOString();
     const caseId = await openCase({ pickupAt });
     await waitsFor(caseId, 'Wait until carrier pickup');
-    expect((await depot.post(`/cases/${caseId}/events`, received(`${caseId}-early`))).body.outcome).toBe('kept');
+    expect((await depot.post(`/cases/${caseId}/events`, received(`${caseId}-early`))).body.outcome).toBe(
+      'kept',
+    );
     expect((await caseOf(caseId)).pendingEvents).toHaveLength(1);
 
     await cloud.clock.advance(2 * DAY_MS);
@@ -93,7 +117,11 @@ describe('the case workflow', () => {
     const caseId = await openCase();
     await waitsFor(caseId, 'Wait for device at depot');
     await cloud.clock.advance(14 * DAY_MS);
-    await eventually(async () => ((await caseOf(caseId)).escalationLevel === 1 ? true : undefined));
+    await eventually(
+      async () => ((await caseOf(caseId)).escalationLevel === 1 ? true : undefined),
+      10_000,
+      'the first escalation',
+    );
     await waitsFor(caseId, 'Wait for device at depot');
     await cloud.clock.advance(14 * DAY_MS);
     const twice = await eventually(async () => {
@@ -102,14 +130,14 @@ describe('the case workflow', () => {
     });
     expect(twice.timeline.filter((entry) => entry.type === 'escalated')).toHaveLength(2);
 
-    await waitsFor(caseId, 'Wait for device at depot');
+    await waitsForEvent(caseId, 'Wait for device at depot');
     await depot.post(`/cases/${caseId}/events`, received(`${caseId}-late`));
     await eventually(async () => ((await caseOf(caseId)).status === 'at-depot' ? true : undefined));
   });
 
   it('applies a duplicated event once, and refuses with 409 an event that no longer applies, recording it', async () => {
     const caseId = await openCase();
-    await waitsFor(caseId, 'Wait for device at depot');
+    await waitsForEvent(caseId, 'Wait for device at depot');
     const event = received(`${caseId}-dup`);
     const [first, second] = await Promise.all([
       depot.post(`/cases/${caseId}/events`, event),

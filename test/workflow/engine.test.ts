@@ -30,7 +30,12 @@ const DAY = 86_400;
 
 function register(name: string, definition: object): string {
   const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
-  cloud.engine.register({ arn, name, definition: definition as Record<string, unknown>, roleArn: 'arn:aws:iam::000000000000:role/test' });
+  cloud.engine.register({
+    arn,
+    name,
+    definition: definition as Record<string, unknown>,
+    roleArn: 'arn:aws:iam::000000000000:role/test',
+  });
   return arn;
 }
 
@@ -57,7 +62,11 @@ function withTable(definition: object): object {
 async function start(machineArn: string, input: Record<string, unknown> = {}) {
   const id = `run-${++run}`;
   const { executionArn } = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn: machineArn, name: id, input: JSON.stringify({ id, ...input }) }),
+    new StartExecutionCommand({
+      stateMachineArn: machineArn,
+      name: id,
+      input: JSON.stringify({ id, ...input }),
+    }),
   );
   return { id, executionArn: executionArn as string };
 }
@@ -65,7 +74,9 @@ async function start(machineArn: string, input: Record<string, unknown> = {}) {
 async function parkedToken(id: string): Promise<{ token: string; entered: string }> {
   const ddb = dynamoClient(cloud.urls.dynamodb);
   return eventually(async () => {
-    const { Item } = await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: id }, sk: { S: 'TOKEN' } } }));
+    const { Item } = await ddb.send(
+      new GetItemCommand({ TableName: table, Key: { pk: { S: id }, sk: { S: 'TOKEN' } } }),
+    );
     return Item ? { token: Item.token?.S as string, entered: Item.entered?.S as string } : undefined;
   });
 }
@@ -93,7 +104,10 @@ afterAll(() => cloud?.stop());
 describe('task tokens', () => {
   let machine: string;
   beforeAll(() => {
-    machine = register('tokens', withTable({ StartAt: 'Park', States: { Park: { ...parkToken(), End: true } } }));
+    machine = register(
+      'tokens',
+      withTable({ StartAt: 'Park', States: { Park: { ...parkToken(), End: true } } }),
+    );
   });
 
   it('swaps $$.Task.Token and $$.State.EnteredTime for real values, and resumes on SendTaskSuccess', async () => {
@@ -112,10 +126,14 @@ describe('task tokens', () => {
     const { token } = await parkedToken(id);
     await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
     await finished(executionArn);
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toMatchObject({
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toMatchObject({
       name: 'TaskDoesNotExist',
     });
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'garbage', output: '{}' }))).rejects.toMatchObject({
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: 'garbage', output: '{}' })),
+    ).rejects.toMatchObject({
       name: 'InvalidToken',
     });
   });
@@ -123,8 +141,14 @@ describe('task tokens', () => {
   it('fails the execution with the error and cause given to SendTaskFailure', async () => {
     const { id, executionArn } = await start(machine);
     const { token } = await parkedToken(id);
-    await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'Depot.Refused', cause: 'Wrong address' }));
-    expect(await finished(executionArn)).toMatchObject({ status: 'FAILED', error: 'Depot.Refused', cause: 'Wrong address' });
+    await sfn.send(
+      new SendTaskFailureCommand({ taskToken: token, error: 'Depot.Refused', cause: 'Wrong address' }),
+    );
+    expect(await finished(executionArn)).toMatchObject({
+      status: 'FAILED',
+      error: 'Depot.Refused',
+      cause: 'Wrong address',
+    });
   });
 });
 
@@ -155,8 +179,13 @@ describe('timeouts on the controllable clock', () => {
     expect(await status(executionArn)).toBe('RUNNING');
     await cloud.clock.advance(DAY * 1000);
     const done = await finished(executionArn);
-    expect(JSON.parse(done.output as string)).toMatchObject({ outcome: 'escalated', timedOut: { Error: 'States.Timeout' } });
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toMatchObject({
+    expect(JSON.parse(done.output as string)).toMatchObject({
+      outcome: 'escalated',
+      timedOut: { Error: 'States.Timeout' },
+    });
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toMatchObject({
       name: 'TaskTimedOut',
     });
   });
@@ -182,7 +211,10 @@ describe('timeouts on the controllable clock', () => {
     await settle();
     expect(await status(executionArn)).toBe('RUNNING');
     await cloud.clock.advance(11_000);
-    expect(await finished(executionArn)).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
+    expect(await finished(executionArn)).toMatchObject({
+      status: 'FAILED',
+      error: 'States.HeartbeatTimeout',
+    });
   });
 });
 
@@ -226,7 +258,13 @@ describe('paths and integrations', () => {
               ConditionExpression: 'attribute_exists(pk)',
               ExpressionAttributeValues: { ':one': { N: '1' } },
             },
-            Catch: [{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: '$.caught', Next: 'Caught' }],
+            Catch: [
+              {
+                ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
+                ResultPath: '$.caught',
+                Next: 'Caught',
+              },
+            ],
             End: true,
           },
           Caught: { Type: 'Succeed' },
@@ -258,11 +296,18 @@ describe('paths and integrations', () => {
   });
 
   it('refuses JSONata and integrations it cannot run, at registration', () => {
-    expect(() => register('jsonata', { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', End: true } } })).toThrow(
-      /JSONata/,
-    );
     expect(() =>
-      register('sqs', { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true } } }),
+      register('jsonata', {
+        QueryLanguage: 'JSONata',
+        StartAt: 'A',
+        States: { A: { Type: 'Pass', End: true } },
+      }),
+    ).toThrow(/JSONata/);
+    expect(() =>
+      register('sqs', {
+        StartAt: 'A',
+        States: { A: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true } },
+      }),
     ).toThrow(/does not run/);
   });
 });
@@ -270,16 +315,25 @@ describe('paths and integrations', () => {
 describe('the execution API', () => {
   let machine: string;
   beforeAll(() => {
-    machine = register('api', withTable({ StartAt: 'Park', States: { Park: { ...parkToken(), End: true } } }));
+    machine = register(
+      'api',
+      withTable({ StartAt: 'Park', States: { Park: { ...parkToken(), End: true } } }),
+    );
   });
 
   it('starts idempotently by name, as AWS does, and refuses a different input under the same name', async () => {
     const input = JSON.stringify({ id: 'same-name' });
-    const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'same-name', input }));
-    const again = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'same-name', input }));
+    const first = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machine, name: 'same-name', input }),
+    );
+    const again = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machine, name: 'same-name', input }),
+    );
     expect(again.executionArn).toBe(first.executionArn);
     await expect(
-      sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'same-name', input: '{"id":"other"}' })),
+      sfn.send(
+        new StartExecutionCommand({ stateMachineArn: machine, name: 'same-name', input: '{"id":"other"}' }),
+      ),
     ).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
     await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn }));
   });
@@ -287,12 +341,18 @@ describe('the execution API', () => {
   it('stops an execution, closing its token, and lists and describes it', async () => {
     const { id, executionArn } = await start(machine);
     const { token } = await parkedToken(id);
-    await sfn.send(new StopExecutionCommand({ executionArn, error: 'Case.Cancelled', cause: 'Customer withdrew' }));
+    await sfn.send(
+      new StopExecutionCommand({ executionArn, error: 'Case.Cancelled', cause: 'Customer withdrew' }),
+    );
     expect(await finished(executionArn)).toMatchObject({ status: 'ABORTED' });
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toMatchObject({
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toMatchObject({
       name: 'TaskDoesNotExist',
     });
-    const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine, statusFilter: 'ABORTED' }));
+    const { executions } = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: machine, statusFilter: 'ABORTED' }),
+    );
     expect(executions?.map((e) => e.executionArn)).toContain(executionArn);
   });
 
@@ -302,13 +362,22 @@ describe('the execution API', () => {
     await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
     await finished(executionArn);
     const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-    expect(events?.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskStateExited', 'ExecutionSucceeded']);
+    expect(events?.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
     expect(events?.[1]?.stateEnteredEventDetails?.name).toBe('Park');
   });
 
   it('answers AWS’s error names for what does not exist', async () => {
     await expect(
-      sfn.send(new DescribeExecutionCommand({ executionArn: `${machine.replace(':stateMachine:', ':execution:')}:nope` })),
+      sfn.send(
+        new DescribeExecutionCommand({
+          executionArn: `${machine.replace(':stateMachine:', ':execution:')}:nope`,
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
     await expect(
       sfn.send(new StartExecutionCommand({ stateMachineArn: `${machine}-missing`, input: '{}' })),

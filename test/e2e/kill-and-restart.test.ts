@@ -1,0 +1,215 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/constructs/fairfix-function.ts';
+import { dynamoClient, LOCAL_CREDENTIALS } from '../../local/dynamo.ts';
+import { ApiClient, caseOpening } from '../support/api.ts';
+import { eventually } from '../support/cloud.ts';
+
+/**
+ * `npm start` as a separate process, killed with SIGKILL while cases wait, then started again on the
+ * same data directory: every execution must be where it was, with its token and its deadline.
+ */
+const DAY_MS = 86_400_000;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'fairfix-e2e-'));
+let ports: { dynamodb: number; sfn: number; http: number };
+let child: ChildProcess | undefined;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startCloud(): Promise<void> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      FAIRFIX_DATA_DIR: dataDir,
+      FAIRFIX_DYNAMODB_PORT: String(ports.dynamodb),
+      FAIRFIX_SFN_PORT: String(ports.sfn),
+      FAIRFIX_HTTP_PORT: String(ports.http),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = proc;
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout?.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('local cloud is up')) resolve();
+    });
+    proc.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    proc.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+}
+
+async function kill(): Promise<void> {
+  const proc = child;
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  proc.kill('SIGKILL');
+  await exited;
+}
+
+const http = () => `http://127.0.0.1:${ports.http}`;
+const sfn = () =>
+  new SFNClient({
+    endpoint: `http://127.0.0.1:${ports.sfn}`,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
+
+async function client(tenant: string, role: string): Promise<ApiClient> {
+  const response = await fetch(`${http()}/_local/tokens`, {
+    method: 'POST',
+    body: JSON.stringify({ tenant, role }),
+  });
+  return ApiClient.withToken(http(), ((await response.json()) as { token: string }).token);
+}
+
+async function advance(ms: number) {
+  await fetch(`${http()}/_local/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: ms }) });
+}
+
+async function executionArn(caseId: string) {
+  const { stateMachines } = await sfn().send(new ListStateMachinesCommand({}));
+  return `${stateMachines?.[0]?.stateMachineArn?.replace(':stateMachine:', ':execution:')}:${caseId}`;
+}
+
+async function currentState(caseId: string) {
+  const { events } = await sfn().send(
+    new GetExecutionHistoryCommand({ executionArn: await executionArn(caseId), reverseOrder: true }),
+  );
+  return events?.find((event) => event.stateEnteredEventDetails)?.stateEnteredEventDetails?.name;
+}
+
+async function status(caseId: string) {
+  return (await sfn().send(new DescribeExecutionCommand({ executionArn: await executionArn(caseId) })))
+    .status;
+}
+
+const waitsFor = (caseId: string, state: string) =>
+  eventually(
+    async () => ((await currentState(caseId)) === state ? true : undefined),
+    15_000,
+    `${caseId} to wait in "${state}"`,
+  );
+
+/** The token the case's waiting step registered, read from the table as the depot route reads it. */
+async function waitingToken(caseId: string): Promise<string | undefined> {
+  const ddb = dynamoClient(`http://127.0.0.1:${ports.dynamodb}`);
+  const { Item } = await ddb.send(
+    new GetItemCommand({
+      TableName: 'DataTableFDBAD0F2',
+      Key: { pk: { S: `T#acme#CASE#${caseId}` }, sk: { S: 'CASE' } },
+    }),
+  );
+  return Item?.waiting?.M?.token?.S;
+}
+
+interface CaseView {
+  status: string;
+  escalationLevel: number;
+  timeline: { type: string }[];
+}
+
+beforeAll(async () => {
+  ports = { dynamodb: await freePort(), sfn: await freePort(), http: await freePort() };
+  await startCloud();
+}, 60_000);
+
+afterAll(async () => {
+  await kill();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('kill -9 and restart', () => {
+  it('resumes every waiting execution where it was, with its token and its deadline, and repeats nothing', async () => {
+    const customer = await client('acme', 'customer');
+    const depot = await client('acme', 'depot');
+    const open = async (serial: string, pickupAt?: string) =>
+      (await customer.post('/cases', caseOpening({ serial, ...(pickupAt ? { pickupAt } : {}) }))).body
+        .caseId as string;
+    const clockNow = async () =>
+      Date.parse(((await (await fetch(`${http()}/_local/clock`)).json()) as { now: string }).now);
+    const caseOf = async (caseId: string) => (await customer.get<CaseView>(`/cases/${caseId}`)).body;
+
+    const overdue = await open('SN-E2E-OVERDUE');
+    const arriving = await open('SN-E2E-ARRIVING');
+    await waitsFor(overdue, 'Wait for device at depot');
+    await waitsFor(arriving, 'Wait for device at depot');
+    const pickup = await open('SN-E2E-PICKUP', new Date((await clockNow()) + 12 * DAY_MS).toISOString());
+    await waitsFor(pickup, 'Wait until carrier pickup');
+    await advance(10 * DAY_MS);
+    const tokenBefore = await waitingToken(arriving);
+    expect(tokenBefore).toBeDefined();
+    // One more case killed just after it opens: its first Lambda step is likely mid-flight.
+    const midFlight = await open('SN-E2E-MIDFLIGHT');
+
+    await kill();
+    await startCloud();
+
+    for (const caseId of [overdue, arriving]) {
+      expect(await status(caseId)).toBe('RUNNING');
+      expect(await currentState(caseId)).toBe('Wait for device at depot');
+    }
+    expect(await waitingToken(arriving)).toBe(tokenBefore);
+    expect(await currentState(pickup)).toBe('Wait until carrier pickup');
+
+    // The token registered before the crash still resumes its step.
+    expect(
+      (
+        await depot.post(`/cases/${arriving}/events`, {
+          eventId: 'e2e-1',
+          type: 'received',
+          occurredAt: '2026-11-22T10:00:00Z',
+        })
+      ).body.outcome,
+    ).toBe('applied');
+    await eventually(
+      async () => ((await status(arriving)) === 'SUCCEEDED' ? true : undefined),
+      15_000,
+      'the arriving case to finish',
+    );
+
+    // 10 days had passed before the crash: 3 more leave the 14-day deadline unmet, 1.5 more pass it.
+    await advance(3 * DAY_MS);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await caseOf(overdue)).escalationLevel).toBe(0);
+    await advance(1.5 * DAY_MS);
+    await eventually(
+      async () => ((await caseOf(overdue)).escalationLevel === 1 ? true : undefined),
+      15_000,
+      'the escalation',
+    );
+    // The pickup was due 12 days after opening: the Wait kept its timestamp across the crash.
+    await waitsFor(pickup, 'Wait for device at depot');
+
+    await waitsFor(midFlight, 'Wait for device at depot');
+    for (const caseId of [overdue, arriving, midFlight]) {
+      const types = (await caseOf(caseId)).timeline.map((entry) => entry.type);
+      expect(types.filter((type) => type === 'customer-notified')).toHaveLength(1);
+      expect(types.filter((type) => type === 'case-opened')).toHaveLength(1);
+    }
+    const arrived = (await caseOf(arriving)).timeline.map((entry) => entry.type);
+    expect(arrived.filter((type) => type === 'event-applied')).toHaveLength(1);
+    expect(arrived.filter((type) => type === 'status-changed')).toHaveLength(1);
+    expect((await caseOf(overdue)).timeline.filter((entry) => entry.type === 'escalated')).toHaveLength(1);
+  }, 120_000);
+});
