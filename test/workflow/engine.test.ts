@@ -295,6 +295,28 @@ describe('paths and integrations', () => {
     expect(JSON.parse((await finished(executionArn)).output as string).caught.Error).toBe('ZodError');
   });
 
+  it('puts events on the local event bus', async () => {
+    const machine = register('events', {
+      StartAt: 'Publish',
+      States: {
+        Publish: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::events:putEvents',
+          Parameters: { Entries: [{ Source: 'fairfix.test', DetailType: 'CaseOpened', 'Detail.$': '$' }] },
+          End: true,
+        },
+      },
+    });
+    const { id, executionArn } = await start(machine);
+    const output = JSON.parse((await finished(executionArn)).output as string);
+    expect(output).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+    expect(cloud.bus.events.map((event) => event.entry)).toContainEqual({
+      Source: 'fairfix.test',
+      DetailType: 'CaseOpened',
+      Detail: { id },
+    });
+  });
+
   it('refuses JSONata and integrations it cannot run, at registration', () => {
     expect(() =>
       register('jsonata', {

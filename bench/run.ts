@@ -1,0 +1,202 @@
+/**
+ * `npm run bench`: figures for the local cloud on this machine, printed, never asserted.
+ * Every throughput is shown beside the raw store throughput measured in the same run, as a ratio,
+ * because the store is the local ceiling (DESIGN.md) and absolute numbers vary between machines.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { LocalCloud } from '../local/cloud.ts';
+import { dynamoClient, LOCAL_CREDENTIALS } from '../local/dynamo.ts';
+import { ACCOUNT, REGION } from '../local/template.ts';
+
+const CONCURRENCY = 16;
+
+/** Runs `task` `total` times, `concurrency` at a time; answers per-second rate and latencies (ms). */
+async function measure(total: number, concurrency: number, task: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { perSecond: total / seconds, p50: at(0.5), p99: at(0.99) };
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'fairfix-bench-'));
+const cloud = await LocalCloud.start({ dataDir, ports: { dynamodb: 0, stepFunctions: 0, http: 0 } });
+try {
+  const ddb = dynamoClient(cloud.urls.dynamodb);
+  const table = cloud.model.tables[0]?.name as string;
+  const item = (i: number) => ({
+    pk: { S: `BENCH#${i % 500}` },
+    sk: { S: 'ITEM' },
+    n: { N: String(i) },
+    pad: { S: 'x'.repeat(200) },
+  });
+
+  const puts = await measure(3000, CONCURRENCY, async (i) => {
+    await ddb.send(new PutItemCommand({ TableName: table, Item: item(i) }));
+  });
+  const gets = await measure(3000, CONCURRENCY, async (i) => {
+    await ddb.send(
+      new GetItemCommand({ TableName: table, Key: { pk: { S: `BENCH#${i % 500}` }, sk: { S: 'ITEM' } } }),
+    );
+  });
+  const store = (puts.perSecond + gets.perSecond) / 2;
+  const ratio = (perSecond: number) => `${fmt(perSecond / store, 3)} x raw store`;
+
+  // A realistic multi-step machine: Choice, Pass, direct DynamoDB writes and reads, a Wait, a Map.
+  const machineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:bench`;
+  cloud.engine.register({
+    arn: machineArn,
+    name: 'bench',
+    roleArn: 'arn:aws:iam::000000000000:role/bench',
+    definition: {
+      StartAt: 'Route',
+      States: {
+        Route: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.kind', StringEquals: 'repair', Next: 'Prepare' }],
+          Default: 'Prepare',
+        },
+        Prepare: { Type: 'Pass', Parameters: { 'id.$': '$.id', 'parts.$': '$.parts' }, Next: 'Record' },
+        Record: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::dynamodb:putItem',
+          Parameters: {
+            TableName: table,
+            Item: { pk: { 'S.$': "States.Format('BENCHX#{}', $.id)" }, sk: { S: 'X' } },
+          },
+          ResultPath: null,
+          Next: 'Parts',
+        },
+        Parts: {
+          Type: 'Map',
+          ItemsPath: '$.parts',
+          ItemProcessor: { StartAt: 'Part', States: { Part: { Type: 'Pass', End: true } } },
+          ResultPath: '$.parts',
+          Next: 'Hold',
+        },
+        Hold: { Type: 'Wait', Seconds: 0, Next: 'Read' },
+        Read: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::dynamodb:getItem',
+          Parameters: {
+            TableName: table,
+            Key: { pk: { 'S.$': "States.Format('BENCHX#{}', $.id)" }, sk: { S: 'X' } },
+          },
+          ResultPath: '$.read',
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    },
+  });
+  const sfn = new SFNClient({
+    endpoint: cloud.urls.stepFunctions,
+    region: REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const startBench = (name: string, i: number) =>
+    sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: machineArn,
+        name,
+        input: JSON.stringify({ id: i, kind: 'repair', parts: [1, 2, 3] }),
+      }),
+    );
+  const finished = async (executionArn: string) => {
+    for (;;) {
+      const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      if (status !== 'RUNNING') return;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  };
+  // Throughput: start them all, then count completions now and then (polling each would load the store).
+  const EXECUTIONS = 400;
+  const t0 = performance.now();
+  await measure(EXECUTIONS, CONCURRENCY, async (i) => {
+    await startBench(`bench-${i}`, i);
+  });
+  for (;;) {
+    const done = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: machineArn, statusFilter: 'SUCCEEDED', maxResults: 1000 }),
+    );
+    if ((done.executions?.length ?? 0) >= EXECUTIONS) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const executions = { perSecond: EXECUTIONS / ((performance.now() - t0) / 1000) };
+  // Latency: one execution at a time, start to SUCCEEDED.
+  const latency = await measure(50, 1, async (i) => {
+    const { executionArn } = await startBench(`latency-${i}`, i);
+    await finished(executionArn as string);
+  });
+  const { events } = await sfn.send(
+    new GetExecutionHistoryCommand({
+      executionArn: `${machineArn.replace(':stateMachine:', ':execution:')}:bench-0`,
+      maxResults: 1000,
+    }),
+  );
+  const transitions = (events ?? []).filter((event) => event.type?.endsWith('StateEntered')).length;
+
+  // One API route end to end: authorizer, handler, DynamoDB read.
+  const token = cloud.tokens.issue({ tenant: 'acme', role: 'customer', sub: 'bench' });
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const opened = await fetch(`${cloud.urls.http}/cases`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      customer: { name: 'Bench', email: 'bench@example.com' },
+      device: { serial: 'SN-BENCH', model: 'Cam 3', purchaseDate: '2026-01-01' },
+      problem: { description: 'Benchmark case, ignore', category: 'other' },
+    }),
+  });
+  const { caseId } = (await opened.json()) as { caseId: string };
+  const reads = await measure(2000, CONCURRENCY, async () => {
+    const response = await fetch(`${cloud.urls.http}/cases/${caseId}`, { headers });
+    if (response.status !== 200) throw new Error(`GET /cases answered ${response.status}`);
+    await response.arrayBuffer();
+  });
+
+  console.log(`fairfix local cloud benchmarks (${new Date().toISOString()}, Node ${process.version}, concurrency ${CONCURRENCY}, data on disk)
+
+raw store (dynalite via AWS SDK)
+  PutItem                        ${fmt(puts.perSecond)} /s   p50 ${fmt(puts.p50, 1)} ms  p99 ${fmt(puts.p99, 1)} ms
+  GetItem                        ${fmt(gets.perSecond)} /s   p50 ${fmt(gets.p50, 1)} ms  p99 ${fmt(gets.p99, 1)} ms
+  raw store (mean of the two)    ${fmt(store)} ops/s
+
+Step Functions API (7-state machine: Choice, Pass, DynamoDB put, Map, Wait, DynamoDB get)
+  executions completed           ${fmt(executions.perSecond, 1)} /s   (${ratio(executions.perSecond)})
+  state transitions/execution    ${transitions}
+  state transitions              ${fmt(executions.perSecond * transitions)} /s   (${ratio(executions.perSecond * transitions)})
+  start-to-finish, one at a time  p50 ${fmt(latency.p50, 1)} ms  p99 ${fmt(latency.p99, 1)} ms
+
+HTTP API: GET /cases/{caseId} (JWT check, handler, DynamoDB read)
+  requests                       ${fmt(reads.perSecond)} /s   (${ratio(reads.perSecond)})
+  latency                        p50 ${fmt(reads.p50, 1)} ms  p99 ${fmt(reads.p99, 1)} ms`);
+} finally {
+  await cloud.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
