@@ -49,7 +49,7 @@ export function httpHandler<const Op extends Operation>(
         return respond(reply.status, reply.body, reply.headers);
       } catch (error) {
         if (error instanceof DomainError) {
-          return respond(error.status, problem(error.status, error.type, error.name, error.message));
+          return respond(error.status, problem(error.status, error.type, error.title, error.message));
         }
         logger.error('Unhandled error', error as Error);
         return respond(

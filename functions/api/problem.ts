@@ -31,6 +31,7 @@ export function problem(
 export function fieldErrors(error: z.ZodError, root: string): FieldError[] {
   return error.issues.map((issue) => ({
     pointer: `${root}${issue.path.map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')}`,
-    detail: issue.message,
+    // zod says "expected string, received undefined" for a field that is simply missing.
+    detail: /received undefined$/.test(issue.message) ? 'This field is required.' : issue.message,
   }));
 }
