@@ -1,4 +1,4 @@
-import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -30,9 +30,12 @@ export class FairfixStack extends Stack {
       description: 'Case events; notifications fan out from here.',
     });
 
-    const acknowledgeCase = new FairfixFunction(this, 'AcknowledgeCase', {
-      entry: 'functions/acknowledge-case/handler.ts',
-      description: 'Workflow step: tells the customer the next step, its deadline and the escalation path.',
+    const caseStep = new FairfixFunction(this, 'CaseStep', {
+      entry: 'functions/case-step/handler.ts',
+      description: 'Workflow steps: plan, labels, diagnosis, estimates, repair attempts, replacement, refund, close.',
+      timeout: Duration.seconds(30),
+      // pdfkit reads its font metrics from its own package files at run time: ship it unbundled.
+      bundling: { nodeModules: ['pdfkit'] },
     }).bindTable(table, 'readwrite');
     const awaitCaseEvent = new FairfixFunction(this, 'AwaitCaseEvent', {
       entry: 'functions/await-case-event/handler.ts',
@@ -43,7 +46,7 @@ export class FairfixStack extends Stack {
     this.workflow = new CaseWorkflow(this, 'CaseWorkflow', {
       stateMachineName,
       table,
-      acknowledgeCase,
+      caseStep,
       awaitCaseEvent,
     });
     const { stateMachine } = this.workflow;

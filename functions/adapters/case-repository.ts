@@ -1,48 +1,42 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Case } from '../domain/case.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
-import type { CaseRepository } from '../domain/ports.ts';
+import type { CaseDocument, CaseRepository, DeviceHistory } from '../domain/ports.ts';
 import { dynamo, requiredEnv } from './aws-clients.ts';
 
-export const caseKey = (brand: string, caseId: string) => ({ pk: `T#${brand}#CASE#${caseId}`, sk: 'CASE' });
+/** Keys of fairfix's single table; every one begins with the tenant (see lib/constructs/data-table.ts). */
+export const keys = {
+  case: (brand: string, caseId: string) => ({ pk: `T#${brand}#CASE#${caseId}`, sk: 'CASE' }),
+  document: (brand: string, caseId: string, documentId: string) => ({ pk: `T#${brand}#CASE#${caseId}`, sk: `DOC#${documentId}` }),
+  tracking: (brand: string, trackingNumber: string) => ({ pk: `T#${brand}#TRACK#${trackingNumber}`, sk: 'TRACK' }),
+  serial: (brand: string, serial: string) => `T#${brand}#SERIAL#${serial}`,
+};
 
 function toItem(kase: Case) {
   return {
-    ...caseKey(kase.brand, kase.caseId),
+    ...keys.case(kase.brand, kase.caseId),
     ...kase,
-    gsi1pk: `T#${kase.brand}#SERIAL#${kase.device.serial}`,
+    gsi1pk: keys.serial(kase.brand, kase.device.serial),
     gsi1sk: kase.openedAt,
     gsi2pk: `T#${kase.brand}#CUSTOMER#${kase.customer.email.toLowerCase()}`,
     gsi2sk: kase.openedAt,
   };
 }
 
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
 export class DynamoCaseRepository implements CaseRepository {
   constructor(private readonly tableName = requiredEnv('TABLE_NAME')) {}
 
   async get(brand: string, caseId: string): Promise<Case | undefined> {
-    const { Item } = await dynamo.send(
-      new GetCommand({ TableName: this.tableName, Key: caseKey(brand, caseId), ConsistentRead: true }),
-    );
+    const { Item } = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: keys.case(brand, caseId), ConsistentRead: true }));
     // The workflow's direct DynamoDB steps add attributes of their own; parse() keeps what the domain knows.
     return Item ? Case.parse(Item) : undefined;
   }
 
   async create(kase: Case): Promise<boolean> {
-    try {
-      await dynamo.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(kase),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.putOnce(toItem(kase));
   }
 
   async save(kase: Case, expectedVersion: number): Promise<Case> {
@@ -58,7 +52,67 @@ export class DynamoCaseRepository implements CaseRepository {
       );
       return next;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConcurrentUpdateError(kase.caseId);
+      if (isConditionFailure(error)) throw new ConcurrentUpdateError(kase.caseId);
+      throw error;
+    }
+  }
+
+  async deviceHistory(brand: string, serial: string): Promise<DeviceHistory> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'bySerial',
+          KeyConditionExpression: 'gsi1pk = :serial',
+          ExpressionAttributeValues: { ':serial': keys.serial(brand, serial) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const link = items.find((item) => item.sk === 'REPLACES');
+    return {
+      serial,
+      cases: items.filter((item) => item.sk === 'CASE').map((item) => Case.parse(item)),
+      ...(link
+        ? { replacementOf: { serial: String(link.serial), caseId: String(link.caseId), warrantyUntil: String(link.warrantyUntil) } }
+        : {}),
+    };
+  }
+
+  async putDocument(brand: string, caseId: string, document: CaseDocument): Promise<void> {
+    await this.putOnce({ ...keys.document(brand, caseId, document.documentId), ...document });
+  }
+
+  async getDocument(brand: string, caseId: string, documentId: string): Promise<CaseDocument | undefined> {
+    const { Item } = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: keys.document(brand, caseId, documentId) }));
+    if (!Item) return undefined;
+    return { documentId, title: String(Item.title), contentType: String(Item.contentType), data: Item.data as Uint8Array };
+  }
+
+  async linkTracking(brand: string, trackingNumber: string, caseId: string): Promise<void> {
+    await this.putOnce({ ...keys.tracking(brand, trackingNumber), caseId });
+  }
+
+  async caseOfTracking(brand: string, trackingNumber: string): Promise<string | undefined> {
+    const { Item } = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: keys.tracking(brand, trackingNumber) }));
+    return Item ? String(Item.caseId) : undefined;
+  }
+
+  async linkReplacement(brand: string, serial: string, link: { serial: string; caseId: string; warrantyUntil: string; at: string }) {
+    await this.putOnce({ pk: keys.serial(brand, serial), sk: 'REPLACES', gsi1pk: keys.serial(brand, serial), gsi1sk: link.at, ...link });
+  }
+
+  /** Writes an item that never changes once written: a retry finds it there and leaves it. */
+  private async putOnce(item: Record<string, unknown>): Promise<boolean> {
+    try {
+      await dynamo.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -20,8 +20,10 @@ export interface Request<Op extends Operation> {
 
 export interface Reply {
   readonly status: number;
+  /** JSON, or bytes (a Buffer) sent as they are with `contentType`. */
   readonly body: unknown;
   readonly headers?: Record<string, string>;
+  readonly contentType?: string;
 }
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -46,10 +48,18 @@ export function httpHandler<const Op extends Operation>(
         const parsed = parseRequest(op, event);
         if ('status' in parsed) return respond(parsed.status, parsed);
         const reply = await handle({ ...identity, ...parsed } as Request<Op>);
+        if (Buffer.isBuffer(reply.body)) {
+          return {
+            statusCode: reply.status,
+            headers: { 'content-type': reply.contentType ?? 'application/octet-stream', ...reply.headers },
+            body: reply.body.toString('base64'),
+            isBase64Encoded: true,
+          };
+        }
         return respond(reply.status, reply.body, reply.headers);
       } catch (error) {
         if (error instanceof DomainError) {
-          return respond(error.status, problem(error.status, error.type, error.title, error.message));
+          return respond(error.status, problem(error.status, error.type, error.title, error.message, error.errors));
         }
         logger.error('Unhandled error', error as Error);
         return respond(

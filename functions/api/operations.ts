@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Case, CaseOpening, DepotEvent, EscalationLevel, NextStep } from '../domain/case.ts';
+import { CarrierEvent, Case, CaseOpening, DepotEvent, EscalationLevel, EstimateAnswer, NextStep } from '../domain/case.ts';
 
 /**
  * Every route of the HTTP API, once: the CDK stack creates the routes and functions from this list,
@@ -20,7 +20,7 @@ export interface Operation {
   readonly responses: Readonly<Record<number, { description: string; schema?: z.ZodType }>>;
 }
 
-export const Role = z.enum(['customer', 'agent', 'depot', 'technician', 'reviewer']);
+export const Role = z.enum(['customer', 'agent', 'depot', 'technician', 'carrier', 'reviewer']);
 export type Role = z.infer<typeof Role>;
 
 export const CaseId = z
@@ -38,7 +38,26 @@ export const CaseAcknowledgement = z.object({
 export const EventReceipt = z.object({
   caseId: CaseId,
   eventId: z.string(),
-  outcome: z.enum(['applied', 'kept', 'duplicate']),
+  /** applied: it resumed the waiting step; kept: for a step still to come; recorded: on the timeline only. */
+  outcome: z.enum(['applied', 'kept', 'recorded', 'duplicate']),
+});
+
+export const DeviceHistoryView = z.object({
+  serial: z.string(),
+  device: Case.shape.device.optional(),
+  replacementOf: z.object({ serial: z.string(), caseId: z.string(), warrantyUntil: z.string() }).optional(),
+  failedRepairs: z.record(z.string(), z.number()),
+  cases: z.array(
+    z.object({
+      caseId: z.string(),
+      openedAt: z.string(),
+      status: z.string(),
+      outcome: z.string().optional(),
+      problem: Case.shape.problem,
+      repairAttempts: Case.shape.repairAttempts,
+      replacement: Case.shape.replacement,
+    }),
+  ),
 });
 
 export const Health = z.object({ status: z.literal('ok'), time: z.string() });
@@ -125,10 +144,60 @@ export const operations = [
     },
   },
   {
+    operationId: 'answerEstimate',
+    method: 'POST',
+    path: '/cases/{caseId}/approvals',
+    summary: 'The customer approves or declines the estimate; nothing is charged without approval.',
+    entry: 'functions/answer-estimate/handler.ts',
+    roles: ['customer', 'agent'],
+    params: CaseParams,
+    body: EstimateAnswer,
+    responses: {
+      202: { description: 'The answer was recorded.', schema: EventReceipt },
+      ...problems,
+      ...notFound,
+      409: { description: 'No estimate awaits an answer; the attempt was recorded.', schema: ProblemSchema },
+    },
+  },
+  {
+    operationId: 'getDocument',
+    method: 'GET',
+    path: '/cases/{caseId}/documents/{documentId}',
+    summary: 'A document of the case, such as a prepaid shipping label (PDF, 4x6 inch).',
+    entry: 'functions/get-document/handler.ts',
+    roles: ['customer', 'agent', 'depot', 'reviewer'],
+    params: CaseParams.extend({ documentId: z.string().regex(/^[a-z0-9-]{1,80}$/) }),
+    responses: { 200: { description: 'The document, in its own content type (application/pdf for labels).' }, ...problems, ...notFound },
+  },
+  {
+    operationId: 'getDeviceHistory',
+    method: 'GET',
+    path: '/devices/{serial}/history',
+    summary: 'Every case, repair attempt and replacement of one device (P3).',
+    entry: 'functions/get-device-history/handler.ts',
+    roles: ['customer', 'agent', 'depot', 'technician', 'reviewer'],
+    params: z.object({ serial: z.string().trim().min(1).max(64) }),
+    responses: { 200: { description: 'The device history.', schema: DeviceHistoryView }, ...problems, ...notFound },
+  },
+  {
+    operationId: 'recordCarrierEvent',
+    method: 'POST',
+    path: '/carrier/events',
+    summary: 'A carrier reports tracking (webhook); a delivery moves the case. Each eventId is applied once.',
+    entry: 'functions/record-carrier-event/handler.ts',
+    roles: ['carrier'],
+    body: CarrierEvent,
+    responses: {
+      202: { description: 'The tracking update was recorded.', schema: EventReceipt },
+      ...problems,
+      404: { description: 'No shipment of this brand has that tracking number.', schema: ProblemSchema },
+    },
+  },
+  {
     operationId: 'recordDepotEvent',
     method: 'POST',
     path: '/cases/{caseId}/events',
-    summary: 'A depot reports what happened to the device; each eventId is applied once.',
+    summary: 'A depot reports receipt, diagnosis, a repair attempt or shipment; each eventId is applied once.',
     entry: 'functions/record-depot-event/handler.ts',
     roles: ['depot', 'agent'],
     params: CaseParams,

@@ -1,26 +1,41 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   type Actor,
-  acknowledge,
-  assertApplied,
   beginWait,
+  type CarrierEvent,
   type Case,
+  type CaseEvent,
   type CaseOpening,
-  type DepotEvent,
+  describe,
   openCase,
   recordEvent,
   returnUndelivered,
+  type Shipment,
+  trackShipment,
   type WaitRequest,
-  workflowInput,
 } from './case.ts';
-import { CaseNotFoundError } from './errors.ts';
-import { policyFor } from './policy.ts';
-import type { CaseRepository, Workflow } from './ports.ts';
+import { CaseNotFoundError, EventNotApplicableError, MissingFieldsError, NotFoundError, ReplacementUnavailableError } from './errors.ts';
+import {
+  addShipment,
+  applyDiagnosis,
+  applyEstimateAnswer,
+  applyRepairAttempt,
+  chooseReplacement,
+  closeCase,
+  orderReplacement,
+  planCase,
+  recordArrival,
+  refundReturn,
+} from './journey.ts';
+import { type BrandPolicy, policyFor } from './policy.ts';
+import type { Carrier, CaseRepository, Warehouse, Workflow } from './ports.ts';
 
 /** The ports and the moment a command runs at; handlers pass the real adapters. */
 export interface Deps {
   readonly repo: CaseRepository;
   readonly workflow: Workflow;
+  readonly carrier: Carrier;
+  readonly warehouse: Warehouse;
   readonly now: Date;
 }
 
@@ -28,10 +43,13 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A case id: derived from the client's idempotency key when there is one, so a retry finds the same case. */
 export function caseIdFor(brand: string, idempotencyKey?: string): string {
-  const bytes = idempotencyKey
-    ? createHash('sha256').update(`${brand}\n${idempotencyKey}`).digest()
-    : randomBytes(12);
+  const bytes = idempotencyKey ? createHash('sha256').update(`${brand}\n${idempotencyKey}`).digest() : randomBytes(12);
   return `RMA-${[...bytes.subarray(0, 12)].map((byte) => ALPHABET[byte % 32]).join('')}`;
+}
+
+/** What the workflow needs to run a case: its identity and the brand's deadlines. */
+export function workflowInput(kase: Case, policy: BrandPolicy) {
+  return { brand: kase.brand, caseId: kase.caseId, sla: policy.sla, ...(kase.pickupAt ? { pickupAt: kase.pickupAt } : {}) };
 }
 
 export async function openCaseCommand(
@@ -40,55 +58,224 @@ export async function openCaseCommand(
 ): Promise<{ case: Case; created: boolean }> {
   const policy = policyFor(command.brand);
   const caseId = caseIdFor(command.brand, command.idempotencyKey);
-  const fresh = openCase(command.opening, { brand: command.brand, caseId }, policy, deps.now, command.actor);
+  const existing = await deps.repo.get(command.brand, caseId);
+  if (existing) {
+    // A replay: the first attempt may have stored the case and failed before starting its workflow.
+    await deps.workflow.start(caseId, workflowInput(existing, policy));
+    return { case: existing, created: false };
+  }
+  const { serial } = command.opening.device;
+  const history = await deps.repo.deviceHistory(command.brand, serial);
+  const device = completeDevice(command.opening.device, history.cases.at(-1)?.device);
+  const fresh = openCase(
+    command.opening,
+    { brand: command.brand, caseId },
+    device,
+    history.cases.map((kase) => kase.caseId),
+    policy,
+    deps.now,
+    command.actor,
+  );
   const created = await deps.repo.create(fresh);
   const kase = created ? fresh : await mustGet(deps.repo, command.brand, caseId);
-  // Also on a replay: the first attempt may have stored the case and failed before starting its workflow.
   await deps.workflow.start(caseId, workflowInput(kase, policy));
   return { case: kase, created };
+}
+
+/** No field the system already knows is asked again (P3); what nobody knows is asked, all at once. */
+function completeDevice(given: CaseOpening['device'], known: Case['device'] | undefined): Case['device'] {
+  const model = given.model ?? known?.model;
+  const purchaseDate = given.purchaseDate ?? known?.purchaseDate;
+  const firmware = given.firmware ?? known?.firmware;
+  const missing = [
+    ...(model ? [] : [{ pointer: '#/device/model', detail: 'This field is required: no earlier case of this serial tells it.' }]),
+    ...(purchaseDate ? [] : [{ pointer: '#/device/purchaseDate', detail: 'This field is required: no earlier case of this serial tells it.' }]),
+  ];
+  if (!model || !purchaseDate) throw new MissingFieldsError(missing);
+  return { serial: given.serial, model, purchaseDate, ...(firmware ? { firmware } : {}) };
 }
 
 export async function getCaseQuery(brand: string, caseId: string, repo: CaseRepository): Promise<Case> {
   return mustGet(repo, brand, caseId);
 }
 
-export async function recordDepotEventCommand(
-  command: { brand: string; caseId: string; actor: Actor; event: DepotEvent },
-  deps: Deps,
-) {
+export async function deviceHistoryQuery(brand: string, serial: string, repo: CaseRepository) {
+  const history = await repo.deviceHistory(brand, serial);
+  if (history.cases.length === 0 && !history.replacementOf) throw new NotFoundError(`device ${serial}`);
+  return history;
+}
+
+/** A depot, a carrier or the customer reports something: recorded once, applied when the case is ready (P9). */
+export async function recordCaseEventCommand(command: { brand: string; caseId: string; actor: Actor; event: CaseEvent }, deps: Deps) {
   const before = await mustGet(deps.repo, command.brand, command.caseId);
   const { case: recorded, outcome, deliver } = recordEvent(before, command.event, deps.now, command.actor);
   if (outcome === 'duplicate') return { outcome };
   const saved = await deps.repo.save(recorded, before.version);
   if (deliver) await deliverEvent(saved, deliver.token, deliver.event, deps);
-  assertApplied(outcome, command.event, saved);
+  if (outcome === 'not-applicable') {
+    throw new EventNotApplicableError(`${describe(command.event)} does not apply to case ${saved.caseId} while it is ${saved.status}; it was recorded on the timeline.`);
+  }
   return { outcome };
 }
 
-export async function acknowledgeCaseCommand(
-  command: { brand: string; caseId: string },
-  deps: Deps,
-): Promise<Case> {
-  const before = await mustGet(deps.repo, command.brand, command.caseId);
-  const acknowledged = acknowledge(before, deps.now);
-  return acknowledged === before ? before : deps.repo.save(acknowledged, before.version);
+/** A carrier's tracking update: found by tracking number, recorded on its shipment; a delivery moves the case. */
+export async function recordCarrierEventCommand(command: { brand: string; actor: Actor; event: CarrierEvent }, deps: Deps) {
+  const caseId = await deps.repo.caseOfTracking(command.brand, command.event.trackingNumber);
+  if (!caseId) throw new NotFoundError(`shipment with tracking number ${command.event.trackingNumber}`);
+  const before = await mustGet(deps.repo, command.brand, caseId);
+  if (before.seenEventIds.includes(command.event.eventId)) return { caseId, outcome: 'duplicate' as const };
+  const { case: tracked, caseEvent } = trackShipment(before, command.event, deps.now);
+  if (!caseEvent) {
+    const seen = { ...tracked, seenEventIds: [...tracked.seenEventIds, command.event.eventId] };
+    await deps.repo.save(seen, before.version);
+    return { caseId, outcome: 'recorded' as const };
+  }
+  const { case: recorded, outcome, deliver } = recordEvent(tracked, caseEvent, deps.now, command.actor);
+  const saved = await deps.repo.save(recorded, before.version);
+  if (deliver) await deliverEvent(saved, deliver.token, deliver.event, deps);
+  // A delivery the case no longer waits for is still a fact about the parcel: recorded, not refused.
+  return { caseId, outcome: outcome === 'not-applicable' ? ('recorded' as const) : outcome };
 }
 
 /** Called by the workflow when a step starts waiting; resumes it at once with an event that came early. */
-export async function beginWaitCommand(
-  command: { brand: string; caseId: string; wait: WaitRequest },
-  deps: Deps,
-) {
+export async function beginWaitCommand(command: { brand: string; caseId: string; wait: WaitRequest }, deps: Deps) {
   const before = await mustGet(deps.repo, command.brand, command.caseId);
   const { case: waiting, deliver } = beginWait(before, command.wait, deps.now);
   const saved = waiting === before ? before : await deps.repo.save(waiting, before.version);
   if (deliver) await deliverEvent(saved, command.wait.token, deliver, deps);
 }
 
-async function deliverEvent(kase: Case, token: string, event: DepotEvent, deps: Deps) {
+async function deliverEvent(kase: Case, token: string, event: CaseEvent, deps: Deps) {
   if (await deps.workflow.resume(token, { event })) return;
   // The wait ended before the event reached it: keep the event for the step that waits next.
   await deps.repo.save(returnUndelivered(kase, event), kase.version);
+}
+
+/** The workflow's steps: each loads the case, makes one decision, saves it, and tells the workflow what next. */
+export const caseSteps = {
+  async plan(kase: Case, deps: Deps) {
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const others = history.cases.filter((other) => other.caseId !== kase.caseId);
+    const { case: planned, route } = planCase(kase, policyFor(kase.brand), others, deps.now);
+    return { case: planned, result: { route } };
+  },
+
+  async shipToDepot(kase: Case, deps: Deps) {
+    const policy = policyFor(kase.brand);
+    const shipment = await issueShipment(kase, 'to-depot', 'device', policy, deps);
+    return { case: addShipment(kase, shipment, policy, deps.now), result: { trackingNumber: shipment.trackingNumber } };
+  },
+
+  async recordArrival(kase: Case, deps: Deps) {
+    return { case: recordArrival(kase, policyFor(kase.brand), deps.now), result: {} };
+  },
+
+  async refund(kase: Case, deps: Deps) {
+    return { case: refundReturn(kase, policyFor(kase.brand), deps.now), result: {} };
+  },
+
+  async applyDiagnosis(kase: Case, deps: Deps, event?: CaseEvent) {
+    if (event?.type !== 'diagnosed') throw new Error('applyDiagnosis needs a diagnosed event');
+    const { case: diagnosed, next } = applyDiagnosis(kase, event, policyFor(kase.brand), deps.now);
+    return { case: diagnosed, result: { next } };
+  },
+
+  async applyEstimateAnswer(kase: Case, deps: Deps, event?: CaseEvent) {
+    if (event?.type !== 'estimate-answered') throw new Error('applyEstimateAnswer needs an estimate-answered event');
+    const { case: answered, next } = applyEstimateAnswer(kase, event.approved, policyFor(kase.brand), deps.now);
+    return { case: answered, result: { next } };
+  },
+
+  async applyRepairAttempt(kase: Case, deps: Deps, event?: CaseEvent) {
+    if (event?.type !== 'repair-attempted') throw new Error('applyRepairAttempt needs a repair-attempted event');
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const { case: attempted, next, failed } = applyRepairAttempt(kase, event, history.cases, policyFor(kase.brand), deps.now);
+    return { case: attempted, result: { next, failed } };
+  },
+
+  async orderReplacement(kase: Case, deps: Deps) {
+    const policy = policyFor(kase.brand);
+    if (kase.replacement) return { case: kase, result: { serial: kase.replacement.serial } };
+    const chosen = chooseReplacement(kase.device.model, policy);
+    if (!chosen) throw new ReplacementUnavailableError(kase.device.model);
+    const serial = await deps.warehouse.allocate(`${kase.brand}/${kase.caseId}`, chosen.model);
+    const ordered = orderReplacement(kase, chosen, serial, policy, deps.now);
+    const { replacement } = ordered;
+    if (replacement) {
+      await deps.repo.linkReplacement(kase.brand, serial, {
+        serial: kase.device.serial,
+        caseId: kase.caseId,
+        warrantyUntil: replacement.warrantyUntil,
+        at: replacement.orderedAt,
+      });
+    }
+    return { case: ordered, result: { serial } };
+  },
+
+  async shipToCustomer(kase: Case, deps: Deps) {
+    const policy = policyFor(kase.brand);
+    const purpose = kase.replacement ? 'replacement' : 'device';
+    const shipment = await issueShipment(kase, 'to-customer', purpose, policy, deps);
+    return { case: addShipment(kase, shipment, policy, deps.now), result: { trackingNumber: shipment.trackingNumber } };
+  },
+
+  async close(kase: Case, deps: Deps) {
+    return { case: closeCase(kase, deps.now), result: {} };
+  },
+} satisfies Record<string, (kase: Case, deps: Deps, event?: CaseEvent) => Promise<{ case: Case; result: object }>>;
+
+export type CaseStepName = keyof typeof caseSteps;
+
+export async function runCaseStep(command: { brand: string; caseId: string; step: CaseStepName; event?: CaseEvent }, deps: Deps) {
+  const before = await mustGet(deps.repo, command.brand, command.caseId);
+  const { case: after, result } = await caseSteps[command.step](before, deps, command.event);
+  if (after !== before) await deps.repo.save(after, before.version);
+  return result;
+}
+
+/**
+ * A prepaid label (P1). The shipment id is derived from the case and the leg, so a retried step asks
+ * the carrier for the same shipment and stores the same label, never a second one.
+ */
+async function issueShipment(
+  kase: Case,
+  direction: Shipment['direction'],
+  purpose: Shipment['purpose'],
+  policy: BrandPolicy,
+  deps: Deps,
+): Promise<Shipment> {
+  // A case has one leg of each kind, so the leg names the shipment.
+  const shipmentId = `${direction}-${purpose}`;
+  const existing = kase.shipments.find((shipment) => shipment.shipmentId === shipmentId);
+  if (existing) return existing;
+  const customer = `${kase.customer.name}, ${kase.customer.address}`;
+  const issued = await deps.carrier.createShipment({
+    reference: `${kase.brand}/${kase.caseId}/${shipmentId}`,
+    from: direction === 'to-depot' ? customer : policy.depotAddress,
+    to: direction === 'to-depot' ? policy.depotAddress : customer,
+    service: kase.route === 'instant-replacement' ? 'express' : 'ground',
+    box: direction === 'to-depot' && kase.boxNeeded,
+    returnLabel: direction === 'to-depot',
+  });
+  const labelDocumentId = `label-${shipmentId}`;
+  await deps.repo.putDocument(kase.brand, kase.caseId, {
+    documentId: labelDocumentId,
+    title: `Prepaid label ${issued.trackingNumber}`,
+    contentType: 'application/pdf',
+    data: issued.labelPdf,
+  });
+  await deps.repo.linkTracking(kase.brand, issued.trackingNumber, kase.caseId);
+  return {
+    shipmentId,
+    direction,
+    purpose,
+    carrier: issued.carrier,
+    trackingNumber: issued.trackingNumber,
+    labelDocumentId,
+    box: direction === 'to-depot' && kase.boxNeeded,
+    status: 'label-issued',
+    updatedAt: deps.now.toISOString(),
+  };
 }
 
 async function mustGet(repo: CaseRepository, brand: string, caseId: string): Promise<Case> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventNotApplicableError } from './errors.ts';
+import { isoAfter } from './dates.ts';
 import type { BrandPolicy } from './policy.ts';
 
 /** Who did something on a case: a role on the brand and the subject of their token. */
@@ -8,49 +8,171 @@ export interface Actor {
   readonly subject: string;
 }
 
-export const CaseOpening = z.object({
-  customer: z.object({
-    name: z.string().trim().min(1).max(200),
-    email: z.email(),
-    phone: z.string().trim().min(5).max(32).optional(),
-    preferredChannel: z.enum(['email', 'sms']).default('email'),
-  }),
-  device: z.object({
-    serial: z.string().trim().min(1).max(64),
-    model: z.string().trim().min(1).max(120),
-    purchaseDate: z.iso.date(),
-    firmware: z.string().trim().max(64).optional(),
-  }),
-  problem: z.object({
-    description: z.string().trim().min(10).max(5000),
-    category: z.enum(['does-not-power-on', 'hardware-fault', 'software-fault', 'damage', 'other']),
-  }),
-  /** When a carrier will collect the device; the arrival deadline counts from then. */
-  pickupAt: z.iso.datetime().optional(),
-});
+const isoDate = z.iso.date();
+
+export const CaseOpening = z
+  .object({
+    customer: z.object({
+      name: z.string().trim().min(1).max(200),
+      email: z.email(),
+      phone: z.string().trim().min(5).max(32).optional(),
+      preferredChannel: z.enum(['email', 'sms']).default('email'),
+      address: z.string().trim().min(5).max(300).default('Address on file'),
+    }),
+    device: z.object({
+      serial: z.string().trim().min(1).max(64),
+      /** Known from an earlier case of the same serial: then it may be left out (P3). */
+      model: z.string().trim().min(1).max(120).optional(),
+      purchaseDate: isoDate.optional(),
+      firmware: z.string().trim().max(64).optional(),
+    }),
+    problem: z.object({
+      description: z.string().trim().min(10).max(5000),
+      category: z.enum(['does-not-power-on', 'hardware-fault', 'software-fault', 'damage', 'other']),
+      symptoms: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
+      /** It never worked: a device dead on arrival is replaced at once (P12). */
+      deadOnArrival: z.boolean().default(false),
+    }),
+    /** A repair, or the return of goods that were unfit, mis-sold or are unopened (P13). */
+    service: z.enum(['repair', 'return']).default('repair'),
+    returnReason: z.enum(['mis-sold', 'unfit', 'unopened']).optional(),
+    preferredService: z.enum(['mail-in', 'on-site']).default('mail-in'),
+    plan: z.enum(['none', 'extended-warranty', 'accidental-damage']).default('none'),
+    /** Send a box with the label. */
+    boxNeeded: z.boolean().default(false),
+    /** When a carrier will collect the device; the arrival deadline counts from then. */
+    pickupAt: z.iso.datetime().optional(),
+  })
+  .refine((opening) => opening.service !== 'return' || opening.returnReason !== undefined, {
+    path: ['returnReason'],
+    message: 'Say why the goods are returned: mis-sold, unfit or unopened.',
+  });
 export type CaseOpening = z.infer<typeof CaseOpening>;
 
-export const DepotEvent = z.object({
+const eventBase = {
   /** The sender's id for this event: the same id twice is applied once. */
   eventId: z.string().trim().min(1).max(128),
-  type: z.enum(['received']),
   occurredAt: z.iso.datetime(),
   note: z.string().max(2000).optional(),
-});
+};
+
+export const FaultCause = z.enum([
+  'unknown',
+  'firmware-update',
+  'manufacturing-defect',
+  'wear',
+  'accidental-damage',
+  'liquid-damage',
+]);
+
+const Money = z.object({ description: z.string().trim().min(1).max(200), amountMinor: z.number().int().min(0).max(10_000_000) });
+
+/** What a depot reports about a device in its hands. */
+export const DepotEvent = z.discriminatedUnion('type', [
+  z.object({ ...eventBase, type: z.literal('received') }),
+  z
+    .object({
+      ...eventBase,
+      type: z.literal('diagnosed'),
+      faultCode: z.string().trim().min(1).max(40),
+      cause: FaultCause,
+      /** The depot's view; good-faith rules may cover what it does not (P2). */
+      covered: z.boolean(),
+      /** Required when not covered: what the repair would cost. Nothing is charged unless approved. */
+      estimate: z.array(Money).min(1).max(20).optional(),
+    })
+    .refine((event) => event.covered || event.cause === 'firmware-update' || event.estimate !== undefined, {
+      path: ['estimate'],
+      message: 'A repair that is not covered needs an estimate for the customer to approve.',
+    }),
+  z.object({
+    ...eventBase,
+    type: z.literal('repair-attempted'),
+    result: z.enum(['fixed', 'not-fixed']),
+    faultCode: z.string().trim().min(1).max(40),
+    partsUsed: z.array(z.string().trim().min(1).max(120)).max(50).default([]),
+  }),
+  z.object({ ...eventBase, type: z.literal('shipped') }),
+]);
 export type DepotEvent = z.infer<typeof DepotEvent>;
 
-export const TimelineEntry = z.object({
-  at: z.string(),
-  type: z.string(),
-  summary: z.string(),
-  by: z.string(),
+export const CarrierStatus = z.enum(['picked-up', 'in-transit', 'out-for-delivery', 'delivered', 'exception']);
+
+/** A carrier's tracking update (webhook), found by its tracking number. */
+export const CarrierEvent = z.object({
+  eventId: z.string().trim().min(1).max(128),
+  trackingNumber: z.string().trim().min(6).max(64),
+  status: CarrierStatus,
+  occurredAt: z.iso.datetime(),
+  location: z.string().max(200).optional(),
 });
+export type CarrierEvent = z.infer<typeof CarrierEvent>;
+
+export const EstimateAnswer = z.object({
+  /** The customer's (or app's) id for this answer; a retried answer is applied once. */
+  answerId: z.string().trim().min(1).max(128),
+  approved: z.boolean(),
+});
+
+/** Every event a waiting step can be resumed by, as stored on the case. */
+export const CaseEvent = z.union([
+  z.object({ ...eventBase, type: z.literal('received') }),
+  z.object({ ...eventBase, type: z.literal('shipped') }),
+  z.object({
+    ...eventBase,
+    type: z.literal('diagnosed'),
+    faultCode: z.string(),
+    cause: FaultCause,
+    covered: z.boolean(),
+    estimate: z.array(Money).optional(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal('repair-attempted'),
+    result: z.enum(['fixed', 'not-fixed']),
+    faultCode: z.string(),
+    partsUsed: z.array(z.string()),
+  }),
+  z.object({ ...eventBase, type: z.literal('estimate-answered'), approved: z.boolean() }),
+  z.object({ ...eventBase, type: z.literal('delivered-to-depot'), trackingNumber: z.string() }),
+  z.object({ ...eventBase, type: z.literal('delivered-to-customer'), trackingNumber: z.string() }),
+]);
+export type CaseEvent = z.infer<typeof CaseEvent>;
+
+export const TimelineEntry = z.object({ at: z.string(), type: z.string(), summary: z.string(), by: z.string() });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
 export const NextStep = z.object({ name: z.string(), deadline: z.string() });
 export const EscalationLevel = z.object({ level: z.number(), role: z.string(), contact: z.string() });
 
-export const CaseStatus = z.enum(['awaiting-arrival', 'at-depot']);
+export const CaseStatus = z.enum([
+  'opened',
+  'awaiting-arrival',
+  'at-depot',
+  'awaiting-estimate-answer',
+  'in-repair',
+  'replacement-ordered',
+  'shipping-to-customer',
+  'closed',
+]);
+export type CaseStatus = z.infer<typeof CaseStatus>;
+
+export const Shipment = z.object({
+  shipmentId: z.string(),
+  direction: z.enum(['to-depot', 'to-customer']),
+  purpose: z.enum(['device', 'replacement']),
+  carrier: z.string(),
+  trackingNumber: z.string(),
+  labelDocumentId: z.string(),
+  box: z.boolean(),
+  status: z.enum(['label-issued', ...CarrierStatus.options]),
+  updatedAt: z.string(),
+});
+export type Shipment = z.infer<typeof Shipment>;
+
+export const Notification = z.object({ at: z.string(), channel: z.enum(['email', 'sms']), to: z.string(), text: z.string() });
+
+const Amount = z.object({ amountMinor: z.number(), currency: z.string() });
 
 /** The case as it is stored and shown: one item, its timeline inside it, so both change in one write. */
 export const Case = z.object({
@@ -59,102 +181,118 @@ export const Case = z.object({
   version: z.number(),
   openedAt: z.string(),
   status: CaseStatus,
-  customer: CaseOpening.shape.customer,
-  device: CaseOpening.shape.device,
-  problem: CaseOpening.shape.problem,
+  route: z.enum(['repair', 'return', 'instant-replacement', 'denied']).optional(),
+  outcome: z.enum(['repaired', 'replaced', 'returned-unrepaired', 'refunded', 'denied']).optional(),
+  customer: z.object({
+    name: z.string(),
+    email: z.string(),
+    phone: z.string().optional(),
+    preferredChannel: z.enum(['email', 'sms']),
+    address: z.string(),
+  }),
+  device: z.object({ serial: z.string(), model: z.string(), purchaseDate: z.string(), firmware: z.string().optional() }),
+  problem: z.object({ description: z.string(), category: z.string(), symptoms: z.array(z.string()), deadOnArrival: z.boolean() }),
+  service: z.enum(['repair', 'return']),
+  returnReason: z.enum(['mis-sold', 'unfit', 'unopened']).optional(),
+  preferredService: z.enum(['mail-in', 'on-site']),
+  plan: z.enum(['none', 'extended-warranty', 'accidental-damage']),
+  boxNeeded: z.boolean(),
   pickupAt: z.string().optional(),
+  /** Earlier cases of the same device, linked at opening (P3). */
+  linkedCases: z.array(z.string()),
+  entitlement: z
+    .object({ coverage: z.string(), covered: z.boolean(), coveredUntil: z.string(), reason: z.string() })
+    .optional(),
+  shipments: z.array(Shipment),
+  diagnosis: z
+    .object({ faultCode: z.string(), cause: FaultCause, covered: z.boolean(), diagnosisFree: z.boolean(), reason: z.string(), at: z.string() })
+    .optional(),
+  estimate: z
+    .object({
+      items: z.array(Money),
+      totalMinor: z.number(),
+      currency: z.string(),
+      status: z.enum(['awaiting-answer', 'approved', 'declined']),
+      answeredAt: z.string().optional(),
+    })
+    .optional(),
+  repairAttempts: z.array(
+    z.object({ attemptId: z.string(), at: z.string(), result: z.enum(['fixed', 'not-fixed']), faultCode: z.string(), partsUsed: z.array(z.string()) }),
+  ),
+  replacement: z
+    .object({ model: z.string(), serial: z.string(), warrantyUntil: z.string(), orderedAt: z.string(), reason: z.string() })
+    .optional(),
+  charges: z.array(Amount.extend({ description: z.string() })),
+  refund: Amount.extend({ at: z.string() }).optional(),
+  notifications: z.array(Notification),
   nextStep: NextStep,
   escalationLevel: z.number(),
   escalationPath: z.array(EscalationLevel),
   timeline: z.array(TimelineEntry),
   /** The workflow step waiting for an event, and the token that resumes it. Never shown to anyone. */
   waiting: z
-    .object({
-      step: z.string(),
-      expect: z.array(z.string()),
-      token: z.string(),
-      since: z.string(),
-      delivered: DepotEvent.optional(),
-    })
+    .object({ step: z.string(), expect: z.array(z.string()), token: z.string(), since: z.string(), delivered: CaseEvent.optional() })
     .optional(),
   /** Events that arrived before the workflow waited for them; consumed when the wait begins. */
-  pendingEvents: z.array(DepotEvent),
+  pendingEvents: z.array(CaseEvent),
   seenEventIds: z.array(z.string()),
 });
 export type Case = z.infer<typeof Case>;
 
-const isoAfter = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
-
 export function escalationPath(policy: BrandPolicy) {
-  return policy.escalationLadder.map((level, index) => ({
-    level: index,
-    role: level.role,
-    contact: level.contact,
-  }));
+  return policy.escalationLadder.map((level, index) => ({ level: index, role: level.role, contact: level.contact }));
 }
 
-/** A new case, acknowledged: its next step and that step's deadline are known from the first moment (P7). */
+/** The device as far as it is known: from the opening, completed from its earlier cases (P3). */
+export interface KnownDevice {
+  readonly model?: string;
+  readonly purchaseDate?: string;
+  readonly firmware?: string;
+}
+
+/** A new case: its next step and that step's deadline are known from the first moment (P7). */
 export function openCase(
   opening: CaseOpening,
   ids: { brand: string; caseId: string },
+  device: { serial: string; model: string; purchaseDate: string; firmware?: string },
+  linkedCases: string[],
   policy: BrandPolicy,
   now: Date,
   by: Actor,
 ): Case {
-  const arrivalStarts =
-    opening.pickupAt && new Date(opening.pickupAt) > now ? new Date(opening.pickupAt) : now;
-  const nextStep = {
-    name: 'Send the device to the depot',
-    deadline: isoAfter(arrivalStarts, policy.arrivalSlaSeconds),
-  };
+  const nextStep = { name: 'We prepare your prepaid shipping label', deadline: isoAfter(now, 60) };
   return {
     ...ids,
     version: 1,
     openedAt: now.toISOString(),
-    status: 'awaiting-arrival',
+    status: 'opened',
     customer: opening.customer,
-    device: opening.device,
+    device,
     problem: opening.problem,
+    service: opening.service,
+    ...(opening.returnReason ? { returnReason: opening.returnReason } : {}),
+    preferredService: opening.preferredService,
+    plan: opening.plan,
+    boxNeeded: opening.boxNeeded,
     ...(opening.pickupAt ? { pickupAt: opening.pickupAt } : {}),
+    linkedCases,
+    shipments: [],
+    repairAttempts: [],
+    charges: [],
+    notifications: [],
     nextStep,
     escalationLevel: 0,
     escalationPath: escalationPath(policy),
     timeline: [
-      {
-        at: now.toISOString(),
-        type: 'case-opened',
-        summary: `Case opened. Next step: ${nextStep.name.toLowerCase()} by ${nextStep.deadline}.`,
-        by: `${by.role}:${by.subject}`,
-      },
+      entry(
+        now,
+        'case-opened',
+        `Case opened${linkedCases.length > 0 ? `, linked to earlier cases ${linkedCases.join(', ')}` : ''}.`,
+        `${by.role}:${by.subject}`,
+      ),
     ],
     pendingEvents: [],
     seenEventIds: [],
-  };
-}
-
-/** What the workflow needs to run this case: its identity and the brand's deadlines. */
-export function workflowInput(kase: Case, policy: BrandPolicy) {
-  return {
-    brand: kase.brand,
-    caseId: kase.caseId,
-    sla: { arrivalSeconds: policy.arrivalSlaSeconds },
-    ...(kase.pickupAt ? { pickupAt: kase.pickupAt } : {}),
-  };
-}
-
-/**
- * The acknowledgement the customer receives on their preferred channel: the next step, its deadline
- * and the escalation path (P7). Sent once, however often the workflow step runs.
- */
-export function acknowledge(kase: Case, now: Date): Case {
-  if (kase.timeline.some((item) => item.type === 'customer-notified')) return kase;
-  const owner = kase.escalationPath[0];
-  const summary =
-    `Acknowledgement sent by ${kase.customer.preferredChannel}: ${kase.nextStep.name} by ${kase.nextStep.deadline}.` +
-    (owner ? ` Your case is owned by: ${owner.role} (${owner.contact}).` : '');
-  return {
-    ...kase,
-    timeline: [...kase.timeline, entry(now, 'customer-notified', summary, 'system:workflow')],
   };
 }
 
@@ -168,7 +306,7 @@ export interface WaitRequest {
  * The workflow begins waiting for an event. An event that arrived early is consumed now; a repeated
  * call with the same token (a retried invocation) delivers the same event again and changes nothing else.
  */
-export function beginWait(kase: Case, wait: WaitRequest, now: Date): { case: Case; deliver?: DepotEvent } {
+export function beginWait(kase: Case, wait: WaitRequest, now: Date): { case: Case; deliver?: CaseEvent } {
   if (kase.waiting?.token === wait.token) {
     return { case: kase, ...(kase.waiting.delivered ? { deliver: kase.waiting.delivered } : {}) };
   }
@@ -180,28 +318,35 @@ export function beginWait(kase: Case, wait: WaitRequest, now: Date): { case: Cas
       ...kase,
       waiting: { ...waiting, delivered: early },
       pendingEvents: kase.pendingEvents.filter((event) => event !== early),
-      timeline: [
-        ...kase.timeline,
-        entry(now, 'event-applied', `${describe(early)} applied to "${wait.step}".`, 'system:workflow'),
-      ],
+      timeline: [...kase.timeline, entry(now, 'event-applied', `${describe(early)} applied to "${wait.step}".`, 'system:workflow')],
     },
     deliver: early,
   };
 }
 
-export type EventOutcome = 'applied' | 'kept' | 'duplicate' | 'not-applicable';
+export type EventOutcome = 'applied' | 'kept' | 'recorded' | 'duplicate' | 'not-applicable';
+
+/** The statuses in which each event is expected now or later; anywhere else it makes no sense. */
+const EXPECTED_IN: Record<CaseEvent['type'], readonly CaseStatus[]> = {
+  received: ['opened', 'awaiting-arrival'],
+  'delivered-to-depot': ['opened', 'awaiting-arrival'],
+  diagnosed: ['opened', 'awaiting-arrival', 'at-depot'],
+  'estimate-answered': ['awaiting-estimate-answer'],
+  'repair-attempted': ['at-depot', 'in-repair'],
+  shipped: ['in-repair', 'replacement-ordered', 'shipping-to-customer'],
+  'delivered-to-customer': ['replacement-ordered', 'shipping-to-customer'],
+};
 
 /**
- * A depot or carrier event arrives. It is recorded exactly once, whatever its timing: applied to the
- * step waiting for it, kept for a step that has not begun yet, or recorded and refused when it makes
- * no sense for the case any more.
+ * An event arrives. It is recorded exactly once, whatever its timing: applied to the step waiting for
+ * it, kept for a step that has not begun yet, or recorded and refused when it no longer makes sense.
  */
 export function recordEvent(
   kase: Case,
-  event: DepotEvent,
+  event: CaseEvent,
   now: Date,
   by: Actor,
-): { case: Case; outcome: EventOutcome; deliver?: { token: string; event: DepotEvent } } {
+): { case: Case; outcome: EventOutcome; deliver?: { token: string; event: CaseEvent } } {
   if (kase.seenEventIds.includes(event.eventId)) return { case: kase, outcome: 'duplicate' };
   const seen = { ...kase, seenEventIds: [...kase.seenEventIds, event.eventId] };
   const actor = `${by.role}:${by.subject}`;
@@ -211,28 +356,17 @@ export function recordEvent(
       case: {
         ...seen,
         waiting: { ...waiting, delivered: event },
-        timeline: [
-          ...kase.timeline,
-          entry(now, 'event-applied', `${describe(event)} applied to "${waiting.step}".`, actor),
-        ],
+        timeline: [...kase.timeline, entry(now, 'event-applied', `${describe(event)} applied to "${waiting.step}".`, actor)],
       },
       outcome: 'applied',
       deliver: { token: waiting.token, event },
     };
   }
-  if (!expectedLater(kase, event)) {
+  if (!EXPECTED_IN[event.type].includes(kase.status)) {
     return {
       case: {
         ...seen,
-        timeline: [
-          ...kase.timeline,
-          entry(
-            now,
-            'event-refused',
-            `${describe(event)} does not apply to a case in status ${kase.status}.`,
-            actor,
-          ),
-        ],
+        timeline: [...kase.timeline, entry(now, 'event-refused', `${describe(event)} does not apply to a case that is ${kase.status}.`, actor)],
       },
       outcome: 'not-applicable',
     };
@@ -241,38 +375,61 @@ export function recordEvent(
     case: {
       ...seen,
       pendingEvents: [...kase.pendingEvents, event],
-      timeline: [
-        ...kase.timeline,
-        entry(now, 'event-kept', `${describe(event)} kept until the case is ready for it.`, actor),
-      ],
+      timeline: [...kase.timeline, entry(now, 'event-kept', `${describe(event)} kept until the case is ready for it.`, actor)],
     },
     outcome: 'kept',
   };
 }
 
 /** An event delivery was refused by the workflow (its wait had ended): keep the event for the next wait. */
-export function returnUndelivered(kase: Case, event: DepotEvent): Case {
+export function returnUndelivered(kase: Case, event: CaseEvent): Case {
   if (kase.waiting?.delivered?.eventId !== event.eventId) return kase;
   const { delivered: _, ...waiting } = kase.waiting;
   return { ...kase, waiting, pendingEvents: [...kase.pendingEvents, event] };
 }
 
-export function assertApplied(outcome: EventOutcome, event: DepotEvent, kase: Case): void {
-  if (outcome === 'not-applicable') {
-    throw new EventNotApplicableError(
-      `A "${event.type}" event does not apply to case ${kase.caseId} in status ${kase.status}; it was recorded on the timeline.`,
-    );
-  }
+/** A carrier update for one of the case's shipments: recorded on the shipment and the timeline. */
+export function trackShipment(kase: Case, event: CarrierEvent, now: Date): { case: Case; caseEvent?: CaseEvent } {
+  const shipment = kase.shipments.find((candidate) => candidate.trackingNumber === event.trackingNumber);
+  if (!shipment) return { case: kase };
+  const tracked: Case = {
+    ...kase,
+    shipments: kase.shipments.map((candidate) =>
+      candidate === shipment ? { ...candidate, status: event.status, updatedAt: event.occurredAt } : candidate,
+    ),
+    timeline: [
+      ...kase.timeline,
+      entry(
+        now,
+        'shipment-tracked',
+        `Shipment ${event.trackingNumber} (${shipment.direction}): ${event.status}${event.location ? ` at ${event.location}` : ''}.`,
+        `carrier:${shipment.carrier}`,
+      ),
+    ],
+  };
+  if (event.status !== 'delivered') return { case: tracked };
+  const base = { eventId: event.eventId, occurredAt: event.occurredAt, trackingNumber: event.trackingNumber };
+  return {
+    case: tracked,
+    caseEvent: shipment.direction === 'to-depot' ? { ...base, type: 'delivered-to-depot' } : { ...base, type: 'delivered-to-customer' },
+  };
 }
 
-function expectedLater(kase: Case, event: DepotEvent): boolean {
-  return event.type === 'received' && kase.status === 'awaiting-arrival';
+/** A message to the customer on their preferred channel, kept in the case's outbox and timeline. */
+export function notify(kase: Case, text: string, now: Date): Case {
+  const to = kase.customer.preferredChannel === 'sms' && kase.customer.phone ? kase.customer.phone : kase.customer.email;
+  const channel = to === kase.customer.phone ? 'sms' : 'email';
+  return {
+    ...kase,
+    notifications: [...kase.notifications, { at: now.toISOString(), channel, to, text }],
+    timeline: [...kase.timeline, entry(now, 'customer-notified', `Sent by ${channel}: ${text}`, 'system:workflow')],
+  };
 }
 
-function describe(event: DepotEvent): string {
+export function describe(event: CaseEvent): string {
   return `Event "${event.type}" (${event.eventId})`;
 }
 
-function entry(now: Date, type: string, summary: string, by: string): TimelineEntry {
+export function entry(now: Date, type: string, summary: string, by: string): TimelineEntry {
   return { at: now.toISOString(), type, summary, by };
 }

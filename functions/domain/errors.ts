@@ -6,6 +6,8 @@ export class DomainError extends Error {
     readonly type: string,
     /** A short, human summary of the kind of problem (the RFC 9457 title). */
     readonly title: string,
+    /** Field errors, each with a JSON pointer into the request. */
+    readonly errors?: { pointer: string; detail: string }[],
   ) {
     super(message);
     this.name = new.target.name;
@@ -15,6 +17,12 @@ export class DomainError extends Error {
 export class CaseNotFoundError extends DomainError {
   constructor(caseId: string) {
     super(`No case ${caseId} exists for this brand.`, 404, 'case-not-found', 'Case not found');
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string) {
+    super(`No ${what} exists for this brand.`, 404, 'not-found', 'Not found');
   }
 }
 
@@ -28,11 +36,20 @@ export class EventNotApplicableError extends DomainError {
 /** Someone else changed the case between our read and our write; the caller may simply retry. */
 export class ConcurrentUpdateError extends DomainError {
   constructor(caseId: string) {
-    super(
-      `Case ${caseId} changed while this request was processed; retry it.`,
-      409,
-      'concurrent-update',
-      'Case changed meanwhile',
-    );
+    super(`Case ${caseId} changed while this request was processed; retry it.`, 409, 'concurrent-update', 'Case changed meanwhile');
+  }
+}
+
+/** Fields the request left out that nothing on file can supply. */
+export class MissingFieldsError extends DomainError {
+  constructor(errors: { pointer: string; detail: string }[]) {
+    super(`${errors.length} field(s) need attention; nothing was saved.`, 400, 'validation', 'Your request has errors', errors);
+  }
+}
+
+/** No model of the range can replace the device like-for-like or better; a person must decide. */
+export class ReplacementUnavailableError extends DomainError {
+  constructor(model: string) {
+    super(`No ${model} or better model is in stock to replace the device.`, 409, 'replacement-unavailable', 'No replacement available');
   }
 }

@@ -1,39 +1,101 @@
+/** A model the brand sells, with its place in the range: replacements are like-for-like or better. */
+export interface CatalogueModel {
+  readonly model: string;
+  readonly family: string;
+  /** Higher is better within a family. */
+  readonly tier: number;
+  readonly inStock: boolean;
+  /** Price in minor units: the refund of a return, the basis of an estimate. */
+  readonly priceMinor: number;
+}
+
 /** What a brand (tenant) promises its customers; each brand has its own. */
 export interface BrandPolicy {
   readonly brand: string;
   readonly displayName: string;
-  /** How long the customer has to get the device to the depot before the case escalates. */
-  readonly arrivalSlaSeconds: number;
-  /** Failed repairs of one device before it is replaced (P4). */
+  readonly currency: string;
+  /** Coverage periods, in months from purchase. */
+  readonly standardWarrantyMonths: number;
+  readonly extendedWarrantyMonths: number;
+  /** A device that fails within this many days of purchase is dead on arrival: replaced at once. */
+  readonly deadOnArrivalDays: number;
+  /** Unfit, mis-sold or unopened goods may be returned within this many days (P13). */
+  readonly returnWindowDays: number;
+  /** Failed repairs of one device (same fault, across all its cases) before it is replaced (P4). */
   readonly replaceAfterFailedRepairs: number;
+  /** Warranty a replacement gets at least, in months, when less remains on the original. */
+  readonly replacementMinimumWarrantyMonths: number;
+  /** Deadlines of the waiting steps, in seconds (P7). */
+  readonly sla: {
+    readonly arrivalSeconds: number;
+    readonly diagnosisSeconds: number;
+    readonly estimateAnswerSeconds: number;
+    readonly repairSeconds: number;
+    readonly deliverySeconds: number;
+  };
   /** Who owns the case at each escalation level, lowest first (P7). */
   readonly escalationLadder: readonly { role: string; contact: string; respondWithinSeconds: number }[];
+  readonly catalogue: readonly CatalogueModel[];
+  /** The depot devices are shipped to. */
+  readonly depotAddress: string;
 }
 
 const DAY = 86_400;
 
 const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
-  arrivalSlaSeconds: 14 * DAY,
+  currency: 'EUR',
+  standardWarrantyMonths: 24,
+  extendedWarrantyMonths: 12,
+  deadOnArrivalDays: 14,
+  returnWindowDays: 30,
   replaceAfterFailedRepairs: 3,
+  replacementMinimumWarrantyMonths: 6,
+  sla: {
+    arrivalSeconds: 14 * DAY,
+    diagnosisSeconds: 3 * DAY,
+    estimateAnswerSeconds: 7 * DAY,
+    repairSeconds: 5 * DAY,
+    deliverySeconds: 7 * DAY,
+  },
   escalationLadder: [
     { role: 'Service agent', contact: 'support@{brand}.example', respondWithinSeconds: DAY },
     { role: 'Service supervisor', contact: 'supervisor@{brand}.example', respondWithinSeconds: DAY },
     { role: 'Service manager', contact: 'service-manager@{brand}.example', respondWithinSeconds: 2 * DAY },
     { role: 'Executive office', contact: 'executive-office@{brand}.example', respondWithinSeconds: 2 * DAY },
   ],
+  catalogue: [
+    { model: 'Cam 3', family: 'cam', tier: 3, inStock: true, priceMinor: 45_900 },
+    { model: 'Cam 4', family: 'cam', tier: 4, inStock: true, priceMinor: 54_900 },
+    { model: 'Book 14', family: 'book', tier: 1, inStock: false, priceMinor: 99_900 },
+    { model: 'Book 14 Pro', family: 'book', tier: 2, inStock: true, priceMinor: 129_900 },
+    { model: 'Dock', family: 'accessory', tier: 1, inStock: true, priceMinor: 8_900 },
+  ],
+  depotAddress: '{displayName} Repair Depot, 1 Service Road, 1000 Brussels, BE',
 };
 
 /** The demo brands the local cloud ships with; a brand not listed here gets the defaults. */
 const BRANDS: Record<string, Partial<BrandPolicy>> = {
   acme: { displayName: 'Acme Devices' },
-  globex: { displayName: 'Globex Appliances', arrivalSlaSeconds: 10 * DAY, replaceAfterFailedRepairs: 2 },
+  globex: {
+    displayName: 'Globex Appliances',
+    replaceAfterFailedRepairs: 2,
+    sla: { ...DEFAULT_POLICY.sla, arrivalSeconds: 10 * DAY },
+  },
 };
 
 export function policyFor(brand: string): BrandPolicy {
   const own = BRANDS[brand] ?? {};
+  const displayName = own.displayName ?? brand;
   const ladder = (own.escalationLadder ?? DEFAULT_POLICY.escalationLadder).map((level) => ({
     ...level,
     contact: level.contact.replace('{brand}', brand),
   }));
-  return { ...DEFAULT_POLICY, displayName: brand, ...own, brand, escalationLadder: ladder };
+  return {
+    ...DEFAULT_POLICY,
+    ...own,
+    brand,
+    displayName,
+    escalationLadder: ladder,
+    depotAddress: (own.depotAddress ?? DEFAULT_POLICY.depotAddress).replace('{displayName}', displayName),
+  };
 }

@@ -1,4 +1,20 @@
 import type { Case } from './case.ts';
+import type { DeviceCase } from './journey.ts';
+
+/** A document kept with a case (a shipping label, a certificate): bytes and how to show them. */
+export interface CaseDocument {
+  readonly documentId: string;
+  readonly title: string;
+  readonly contentType: string;
+  readonly data: Uint8Array;
+}
+
+/** A device's record as its cases tell it, and where it came from when it replaced another (P3, P4). */
+export interface DeviceHistory {
+  readonly serial: string;
+  readonly cases: readonly (DeviceCase & { readonly device: Case['device'] })[];
+  readonly replacementOf?: { readonly serial: string; readonly caseId: string; readonly warrantyUntil: string };
+}
 
 /** The case store as the domain sees it. */
 export interface CaseRepository {
@@ -7,6 +23,14 @@ export interface CaseRepository {
   create(kase: Case): Promise<boolean>;
   /** Replaces the case if nobody changed it since `expectedVersion`; returns it with the next version. */
   save(kase: Case, expectedVersion: number): Promise<Case>;
+  deviceHistory(brand: string, serial: string): Promise<DeviceHistory>;
+  putDocument(brand: string, caseId: string, document: CaseDocument): Promise<void>;
+  getDocument(brand: string, caseId: string, documentId: string): Promise<CaseDocument | undefined>;
+  /** Remembers which case a tracking number belongs to, for carrier webhooks. */
+  linkTracking(brand: string, trackingNumber: string, caseId: string): Promise<void>;
+  caseOfTracking(brand: string, trackingNumber: string): Promise<string | undefined>;
+  /** Links a replacement's serial to the device it replaces, so its history starts with that. */
+  linkReplacement(brand: string, serial: string, link: { serial: string; caseId: string; warrantyUntil: string; at: string }): Promise<void>;
 }
 
 /** The case workflow as the domain sees it. */
@@ -15,4 +39,31 @@ export interface Workflow {
   start(caseId: string, input: object): Promise<void>;
   /** Resumes the step waiting on `token`; false when that wait is over (timed out, stopped). */
   resume(token: string, output: object): Promise<boolean>;
+}
+
+/** A parcel to move, as the real label APIs take it (EasyPost, Shippo, carriers' own). */
+export interface ShipmentRequest {
+  /** Ours, stable across retries: the same request gives the same shipment. */
+  readonly reference: string;
+  readonly from: string;
+  readonly to: string;
+  readonly service: 'ground' | 'express';
+  readonly box: boolean;
+  readonly returnLabel: boolean;
+}
+
+export interface IssuedShipment {
+  readonly carrier: string;
+  readonly trackingNumber: string;
+  /** A 4x6 inch PDF label. */
+  readonly labelPdf: Uint8Array;
+}
+
+export interface Carrier {
+  createShipment(request: ShipmentRequest): Promise<IssuedShipment>;
+}
+
+/** Where replacement units come from: allocates one unit of a model and answers its serial. */
+export interface Warehouse {
+  allocate(reference: string, model: string): Promise<string>;
 }

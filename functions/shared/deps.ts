@@ -1,14 +1,18 @@
 import { DynamoCaseRepository } from '../adapters/case-repository.ts';
 import { clock } from '../adapters/clock.ts';
+import { LocalCarrier, LocalWarehouse } from '../adapters/local-carrier.ts';
 import { StepFunctionsWorkflow } from '../adapters/workflow.ts';
 import type { Deps } from '../domain/case-commands.ts';
 
-let repo: DynamoCaseRepository | undefined;
-let workflow: StepFunctionsWorkflow | undefined;
+let adapters: Omit<Deps, 'now'> | undefined;
 
 /** The real adapters, created once per process on first use, and the current time. */
 export function deps(): Deps {
-  repo ??= new DynamoCaseRepository();
-  workflow ??= new StepFunctionsWorkflow();
-  return { repo, workflow, now: clock.now() };
+  adapters ??= {
+    repo: new DynamoCaseRepository(),
+    workflow: new StepFunctionsWorkflow(),
+    carrier: new LocalCarrier(),
+    warehouse: new LocalWarehouse(),
+  };
+  return { ...adapters, now: clock.now() };
 }

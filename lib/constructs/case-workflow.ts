@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -7,9 +7,11 @@ import {
   Condition,
   DefinitionBody,
   Errors,
+  type INextable,
   IntegrationPattern,
   JsonPath,
   LogLevel,
+  type State,
   StateMachine,
   StateMachineType,
   Succeed,
@@ -18,13 +20,9 @@ import {
   Wait,
   WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import {
-  DynamoAttributeValue,
-  DynamoReturnValues,
-  DynamoUpdateItem,
-  LambdaInvoke,
-} from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { DynamoAttributeValue, DynamoUpdateItem, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import type { CaseStepName } from '../../functions/domain/case-commands.ts';
 import { acceptFinding, logicalIdOf } from '../nag-acknowledgements.ts';
 
 export interface CaseWorkflowProps {
@@ -34,105 +32,70 @@ export interface CaseWorkflowProps {
    */
   readonly stateMachineName: string;
   readonly table: ITableV2;
-  /** Records the acknowledgement (next step, deadline, escalation path) on the case. */
-  readonly acknowledgeCase: IFunction;
+  /** Runs one decision or action of the journey (functions/case-step). */
+  readonly caseStep: IFunction;
   /** Stores a step's task token on the case so an arriving event can resume it. */
   readonly awaitCaseEvent: IFunction;
 }
 
 /**
- * One Standard execution per case. Its input: `{ brand, caseId, sla: { arrivalSeconds }, pickupAt? }`.
- * Waiting steps wait on a task token with the brand's SLA as timeout; a passed deadline escalates.
+ * One Standard execution per case, the repair journey of PRODUCT.md P1-P4, P12, P13. Its input:
+ * `{ brand, caseId, sla: { arrivalSeconds, diagnosisSeconds, estimateAnswerSeconds, repairSeconds,
+ * deliverySeconds }, pickupAt? }`. Decisions live in the domain (functions/domain/journey.ts); this
+ * machine only orders the steps. Every waiting step waits on a task token with the brand's SLA as its
+ * timeout, and a passed deadline escalates the case one level and waits again (P7).
  */
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
 
-  constructor(scope: Construct, id: string, props: CaseWorkflowProps) {
+  constructor(scope: Construct, id: string, private readonly props: CaseWorkflowProps) {
     super(scope, id);
 
-    const caseKey = {
-      pk: DynamoAttributeValue.fromString(
-        JsonPath.format('T#{}#CASE#{}', JsonPath.stringAt('$.brand'), JsonPath.stringAt('$.caseId')),
-      ),
-      sk: DynamoAttributeValue.fromString('CASE'),
-    };
-    const timelineEntry = (type: string, summary: string) =>
-      DynamoAttributeValue.fromList([
-        DynamoAttributeValue.fromMap({
-          at: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
-          type: DynamoAttributeValue.fromString(type),
-          summary: DynamoAttributeValue.fromString(summary),
-          by: DynamoAttributeValue.fromString('system:workflow'),
-        }),
-      ]);
+    const plan = this.step('Plan the case', 'plan', { route: '$.Payload.route' }, '$.plan');
+    const shipToDepot = this.step('Issue prepaid label', 'shipToDepot');
+    const recordArrival = this.step('Record arrival at depot', 'recordArrival');
+    const refund = this.step('Refund the return', 'refund');
+    const applyDiagnosis = this.step('Apply diagnosis', 'applyDiagnosis', { next: '$.Payload.next' }, '$.decision', '$.diagnosis.event');
+    const applyAnswer = this.step('Apply estimate answer', 'applyEstimateAnswer', { next: '$.Payload.next' }, '$.decision', '$.answer.event');
+    const recordAttempt = this.step('Record repair attempt', 'applyRepairAttempt', { next: '$.Payload.next' }, '$.decision', '$.attempt.event');
+    const orderReplacement = this.step('Order replacement', 'orderReplacement');
+    const shipBack = this.step('Ship device to customer', 'shipToCustomer');
+    const close = this.step('Close case', 'close');
 
-    const acknowledge = new LambdaInvoke(this, 'Acknowledge case', {
-      lambdaFunction: props.acknowledgeCase,
-      payload: TaskInput.fromObject({
-        brand: JsonPath.stringAt('$.brand'),
-        caseId: JsonPath.stringAt('$.caseId'),
-      }),
-      resultPath: JsonPath.DISCARD,
-    });
+    const waitForArrival = this.waitFor('Wait for device at depot', ['received', 'delivered-to-depot'], 'arrivalSeconds', '$.arrival', 'the device did not reach the depot');
+    const waitForDiagnosis = this.waitFor('Wait for depot diagnosis', ['diagnosed'], 'diagnosisSeconds', '$.diagnosis', 'the depot did not diagnose the device');
+    const waitForAnswer = this.waitFor('Wait for estimate answer', ['estimate-answered'], 'estimateAnswerSeconds', '$.answer', 'the estimate was not answered');
+    const waitForRepair = this.waitFor('Wait for repair attempt', ['repair-attempted'], 'repairSeconds', '$.attempt', 'the depot did not report the repair');
+    const waitForDelivery = this.waitFor('Wait for delivery to customer', ['delivered-to-customer'], 'deliverySeconds', '$.delivery', 'the device was not delivered');
 
-    const pickupScheduled = new Choice(this, 'Is a carrier pickup scheduled?');
-    const waitForPickup = new Wait(this, 'Wait until carrier pickup', {
-      time: WaitTime.timestampPath('$.pickupAt'),
-    });
+    const pickup = new Choice(this, 'Is a carrier pickup scheduled?')
+      .when(Condition.isPresent('$.pickupAt'), new Wait(this, 'Wait until carrier pickup', { time: WaitTime.timestampPath('$.pickupAt') }).next(waitForArrival))
+      .otherwise(waitForArrival);
 
-    const waitForArrival = new LambdaInvoke(this, 'Wait for device at depot', {
-      lambdaFunction: props.awaitCaseEvent,
-      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: TaskInput.fromObject({
-        brand: JsonPath.stringAt('$.brand'),
-        caseId: JsonPath.stringAt('$.caseId'),
-        step: 'Wait for device at depot',
-        expect: ['received'],
-        taskToken: JsonPath.taskToken,
-      }),
-      taskTimeout: Timeout.at('$.sla.arrivalSeconds'),
-      resultPath: '$.arrival',
-    });
-
-    // A passed deadline is never a dead end: the case goes one level up the ladder and waits again (P7).
-    const escalate = new DynamoUpdateItem(this, 'Escalate overdue arrival', {
-      table: props.table,
-      key: caseKey,
-      updateExpression: 'ADD escalationLevel :one, version :one SET timeline = list_append(timeline, :entry)',
-      expressionAttributeValues: {
-        ':one': DynamoAttributeValue.fromNumber(1),
-        ':entry': timelineEntry(
-          'escalated',
-          'The device did not reach the depot by its deadline; the case was escalated one level.',
-        ),
-      },
-      returnValues: DynamoReturnValues.UPDATED_NEW,
-      resultSelector: { 'level.$': '$.Attributes.escalationLevel.N' },
-      resultPath: '$.escalation',
-    });
-
-    const recordArrival = new DynamoUpdateItem(this, 'Record arrival at depot', {
-      table: props.table,
-      key: caseKey,
-      updateExpression: 'SET #status = :atDepot, timeline = list_append(timeline, :entry) ADD version :one',
-      expressionAttributeNames: { '#status': 'status' },
-      expressionAttributeValues: {
-        ':atDepot': DynamoAttributeValue.fromString('at-depot'),
-        ':one': DynamoAttributeValue.fromNumber(1),
-        ':entry': timelineEntry('status-changed', 'The device is at the depot.'),
-      },
-      resultPath: JsonPath.DISCARD,
-    });
-
-    waitForArrival.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: '$.timeout' });
-    escalate.next(waitForArrival);
-
-    const definition = acknowledge.next(
-      pickupScheduled
-        .when(Condition.isPresent('$.pickupAt'), waitForPickup.next(waitForArrival))
-        .otherwise(waitForArrival),
+    const definition = plan.next(
+      new Choice(this, 'Which service path?')
+        .when(Condition.stringEquals('$.plan.route', 'denied'), close)
+        .when(Condition.stringEquals('$.plan.route', 'instant-replacement'), orderReplacement)
+        .otherwise(shipToDepot),
     );
-    waitForArrival.next(recordArrival).next(new Succeed(this, 'Device at depot'));
+    shipToDepot.next(pickup);
+    waitForArrival.next(recordArrival).next(
+      new Choice(this, 'Is it a return?').when(Condition.stringEquals('$.plan.route', 'return'), refund.next(close)).otherwise(waitForDiagnosis),
+    );
+    waitForDiagnosis.next(applyDiagnosis).next(
+      new Choice(this, 'Is an estimate needed?').when(Condition.stringEquals('$.decision.next', 'estimate'), waitForAnswer).otherwise(waitForRepair),
+    );
+    waitForAnswer.next(applyAnswer).next(
+      new Choice(this, 'Was the estimate approved?').when(Condition.stringEquals('$.decision.next', 'repair'), waitForRepair).otherwise(shipBack),
+    );
+    waitForRepair.next(recordAttempt).next(
+      new Choice(this, 'Fixed, retry or replace?')
+        .when(Condition.stringEquals('$.decision.next', 'retry'), waitForRepair)
+        .when(Condition.stringEquals('$.decision.next', 'replace'), orderReplacement)
+        .otherwise(shipBack),
+    );
+    orderReplacement.next(shipBack);
+    shipBack.next(waitForDelivery).next(close).next(new Succeed(this, 'Case closed'));
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
@@ -140,25 +103,84 @@ export class CaseWorkflow extends Construct {
       definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,
       logs: {
-        destination: new LogGroup(this, 'Logs', {
-          retention: RetentionDays.THREE_MONTHS,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
+        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
         level: LogLevel.ALL,
         includeExecutionData: true,
       },
     });
-    acceptFinding(
-      this.stateMachine,
-      'IAM5[Resource::*]',
-      'X-Ray and CloudWatch Logs delivery actions accept no narrower resource.',
-    );
-    for (const fn of [props.acknowledgeCase, props.awaitCaseEvent]) {
+    acceptFinding(this.stateMachine, 'IAM5[Resource::*]', 'X-Ray and CloudWatch Logs delivery actions accept no narrower resource.');
+    for (const fn of [props.caseStep, props.awaitCaseEvent]) {
       acceptFinding(
         this.stateMachine,
         `IAM5[Resource::<${logicalIdOf(fn)}.Arn>:*]`,
         'Invoking versions and aliases of fairfix’s own workflow functions (the CDK LambdaInvoke default).',
       );
     }
+  }
+
+  /**
+   * One journey step (functions/case-step). `select` picks what the workflow keeps of its answer and
+   * `resultPath` where; `eventPath` hands it the event that resumed the previous waiting step.
+   */
+  private step(name: string, step: CaseStepName, select?: Record<string, string>, resultPath?: string, eventPath?: string): LambdaInvoke {
+    const task = new LambdaInvoke(this, name, {
+      lambdaFunction: this.props.caseStep,
+      payload: TaskInput.fromObject({
+        brand: JsonPath.stringAt('$.brand'),
+        caseId: JsonPath.stringAt('$.caseId'),
+        step,
+        ...(eventPath ? { event: JsonPath.objectAt(eventPath) } : {}),
+      }),
+      ...(select
+        ? { resultSelector: Object.fromEntries(Object.entries(select).map(([key, path]) => [key, JsonPath.stringAt(path)])), resultPath }
+        : { resultPath: JsonPath.DISCARD }),
+    });
+    // Two writers raced for the case (an event and this step): read it again and decide again.
+    task.addRetry({ errors: ['ConcurrentUpdateError'], interval: Duration.seconds(1), maxAttempts: 5, backoffRate: 2 });
+    return task;
+  }
+
+  /**
+   * A step that waits for an event (a depot report, a carrier delivery, a customer's answer) on a
+   * task token, with the brand's SLA as timeout. When the deadline passes, the case goes one level
+   * up the escalation ladder, with the reason on its timeline, and the step waits again.
+   */
+  private waitFor(name: string, expect: string[], sla: string, resultPath: string, overdue: string): LambdaInvoke & INextable {
+    const wait = new LambdaInvoke(this, name, {
+      lambdaFunction: this.props.awaitCaseEvent,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({
+        brand: JsonPath.stringAt('$.brand'),
+        caseId: JsonPath.stringAt('$.caseId'),
+        step: name,
+        expect,
+        taskToken: JsonPath.taskToken,
+      }),
+      taskTimeout: Timeout.at(`$.sla.${sla}`),
+      resultPath,
+    });
+    const escalate: State & INextable = new DynamoUpdateItem(this, `Escalate: ${name.replace(/^Wait for /, '')}`, {
+      table: this.props.table,
+      key: {
+        pk: DynamoAttributeValue.fromString(JsonPath.format('T#{}#CASE#{}', JsonPath.stringAt('$.brand'), JsonPath.stringAt('$.caseId'))),
+        sk: DynamoAttributeValue.fromString('CASE'),
+      },
+      updateExpression: 'ADD escalationLevel :one, version :one SET timeline = list_append(timeline, :entry)',
+      expressionAttributeValues: {
+        ':one': DynamoAttributeValue.fromNumber(1),
+        ':entry': DynamoAttributeValue.fromList([
+          DynamoAttributeValue.fromMap({
+            at: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
+            type: DynamoAttributeValue.fromString('escalated'),
+            summary: DynamoAttributeValue.fromString(`Deadline passed: ${overdue} in time. The case was escalated one level.`),
+            by: DynamoAttributeValue.fromString('system:workflow'),
+          }),
+        ]),
+      },
+      resultPath: JsonPath.DISCARD,
+    });
+    wait.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+    escalate.next(wait);
+    return wait;
   }
 }

@@ -1,58 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { beginWait, type Case, type DepotEvent, openCase, recordEvent } from '../../functions/domain/case.ts';
+import { beginWait, type Case, type CaseEvent, CaseOpening, openCase, recordEvent } from '../../functions/domain/case.ts';
 import { caseIdFor } from '../../functions/domain/case-commands.ts';
 import { policyFor } from '../../functions/domain/policy.ts';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const customer = { role: 'customer', subject: 'ada' };
 const depot = { role: 'depot', subject: 'depot-1' };
-const opening = {
-  customer: { name: 'Ada', email: 'ada@example.com', preferredChannel: 'email' as const },
+const opening = CaseOpening.parse({
+  customer: { name: 'Ada', email: 'ada@example.com' },
   device: { serial: 'SN1', model: 'Cam 3', purchaseDate: '2026-01-05' },
-  problem: { description: 'Does not power on', category: 'does-not-power-on' as const },
-};
-const received = (eventId = 'e1'): DepotEvent => ({
-  eventId,
-  type: 'received',
-  occurredAt: now.toISOString(),
+  problem: { description: 'Does not power on', category: 'does-not-power-on' },
 });
-const fresh = (): Case =>
-  openCase(opening, { brand: 'acme', caseId: 'RMA-000000000001' }, policyFor('acme'), now, customer);
+const device = { serial: 'SN1', model: 'Cam 3', purchaseDate: '2026-01-05' };
+const received = (eventId = 'e1'): CaseEvent => ({ eventId, type: 'received', occurredAt: now.toISOString() });
+const fresh = (): Case => ({
+  ...openCase(opening, { brand: 'acme', caseId: 'RMA-000000000001' }, device, [], policyFor('acme'), now, customer),
+  status: 'awaiting-arrival',
+});
+
+describe('CaseOpening', () => {
+  it('asks why goods are returned when the request is a return', () => {
+    const result = CaseOpening.safeParse({ ...opening, service: 'return' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path.join('/'))).toEqual(['returnReason']);
+  });
+});
 
 describe('openCase', () => {
-  it('states the next step with its deadline from the brand’s SLA', () => {
-    expect(fresh().nextStep).toEqual({
-      name: 'Send the device to the depot',
-      deadline: '2026-12-06T10:00:00.000Z',
-    });
-    const globex = openCase(
-      opening,
-      { brand: 'globex', caseId: 'RMA-000000000002' },
-      policyFor('globex'),
-      now,
-      customer,
-    );
-    expect(globex.nextStep.deadline).toBe('2026-12-02T10:00:00.000Z');
+  it('links the earlier cases of the same device (P3)', () => {
+    const kase = openCase(opening, { brand: 'acme', caseId: 'RMA-2' }, device, ['RMA-1'], policyFor('acme'), now, customer);
+    expect(kase.linkedCases).toEqual(['RMA-1']);
+    expect(kase.timeline[0]?.summary).toContain('RMA-1');
   });
 
-  it('counts the arrival deadline from a scheduled pickup', () => {
-    const kase = openCase(
-      { ...opening, pickupAt: '2026-11-25T10:00:00Z' },
-      { brand: 'acme', caseId: 'RMA-1' },
-      policyFor('acme'),
-      now,
-      customer,
-    );
-    expect(kase.nextStep.deadline).toBe('2026-12-09T10:00:00.000Z');
-  });
-
-  it('carries the brand’s escalation path from the first moment', () => {
-    expect(fresh().escalationPath.map((level) => level.role)).toEqual([
-      'Service agent',
-      'Service supervisor',
-      'Service manager',
-      'Executive office',
-    ]);
+  it('carries the brand’s escalation path from the first moment (P7)', () => {
+    expect(fresh().escalationPath.map((level) => level.role)).toEqual(['Service agent', 'Service supervisor', 'Service manager', 'Executive office']);
     expect(fresh().escalationPath[0]?.contact).toBe('support@acme.example');
   });
 });
@@ -65,13 +47,9 @@ describe('caseIdFor', () => {
   });
 });
 
-describe('depot events', () => {
+describe('events', () => {
   it('applies an event to the step waiting for it and names the token to resume', () => {
-    const waiting = beginWait(
-      fresh(),
-      { step: 'Wait for device at depot', expect: ['received'], token: 't1' },
-      now,
-    ).case;
+    const waiting = beginWait(fresh(), { step: 'Wait for device at depot', expect: ['received'], token: 't1' }, now).case;
     const result = recordEvent(waiting, received(), now, depot);
     expect(result.outcome).toBe('applied');
     expect(result.deliver).toEqual({ token: 't1', event: received() });
@@ -80,14 +58,14 @@ describe('depot events', () => {
   it('keeps an event that arrives before the wait and delivers it when the wait begins', () => {
     const kept = recordEvent(fresh(), received(), now, depot);
     expect(kept.outcome).toBe('kept');
-    expect(kept.case.pendingEvents).toHaveLength(1);
-    const waited = beginWait(
-      kept.case,
-      { step: 'Wait for device at depot', expect: ['received'], token: 't1' },
-      now,
-    );
+    const waited = beginWait(kept.case, { step: 'Wait for device at depot', expect: ['received'], token: 't1' }, now);
     expect(waited.deliver).toEqual(received());
     expect(waited.case.pendingEvents).toHaveLength(0);
+  });
+
+  it('keeps a diagnosis that arrives before the arrival is recorded', () => {
+    const diagnosed: CaseEvent = { eventId: 'd1', type: 'diagnosed', occurredAt: now.toISOString(), faultCode: 'PWR-01', cause: 'unknown', covered: true };
+    expect(recordEvent(fresh(), diagnosed, now, depot).outcome).toBe('kept');
   });
 
   it('applies the same event id only once', () => {
@@ -97,7 +75,7 @@ describe('depot events', () => {
     expect(second.case).toBe(first.case);
   });
 
-  it('records an event that makes no sense for the case, and says so', () => {
+  it('records an event that makes no sense for the case any more, and says so', () => {
     const atDepot: Case = { ...fresh(), status: 'at-depot' };
     const result = recordEvent(atDepot, received(), now, depot);
     expect(result.outcome).toBe('not-applicable');

@@ -1,0 +1,16 @@
+import { httpHandler } from '../api/http-handler.ts';
+import { operation } from '../api/operations.ts';
+import { recordCaseEventCommand } from '../domain/case-commands.ts';
+import { deps } from '../shared/deps.ts';
+
+export const handler = httpHandler(operation('answerEstimate'), async ({ brand, actor, params, body }) => {
+  const context = deps();
+  const event = {
+    type: 'estimate-answered' as const,
+    eventId: body.answerId,
+    occurredAt: context.now.toISOString(),
+    approved: body.approved,
+  };
+  const { outcome } = await recordCaseEventCommand({ brand, caseId: params.caseId, actor, event }, context);
+  return { status: 202, body: { caseId: params.caseId, eventId: body.answerId, outcome } };
+});

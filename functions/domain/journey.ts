@@ -1,0 +1,311 @@
+import { type Case, type CaseEvent, entry, notify, type Shipment } from './case.ts';
+import { addMonths, isoAfter, isoDay } from './dates.ts';
+import { decideEntitlement, isDeadOnArrival, withinReturnWindow } from './entitlement.ts';
+import type { BrandPolicy, CatalogueModel } from './policy.ts';
+
+/**
+ * The decisions of the repair journey, one per workflow step: pure functions of the case, the
+ * brand's policy and the device's history. Each is idempotent: applied twice, it changes nothing more.
+ */
+
+export type Route = 'repair' | 'return' | 'instant-replacement' | 'denied';
+
+/** An earlier (or the current) case of the same device, as far as counting and history need it. */
+export interface DeviceCase {
+  readonly caseId: string;
+  readonly openedAt: string;
+  readonly status: string;
+  readonly outcome?: string;
+  readonly problem: { readonly description: string; readonly category: string };
+  readonly repairAttempts: readonly { readonly result: string; readonly faultCode: string; readonly at: string }[];
+  readonly replacement?: { readonly serial: string; readonly model: string; readonly warrantyUntil: string };
+}
+
+/** Failed repairs of one device, across all its cases, for one fault (or any fault when none is given) (P4). */
+export function failedRepairs(cases: readonly DeviceCase[], faultCode?: string): number {
+  return cases
+    .flatMap((kase) => kase.repairAttempts)
+    .filter((attempt) => attempt.result === 'not-fixed' && (faultCode === undefined || attempt.faultCode === faultCode)).length;
+}
+
+/** The other cases plus this one: the current case counts with what it holds now. */
+const withCurrent = (others: readonly DeviceCase[], kase: Case) => [...others.filter((c) => c.caseId !== kase.caseId), kase];
+
+function owner(kase: Case): string {
+  const level = kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
+  return level ? `${level.role} (${level.contact})` : 'the service team';
+}
+
+function next(kase: Case, name: string, deadline: string, now: Date, message: string): Case {
+  return notify({ ...kase, nextStep: { name, deadline } }, `${message} Next: ${name}, by ${deadline}. Your case is owned by ${owner(kase)}.`, now);
+}
+
+/**
+ * Intake: decides the entitlement and the path the case takes, and acknowledges it to the customer
+ * with the next step, its deadline and who owns the case (P7).
+ */
+export function planCase(kase: Case, policy: BrandPolicy, deviceCases: readonly DeviceCase[], now: Date): { case: Case; route: Route } {
+  if (kase.route) return { case: kase, route: kase.route };
+  const entitlement = decideEntitlement(
+    { purchaseDate: kase.device.purchaseDate, plan: kase.plan, category: kase.problem.category },
+    policy,
+    now,
+  );
+  let route: Route = 'repair';
+  let why = entitlement.reason;
+  if (kase.service === 'return') {
+    if (withinReturnWindow(kase.device.purchaseDate, policy, now)) {
+      route = 'return';
+      why = `A ${kase.returnReason} item may be returned within ${policy.returnWindowDays} days of purchase, special orders included.`;
+    } else {
+      route = 'denied';
+      why = `The ${policy.returnWindowDays}-day return window ended; a faulty device can still be repaired under warranty.`;
+    }
+  } else if (kase.problem.deadOnArrival && isDeadOnArrival(kase.device.purchaseDate, policy, now)) {
+    route = 'instant-replacement';
+    why = `Dead on arrival (within ${policy.deadOnArrivalDays} days of purchase): replaced at once, no repair.`;
+  } else if (failedRepairs(deviceCases) >= policy.replaceAfterFailedRepairs) {
+    route = 'instant-replacement';
+    why = `This device already failed ${failedRepairs(deviceCases)} repairs: it is replaced, not repaired again.`;
+  }
+  const planned: Case = {
+    ...kase,
+    route,
+    entitlement,
+    timeline: [...kase.timeline, entry(now, 'entitlement-decided', `${entitlement.coverage}: ${entitlement.reason} Path: ${route}. ${why}`, 'system:workflow')],
+  };
+  const steps: Record<Route, [string, number]> = {
+    repair: ['We issue your prepaid shipping label', 60],
+    return: ['We issue your prepaid return label', 60],
+    'instant-replacement': ['We order your replacement', 120],
+    denied: ['Nothing more: this request cannot be accepted', 0],
+  };
+  const [name, seconds] = steps[route];
+  return { case: next(planned, name, isoAfter(now, seconds), now, `We received your case ${kase.caseId}. ${why}`), route };
+}
+
+/** A prepaid label was issued (P1): the case now waits for the parcel, and the customer has the label. */
+export function addShipment(kase: Case, shipment: Shipment, policy: BrandPolicy, now: Date): Case {
+  if (kase.shipments.some((existing) => existing.shipmentId === shipment.shipmentId)) return kase;
+  const shipped = {
+    ...kase,
+    shipments: [...kase.shipments, shipment],
+    timeline: [
+      ...kase.timeline,
+      entry(now, 'label-issued', `Prepaid ${shipment.direction} label ${shipment.trackingNumber} (${shipment.carrier})${shipment.box ? ', with a box' : ''}.`, 'system:workflow'),
+    ],
+  };
+  const link = `/cases/${kase.caseId}/documents/${shipment.labelDocumentId}`;
+  if (shipment.direction === 'to-depot') {
+    const from = kase.pickupAt && new Date(kase.pickupAt) > now ? new Date(kase.pickupAt) : now;
+    return next(
+      { ...shipped, status: kase.status === 'opened' ? 'awaiting-arrival' : kase.status },
+      'Send the device to the depot',
+      isoAfter(from, policy.sla.arrivalSeconds),
+      now,
+      `Your prepaid label is ready (tracking ${shipment.trackingNumber}): ${link}.${shipment.box ? ' A box is on its way.' : ''}`,
+    );
+  }
+  const what = shipment.purpose === 'replacement' ? 'Your replacement' : 'Your device';
+  return next(
+    { ...shipped, status: 'shipping-to-customer' },
+    'Delivery to you',
+    isoAfter(now, policy.sla.deliverySeconds),
+    now,
+    `${what} is on its way (tracking ${shipment.trackingNumber}).`,
+  );
+}
+
+export function recordArrival(kase: Case, policy: BrandPolicy, now: Date): Case {
+  if (kase.status !== 'awaiting-arrival' && kase.status !== 'opened') return kase;
+  return next(
+    { ...kase, status: 'at-depot' },
+    kase.route === 'return' ? 'Your refund' : 'Diagnosis at the depot',
+    isoAfter(now, policy.sla.diagnosisSeconds),
+    now,
+    'Your device arrived at the depot.',
+  );
+}
+
+type Diagnosed = Extract<CaseEvent, { type: 'diagnosed' }>;
+
+/**
+ * Good faith first (P2): diagnosis is free when the cause is unknown or is the brand's own update, and
+ * such a failure is covered; anything else not covered needs an estimate the customer approves.
+ */
+export function applyDiagnosis(kase: Case, event: Diagnosed, policy: BrandPolicy, now: Date): { case: Case; next: 'repair' | 'estimate' } {
+  if (kase.diagnosis) return { case: kase, next: kase.estimate && kase.estimate.status !== 'approved' ? 'estimate' : 'repair' };
+  const diagnosisFree = event.cause === 'unknown' || event.cause === 'firmware-update';
+  const covered = event.cause === 'firmware-update' || (event.covered && (kase.entitlement?.covered ?? false));
+  const reason =
+    event.cause === 'firmware-update'
+      ? 'The failure follows our own firmware update: diagnosis and repair are free.'
+      : covered
+        ? `Covered (${kase.entitlement?.coverage}): the repair is free.`
+        : `Not covered (${event.cause}${kase.entitlement?.covered ? '' : ', outside coverage'}): you decide on the estimate; nothing is charged unless you approve it.`;
+  const diagnosed: Case = {
+    ...kase,
+    diagnosis: { faultCode: event.faultCode, cause: event.cause, covered, diagnosisFree, reason, at: now.toISOString() },
+    timeline: [...kase.timeline, entry(now, 'diagnosed', `Fault ${event.faultCode}, cause ${event.cause}. ${reason}`, 'depot')],
+  };
+  if (covered || !event.estimate) {
+    return { case: next({ ...diagnosed, status: 'in-repair' }, 'Repair at the depot', isoAfter(now, policy.sla.repairSeconds), now, reason), next: 'repair' };
+  }
+  const totalMinor = event.estimate.reduce((sum, item) => sum + item.amountMinor, 0);
+  const estimate = { items: event.estimate, totalMinor, currency: policy.currency, status: 'awaiting-answer' as const };
+  return {
+    case: next(
+      { ...diagnosed, status: 'awaiting-estimate-answer', estimate },
+      'Approve or decline the estimate',
+      isoAfter(now, policy.sla.estimateAnswerSeconds),
+      now,
+      `${reason} Estimate: ${formatMoney(totalMinor, policy.currency)}.${diagnosisFree ? ' The diagnosis is free.' : ''}`,
+    ),
+    next: 'estimate',
+  };
+}
+
+/** The customer answers the estimate; declining returns the device unrepaired, with nothing charged. */
+export function applyEstimateAnswer(kase: Case, approved: boolean, policy: BrandPolicy, now: Date): { case: Case; next: 'repair' | 'ship-back' } {
+  const estimate = kase.estimate;
+  if (!estimate || estimate.status !== 'awaiting-answer') {
+    return { case: kase, next: kase.outcome === 'returned-unrepaired' ? 'ship-back' : 'repair' };
+  }
+  if (approved) {
+    const charges = estimate.items.map((item) => ({ description: item.description, amountMinor: item.amountMinor, currency: estimate.currency }));
+    return {
+      case: next(
+        { ...kase, status: 'in-repair', estimate: { ...estimate, status: 'approved', answeredAt: now.toISOString() }, charges: [...kase.charges, ...charges] },
+        'Repair at the depot',
+        isoAfter(now, policy.sla.repairSeconds),
+        now,
+        `You approved the estimate of ${formatMoney(estimate.totalMinor, estimate.currency)}.`,
+      ),
+      next: 'repair',
+    };
+  }
+  return {
+    case: {
+      ...kase,
+      outcome: 'returned-unrepaired',
+      estimate: { ...estimate, status: 'declined', answeredAt: now.toISOString() },
+      timeline: [...kase.timeline, entry(now, 'estimate-declined', 'The customer declined the estimate: the device goes back unrepaired, nothing is charged.', 'customer')],
+    },
+    next: 'ship-back',
+  };
+}
+
+type RepairAttempted = Extract<CaseEvent, { type: 'repair-attempted' }>;
+
+/**
+ * A repair attempt is recorded. Failed attempts count across every case of the device for the same
+ * fault; at the brand's N the device is replaced instead of repaired again (P4).
+ */
+export function applyRepairAttempt(
+  kase: Case,
+  event: RepairAttempted,
+  deviceCases: readonly DeviceCase[],
+  policy: BrandPolicy,
+  now: Date,
+): { case: Case; next: 'ship-back' | 'retry' | 'replace'; failed: number } {
+  const known = kase.repairAttempts.some((attempt) => attempt.attemptId === event.eventId);
+  const attempted: Case = known
+    ? kase
+    : {
+        ...kase,
+        repairAttempts: [
+          ...kase.repairAttempts,
+          { attemptId: event.eventId, at: event.occurredAt, result: event.result, faultCode: event.faultCode, partsUsed: event.partsUsed },
+        ],
+      };
+  const failed = failedRepairs(withCurrent(deviceCases, attempted), event.faultCode);
+  if (event.result === 'fixed') {
+    const fixed = { ...attempted, outcome: 'repaired' as const };
+    return { case: known ? fixed : withEntry(fixed, now, 'repair-attempted', `Repair attempt: fixed (${event.faultCode}).`), next: 'ship-back', failed };
+  }
+  if (failed >= policy.replaceAfterFailedRepairs) {
+    const replacing = withEntry(
+      attempted,
+      now,
+      'repair-attempted',
+      `Repair attempt failed: ${failed} failed repairs of ${event.faultCode} on this device; it will be replaced.`,
+    );
+    return { case: known ? attempted : replacing, next: 'replace', failed };
+  }
+  if (known) return { case: kase, next: 'retry', failed };
+  return {
+    case: next(
+      withEntry(attempted, now, 'repair-attempted', `Repair attempt failed (${failed} of ${policy.replaceAfterFailedRepairs} before replacement).`),
+      'Another repair attempt at the depot',
+      isoAfter(now, policy.sla.repairSeconds),
+      now,
+      `The repair did not fix ${event.faultCode} (${failed} of ${policy.replaceAfterFailedRepairs} failed attempts on this device); we try again.`,
+    ),
+    next: 'retry',
+    failed,
+  };
+}
+
+/** Like-for-like when in stock, else the closest better model of the same family (P4). */
+export function chooseReplacement(model: string, policy: BrandPolicy): CatalogueModel | undefined {
+  const current = policy.catalogue.find((candidate) => candidate.model === model);
+  if (!current) return undefined;
+  if (current.inStock) return current;
+  return policy.catalogue
+    .filter((candidate) => candidate.family === current.family && candidate.tier > current.tier && candidate.inStock)
+    .sort((a, b) => a.tier - b.tier)[0];
+}
+
+/** The replacement ordered: the remaining warranty carries over (at least the brand's minimum), serials linked. */
+export function orderReplacement(kase: Case, chosen: CatalogueModel, serial: string, policy: BrandPolicy, now: Date): Case {
+  if (kase.replacement) return kase;
+  const minimum = addMonths(isoDay(now), policy.replacementMinimumWarrantyMonths);
+  const remaining = kase.entitlement?.coveredUntil ?? minimum;
+  const warrantyUntil = remaining > minimum ? remaining : minimum;
+  const reason = kase.route === 'instant-replacement' ? 'instant replacement' : `${policy.replaceAfterFailedRepairs} failed repairs`;
+  return next(
+    {
+      ...kase,
+      status: 'replacement-ordered',
+      outcome: 'replaced',
+      replacement: { model: chosen.model, serial, warrantyUntil, orderedAt: now.toISOString(), reason },
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'replacement-ordered', `Replacement ${chosen.model} (${serial}) for ${kase.device.model} (${kase.device.serial}), warranty until ${warrantyUntil}.`, 'system:workflow'),
+      ],
+    },
+    'We ship your replacement',
+    isoAfter(now, 120),
+    now,
+    `We ordered a replacement ${chosen.model}${chosen.model === kase.device.model ? '' : ` (better than your ${kase.device.model})`}, with warranty until ${warrantyUntil}.`,
+  );
+}
+
+/** A return of unfit or mis-sold goods arrived: the customer is refunded the price (P13). */
+export function refundReturn(kase: Case, policy: BrandPolicy, now: Date): Case {
+  if (kase.refund) return kase;
+  const price = policy.catalogue.find((candidate) => candidate.model === kase.device.model)?.priceMinor ?? 0;
+  return notify(
+    { ...kase, outcome: 'refunded', refund: { amountMinor: price, currency: policy.currency, at: now.toISOString() } },
+    `Your return arrived: we refunded ${formatMoney(price, policy.currency)}.`,
+    now,
+  );
+}
+
+export function closeCase(kase: Case, now: Date): Case {
+  if (kase.status === 'closed') return kase;
+  const outcome = kase.outcome ?? (kase.route === 'denied' ? 'denied' : undefined);
+  return notify(
+    { ...kase, status: 'closed', ...(outcome ? { outcome } : {}), nextStep: { name: 'Nothing: your case is closed', deadline: now.toISOString() } },
+    `Your case ${kase.caseId} is closed${outcome ? ` (${outcome})` : ''}.`,
+    now,
+  );
+}
+
+export function formatMoney(minor: number, currency: string): string {
+  return `${(minor / 100).toFixed(2)} ${currency}`;
+}
+
+function withEntry(kase: Case, now: Date, type: string, summary: string): Case {
+  return { ...kase, timeline: [...kase.timeline, entry(now, type, summary, 'depot')] };
+}

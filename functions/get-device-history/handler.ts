@@ -1,0 +1,29 @@
+import { httpHandler } from '../api/http-handler.ts';
+import { operation } from '../api/operations.ts';
+import { deviceHistoryQuery } from '../domain/case-commands.ts';
+import { failedRepairs } from '../domain/journey.ts';
+import { deps } from '../shared/deps.ts';
+
+export const handler = httpHandler(operation('getDeviceHistory'), async ({ brand, params }) => {
+  const history = await deviceHistoryQuery(brand, params.serial, deps().repo);
+  const latest = history.cases.at(-1);
+  const faults = [...new Set(history.cases.flatMap((kase) => kase.repairAttempts.map((attempt) => attempt.faultCode)))];
+  return {
+    status: 200,
+    body: {
+      serial: history.serial,
+      ...(latest ? { device: latest.device } : {}),
+      ...(history.replacementOf ? { replacementOf: history.replacementOf } : {}),
+      failedRepairs: Object.fromEntries(faults.map((fault) => [fault, failedRepairs(history.cases, fault)])),
+      cases: history.cases.map((kase) => ({
+        caseId: kase.caseId,
+        openedAt: kase.openedAt,
+        status: kase.status,
+        ...(kase.outcome ? { outcome: kase.outcome } : {}),
+        problem: kase.problem,
+        repairAttempts: kase.repairAttempts,
+        ...(kase.replacement ? { replacement: kase.replacement } : {}),
+      })),
+    },
+  };
+});

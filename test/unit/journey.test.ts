@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { type Case, CaseOpening, openCase } from '../../functions/domain/case.ts';
+import { addMonths } from '../../functions/domain/dates.ts';
+import { decideEntitlement } from '../../functions/domain/entitlement.ts';
+import {
+  applyDiagnosis,
+  applyEstimateAnswer,
+  applyRepairAttempt,
+  chooseReplacement,
+  type DeviceCase,
+  failedRepairs,
+  orderReplacement,
+  planCase,
+} from '../../functions/domain/journey.ts';
+import { policyFor } from '../../functions/domain/policy.ts';
+
+const now = new Date('2026-11-22T10:00:00Z');
+const acme = policyFor('acme');
+const actor = { role: 'customer', subject: 'ada' };
+
+function caseOf(overrides: Record<string, unknown> = {}, purchaseDate = '2026-01-05', model = 'Cam 3'): Case {
+  const opening = CaseOpening.parse({
+    customer: { name: 'Ada', email: 'ada@example.com' },
+    device: { serial: 'SN1', model, purchaseDate },
+    problem: { description: 'Does not power on', category: 'does-not-power-on' },
+    ...overrides,
+  });
+  return openCase(opening, { brand: 'acme', caseId: 'RMA-1' }, { serial: 'SN1', model, purchaseDate }, [], acme, now, actor);
+}
+
+const attempts = (...results: string[]): DeviceCase => ({
+  caseId: 'RMA-0',
+  openedAt: '2026-06-01T00:00:00Z',
+  status: 'closed',
+  problem: { description: 'x', category: 'hardware-fault' },
+  repairAttempts: results.map((result, i) => ({ result, faultCode: 'PWR-01', at: `2026-06-0${i + 1}T00:00:00Z` })),
+});
+
+describe('entitlement', () => {
+  it('covers a device within the standard warranty, and says until when', () => {
+    expect(decideEntitlement({ purchaseDate: '2026-01-05', plan: 'none', category: 'hardware-fault' }, acme, now)).toMatchObject({
+      coverage: 'standard-warranty',
+      covered: true,
+      coveredUntil: '2028-01-05',
+    });
+  });
+
+  it('covers an older device only with an extended plan', () => {
+    const facts = { purchaseDate: '2024-06-01', category: 'hardware-fault' };
+    expect(decideEntitlement({ ...facts, plan: 'none' }, acme, now).covered).toBe(false);
+    expect(decideEntitlement({ ...facts, plan: 'extended-warranty' }, acme, now).coverage).toBe('extended-warranty');
+  });
+
+  it('covers accidental damage only with accidental-damage cover', () => {
+    const facts = { purchaseDate: '2026-01-05', category: 'damage' };
+    expect(decideEntitlement({ ...facts, plan: 'none' }, acme, now).covered).toBe(false);
+    expect(decideEntitlement({ ...facts, plan: 'accidental-damage' }, acme, now).coverage).toBe('accidental-damage');
+  });
+
+  it('adds months the way calendars do', () => {
+    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
+  });
+});
+
+describe('planCase', () => {
+  it('replaces a device dead on arrival at once (P12)', () => {
+    const { route } = planCase(caseOf({ problem: { description: 'Never powered on', category: 'does-not-power-on', deadOnArrival: true } }, '2026-11-18'), acme, [], now);
+    expect(route).toBe('instant-replacement');
+  });
+
+  it('replaces at intake a device that already failed N repairs (P4)', () => {
+    expect(planCase(caseOf(), acme, [attempts('not-fixed', 'not-fixed', 'not-fixed')], now).route).toBe('instant-replacement');
+    expect(planCase(caseOf(), acme, [attempts('not-fixed', 'not-fixed', 'fixed')], now).route).toBe('repair');
+  });
+
+  it('accepts a mis-sold return within the window, special order or not, and refuses it after (P13)', () => {
+    const within = caseOf({ service: 'return', returnReason: 'mis-sold' }, '2026-11-10');
+    expect(planCase(within, acme, [], now).route).toBe('return');
+    const after = caseOf({ service: 'return', returnReason: 'mis-sold' }, '2026-08-01');
+    expect(planCase(after, acme, [], now).route).toBe('denied');
+  });
+
+  it('tells the customer the next step, its deadline and who owns the case (P7)', () => {
+    const { case: planned } = planCase(caseOf(), acme, [], now);
+    expect(planned.notifications.at(-1)?.text).toMatch(/Next: .+, by 2026-11-22T10:01:00\.000Z\. Your case is owned by Service agent/);
+  });
+});
+
+describe('good faith (P2)', () => {
+  const diagnosed = (cause: 'unknown' | 'firmware-update' | 'wear', covered: boolean, estimate?: { description: string; amountMinor: number }[]) =>
+    ({ eventId: 'd', type: 'diagnosed', occurredAt: now.toISOString(), faultCode: 'PWR-01', cause, covered, ...(estimate ? { estimate } : {}) }) as const;
+  const outOfWarranty = () => planCase(caseOf({}, '2023-01-01'), acme, [], now).case;
+
+  it('repairs for free a failure that follows the brand’s own firmware update, even out of warranty', () => {
+    const { case: kase, next } = applyDiagnosis(outOfWarranty(), diagnosed('firmware-update', false), acme, now);
+    expect(next).toBe('repair');
+    expect(kase.diagnosis).toMatchObject({ covered: true, diagnosisFree: true });
+    expect(kase.charges).toEqual([]);
+  });
+
+  it('asks for an estimate for what is not covered, and charges nothing until it is approved', () => {
+    const { case: kase, next } = applyDiagnosis(outOfWarranty(), diagnosed('wear', false, [{ description: 'Battery', amountMinor: 8900 }]), acme, now);
+    expect(next).toBe('estimate');
+    expect(kase.estimate).toMatchObject({ totalMinor: 8900, status: 'awaiting-answer' });
+    expect(kase.charges).toEqual([]);
+    expect(applyEstimateAnswer(kase, true, acme, now).case.charges).toEqual([{ description: 'Battery', amountMinor: 8900, currency: 'EUR' }]);
+    const declined = applyEstimateAnswer(kase, false, acme, now);
+    expect(declined).toMatchObject({ next: 'ship-back', case: { outcome: 'returned-unrepaired', charges: [] } });
+  });
+});
+
+describe('replacement after N failed repairs (P4)', () => {
+  const attempt = (eventId: string, result: 'fixed' | 'not-fixed') => ({
+    eventId,
+    type: 'repair-attempted' as const,
+    occurredAt: now.toISOString(),
+    result,
+    faultCode: 'PWR-01',
+    partsUsed: [],
+  });
+
+  it('counts failures of the same fault across every case of the device', () => {
+    const earlier = attempts('not-fixed', 'not-fixed', 'fixed');
+    expect(failedRepairs([earlier])).toBe(2);
+    const { next, failed } = applyRepairAttempt(caseOf(), attempt('a1', 'not-fixed'), [earlier], acme, now);
+    expect({ next, failed }).toEqual({ next: 'replace', failed: 3 });
+  });
+
+  it('retries below N and counts a retried report once', () => {
+    const first = applyRepairAttempt(caseOf(), attempt('a1', 'not-fixed'), [], acme, now);
+    const again = applyRepairAttempt(first.case, attempt('a1', 'not-fixed'), [], acme, now);
+    expect(first.next).toBe('retry');
+    expect(again.failed).toBe(1);
+    expect(again.case).toBe(first.case);
+  });
+
+  it('replaces like-for-like when in stock, else with the closest better model', () => {
+    expect(chooseReplacement('Cam 3', acme)?.model).toBe('Cam 3');
+    expect(chooseReplacement('Book 14', acme)?.model).toBe('Book 14 Pro');
+    expect(chooseReplacement('Unknown', acme)).toBeUndefined();
+  });
+
+  it('carries the remaining warranty over to the replacement, at least the brand’s minimum', () => {
+    const planned = planCase(caseOf(), acme, [], now).case;
+    const ordered = orderReplacement(planned, { model: 'Cam 3', family: 'cam', tier: 3, inStock: true, priceMinor: 1 }, 'R-1', acme, now);
+    expect(ordered.replacement).toMatchObject({ serial: 'R-1', warrantyUntil: '2028-01-05' });
+    const old = planCase(caseOf({}, '2024-12-01'), acme, [], now).case;
+    const minimum = orderReplacement(old, { model: 'Cam 3', family: 'cam', tier: 3, inStock: true, priceMinor: 1 }, 'R-2', acme, now);
+    expect(minimum.replacement?.warrantyUntil).toBe('2027-05-22');
+  });
+});
