@@ -32,7 +32,8 @@ export class FairfixStack extends Stack {
 
     const caseStep = new FairfixFunction(this, 'CaseStep', {
       entry: 'functions/case-step/handler.ts',
-      description: 'Workflow steps: plan, labels, diagnosis, estimates, repair attempts, replacement, refund, close.',
+      description:
+        'Workflow steps: plan, labels, diagnosis, estimates, repair attempts, replacement, refund, close.',
       timeout: Duration.seconds(30),
       // pdfkit reads its font metrics from its own package files at run time: ship it unbundled.
       bundling: { nodeModules: ['pdfkit'] },

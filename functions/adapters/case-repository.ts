@@ -8,8 +8,14 @@ import { dynamo, requiredEnv } from './aws-clients.ts';
 /** Keys of fairfix's single table; every one begins with the tenant (see lib/constructs/data-table.ts). */
 export const keys = {
   case: (brand: string, caseId: string) => ({ pk: `T#${brand}#CASE#${caseId}`, sk: 'CASE' }),
-  document: (brand: string, caseId: string, documentId: string) => ({ pk: `T#${brand}#CASE#${caseId}`, sk: `DOC#${documentId}` }),
-  tracking: (brand: string, trackingNumber: string) => ({ pk: `T#${brand}#TRACK#${trackingNumber}`, sk: 'TRACK' }),
+  document: (brand: string, caseId: string, documentId: string) => ({
+    pk: `T#${brand}#CASE#${caseId}`,
+    sk: `DOC#${documentId}`,
+  }),
+  tracking: (brand: string, trackingNumber: string) => ({
+    pk: `T#${brand}#TRACK#${trackingNumber}`,
+    sk: 'TRACK',
+  }),
   serial: (brand: string, serial: string) => `T#${brand}#SERIAL#${serial}`,
 };
 
@@ -30,7 +36,9 @@ export class DynamoCaseRepository implements CaseRepository {
   constructor(private readonly tableName = requiredEnv('TABLE_NAME')) {}
 
   async get(brand: string, caseId: string): Promise<Case | undefined> {
-    const { Item } = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: keys.case(brand, caseId), ConsistentRead: true }));
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.case(brand, caseId), ConsistentRead: true }),
+    );
     // The workflow's direct DynamoDB steps add attributes of their own; parse() keeps what the domain knows.
     return Item ? Case.parse(Item) : undefined;
   }
@@ -78,7 +86,13 @@ export class DynamoCaseRepository implements CaseRepository {
       serial,
       cases: items.filter((item) => item.sk === 'CASE').map((item) => Case.parse(item)),
       ...(link
-        ? { replacementOf: { serial: String(link.serial), caseId: String(link.caseId), warrantyUntil: String(link.warrantyUntil) } }
+        ? {
+            replacementOf: {
+              serial: String(link.serial),
+              caseId: String(link.caseId),
+              warrantyUntil: String(link.warrantyUntil),
+            },
+          }
         : {}),
     };
   }
@@ -88,9 +102,16 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   async getDocument(brand: string, caseId: string, documentId: string): Promise<CaseDocument | undefined> {
-    const { Item } = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: keys.document(brand, caseId, documentId) }));
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.document(brand, caseId, documentId) }),
+    );
     if (!Item) return undefined;
-    return { documentId, title: String(Item.title), contentType: String(Item.contentType), data: Item.data as Uint8Array };
+    return {
+      documentId,
+      title: String(Item.title),
+      contentType: String(Item.contentType),
+      data: Item.data as Uint8Array,
+    };
   }
 
   async linkTracking(brand: string, trackingNumber: string, caseId: string): Promise<void> {
@@ -98,18 +119,36 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   async caseOfTracking(brand: string, trackingNumber: string): Promise<string | undefined> {
-    const { Item } = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: keys.tracking(brand, trackingNumber) }));
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.tracking(brand, trackingNumber) }),
+    );
     return Item ? String(Item.caseId) : undefined;
   }
 
-  async linkReplacement(brand: string, serial: string, link: { serial: string; caseId: string; warrantyUntil: string; at: string }) {
-    await this.putOnce({ pk: keys.serial(brand, serial), sk: 'REPLACES', gsi1pk: keys.serial(brand, serial), gsi1sk: link.at, ...link });
+  async linkReplacement(
+    brand: string,
+    serial: string,
+    link: { serial: string; caseId: string; warrantyUntil: string; at: string },
+  ) {
+    await this.putOnce({
+      pk: keys.serial(brand, serial),
+      sk: 'REPLACES',
+      gsi1pk: keys.serial(brand, serial),
+      gsi1sk: link.at,
+      ...link,
+    });
   }
 
   /** Writes an item that never changes once written: a retry finds it there and leaves it. */
   private async putOnce(item: Record<string, unknown>): Promise<boolean> {
     try {
-      await dynamo.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await dynamo.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

@@ -19,29 +19,55 @@ export class LocalCarrier implements Carrier {
       .padStart(12, '0')
       .slice(0, 12);
     const trackingNumber = `FFX${digits}`;
-    return { carrier: this.name, trackingNumber, labelPdf: await renderLabel(trackingNumber, request, this.name) };
+    return {
+      carrier: this.name,
+      trackingNumber,
+      labelPdf: await renderLabel(trackingNumber, request, this.name),
+    };
   }
 }
 
 /** Allocates replacement units with serials derived from the order reference (so a retry gets the same unit). */
 export class LocalWarehouse implements Warehouse {
   async allocate(reference: string, model: string): Promise<string> {
-    const suffix = createHash('sha256').update(`${reference}\n${model}`).digest('hex').slice(0, 10).toUpperCase();
+    const suffix = createHash('sha256')
+      .update(`${reference}\n${model}`)
+      .digest('hex')
+      .slice(0, 10)
+      .toUpperCase();
     return `R-${model.replace(/\W+/g, '').toUpperCase()}-${suffix}`;
   }
 }
 
-async function renderLabel(trackingNumber: string, request: ShipmentRequest, carrier: string): Promise<Uint8Array> {
-  const doc = new PDFDocument({ size: [4 * POINTS_PER_INCH, 6 * POINTS_PER_INCH], margin: 18, info: { Title: `Label ${trackingNumber}` } });
+async function renderLabel(
+  trackingNumber: string,
+  request: ShipmentRequest,
+  carrier: string,
+): Promise<Uint8Array> {
+  const doc = new PDFDocument({
+    size: [4 * POINTS_PER_INCH, 6 * POINTS_PER_INCH],
+    margin: 18,
+    info: { Title: `Label ${trackingNumber}` },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
 
   doc.font('Helvetica-Bold').fontSize(14).text(carrier.toUpperCase(), { continued: true });
-  doc.font('Helvetica').fontSize(10).text(`   ${request.service.toUpperCase()}${request.returnLabel ? ' · PREPAID RETURN' : ''}`);
+  doc
+    .font('Helvetica')
+    .fontSize(10)
+    .text(`   ${request.service.toUpperCase()}${request.returnLabel ? ' · PREPAID RETURN' : ''}`);
   doc.moveDown(0.5).fontSize(8).text('FROM').fontSize(10).text(request.from, { width: 252 });
-  doc.moveDown(0.5).fontSize(8).text('TO').font('Helvetica-Bold').fontSize(13).text(request.to, { width: 252 });
-  if (request.box) doc.moveDown(0.3).font('Helvetica').fontSize(9).text('A shipping box is sent to you with this label.');
+  doc
+    .moveDown(0.5)
+    .fontSize(8)
+    .text('TO')
+    .font('Helvetica-Bold')
+    .fontSize(13)
+    .text(request.to, { width: 252 });
+  if (request.box)
+    doc.moveDown(0.3).font('Helvetica').fontSize(9).text('A shipping box is sent to you with this label.');
 
   const qr = QRCode.create(trackingNumber, { errorCorrectionLevel: 'M' });
   const size = qr.modules.size;
@@ -53,8 +79,15 @@ async function renderLabel(trackingNumber: string, request: ShipmentRequest, car
       if (qr.modules.get(row, col)) doc.rect(left + col * cell, top + row * cell, cell, cell).fill('#000');
     }
   }
-  doc.font('Helvetica-Bold').fontSize(16).fillColor('#000').text(trackingNumber, 18, top + size * cell + 12, { width: 252, align: 'center' });
-  doc.font('Helvetica').fontSize(7).text('Prepaid by the brand: nothing to pay.', { width: 252, align: 'center' });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(16)
+    .fillColor('#000')
+    .text(trackingNumber, 18, top + size * cell + 12, { width: 252, align: 'center' });
+  doc
+    .font('Helvetica')
+    .fontSize(7)
+    .text('Prepaid by the brand: nothing to pay.', { width: 252, align: 'center' });
   doc.end();
   await done;
   return new Uint8Array(Buffer.concat(chunks));

@@ -59,7 +59,10 @@ export function httpHandler<const Op extends Operation>(
         return respond(reply.status, reply.body, reply.headers);
       } catch (error) {
         if (error instanceof DomainError) {
-          return respond(error.status, problem(error.status, error.type, error.title, error.message, error.errors));
+          return respond(
+            error.status,
+            problem(error.status, error.type, error.title, error.message, error.errors),
+          );
         }
         logger.error('Unhandled error', error as Error);
         return respond(

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { CarrierEvent, Case, CaseOpening, DepotEvent, EscalationLevel, EstimateAnswer, NextStep } from '../domain/case.ts';
+import {
+  CarrierEvent,
+  Case,
+  CaseOpening,
+  DepotEvent,
+  EscalationLevel,
+  EstimateAnswer,
+  NextStep,
+} from '../domain/case.ts';
 
 /**
  * Every route of the HTTP API, once: the CDK stack creates the routes and functions from this list,
@@ -167,7 +175,11 @@ export const operations = [
     entry: 'functions/get-document/handler.ts',
     roles: ['customer', 'agent', 'depot', 'reviewer'],
     params: CaseParams.extend({ documentId: z.string().regex(/^[a-z0-9-]{1,80}$/) }),
-    responses: { 200: { description: 'The document, in its own content type (application/pdf for labels).' }, ...problems, ...notFound },
+    responses: {
+      200: { description: 'The document, in its own content type (application/pdf for labels).' },
+      ...problems,
+      ...notFound,
+    },
   },
   {
     operationId: 'getDeviceHistory',
@@ -177,7 +189,11 @@ export const operations = [
     entry: 'functions/get-device-history/handler.ts',
     roles: ['customer', 'agent', 'depot', 'technician', 'reviewer'],
     params: z.object({ serial: z.string().trim().min(1).max(64) }),
-    responses: { 200: { description: 'The device history.', schema: DeviceHistoryView }, ...problems, ...notFound },
+    responses: {
+      200: { description: 'The device history.', schema: DeviceHistoryView },
+      ...problems,
+      ...notFound,
+    },
   },
   {
     operationId: 'recordCarrierEvent',
@@ -197,7 +213,8 @@ export const operations = [
     operationId: 'recordDepotEvent',
     method: 'POST',
     path: '/cases/{caseId}/events',
-    summary: 'A depot reports receipt, diagnosis, a repair attempt or shipment; each eventId is applied once.',
+    summary:
+      'A depot reports receipt, diagnosis, a repair attempt or shipment; each eventId is applied once.',
     entry: 'functions/record-depot-event/handler.ts',
     roles: ['depot', 'agent'],
     params: CaseParams,

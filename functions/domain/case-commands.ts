@@ -14,7 +14,13 @@ import {
   trackShipment,
   type WaitRequest,
 } from './case.ts';
-import { CaseNotFoundError, EventNotApplicableError, MissingFieldsError, NotFoundError, ReplacementUnavailableError } from './errors.ts';
+import {
+  CaseNotFoundError,
+  EventNotApplicableError,
+  MissingFieldsError,
+  NotFoundError,
+  ReplacementUnavailableError,
+} from './errors.ts';
 import {
   addShipment,
   applyDiagnosis,
@@ -43,13 +49,20 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A case id: derived from the client's idempotency key when there is one, so a retry finds the same case. */
 export function caseIdFor(brand: string, idempotencyKey?: string): string {
-  const bytes = idempotencyKey ? createHash('sha256').update(`${brand}\n${idempotencyKey}`).digest() : randomBytes(12);
+  const bytes = idempotencyKey
+    ? createHash('sha256').update(`${brand}\n${idempotencyKey}`).digest()
+    : randomBytes(12);
   return `RMA-${[...bytes.subarray(0, 12)].map((byte) => ALPHABET[byte % 32]).join('')}`;
 }
 
 /** What the workflow needs to run a case: its identity and the brand's deadlines. */
 export function workflowInput(kase: Case, policy: BrandPolicy) {
-  return { brand: kase.brand, caseId: kase.caseId, sla: policy.sla, ...(kase.pickupAt ? { pickupAt: kase.pickupAt } : {}) };
+  return {
+    brand: kase.brand,
+    caseId: kase.caseId,
+    sla: policy.sla,
+    ...(kase.pickupAt ? { pickupAt: kase.pickupAt } : {}),
+  };
 }
 
 export async function openCaseCommand(
@@ -88,8 +101,22 @@ function completeDevice(given: CaseOpening['device'], known: Case['device'] | un
   const purchaseDate = given.purchaseDate ?? known?.purchaseDate;
   const firmware = given.firmware ?? known?.firmware;
   const missing = [
-    ...(model ? [] : [{ pointer: '#/device/model', detail: 'This field is required: no earlier case of this serial tells it.' }]),
-    ...(purchaseDate ? [] : [{ pointer: '#/device/purchaseDate', detail: 'This field is required: no earlier case of this serial tells it.' }]),
+    ...(model
+      ? []
+      : [
+          {
+            pointer: '#/device/model',
+            detail: 'This field is required: no earlier case of this serial tells it.',
+          },
+        ]),
+    ...(purchaseDate
+      ? []
+      : [
+          {
+            pointer: '#/device/purchaseDate',
+            detail: 'This field is required: no earlier case of this serial tells it.',
+          },
+        ]),
   ];
   if (!model || !purchaseDate) throw new MissingFieldsError(missing);
   return { serial: given.serial, model, purchaseDate, ...(firmware ? { firmware } : {}) };
@@ -106,20 +133,28 @@ export async function deviceHistoryQuery(brand: string, serial: string, repo: Ca
 }
 
 /** A depot, a carrier or the customer reports something: recorded once, applied when the case is ready (P9). */
-export async function recordCaseEventCommand(command: { brand: string; caseId: string; actor: Actor; event: CaseEvent }, deps: Deps) {
+export async function recordCaseEventCommand(
+  command: { brand: string; caseId: string; actor: Actor; event: CaseEvent },
+  deps: Deps,
+) {
   const before = await mustGet(deps.repo, command.brand, command.caseId);
   const { case: recorded, outcome, deliver } = recordEvent(before, command.event, deps.now, command.actor);
   if (outcome === 'duplicate') return { outcome };
   const saved = await deps.repo.save(recorded, before.version);
   if (deliver) await deliverEvent(saved, deliver.token, deliver.event, deps);
   if (outcome === 'not-applicable') {
-    throw new EventNotApplicableError(`${describe(command.event)} does not apply to case ${saved.caseId} while it is ${saved.status}; it was recorded on the timeline.`);
+    throw new EventNotApplicableError(
+      `${describe(command.event)} does not apply to case ${saved.caseId} while it is ${saved.status}; it was recorded on the timeline.`,
+    );
   }
   return { outcome };
 }
 
 /** A carrier's tracking update: found by tracking number, recorded on its shipment; a delivery moves the case. */
-export async function recordCarrierEventCommand(command: { brand: string; actor: Actor; event: CarrierEvent }, deps: Deps) {
+export async function recordCarrierEventCommand(
+  command: { brand: string; actor: Actor; event: CarrierEvent },
+  deps: Deps,
+) {
   const caseId = await deps.repo.caseOfTracking(command.brand, command.event.trackingNumber);
   if (!caseId) throw new NotFoundError(`shipment with tracking number ${command.event.trackingNumber}`);
   const before = await mustGet(deps.repo, command.brand, caseId);
@@ -138,7 +173,10 @@ export async function recordCarrierEventCommand(command: { brand: string; actor:
 }
 
 /** Called by the workflow when a step starts waiting; resumes it at once with an event that came early. */
-export async function beginWaitCommand(command: { brand: string; caseId: string; wait: WaitRequest }, deps: Deps) {
+export async function beginWaitCommand(
+  command: { brand: string; caseId: string; wait: WaitRequest },
+  deps: Deps,
+) {
   const before = await mustGet(deps.repo, command.brand, command.caseId);
   const { case: waiting, deliver } = beginWait(before, command.wait, deps.now);
   const saved = waiting === before ? before : await deps.repo.save(waiting, before.version);
@@ -163,7 +201,10 @@ export const caseSteps = {
   async shipToDepot(kase: Case, deps: Deps) {
     const policy = policyFor(kase.brand);
     const shipment = await issueShipment(kase, 'to-depot', 'device', policy, deps);
-    return { case: addShipment(kase, shipment, policy, deps.now), result: { trackingNumber: shipment.trackingNumber } };
+    return {
+      case: addShipment(kase, shipment, policy, deps.now),
+      result: { trackingNumber: shipment.trackingNumber },
+    };
   },
 
   async recordArrival(kase: Case, deps: Deps) {
@@ -181,15 +222,26 @@ export const caseSteps = {
   },
 
   async applyEstimateAnswer(kase: Case, deps: Deps, event?: CaseEvent) {
-    if (event?.type !== 'estimate-answered') throw new Error('applyEstimateAnswer needs an estimate-answered event');
-    const { case: answered, next } = applyEstimateAnswer(kase, event.approved, policyFor(kase.brand), deps.now);
+    if (event?.type !== 'estimate-answered')
+      throw new Error('applyEstimateAnswer needs an estimate-answered event');
+    const { case: answered, next } = applyEstimateAnswer(
+      kase,
+      event.approved,
+      policyFor(kase.brand),
+      deps.now,
+    );
     return { case: answered, result: { next } };
   },
 
   async applyRepairAttempt(kase: Case, deps: Deps, event?: CaseEvent) {
-    if (event?.type !== 'repair-attempted') throw new Error('applyRepairAttempt needs a repair-attempted event');
+    if (event?.type !== 'repair-attempted')
+      throw new Error('applyRepairAttempt needs a repair-attempted event');
     const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
-    const { case: attempted, next, failed } = applyRepairAttempt(kase, event, history.cases, policyFor(kase.brand), deps.now);
+    const {
+      case: attempted,
+      next,
+      failed,
+    } = applyRepairAttempt(kase, event, history.cases, policyFor(kase.brand), deps.now);
     return { case: attempted, result: { next, failed } };
   },
 
@@ -216,17 +268,26 @@ export const caseSteps = {
     const policy = policyFor(kase.brand);
     const purpose = kase.replacement ? 'replacement' : 'device';
     const shipment = await issueShipment(kase, 'to-customer', purpose, policy, deps);
-    return { case: addShipment(kase, shipment, policy, deps.now), result: { trackingNumber: shipment.trackingNumber } };
+    return {
+      case: addShipment(kase, shipment, policy, deps.now),
+      result: { trackingNumber: shipment.trackingNumber },
+    };
   },
 
   async close(kase: Case, deps: Deps) {
     return { case: closeCase(kase, deps.now), result: {} };
   },
-} satisfies Record<string, (kase: Case, deps: Deps, event?: CaseEvent) => Promise<{ case: Case; result: object }>>;
+} satisfies Record<
+  string,
+  (kase: Case, deps: Deps, event?: CaseEvent) => Promise<{ case: Case; result: object }>
+>;
 
 export type CaseStepName = keyof typeof caseSteps;
 
-export async function runCaseStep(command: { brand: string; caseId: string; step: CaseStepName; event?: CaseEvent }, deps: Deps) {
+export async function runCaseStep(
+  command: { brand: string; caseId: string; step: CaseStepName; event?: CaseEvent },
+  deps: Deps,
+) {
   const before = await mustGet(deps.repo, command.brand, command.caseId);
   const { case: after, result } = await caseSteps[command.step](before, deps, command.event);
   if (after !== before) await deps.repo.save(after, before.version);

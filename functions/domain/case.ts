@@ -65,7 +65,10 @@ export const FaultCause = z.enum([
   'liquid-damage',
 ]);
 
-const Money = z.object({ description: z.string().trim().min(1).max(200), amountMinor: z.number().int().min(0).max(10_000_000) });
+const Money = z.object({
+  description: z.string().trim().min(1).max(200),
+  amountMinor: z.number().int().min(0).max(10_000_000),
+});
 
 /** What a depot reports about a device in its hands. */
 export const DepotEvent = z.discriminatedUnion('type', [
@@ -96,7 +99,13 @@ export const DepotEvent = z.discriminatedUnion('type', [
 ]);
 export type DepotEvent = z.infer<typeof DepotEvent>;
 
-export const CarrierStatus = z.enum(['picked-up', 'in-transit', 'out-for-delivery', 'delivered', 'exception']);
+export const CarrierStatus = z.enum([
+  'picked-up',
+  'in-transit',
+  'out-for-delivery',
+  'delivered',
+  'exception',
+]);
 
 /** A carrier's tracking update (webhook), found by its tracking number. */
 export const CarrierEvent = z.object({
@@ -139,7 +148,12 @@ export const CaseEvent = z.union([
 ]);
 export type CaseEvent = z.infer<typeof CaseEvent>;
 
-export const TimelineEntry = z.object({ at: z.string(), type: z.string(), summary: z.string(), by: z.string() });
+export const TimelineEntry = z.object({
+  at: z.string(),
+  type: z.string(),
+  summary: z.string(),
+  by: z.string(),
+});
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
 export const NextStep = z.object({ name: z.string(), deadline: z.string() });
@@ -170,7 +184,12 @@ export const Shipment = z.object({
 });
 export type Shipment = z.infer<typeof Shipment>;
 
-export const Notification = z.object({ at: z.string(), channel: z.enum(['email', 'sms']), to: z.string(), text: z.string() });
+export const Notification = z.object({
+  at: z.string(),
+  channel: z.enum(['email', 'sms']),
+  to: z.string(),
+  text: z.string(),
+});
 
 const Amount = z.object({ amountMinor: z.number(), currency: z.string() });
 
@@ -190,8 +209,18 @@ export const Case = z.object({
     preferredChannel: z.enum(['email', 'sms']),
     address: z.string(),
   }),
-  device: z.object({ serial: z.string(), model: z.string(), purchaseDate: z.string(), firmware: z.string().optional() }),
-  problem: z.object({ description: z.string(), category: z.string(), symptoms: z.array(z.string()), deadOnArrival: z.boolean() }),
+  device: z.object({
+    serial: z.string(),
+    model: z.string(),
+    purchaseDate: z.string(),
+    firmware: z.string().optional(),
+  }),
+  problem: z.object({
+    description: z.string(),
+    category: z.string(),
+    symptoms: z.array(z.string()),
+    deadOnArrival: z.boolean(),
+  }),
   service: z.enum(['repair', 'return']),
   returnReason: z.enum(['mis-sold', 'unfit', 'unopened']).optional(),
   preferredService: z.enum(['mail-in', 'on-site']),
@@ -205,7 +234,14 @@ export const Case = z.object({
     .optional(),
   shipments: z.array(Shipment),
   diagnosis: z
-    .object({ faultCode: z.string(), cause: FaultCause, covered: z.boolean(), diagnosisFree: z.boolean(), reason: z.string(), at: z.string() })
+    .object({
+      faultCode: z.string(),
+      cause: FaultCause,
+      covered: z.boolean(),
+      diagnosisFree: z.boolean(),
+      reason: z.string(),
+      at: z.string(),
+    })
     .optional(),
   estimate: z
     .object({
@@ -217,10 +253,22 @@ export const Case = z.object({
     })
     .optional(),
   repairAttempts: z.array(
-    z.object({ attemptId: z.string(), at: z.string(), result: z.enum(['fixed', 'not-fixed']), faultCode: z.string(), partsUsed: z.array(z.string()) }),
+    z.object({
+      attemptId: z.string(),
+      at: z.string(),
+      result: z.enum(['fixed', 'not-fixed']),
+      faultCode: z.string(),
+      partsUsed: z.array(z.string()),
+    }),
   ),
   replacement: z
-    .object({ model: z.string(), serial: z.string(), warrantyUntil: z.string(), orderedAt: z.string(), reason: z.string() })
+    .object({
+      model: z.string(),
+      serial: z.string(),
+      warrantyUntil: z.string(),
+      orderedAt: z.string(),
+      reason: z.string(),
+    })
     .optional(),
   charges: z.array(Amount.extend({ description: z.string() })),
   refund: Amount.extend({ at: z.string() }).optional(),
@@ -231,16 +279,28 @@ export const Case = z.object({
   timeline: z.array(TimelineEntry),
   /** The workflow step waiting for an event, and the token that resumes it. Never shown to anyone. */
   waiting: z
-    .object({ step: z.string(), expect: z.array(z.string()), token: z.string(), since: z.string(), delivered: CaseEvent.optional() })
+    .object({
+      step: z.string(),
+      expect: z.array(z.string()),
+      token: z.string(),
+      since: z.string(),
+      delivered: CaseEvent.optional(),
+    })
     .optional(),
   /** Events that arrived before the workflow waited for them; consumed when the wait begins. */
   pendingEvents: z.array(CaseEvent),
+  /** The once-per-case questions already answered (arrival, diagnosis...): a second answer is refused. */
+  answered: z.array(z.string()).default([]),
   seenEventIds: z.array(z.string()),
 });
 export type Case = z.infer<typeof Case>;
 
 export function escalationPath(policy: BrandPolicy) {
-  return policy.escalationLadder.map((level, index) => ({ level: index, role: level.role, contact: level.contact }));
+  return policy.escalationLadder.map((level, index) => ({
+    level: index,
+    role: level.role,
+    contact: level.contact,
+  }));
 }
 
 /** The device as far as it is known: from the opening, completed from its earlier cases (P3). */
@@ -292,6 +352,7 @@ export function openCase(
       ),
     ],
     pendingEvents: [],
+    answered: [],
     seenEventIds: [],
   };
 }
@@ -318,13 +379,34 @@ export function beginWait(kase: Case, wait: WaitRequest, now: Date): { case: Cas
       ...kase,
       waiting: { ...waiting, delivered: early },
       pendingEvents: kase.pendingEvents.filter((event) => event !== early),
-      timeline: [...kase.timeline, entry(now, 'event-applied', `${describe(early)} applied to "${wait.step}".`, 'system:workflow')],
+      answered: answer(kase, early),
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'event-applied', `${describe(early)} applied to "${wait.step}".`, 'system:workflow'),
+      ],
     },
     deliver: early,
   };
 }
 
 export type EventOutcome = 'applied' | 'kept' | 'recorded' | 'duplicate' | 'not-applicable';
+
+/**
+ * Questions a case asks once: the first event that answers one (the carrier's delivery or the depot's
+ * receipt scan, say) is applied, and any later answer is refused. Repair attempts repeat.
+ */
+const QUESTION: Partial<Record<CaseEvent['type'], string>> = {
+  received: 'arrival',
+  'delivered-to-depot': 'arrival',
+  diagnosed: 'diagnosis',
+  'estimate-answered': 'estimate',
+  'delivered-to-customer': 'delivery',
+};
+
+function answer(kase: Case, event: CaseEvent): string[] {
+  const question = QUESTION[event.type];
+  return question && !kase.answered.includes(question) ? [...kase.answered, question] : kase.answered;
+}
 
 /** The statuses in which each event is expected now or later; anywhere else it makes no sense. */
 const EXPECTED_IN: Record<CaseEvent['type'], readonly CaseStatus[]> = {
@@ -351,22 +433,36 @@ export function recordEvent(
   const seen = { ...kase, seenEventIds: [...kase.seenEventIds, event.eventId] };
   const actor = `${by.role}:${by.subject}`;
   const waiting = kase.waiting;
-  if (waiting && !waiting.delivered && waiting.expect.includes(event.type)) {
+  const question = QUESTION[event.type];
+  const alreadyAnswered = question !== undefined && kase.answered.includes(question);
+  if (!alreadyAnswered && waiting && !waiting.delivered && waiting.expect.includes(event.type)) {
     return {
       case: {
         ...seen,
+        answered: answer(kase, event),
         waiting: { ...waiting, delivered: event },
-        timeline: [...kase.timeline, entry(now, 'event-applied', `${describe(event)} applied to "${waiting.step}".`, actor)],
+        timeline: [
+          ...kase.timeline,
+          entry(now, 'event-applied', `${describe(event)} applied to "${waiting.step}".`, actor),
+        ],
       },
       outcome: 'applied',
       deliver: { token: waiting.token, event },
     };
   }
-  if (!EXPECTED_IN[event.type].includes(kase.status)) {
+  if (alreadyAnswered || !EXPECTED_IN[event.type].includes(kase.status)) {
     return {
       case: {
         ...seen,
-        timeline: [...kase.timeline, entry(now, 'event-refused', `${describe(event)} does not apply to a case that is ${kase.status}.`, actor)],
+        timeline: [
+          ...kase.timeline,
+          entry(
+            now,
+            'event-refused',
+            `${describe(event)} does not apply to a case that is ${kase.status}.`,
+            actor,
+          ),
+        ],
       },
       outcome: 'not-applicable',
     };
@@ -375,7 +471,10 @@ export function recordEvent(
     case: {
       ...seen,
       pendingEvents: [...kase.pendingEvents, event],
-      timeline: [...kase.timeline, entry(now, 'event-kept', `${describe(event)} kept until the case is ready for it.`, actor)],
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'event-kept', `${describe(event)} kept until the case is ready for it.`, actor),
+      ],
     },
     outcome: 'kept',
   };
@@ -389,13 +488,19 @@ export function returnUndelivered(kase: Case, event: CaseEvent): Case {
 }
 
 /** A carrier update for one of the case's shipments: recorded on the shipment and the timeline. */
-export function trackShipment(kase: Case, event: CarrierEvent, now: Date): { case: Case; caseEvent?: CaseEvent } {
+export function trackShipment(
+  kase: Case,
+  event: CarrierEvent,
+  now: Date,
+): { case: Case; caseEvent?: CaseEvent } {
   const shipment = kase.shipments.find((candidate) => candidate.trackingNumber === event.trackingNumber);
   if (!shipment) return { case: kase };
   const tracked: Case = {
     ...kase,
     shipments: kase.shipments.map((candidate) =>
-      candidate === shipment ? { ...candidate, status: event.status, updatedAt: event.occurredAt } : candidate,
+      candidate === shipment
+        ? { ...candidate, status: event.status, updatedAt: event.occurredAt }
+        : candidate,
     ),
     timeline: [
       ...kase.timeline,
@@ -411,18 +516,27 @@ export function trackShipment(kase: Case, event: CarrierEvent, now: Date): { cas
   const base = { eventId: event.eventId, occurredAt: event.occurredAt, trackingNumber: event.trackingNumber };
   return {
     case: tracked,
-    caseEvent: shipment.direction === 'to-depot' ? { ...base, type: 'delivered-to-depot' } : { ...base, type: 'delivered-to-customer' },
+    caseEvent:
+      shipment.direction === 'to-depot'
+        ? { ...base, type: 'delivered-to-depot' }
+        : { ...base, type: 'delivered-to-customer' },
   };
 }
 
 /** A message to the customer on their preferred channel, kept in the case's outbox and timeline. */
 export function notify(kase: Case, text: string, now: Date): Case {
-  const to = kase.customer.preferredChannel === 'sms' && kase.customer.phone ? kase.customer.phone : kase.customer.email;
+  const to =
+    kase.customer.preferredChannel === 'sms' && kase.customer.phone
+      ? kase.customer.phone
+      : kase.customer.email;
   const channel = to === kase.customer.phone ? 'sms' : 'email';
   return {
     ...kase,
     notifications: [...kase.notifications, { at: now.toISOString(), channel, to, text }],
-    timeline: [...kase.timeline, entry(now, 'customer-notified', `Sent by ${channel}: ${text}`, 'system:workflow')],
+    timeline: [
+      ...kase.timeline,
+      entry(now, 'customer-notified', `Sent by ${channel}: ${text}`, 'system:workflow'),
+    ],
   };
 }
 

@@ -16,4 +16,8 @@ export function addDays(isoDate: string, days: number): string {
 
 export const isoDay = (instant: Date) => instant.toISOString().slice(0, 10);
 
-export const isoAfter = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
+export const isoAfter = (now: Date, seconds: number) =>
+  new Date(now.getTime() + seconds * 1000).toISOString();
+
+/** The later of two ISO dates (they sort as text). */
+export const laterDay = (a: string, b: string) => [a, b].sort()[1] as string;

@@ -24,13 +24,19 @@ export function decideEntitlement(facts: EntitlementFacts, policy: BrandPolicy, 
   const extendedUntil = addMonths(standardUntil, policy.extendedWarrantyMonths);
   if (facts.category === 'damage') {
     if (facts.plan === 'accidental-damage' && today <= extendedUntil) {
-      return { coverage: 'accidental-damage', covered: true, coveredUntil: extendedUntil, reason: 'Accidental damage is covered by the customer’s plan.' };
+      return {
+        coverage: 'accidental-damage',
+        covered: true,
+        coveredUntil: extendedUntil,
+        reason: 'Accidental damage is covered by the customer’s plan.',
+      };
     }
     return {
       coverage: 'none',
       covered: false,
       coveredUntil: standardUntil,
-      reason: 'Accidental damage is not covered by the warranty; a repair needs an estimate the customer approves.',
+      reason:
+        'Accidental damage is not covered by the warranty; a repair needs an estimate the customer approves.',
     };
   }
   if (today <= standardUntil) {
@@ -42,7 +48,12 @@ export function decideEntitlement(facts: EntitlementFacts, policy: BrandPolicy, 
     };
   }
   if (facts.plan === 'extended-warranty' && today <= extendedUntil) {
-    return { coverage: 'extended-warranty', covered: true, coveredUntil: extendedUntil, reason: `Within the extended warranty (until ${extendedUntil}).` };
+    return {
+      coverage: 'extended-warranty',
+      covered: true,
+      coveredUntil: extendedUntil,
+      reason: `Within the extended warranty (until ${extendedUntil}).`,
+    };
   }
   return {
     coverage: 'none',

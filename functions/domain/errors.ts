@@ -36,20 +36,36 @@ export class EventNotApplicableError extends DomainError {
 /** Someone else changed the case between our read and our write; the caller may simply retry. */
 export class ConcurrentUpdateError extends DomainError {
   constructor(caseId: string) {
-    super(`Case ${caseId} changed while this request was processed; retry it.`, 409, 'concurrent-update', 'Case changed meanwhile');
+    super(
+      `Case ${caseId} changed while this request was processed; retry it.`,
+      409,
+      'concurrent-update',
+      'Case changed meanwhile',
+    );
   }
 }
 
 /** Fields the request left out that nothing on file can supply. */
 export class MissingFieldsError extends DomainError {
   constructor(errors: { pointer: string; detail: string }[]) {
-    super(`${errors.length} field(s) need attention; nothing was saved.`, 400, 'validation', 'Your request has errors', errors);
+    super(
+      `${errors.length} field(s) need attention; nothing was saved.`,
+      400,
+      'validation',
+      'Your request has errors',
+      errors,
+    );
   }
 }
 
 /** No model of the range can replace the device like-for-like or better; a person must decide. */
 export class ReplacementUnavailableError extends DomainError {
   constructor(model: string) {
-    super(`No ${model} or better model is in stock to replace the device.`, 409, 'replacement-unavailable', 'No replacement available');
+    super(
+      `No ${model} or better model is in stock to replace the device.`,
+      409,
+      'replacement-unavailable',
+      'No replacement available',
+    );
   }
 }

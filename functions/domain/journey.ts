@@ -1,5 +1,5 @@
 import { type Case, type CaseEvent, entry, notify, type Shipment } from './case.ts';
-import { addMonths, isoAfter, isoDay } from './dates.ts';
+import { addMonths, isoAfter, isoDay, laterDay } from './dates.ts';
 import { decideEntitlement, isDeadOnArrival, withinReturnWindow } from './entitlement.ts';
 import type { BrandPolicy, CatalogueModel } from './policy.ts';
 
@@ -17,7 +17,11 @@ export interface DeviceCase {
   readonly status: string;
   readonly outcome?: string;
   readonly problem: { readonly description: string; readonly category: string };
-  readonly repairAttempts: readonly { readonly result: string; readonly faultCode: string; readonly at: string }[];
+  readonly repairAttempts: readonly {
+    readonly result: string;
+    readonly faultCode: string;
+    readonly at: string;
+  }[];
   readonly replacement?: { readonly serial: string; readonly model: string; readonly warrantyUntil: string };
 }
 
@@ -25,11 +29,17 @@ export interface DeviceCase {
 export function failedRepairs(cases: readonly DeviceCase[], faultCode?: string): number {
   return cases
     .flatMap((kase) => kase.repairAttempts)
-    .filter((attempt) => attempt.result === 'not-fixed' && (faultCode === undefined || attempt.faultCode === faultCode)).length;
+    .filter(
+      (attempt) =>
+        attempt.result === 'not-fixed' && (faultCode === undefined || attempt.faultCode === faultCode),
+    ).length;
 }
 
 /** The other cases plus this one: the current case counts with what it holds now. */
-const withCurrent = (others: readonly DeviceCase[], kase: Case) => [...others.filter((c) => c.caseId !== kase.caseId), kase];
+const withCurrent = (others: readonly DeviceCase[], kase: Case) => [
+  ...others.filter((c) => c.caseId !== kase.caseId),
+  kase,
+];
 
 function owner(kase: Case): string {
   const level = kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
@@ -37,14 +47,23 @@ function owner(kase: Case): string {
 }
 
 function next(kase: Case, name: string, deadline: string, now: Date, message: string): Case {
-  return notify({ ...kase, nextStep: { name, deadline } }, `${message} Next: ${name}, by ${deadline}. Your case is owned by ${owner(kase)}.`, now);
+  return notify(
+    { ...kase, nextStep: { name, deadline } },
+    `${message} Next: ${name}, by ${deadline}. Your case is owned by ${owner(kase)}.`,
+    now,
+  );
 }
 
 /**
  * Intake: decides the entitlement and the path the case takes, and acknowledges it to the customer
  * with the next step, its deadline and who owns the case (P7).
  */
-export function planCase(kase: Case, policy: BrandPolicy, deviceCases: readonly DeviceCase[], now: Date): { case: Case; route: Route } {
+export function planCase(
+  kase: Case,
+  policy: BrandPolicy,
+  deviceCases: readonly DeviceCase[],
+  now: Date,
+): { case: Case; route: Route } {
   if (kase.route) return { case: kase, route: kase.route };
   const entitlement = decideEntitlement(
     { purchaseDate: kase.device.purchaseDate, plan: kase.plan, category: kase.problem.category },
@@ -72,7 +91,15 @@ export function planCase(kase: Case, policy: BrandPolicy, deviceCases: readonly 
     ...kase,
     route,
     entitlement,
-    timeline: [...kase.timeline, entry(now, 'entitlement-decided', `${entitlement.coverage}: ${entitlement.reason} Path: ${route}. ${why}`, 'system:workflow')],
+    timeline: [
+      ...kase.timeline,
+      entry(
+        now,
+        'entitlement-decided',
+        `${entitlement.coverage}: ${entitlement.reason} Path: ${route}. ${why}`,
+        'system:workflow',
+      ),
+    ],
   };
   const steps: Record<Route, [string, number]> = {
     repair: ['We issue your prepaid shipping label', 60],
@@ -81,7 +108,10 @@ export function planCase(kase: Case, policy: BrandPolicy, deviceCases: readonly 
     denied: ['Nothing more: this request cannot be accepted', 0],
   };
   const [name, seconds] = steps[route];
-  return { case: next(planned, name, isoAfter(now, seconds), now, `We received your case ${kase.caseId}. ${why}`), route };
+  return {
+    case: next(planned, name, isoAfter(now, seconds), now, `We received your case ${kase.caseId}. ${why}`),
+    route,
+  };
 }
 
 /** A prepaid label was issued (P1): the case now waits for the parcel, and the customer has the label. */
@@ -92,7 +122,12 @@ export function addShipment(kase: Case, shipment: Shipment, policy: BrandPolicy,
     shipments: [...kase.shipments, shipment],
     timeline: [
       ...kase.timeline,
-      entry(now, 'label-issued', `Prepaid ${shipment.direction} label ${shipment.trackingNumber} (${shipment.carrier})${shipment.box ? ', with a box' : ''}.`, 'system:workflow'),
+      entry(
+        now,
+        'label-issued',
+        `Prepaid ${shipment.direction} label ${shipment.trackingNumber} (${shipment.carrier})${shipment.box ? ', with a box' : ''}.`,
+        'system:workflow',
+      ),
     ],
   };
   const link = `/cases/${kase.caseId}/documents/${shipment.labelDocumentId}`;
@@ -133,10 +168,17 @@ type Diagnosed = Extract<CaseEvent, { type: 'diagnosed' }>;
  * Good faith first (P2): diagnosis is free when the cause is unknown or is the brand's own update, and
  * such a failure is covered; anything else not covered needs an estimate the customer approves.
  */
-export function applyDiagnosis(kase: Case, event: Diagnosed, policy: BrandPolicy, now: Date): { case: Case; next: 'repair' | 'estimate' } {
-  if (kase.diagnosis) return { case: kase, next: kase.estimate && kase.estimate.status !== 'approved' ? 'estimate' : 'repair' };
+export function applyDiagnosis(
+  kase: Case,
+  event: Diagnosed,
+  policy: BrandPolicy,
+  now: Date,
+): { case: Case; next: 'repair' | 'estimate' } {
+  if (kase.diagnosis)
+    return { case: kase, next: kase.estimate && kase.estimate.status !== 'approved' ? 'estimate' : 'repair' };
   const diagnosisFree = event.cause === 'unknown' || event.cause === 'firmware-update';
-  const covered = event.cause === 'firmware-update' || (event.covered && (kase.entitlement?.covered ?? false));
+  const covered =
+    event.cause === 'firmware-update' || (event.covered && (kase.entitlement?.covered ?? false));
   const reason =
     event.cause === 'firmware-update'
       ? 'The failure follows our own firmware update: diagnosis and repair are free.'
@@ -145,14 +187,38 @@ export function applyDiagnosis(kase: Case, event: Diagnosed, policy: BrandPolicy
         : `Not covered (${event.cause}${kase.entitlement?.covered ? '' : ', outside coverage'}): you decide on the estimate; nothing is charged unless you approve it.`;
   const diagnosed: Case = {
     ...kase,
-    diagnosis: { faultCode: event.faultCode, cause: event.cause, covered, diagnosisFree, reason, at: now.toISOString() },
-    timeline: [...kase.timeline, entry(now, 'diagnosed', `Fault ${event.faultCode}, cause ${event.cause}. ${reason}`, 'depot')],
+    diagnosis: {
+      faultCode: event.faultCode,
+      cause: event.cause,
+      covered,
+      diagnosisFree,
+      reason,
+      at: now.toISOString(),
+    },
+    timeline: [
+      ...kase.timeline,
+      entry(now, 'diagnosed', `Fault ${event.faultCode}, cause ${event.cause}. ${reason}`, 'depot'),
+    ],
   };
   if (covered || !event.estimate) {
-    return { case: next({ ...diagnosed, status: 'in-repair' }, 'Repair at the depot', isoAfter(now, policy.sla.repairSeconds), now, reason), next: 'repair' };
+    return {
+      case: next(
+        { ...diagnosed, status: 'in-repair' },
+        'Repair at the depot',
+        isoAfter(now, policy.sla.repairSeconds),
+        now,
+        reason,
+      ),
+      next: 'repair',
+    };
   }
   const totalMinor = event.estimate.reduce((sum, item) => sum + item.amountMinor, 0);
-  const estimate = { items: event.estimate, totalMinor, currency: policy.currency, status: 'awaiting-answer' as const };
+  const estimate = {
+    items: event.estimate,
+    totalMinor,
+    currency: policy.currency,
+    status: 'awaiting-answer' as const,
+  };
   return {
     case: next(
       { ...diagnosed, status: 'awaiting-estimate-answer', estimate },
@@ -166,16 +232,30 @@ export function applyDiagnosis(kase: Case, event: Diagnosed, policy: BrandPolicy
 }
 
 /** The customer answers the estimate; declining returns the device unrepaired, with nothing charged. */
-export function applyEstimateAnswer(kase: Case, approved: boolean, policy: BrandPolicy, now: Date): { case: Case; next: 'repair' | 'ship-back' } {
+export function applyEstimateAnswer(
+  kase: Case,
+  approved: boolean,
+  policy: BrandPolicy,
+  now: Date,
+): { case: Case; next: 'repair' | 'ship-back' } {
   const estimate = kase.estimate;
-  if (!estimate || estimate.status !== 'awaiting-answer') {
+  if (estimate?.status !== 'awaiting-answer') {
     return { case: kase, next: kase.outcome === 'returned-unrepaired' ? 'ship-back' : 'repair' };
   }
   if (approved) {
-    const charges = estimate.items.map((item) => ({ description: item.description, amountMinor: item.amountMinor, currency: estimate.currency }));
+    const charges = estimate.items.map((item) => ({
+      description: item.description,
+      amountMinor: item.amountMinor,
+      currency: estimate.currency,
+    }));
     return {
       case: next(
-        { ...kase, status: 'in-repair', estimate: { ...estimate, status: 'approved', answeredAt: now.toISOString() }, charges: [...kase.charges, ...charges] },
+        {
+          ...kase,
+          status: 'in-repair',
+          estimate: { ...estimate, status: 'approved', answeredAt: now.toISOString() },
+          charges: [...kase.charges, ...charges],
+        },
         'Repair at the depot',
         isoAfter(now, policy.sla.repairSeconds),
         now,
@@ -189,7 +269,15 @@ export function applyEstimateAnswer(kase: Case, approved: boolean, policy: Brand
       ...kase,
       outcome: 'returned-unrepaired',
       estimate: { ...estimate, status: 'declined', answeredAt: now.toISOString() },
-      timeline: [...kase.timeline, entry(now, 'estimate-declined', 'The customer declined the estimate: the device goes back unrepaired, nothing is charged.', 'customer')],
+      timeline: [
+        ...kase.timeline,
+        entry(
+          now,
+          'estimate-declined',
+          'The customer declined the estimate: the device goes back unrepaired, nothing is charged.',
+          'customer',
+        ),
+      ],
     },
     next: 'ship-back',
   };
@@ -215,13 +303,29 @@ export function applyRepairAttempt(
         ...kase,
         repairAttempts: [
           ...kase.repairAttempts,
-          { attemptId: event.eventId, at: event.occurredAt, result: event.result, faultCode: event.faultCode, partsUsed: event.partsUsed },
+          {
+            attemptId: event.eventId,
+            at: event.occurredAt,
+            result: event.result,
+            faultCode: event.faultCode,
+            partsUsed: event.partsUsed,
+          },
         ],
       };
   const failed = failedRepairs(withCurrent(deviceCases, attempted), event.faultCode);
   if (event.result === 'fixed') {
-    const fixed = { ...attempted, outcome: 'repaired' as const };
-    return { case: known ? fixed : withEntry(fixed, now, 'repair-attempted', `Repair attempt: fixed (${event.faultCode}).`), next: 'ship-back', failed };
+    if (known) return { case: { ...attempted, outcome: 'repaired' }, next: 'ship-back', failed };
+    const fixed = withEntry(
+      { ...attempted, outcome: 'repaired' },
+      now,
+      'repair-attempted',
+      `Repair attempt: fixed (${event.faultCode}).`,
+    );
+    return {
+      case: notify(fixed, 'Your device is repaired; we ship it back to you now.', now),
+      next: 'ship-back',
+      failed,
+    };
   }
   if (failed >= policy.replaceAfterFailedRepairs) {
     const replacing = withEntry(
@@ -235,7 +339,12 @@ export function applyRepairAttempt(
   if (known) return { case: kase, next: 'retry', failed };
   return {
     case: next(
-      withEntry(attempted, now, 'repair-attempted', `Repair attempt failed (${failed} of ${policy.replaceAfterFailedRepairs} before replacement).`),
+      withEntry(
+        attempted,
+        now,
+        'repair-attempted',
+        `Repair attempt failed (${failed} of ${policy.replaceAfterFailedRepairs} before replacement).`,
+      ),
       'Another repair attempt at the depot',
       isoAfter(now, policy.sla.repairSeconds),
       now,
@@ -252,17 +361,29 @@ export function chooseReplacement(model: string, policy: BrandPolicy): Catalogue
   if (!current) return undefined;
   if (current.inStock) return current;
   return policy.catalogue
-    .filter((candidate) => candidate.family === current.family && candidate.tier > current.tier && candidate.inStock)
+    .filter(
+      (candidate) =>
+        candidate.family === current.family && candidate.tier > current.tier && candidate.inStock,
+    )
     .sort((a, b) => a.tier - b.tier)[0];
 }
 
 /** The replacement ordered: the remaining warranty carries over (at least the brand's minimum), serials linked. */
-export function orderReplacement(kase: Case, chosen: CatalogueModel, serial: string, policy: BrandPolicy, now: Date): Case {
+export function orderReplacement(
+  kase: Case,
+  chosen: CatalogueModel,
+  serial: string,
+  policy: BrandPolicy,
+  now: Date,
+): Case {
   if (kase.replacement) return kase;
   const minimum = addMonths(isoDay(now), policy.replacementMinimumWarrantyMonths);
   const remaining = kase.entitlement?.coveredUntil ?? minimum;
-  const warrantyUntil = remaining > minimum ? remaining : minimum;
-  const reason = kase.route === 'instant-replacement' ? 'instant replacement' : `${policy.replaceAfterFailedRepairs} failed repairs`;
+  const warrantyUntil = laterDay(remaining, minimum);
+  const reason =
+    kase.route === 'instant-replacement'
+      ? 'instant replacement'
+      : `${policy.replaceAfterFailedRepairs} failed repairs`;
   return next(
     {
       ...kase,
@@ -271,7 +392,12 @@ export function orderReplacement(kase: Case, chosen: CatalogueModel, serial: str
       replacement: { model: chosen.model, serial, warrantyUntil, orderedAt: now.toISOString(), reason },
       timeline: [
         ...kase.timeline,
-        entry(now, 'replacement-ordered', `Replacement ${chosen.model} (${serial}) for ${kase.device.model} (${kase.device.serial}), warranty until ${warrantyUntil}.`, 'system:workflow'),
+        entry(
+          now,
+          'replacement-ordered',
+          `Replacement ${chosen.model} (${serial}) for ${kase.device.model} (${kase.device.serial}), warranty until ${warrantyUntil}.`,
+          'system:workflow',
+        ),
       ],
     },
     'We ship your replacement',
@@ -286,7 +412,11 @@ export function refundReturn(kase: Case, policy: BrandPolicy, now: Date): Case {
   if (kase.refund) return kase;
   const price = policy.catalogue.find((candidate) => candidate.model === kase.device.model)?.priceMinor ?? 0;
   return notify(
-    { ...kase, outcome: 'refunded', refund: { amountMinor: price, currency: policy.currency, at: now.toISOString() } },
+    {
+      ...kase,
+      outcome: 'refunded',
+      refund: { amountMinor: price, currency: policy.currency, at: now.toISOString() },
+    },
     `Your return arrived: we refunded ${formatMoney(price, policy.currency)}.`,
     now,
   );
@@ -296,7 +426,12 @@ export function closeCase(kase: Case, now: Date): Case {
   if (kase.status === 'closed') return kase;
   const outcome = kase.outcome ?? (kase.route === 'denied' ? 'denied' : undefined);
   return notify(
-    { ...kase, status: 'closed', ...(outcome ? { outcome } : {}), nextStep: { name: 'Nothing: your case is closed', deadline: now.toISOString() } },
+    {
+      ...kase,
+      status: 'closed',
+      ...(outcome ? { outcome } : {}),
+      nextStep: { name: 'Nothing: your case is closed', deadline: now.toISOString() },
+    },
     `Your case ${kase.caseId} is closed${outcome ? ` (${outcome})` : ''}.`,
     now,
   );

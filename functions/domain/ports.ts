@@ -13,7 +13,11 @@ export interface CaseDocument {
 export interface DeviceHistory {
   readonly serial: string;
   readonly cases: readonly (DeviceCase & { readonly device: Case['device'] })[];
-  readonly replacementOf?: { readonly serial: string; readonly caseId: string; readonly warrantyUntil: string };
+  readonly replacementOf?: {
+    readonly serial: string;
+    readonly caseId: string;
+    readonly warrantyUntil: string;
+  };
 }
 
 /** The case store as the domain sees it. */
@@ -30,7 +34,11 @@ export interface CaseRepository {
   linkTracking(brand: string, trackingNumber: string, caseId: string): Promise<void>;
   caseOfTracking(brand: string, trackingNumber: string): Promise<string | undefined>;
   /** Links a replacement's serial to the device it replaces, so its history starts with that. */
-  linkReplacement(brand: string, serial: string, link: { serial: string; caseId: string; warrantyUntil: string; at: string }): Promise<void>;
+  linkReplacement(
+    brand: string,
+    serial: string,
+    link: { serial: string; caseId: string; warrantyUntil: string; at: string },
+  ): Promise<void>;
 }
 
 /** The case workflow as the domain sees it. */

@@ -7,7 +7,9 @@ import { deps } from '../shared/deps.ts';
 export const handler = httpHandler(operation('getDeviceHistory'), async ({ brand, params }) => {
   const history = await deviceHistoryQuery(brand, params.serial, deps().repo);
   const latest = history.cases.at(-1);
-  const faults = [...new Set(history.cases.flatMap((kase) => kase.repairAttempts.map((attempt) => attempt.faultCode)))];
+  const faults = [
+    ...new Set(history.cases.flatMap((kase) => kase.repairAttempts.map((attempt) => attempt.faultCode))),
+  ];
   return {
     status: 200,
     body: {

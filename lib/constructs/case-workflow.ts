@@ -48,28 +48,85 @@ export interface CaseWorkflowProps {
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
 
-  constructor(scope: Construct, id: string, private readonly props: CaseWorkflowProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: CaseWorkflowProps,
+  ) {
     super(scope, id);
 
     const plan = this.step('Plan the case', 'plan', { route: '$.Payload.route' }, '$.plan');
     const shipToDepot = this.step('Issue prepaid label', 'shipToDepot');
     const recordArrival = this.step('Record arrival at depot', 'recordArrival');
     const refund = this.step('Refund the return', 'refund');
-    const applyDiagnosis = this.step('Apply diagnosis', 'applyDiagnosis', { next: '$.Payload.next' }, '$.decision', '$.diagnosis.event');
-    const applyAnswer = this.step('Apply estimate answer', 'applyEstimateAnswer', { next: '$.Payload.next' }, '$.decision', '$.answer.event');
-    const recordAttempt = this.step('Record repair attempt', 'applyRepairAttempt', { next: '$.Payload.next' }, '$.decision', '$.attempt.event');
+    const applyDiagnosis = this.step(
+      'Apply diagnosis',
+      'applyDiagnosis',
+      { next: '$.Payload.next' },
+      '$.decision',
+      '$.diagnosis.event',
+    );
+    const applyAnswer = this.step(
+      'Apply estimate answer',
+      'applyEstimateAnswer',
+      { next: '$.Payload.next' },
+      '$.decision',
+      '$.answer.event',
+    );
+    const recordAttempt = this.step(
+      'Record repair attempt',
+      'applyRepairAttempt',
+      { next: '$.Payload.next' },
+      '$.decision',
+      '$.attempt.event',
+    );
     const orderReplacement = this.step('Order replacement', 'orderReplacement');
     const shipBack = this.step('Ship device to customer', 'shipToCustomer');
     const close = this.step('Close case', 'close');
 
-    const waitForArrival = this.waitFor('Wait for device at depot', ['received', 'delivered-to-depot'], 'arrivalSeconds', '$.arrival', 'the device did not reach the depot');
-    const waitForDiagnosis = this.waitFor('Wait for depot diagnosis', ['diagnosed'], 'diagnosisSeconds', '$.diagnosis', 'the depot did not diagnose the device');
-    const waitForAnswer = this.waitFor('Wait for estimate answer', ['estimate-answered'], 'estimateAnswerSeconds', '$.answer', 'the estimate was not answered');
-    const waitForRepair = this.waitFor('Wait for repair attempt', ['repair-attempted'], 'repairSeconds', '$.attempt', 'the depot did not report the repair');
-    const waitForDelivery = this.waitFor('Wait for delivery to customer', ['delivered-to-customer'], 'deliverySeconds', '$.delivery', 'the device was not delivered');
+    const waitForArrival = this.waitFor(
+      'Wait for device at depot',
+      ['received', 'delivered-to-depot'],
+      'arrivalSeconds',
+      '$.arrival',
+      'the device did not reach the depot',
+    );
+    const waitForDiagnosis = this.waitFor(
+      'Wait for depot diagnosis',
+      ['diagnosed'],
+      'diagnosisSeconds',
+      '$.diagnosis',
+      'the depot did not diagnose the device',
+    );
+    const waitForAnswer = this.waitFor(
+      'Wait for estimate answer',
+      ['estimate-answered'],
+      'estimateAnswerSeconds',
+      '$.answer',
+      'the estimate was not answered',
+    );
+    const waitForRepair = this.waitFor(
+      'Wait for repair attempt',
+      ['repair-attempted'],
+      'repairSeconds',
+      '$.attempt',
+      'the depot did not report the repair',
+    );
+    const waitForDelivery = this.waitFor(
+      'Wait for delivery to customer',
+      ['delivered-to-customer'],
+      'deliverySeconds',
+      '$.delivery',
+      'the device was not delivered',
+    );
 
     const pickup = new Choice(this, 'Is a carrier pickup scheduled?')
-      .when(Condition.isPresent('$.pickupAt'), new Wait(this, 'Wait until carrier pickup', { time: WaitTime.timestampPath('$.pickupAt') }).next(waitForArrival))
+      .when(
+        Condition.isPresent('$.pickupAt'),
+        new Wait(this, 'Wait until carrier pickup', { time: WaitTime.timestampPath('$.pickupAt') }).next(
+          waitForArrival,
+        ),
+      )
       .otherwise(waitForArrival);
 
     const definition = plan.next(
@@ -79,21 +136,35 @@ export class CaseWorkflow extends Construct {
         .otherwise(shipToDepot),
     );
     shipToDepot.next(pickup);
-    waitForArrival.next(recordArrival).next(
-      new Choice(this, 'Is it a return?').when(Condition.stringEquals('$.plan.route', 'return'), refund.next(close)).otherwise(waitForDiagnosis),
-    );
-    waitForDiagnosis.next(applyDiagnosis).next(
-      new Choice(this, 'Is an estimate needed?').when(Condition.stringEquals('$.decision.next', 'estimate'), waitForAnswer).otherwise(waitForRepair),
-    );
-    waitForAnswer.next(applyAnswer).next(
-      new Choice(this, 'Was the estimate approved?').when(Condition.stringEquals('$.decision.next', 'repair'), waitForRepair).otherwise(shipBack),
-    );
-    waitForRepair.next(recordAttempt).next(
-      new Choice(this, 'Fixed, retry or replace?')
-        .when(Condition.stringEquals('$.decision.next', 'retry'), waitForRepair)
-        .when(Condition.stringEquals('$.decision.next', 'replace'), orderReplacement)
-        .otherwise(shipBack),
-    );
+    waitForArrival
+      .next(recordArrival)
+      .next(
+        new Choice(this, 'Is it a return?')
+          .when(Condition.stringEquals('$.plan.route', 'return'), refund.next(close))
+          .otherwise(waitForDiagnosis),
+      );
+    waitForDiagnosis
+      .next(applyDiagnosis)
+      .next(
+        new Choice(this, 'Is an estimate needed?')
+          .when(Condition.stringEquals('$.decision.next', 'estimate'), waitForAnswer)
+          .otherwise(waitForRepair),
+      );
+    waitForAnswer
+      .next(applyAnswer)
+      .next(
+        new Choice(this, 'Was the estimate approved?')
+          .when(Condition.stringEquals('$.decision.next', 'repair'), waitForRepair)
+          .otherwise(shipBack),
+      );
+    waitForRepair
+      .next(recordAttempt)
+      .next(
+        new Choice(this, 'Fixed, retry or replace?')
+          .when(Condition.stringEquals('$.decision.next', 'retry'), waitForRepair)
+          .when(Condition.stringEquals('$.decision.next', 'replace'), orderReplacement)
+          .otherwise(shipBack),
+      );
     orderReplacement.next(shipBack);
     shipBack.next(waitForDelivery).next(close).next(new Succeed(this, 'Case closed'));
 
@@ -103,12 +174,19 @@ export class CaseWorkflow extends Construct {
       definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,
       logs: {
-        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
+        destination: new LogGroup(this, 'Logs', {
+          retention: RetentionDays.THREE_MONTHS,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
         level: LogLevel.ALL,
         includeExecutionData: true,
       },
     });
-    acceptFinding(this.stateMachine, 'IAM5[Resource::*]', 'X-Ray and CloudWatch Logs delivery actions accept no narrower resource.');
+    acceptFinding(
+      this.stateMachine,
+      'IAM5[Resource::*]',
+      'X-Ray and CloudWatch Logs delivery actions accept no narrower resource.',
+    );
     for (const fn of [props.caseStep, props.awaitCaseEvent]) {
       acceptFinding(
         this.stateMachine,
@@ -122,7 +200,13 @@ export class CaseWorkflow extends Construct {
    * One journey step (functions/case-step). `select` picks what the workflow keeps of its answer and
    * `resultPath` where; `eventPath` hands it the event that resumed the previous waiting step.
    */
-  private step(name: string, step: CaseStepName, select?: Record<string, string>, resultPath?: string, eventPath?: string): LambdaInvoke {
+  private step(
+    name: string,
+    step: CaseStepName,
+    select?: Record<string, string>,
+    resultPath?: string,
+    eventPath?: string,
+  ): LambdaInvoke {
     const task = new LambdaInvoke(this, name, {
       lambdaFunction: this.props.caseStep,
       payload: TaskInput.fromObject({
@@ -132,11 +216,21 @@ export class CaseWorkflow extends Construct {
         ...(eventPath ? { event: JsonPath.objectAt(eventPath) } : {}),
       }),
       ...(select
-        ? { resultSelector: Object.fromEntries(Object.entries(select).map(([key, path]) => [key, JsonPath.stringAt(path)])), resultPath }
+        ? {
+            resultSelector: Object.fromEntries(
+              Object.entries(select).map(([key, path]) => [key, JsonPath.stringAt(path)]),
+            ),
+            resultPath,
+          }
         : { resultPath: JsonPath.DISCARD }),
     });
     // Two writers raced for the case (an event and this step): read it again and decide again.
-    task.addRetry({ errors: ['ConcurrentUpdateError'], interval: Duration.seconds(1), maxAttempts: 5, backoffRate: 2 });
+    task.addRetry({
+      errors: ['ConcurrentUpdateError'],
+      interval: Duration.seconds(1),
+      maxAttempts: 5,
+      backoffRate: 2,
+    });
     return task;
   }
 
@@ -145,7 +239,13 @@ export class CaseWorkflow extends Construct {
    * task token, with the brand's SLA as timeout. When the deadline passes, the case goes one level
    * up the escalation ladder, with the reason on its timeline, and the step waits again.
    */
-  private waitFor(name: string, expect: string[], sla: string, resultPath: string, overdue: string): LambdaInvoke & INextable {
+  private waitFor(
+    name: string,
+    expect: string[],
+    sla: string,
+    resultPath: string,
+    overdue: string,
+  ): LambdaInvoke & INextable {
     const wait = new LambdaInvoke(this, name, {
       lambdaFunction: this.props.awaitCaseEvent,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
@@ -159,26 +259,35 @@ export class CaseWorkflow extends Construct {
       taskTimeout: Timeout.at(`$.sla.${sla}`),
       resultPath,
     });
-    const escalate: State & INextable = new DynamoUpdateItem(this, `Escalate: ${name.replace(/^Wait for /, '')}`, {
-      table: this.props.table,
-      key: {
-        pk: DynamoAttributeValue.fromString(JsonPath.format('T#{}#CASE#{}', JsonPath.stringAt('$.brand'), JsonPath.stringAt('$.caseId'))),
-        sk: DynamoAttributeValue.fromString('CASE'),
+    const escalate: State & INextable = new DynamoUpdateItem(
+      this,
+      `Escalate: ${name.replace(/^Wait for /, '')}`,
+      {
+        table: this.props.table,
+        key: {
+          pk: DynamoAttributeValue.fromString(
+            JsonPath.format('T#{}#CASE#{}', JsonPath.stringAt('$.brand'), JsonPath.stringAt('$.caseId')),
+          ),
+          sk: DynamoAttributeValue.fromString('CASE'),
+        },
+        updateExpression:
+          'ADD escalationLevel :one, version :one SET timeline = list_append(timeline, :entry)',
+        expressionAttributeValues: {
+          ':one': DynamoAttributeValue.fromNumber(1),
+          ':entry': DynamoAttributeValue.fromList([
+            DynamoAttributeValue.fromMap({
+              at: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
+              type: DynamoAttributeValue.fromString('escalated'),
+              summary: DynamoAttributeValue.fromString(
+                `Deadline passed: ${overdue} in time. The case was escalated one level.`,
+              ),
+              by: DynamoAttributeValue.fromString('system:workflow'),
+            }),
+          ]),
+        },
+        resultPath: JsonPath.DISCARD,
       },
-      updateExpression: 'ADD escalationLevel :one, version :one SET timeline = list_append(timeline, :entry)',
-      expressionAttributeValues: {
-        ':one': DynamoAttributeValue.fromNumber(1),
-        ':entry': DynamoAttributeValue.fromList([
-          DynamoAttributeValue.fromMap({
-            at: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
-            type: DynamoAttributeValue.fromString('escalated'),
-            summary: DynamoAttributeValue.fromString(`Deadline passed: ${overdue} in time. The case was escalated one level.`),
-            by: DynamoAttributeValue.fromString('system:workflow'),
-          }),
-        ]),
-      },
-      resultPath: JsonPath.DISCARD,
-    });
+    );
     wait.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
     escalate.next(wait);
     return wait;

@@ -100,17 +100,37 @@ describe('the case workflow', () => {
       Type: 'Task',
       Resource: expect.stringContaining(':states:::lambda:invoke.waitForTaskToken'),
       TimeoutSecondsPath: '$.sla.arrivalSeconds',
-      Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Escalate overdue arrival' }],
+      Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Escalate: device at depot' }],
     });
-    expect(wait?.Parameters).toMatchObject({ Payload: { 'taskToken.$': '$$.Task.Token' } });
+    expect(wait?.Parameters).toMatchObject({
+      Payload: { 'taskToken.$': '$$.Task.Token', expect: ['received', 'delivered-to-depot'] },
+    });
   });
 
-  it('writes escalations and arrivals with direct DynamoDB integrations, and uses Choice and Wait', () => {
-    expect(definition.States['Escalate overdue arrival']?.Resource).toContain(
-      ':states:::dynamodb:updateItem',
+  it('gives every waiting step an SLA and an escalation that writes directly to DynamoDB and waits again', () => {
+    const waits = Object.entries(definition.States).filter(([, state]) =>
+      String(state.Resource).includes('waitForTaskToken'),
     );
-    expect(definition.States['Record arrival at depot']?.Resource).toContain(':states:::dynamodb:updateItem');
-    expect(definition.States['Is a carrier pickup scheduled?']?.Type).toBe('Choice');
+    expect(waits.map(([name]) => name).sort()).toEqual(
+      [
+        'Wait for delivery to customer',
+        'Wait for depot diagnosis',
+        'Wait for device at depot',
+        'Wait for estimate answer',
+        'Wait for repair attempt',
+      ].sort(),
+    );
+    for (const [name, state] of waits) {
+      expect(state.TimeoutSecondsPath).toMatch(/^\$\.sla\.\w+Seconds$/);
+      const escalation = definition.States[(state.Catch as { Next: string }[])[0]?.Next ?? ''];
+      expect(escalation?.Resource).toContain(':states:::dynamodb:updateItem');
+      expect(escalation?.Next).toBe(name);
+    }
+  });
+
+  it('uses Choice for the paths and a Wait for a scheduled pickup', () => {
+    expect(definition.States['Which service path?']?.Type).toBe('Choice');
+    expect(definition.States['Fixed, retry or replace?']?.Type).toBe('Choice');
     expect(definition.States['Wait until carrier pickup']).toMatchObject({
       Type: 'Wait',
       TimestampPath: '$.pickupAt',

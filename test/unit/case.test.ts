@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { beginWait, type Case, type CaseEvent, CaseOpening, openCase, recordEvent } from '../../functions/domain/case.ts';
+import {
+  beginWait,
+  type Case,
+  type CaseEvent,
+  CaseOpening,
+  openCase,
+  recordEvent,
+} from '../../functions/domain/case.ts';
 import { caseIdFor } from '../../functions/domain/case-commands.ts';
 import { policyFor } from '../../functions/domain/policy.ts';
 
@@ -12,9 +19,21 @@ const opening = CaseOpening.parse({
   problem: { description: 'Does not power on', category: 'does-not-power-on' },
 });
 const device = { serial: 'SN1', model: 'Cam 3', purchaseDate: '2026-01-05' };
-const received = (eventId = 'e1'): CaseEvent => ({ eventId, type: 'received', occurredAt: now.toISOString() });
+const received = (eventId = 'e1'): CaseEvent => ({
+  eventId,
+  type: 'received',
+  occurredAt: now.toISOString(),
+});
 const fresh = (): Case => ({
-  ...openCase(opening, { brand: 'acme', caseId: 'RMA-000000000001' }, device, [], policyFor('acme'), now, customer),
+  ...openCase(
+    opening,
+    { brand: 'acme', caseId: 'RMA-000000000001' },
+    device,
+    [],
+    policyFor('acme'),
+    now,
+    customer,
+  ),
   status: 'awaiting-arrival',
 });
 
@@ -28,13 +47,26 @@ describe('CaseOpening', () => {
 
 describe('openCase', () => {
   it('links the earlier cases of the same device (P3)', () => {
-    const kase = openCase(opening, { brand: 'acme', caseId: 'RMA-2' }, device, ['RMA-1'], policyFor('acme'), now, customer);
+    const kase = openCase(
+      opening,
+      { brand: 'acme', caseId: 'RMA-2' },
+      device,
+      ['RMA-1'],
+      policyFor('acme'),
+      now,
+      customer,
+    );
     expect(kase.linkedCases).toEqual(['RMA-1']);
     expect(kase.timeline[0]?.summary).toContain('RMA-1');
   });
 
   it('carries the brand’s escalation path from the first moment (P7)', () => {
-    expect(fresh().escalationPath.map((level) => level.role)).toEqual(['Service agent', 'Service supervisor', 'Service manager', 'Executive office']);
+    expect(fresh().escalationPath.map((level) => level.role)).toEqual([
+      'Service agent',
+      'Service supervisor',
+      'Service manager',
+      'Executive office',
+    ]);
     expect(fresh().escalationPath[0]?.contact).toBe('support@acme.example');
   });
 });
@@ -49,7 +81,11 @@ describe('caseIdFor', () => {
 
 describe('events', () => {
   it('applies an event to the step waiting for it and names the token to resume', () => {
-    const waiting = beginWait(fresh(), { step: 'Wait for device at depot', expect: ['received'], token: 't1' }, now).case;
+    const waiting = beginWait(
+      fresh(),
+      { step: 'Wait for device at depot', expect: ['received'], token: 't1' },
+      now,
+    ).case;
     const result = recordEvent(waiting, received(), now, depot);
     expect(result.outcome).toBe('applied');
     expect(result.deliver).toEqual({ token: 't1', event: received() });
@@ -58,13 +94,24 @@ describe('events', () => {
   it('keeps an event that arrives before the wait and delivers it when the wait begins', () => {
     const kept = recordEvent(fresh(), received(), now, depot);
     expect(kept.outcome).toBe('kept');
-    const waited = beginWait(kept.case, { step: 'Wait for device at depot', expect: ['received'], token: 't1' }, now);
+    const waited = beginWait(
+      kept.case,
+      { step: 'Wait for device at depot', expect: ['received'], token: 't1' },
+      now,
+    );
     expect(waited.deliver).toEqual(received());
     expect(waited.case.pendingEvents).toHaveLength(0);
   });
 
   it('keeps a diagnosis that arrives before the arrival is recorded', () => {
-    const diagnosed: CaseEvent = { eventId: 'd1', type: 'diagnosed', occurredAt: now.toISOString(), faultCode: 'PWR-01', cause: 'unknown', covered: true };
+    const diagnosed: CaseEvent = {
+      eventId: 'd1',
+      type: 'diagnosed',
+      occurredAt: now.toISOString(),
+      faultCode: 'PWR-01',
+      cause: 'unknown',
+      covered: true,
+    };
     expect(recordEvent(fresh(), diagnosed, now, depot).outcome).toBe('kept');
   });
 

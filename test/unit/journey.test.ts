@@ -25,7 +25,15 @@ function caseOf(overrides: Record<string, unknown> = {}, purchaseDate = '2026-01
     problem: { description: 'Does not power on', category: 'does-not-power-on' },
     ...overrides,
   });
-  return openCase(opening, { brand: 'acme', caseId: 'RMA-1' }, { serial: 'SN1', model, purchaseDate }, [], acme, now, actor);
+  return openCase(
+    opening,
+    { brand: 'acme', caseId: 'RMA-1' },
+    { serial: 'SN1', model, purchaseDate },
+    [],
+    acme,
+    now,
+    actor,
+  );
 }
 
 const attempts = (...results: string[]): DeviceCase => ({
@@ -33,12 +41,18 @@ const attempts = (...results: string[]): DeviceCase => ({
   openedAt: '2026-06-01T00:00:00Z',
   status: 'closed',
   problem: { description: 'x', category: 'hardware-fault' },
-  repairAttempts: results.map((result, i) => ({ result, faultCode: 'PWR-01', at: `2026-06-0${i + 1}T00:00:00Z` })),
+  repairAttempts: results.map((result, i) => ({
+    result,
+    faultCode: 'PWR-01',
+    at: `2026-06-0${i + 1}T00:00:00Z`,
+  })),
 });
 
 describe('entitlement', () => {
   it('covers a device within the standard warranty, and says until when', () => {
-    expect(decideEntitlement({ purchaseDate: '2026-01-05', plan: 'none', category: 'hardware-fault' }, acme, now)).toMatchObject({
+    expect(
+      decideEntitlement({ purchaseDate: '2026-01-05', plan: 'none', category: 'hardware-fault' }, acme, now),
+    ).toMatchObject({
       coverage: 'standard-warranty',
       covered: true,
       coveredUntil: '2028-01-05',
@@ -48,13 +62,17 @@ describe('entitlement', () => {
   it('covers an older device only with an extended plan', () => {
     const facts = { purchaseDate: '2024-06-01', category: 'hardware-fault' };
     expect(decideEntitlement({ ...facts, plan: 'none' }, acme, now).covered).toBe(false);
-    expect(decideEntitlement({ ...facts, plan: 'extended-warranty' }, acme, now).coverage).toBe('extended-warranty');
+    expect(decideEntitlement({ ...facts, plan: 'extended-warranty' }, acme, now).coverage).toBe(
+      'extended-warranty',
+    );
   });
 
   it('covers accidental damage only with accidental-damage cover', () => {
     const facts = { purchaseDate: '2026-01-05', category: 'damage' };
     expect(decideEntitlement({ ...facts, plan: 'none' }, acme, now).covered).toBe(false);
-    expect(decideEntitlement({ ...facts, plan: 'accidental-damage' }, acme, now).coverage).toBe('accidental-damage');
+    expect(decideEntitlement({ ...facts, plan: 'accidental-damage' }, acme, now).coverage).toBe(
+      'accidental-damage',
+    );
   });
 
   it('adds months the way calendars do', () => {
@@ -64,12 +82,22 @@ describe('entitlement', () => {
 
 describe('planCase', () => {
   it('replaces a device dead on arrival at once (P12)', () => {
-    const { route } = planCase(caseOf({ problem: { description: 'Never powered on', category: 'does-not-power-on', deadOnArrival: true } }, '2026-11-18'), acme, [], now);
+    const { route } = planCase(
+      caseOf(
+        { problem: { description: 'Never powered on', category: 'does-not-power-on', deadOnArrival: true } },
+        '2026-11-18',
+      ),
+      acme,
+      [],
+      now,
+    );
     expect(route).toBe('instant-replacement');
   });
 
   it('replaces at intake a device that already failed N repairs (P4)', () => {
-    expect(planCase(caseOf(), acme, [attempts('not-fixed', 'not-fixed', 'not-fixed')], now).route).toBe('instant-replacement');
+    expect(planCase(caseOf(), acme, [attempts('not-fixed', 'not-fixed', 'not-fixed')], now).route).toBe(
+      'instant-replacement',
+    );
     expect(planCase(caseOf(), acme, [attempts('not-fixed', 'not-fixed', 'fixed')], now).route).toBe('repair');
   });
 
@@ -82,30 +110,59 @@ describe('planCase', () => {
 
   it('tells the customer the next step, its deadline and who owns the case (P7)', () => {
     const { case: planned } = planCase(caseOf(), acme, [], now);
-    expect(planned.notifications.at(-1)?.text).toMatch(/Next: .+, by 2026-11-22T10:01:00\.000Z\. Your case is owned by Service agent/);
+    expect(planned.notifications.at(-1)?.text).toMatch(
+      /Next: .+, by 2026-11-22T10:01:00\.000Z\. Your case is owned by Service agent/,
+    );
   });
 });
 
 describe('good faith (P2)', () => {
-  const diagnosed = (cause: 'unknown' | 'firmware-update' | 'wear', covered: boolean, estimate?: { description: string; amountMinor: number }[]) =>
-    ({ eventId: 'd', type: 'diagnosed', occurredAt: now.toISOString(), faultCode: 'PWR-01', cause, covered, ...(estimate ? { estimate } : {}) }) as const;
+  const diagnosed = (
+    cause: 'unknown' | 'firmware-update' | 'wear',
+    covered: boolean,
+    estimate?: { description: string; amountMinor: number }[],
+  ) =>
+    ({
+      eventId: 'd',
+      type: 'diagnosed',
+      occurredAt: now.toISOString(),
+      faultCode: 'PWR-01',
+      cause,
+      covered,
+      ...(estimate ? { estimate } : {}),
+    }) as const;
   const outOfWarranty = () => planCase(caseOf({}, '2023-01-01'), acme, [], now).case;
 
   it('repairs for free a failure that follows the brand’s own firmware update, even out of warranty', () => {
-    const { case: kase, next } = applyDiagnosis(outOfWarranty(), diagnosed('firmware-update', false), acme, now);
+    const { case: kase, next } = applyDiagnosis(
+      outOfWarranty(),
+      diagnosed('firmware-update', false),
+      acme,
+      now,
+    );
     expect(next).toBe('repair');
     expect(kase.diagnosis).toMatchObject({ covered: true, diagnosisFree: true });
     expect(kase.charges).toEqual([]);
   });
 
   it('asks for an estimate for what is not covered, and charges nothing until it is approved', () => {
-    const { case: kase, next } = applyDiagnosis(outOfWarranty(), diagnosed('wear', false, [{ description: 'Battery', amountMinor: 8900 }]), acme, now);
+    const { case: kase, next } = applyDiagnosis(
+      outOfWarranty(),
+      diagnosed('wear', false, [{ description: 'Battery', amountMinor: 8900 }]),
+      acme,
+      now,
+    );
     expect(next).toBe('estimate');
     expect(kase.estimate).toMatchObject({ totalMinor: 8900, status: 'awaiting-answer' });
     expect(kase.charges).toEqual([]);
-    expect(applyEstimateAnswer(kase, true, acme, now).case.charges).toEqual([{ description: 'Battery', amountMinor: 8900, currency: 'EUR' }]);
+    expect(applyEstimateAnswer(kase, true, acme, now).case.charges).toEqual([
+      { description: 'Battery', amountMinor: 8900, currency: 'EUR' },
+    ]);
     const declined = applyEstimateAnswer(kase, false, acme, now);
-    expect(declined).toMatchObject({ next: 'ship-back', case: { outcome: 'returned-unrepaired', charges: [] } });
+    expect(declined).toMatchObject({
+      next: 'ship-back',
+      case: { outcome: 'returned-unrepaired', charges: [] },
+    });
   });
 });
 
@@ -142,10 +199,22 @@ describe('replacement after N failed repairs (P4)', () => {
 
   it('carries the remaining warranty over to the replacement, at least the brand’s minimum', () => {
     const planned = planCase(caseOf(), acme, [], now).case;
-    const ordered = orderReplacement(planned, { model: 'Cam 3', family: 'cam', tier: 3, inStock: true, priceMinor: 1 }, 'R-1', acme, now);
+    const ordered = orderReplacement(
+      planned,
+      { model: 'Cam 3', family: 'cam', tier: 3, inStock: true, priceMinor: 1 },
+      'R-1',
+      acme,
+      now,
+    );
     expect(ordered.replacement).toMatchObject({ serial: 'R-1', warrantyUntil: '2028-01-05' });
     const old = planCase(caseOf({}, '2024-12-01'), acme, [], now).case;
-    const minimum = orderReplacement(old, { model: 'Cam 3', family: 'cam', tier: 3, inStock: true, priceMinor: 1 }, 'R-2', acme, now);
+    const minimum = orderReplacement(
+      old,
+      { model: 'Cam 3', family: 'cam', tier: 3, inStock: true, priceMinor: 1 },
+      'R-2',
+      acme,
+      now,
+    );
     expect(minimum.replacement?.warrantyUntil).toBe('2027-05-22');
   });
 });

@@ -1,0 +1,157 @@
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { expect } from 'vitest';
+import type { Case } from '../../functions/domain/case.ts';
+import type { LocalCloud } from '../../local/cloud.ts';
+import { LOCAL_CREDENTIALS } from '../../local/dynamo.ts';
+import { REGION } from '../../local/template.ts';
+import { ApiClient } from './api.ts';
+import { eventually } from './cloud.ts';
+
+export type CaseView = Omit<Case, 'waiting' | 'seenEventIds'> & {
+  waitingFor?: { step: string; since: string };
+};
+
+let sequence = 0;
+const nextId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++sequence}`;
+
+/** Drives cases the way their parties do: the customer, the depot and the carrier, each through the API. */
+export class Journey {
+  readonly customer: ApiClient;
+  readonly depot: ApiClient;
+  readonly carrier: ApiClient;
+  private readonly sfn: SFNClient;
+
+  constructor(
+    private readonly cloud: LocalCloud,
+    readonly brand = 'acme',
+  ) {
+    this.customer = ApiClient.as(cloud, brand, 'customer');
+    this.depot = ApiClient.as(cloud, brand, 'depot');
+    this.carrier = ApiClient.as(cloud, brand, 'carrier');
+    this.sfn = new SFNClient({
+      endpoint: cloud.urls.stepFunctions,
+      region: REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+  }
+
+  async open(opening: object, headers?: Record<string, string>): Promise<string> {
+    const response = await this.customer.post('/cases', opening, headers);
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return response.body.caseId as string;
+  }
+
+  async get(caseId: string): Promise<CaseView> {
+    const response = await this.customer.get<CaseView>(`/cases/${caseId}`);
+    expect(response.status).toBe(200);
+    return response.body;
+  }
+
+  /** Until the named step has handed its token to the case: an event now resumes it directly. */
+  waitsFor(caseId: string, step: string): Promise<CaseView> {
+    return eventually(
+      async () => {
+        const kase = await this.get(caseId);
+        return kase.waitingFor?.step === step ? kase : undefined;
+      },
+      15_000,
+      `${caseId} to wait in "${step}"`,
+    );
+  }
+
+  until(caseId: string, what: string, test: (kase: CaseView) => boolean): Promise<CaseView> {
+    return eventually(
+      async () => {
+        const kase = await this.get(caseId);
+        return test(kase) ? kase : undefined;
+      },
+      15_000,
+      `${caseId}: ${what}`,
+    );
+  }
+
+  async closed(caseId: string): Promise<CaseView> {
+    const kase = await this.until(caseId, 'closed', (k) => k.status === 'closed');
+    const machine = this.cloud.model.stateMachines[0]?.arn as string;
+    const executionArn = `${machine.replace(':stateMachine:', ':execution:')}:${caseId}`;
+    const execution = await eventually(async () => {
+      const found = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return found.status === 'RUNNING' ? undefined : found;
+    });
+    expect(execution.status).toBe('SUCCEEDED');
+    return kase;
+  }
+
+  async depotEvent(caseId: string, event: Record<string, unknown>) {
+    return this.depot.post(`/cases/${caseId}/events`, {
+      eventId: nextId('depot'),
+      occurredAt: new Date().toISOString(),
+      ...event,
+    });
+  }
+
+  async carrierEvent(trackingNumber: string, status: string, eventId = nextId('carrier')) {
+    return this.carrier.post('/carrier/events', {
+      eventId,
+      trackingNumber,
+      status,
+      occurredAt: new Date().toISOString(),
+    });
+  }
+
+  async answer(caseId: string, approved: boolean) {
+    return this.customer.post(`/cases/${caseId}/approvals`, { answerId: nextId('answer'), approved });
+  }
+
+  tracking(kase: CaseView, direction: 'to-depot' | 'to-customer'): string {
+    const shipment = kase.shipments.find((candidate) => candidate.direction === direction);
+    expect(shipment, `a ${direction} shipment`).toBeDefined();
+    return shipment?.trackingNumber as string;
+  }
+
+  /** The device arrives, is diagnosed as given, repaired once as given: what every repair goes through. */
+  async toDepot(caseId: string) {
+    const waiting = await this.waitsFor(caseId, 'Wait for device at depot');
+    expect((await this.carrierEvent(this.tracking(waiting, 'to-depot'), 'delivered')).body.outcome).toBe(
+      'applied',
+    );
+    return this.waitsFor(caseId, 'Wait for depot diagnosis');
+  }
+
+  async deliverToCustomer(caseId: string) {
+    const shipping = await this.waitsFor(caseId, 'Wait for delivery to customer');
+    expect((await this.carrierEvent(this.tracking(shipping, 'to-customer'), 'delivered')).body.outcome).toBe(
+      'applied',
+    );
+    return this.closed(caseId);
+  }
+}
+
+export function opening(
+  overrides: { serial?: string; model?: string; purchaseDate?: string; [key: string]: unknown } = {},
+) {
+  const { serial, model, purchaseDate, ...rest } = overrides;
+  return {
+    customer: {
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      preferredChannel: 'email',
+      address: '12 Analytical Row, London',
+    },
+    device: {
+      serial: serial ?? nextId('SN'),
+      model: model ?? 'Cam 3',
+      purchaseDate: purchaseDate ?? '2026-03-01',
+      firmware: '3.1.0',
+    },
+    problem: {
+      description: 'Stopped powering on after the 3.1 update',
+      category: 'does-not-power-on',
+      symptoms: ['no LED'],
+    },
+    ...rest,
+  };
+}
+
+export const isoDaysAgo = (now: number, days: number) =>
+  new Date(now - days * 86_400_000).toISOString().slice(0, 10);
