@@ -180,6 +180,132 @@ try {
     await response.arrayBuffer();
   });
 
+  // Cases through the HTTP API, as a customer opens them.
+  const opening = (i: number, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      customer: { name: 'Bench', email: `bench${i}@example.com` },
+      device: { serial: `SN-BENCH-${i}`, model: 'Cam 3', purchaseDate: '2026-06-01' },
+      problem: { description: 'Benchmark case, ignore', category: 'hardware-fault' },
+      ...extra,
+    });
+  const post = async (path: string, body: string, as = headers) => {
+    const response = await fetch(`${cloud.urls.http}${path}`, { method: 'POST', headers: as, body });
+    if (response.status >= 300)
+      throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const opens = await measure(300, CONCURRENCY, async (i) => {
+    await post('/cases', opening(i));
+  });
+
+  // Full happy-path lifecycles: label, delivery to the depot, diagnosis, repair, delivery back, closed.
+  const as = (role: string) => ({
+    ...headers,
+    authorization: `Bearer ${cloud.tokens.issue({ tenant: 'acme', role, sub: 'bench' })}`,
+  });
+  const depot = as('depot');
+  const carrier = as('carrier');
+  type View = {
+    status: string;
+    waitingFor?: { step: string };
+    shipments: { direction: string; trackingNumber: string }[];
+  };
+  const view = async (caseId: string) =>
+    (await (await fetch(`${cloud.urls.http}/cases/${caseId}`, { headers })).json()) as View;
+  const waitFor = async (caseId: string, test: (kase: View) => boolean) => {
+    for (;;) {
+      const kase = await view(caseId);
+      if (test(kase)) return kase;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const waiting = (caseId: string, step: string) => waitFor(caseId, (kase) => kase.waitingFor?.step === step);
+  const trackingOf = (kase: View, direction: string) =>
+    kase.shipments.find((s) => s.direction === direction)?.trackingNumber;
+  let eventId = 0;
+  const at = () => new Date(cloud.clock.now()).toISOString();
+  const lifecycle = async (i: number) => {
+    const { caseId } = (await post('/cases', opening(10_000 + i))) as { caseId: string };
+    const ready = await waiting(caseId, 'Wait for device at depot');
+    await post(
+      '/carrier/events',
+      JSON.stringify({
+        eventId: `c${++eventId}`,
+        trackingNumber: trackingOf(ready, 'to-depot'),
+        status: 'delivered',
+        occurredAt: at(),
+      }),
+      carrier,
+    );
+    await waiting(caseId, 'Wait for depot diagnosis');
+    await post(
+      `/cases/${caseId}/events`,
+      JSON.stringify({
+        eventId: `d${++eventId}`,
+        type: 'diagnosed',
+        faultCode: 'PWR-01',
+        cause: 'manufacturing-defect',
+        covered: true,
+        occurredAt: at(),
+      }),
+      depot,
+    );
+    await waiting(caseId, 'Wait for repair attempt');
+    await post(
+      `/cases/${caseId}/events`,
+      JSON.stringify({
+        eventId: `r${++eventId}`,
+        type: 'repair-attempted',
+        result: 'fixed',
+        faultCode: 'PWR-01',
+        occurredAt: at(),
+      }),
+      depot,
+    );
+    const shipping = await waiting(caseId, 'Wait for delivery to customer');
+    await post(
+      '/carrier/events',
+      JSON.stringify({
+        eventId: `c${++eventId}`,
+        trackingNumber: trackingOf(shipping, 'to-customer'),
+        status: 'delivered',
+        occurredAt: at(),
+      }),
+      carrier,
+    );
+    await waitFor(caseId, (kase) => kase.status === 'closed');
+    return caseId;
+  };
+  await cloud.clock.setScale(3600);
+  const lastCase: string[] = [];
+  const lifecycles = await measure(40, 8, async (i) => {
+    lastCase.push(await lifecycle(i));
+  });
+  const caseMachine = cloud.model.stateMachines[0]?.arn as string;
+  const { events: caseEvents } = await sfn.send(
+    new GetExecutionHistoryCommand({
+      executionArn: `${caseMachine.replace(':stateMachine:', ':execution:')}:${lastCase[0]}`,
+      maxResults: 1000,
+    }),
+  );
+  const caseTransitions = (caseEvents ?? []).filter((event) => event.type?.endsWith('StateEntered')).length;
+  const doa = await measure(20, 4, async (i) => {
+    const purchaseDate = new Date(cloud.clock.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    const { caseId } = (await post(
+      '/cases',
+      opening(20_000 + i, {
+        device: { serial: `SN-DOA-${i}`, model: 'Cam 3', purchaseDate },
+        problem: {
+          description: 'Dead on arrival, bench',
+          category: 'does-not-power-on',
+          deadOnArrival: true,
+        },
+      }),
+    )) as { caseId: string };
+    await waitFor(caseId, (kase) => kase.status === 'shipping-to-customer');
+  });
+  await cloud.clock.setScale(1);
+
   console.log(`fairfix local cloud benchmarks (${new Date().toISOString()}, Node ${process.version}, concurrency ${CONCURRENCY}, data on disk)
 
 raw store (dynalite via AWS SDK)
@@ -195,7 +321,13 @@ Step Functions API (7-state machine: Choice, Pass, DynamoDB put, Map, Wait, Dyna
 
 HTTP API: GET /cases/{caseId} (JWT check, handler, DynamoDB read)
   requests                       ${fmt(reads.perSecond)} /s   (${ratio(reads.perSecond)})
-  latency                        p50 ${fmt(reads.p50, 1)} ms  p99 ${fmt(reads.p99, 1)} ms`);
+  latency                        p50 ${fmt(reads.p50, 1)} ms  p99 ${fmt(reads.p99, 1)} ms
+
+Cases (the RMA workflow, through the HTTP API as its parties use it)
+  cases opened (POST /cases)     ${fmt(opens.perSecond, 1)} /s   (${ratio(opens.perSecond)})   p50 ${fmt(opens.p50, 1)} ms  p99 ${fmt(opens.p99, 1)} ms
+  happy-path lifecycles          ${fmt(lifecycles.perSecond, 2)} /s   (8 at a time, clock x3600; open to closed p50 ${fmt(lifecycles.p50)} ms, p99 ${fmt(lifecycles.p99)} ms)
+  state transitions/happy case   ${caseTransitions}   (each is billed on AWS Standard workflows)
+  DOA open -> replacement shipped p50 ${fmt(doa.p50)} ms  p99 ${fmt(doa.p99)} ms   (promise P12: under 2 minutes)`);
 } finally {
   await cloud.stop();
   rmSync(dataDir, { recursive: true, force: true });

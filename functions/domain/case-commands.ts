@@ -16,6 +16,7 @@ import {
 } from './case.ts';
 import {
   CaseNotFoundError,
+  ConcurrentUpdateError,
   EventNotApplicableError,
   MissingFieldsError,
   NotFoundError,
@@ -133,7 +134,14 @@ export async function deviceHistoryQuery(brand: string, serial: string, repo: Ca
 }
 
 /** A depot, a carrier or the customer reports something: recorded once, applied when the case is ready (P9). */
-export async function recordCaseEventCommand(
+export function recordCaseEventCommand(
+  command: { brand: string; caseId: string; actor: Actor; event: CaseEvent },
+  deps: Deps,
+) {
+  return retryOnConflict(() => recordCaseEvent(command, deps));
+}
+
+async function recordCaseEvent(
   command: { brand: string; caseId: string; actor: Actor; event: CaseEvent },
   deps: Deps,
 ) {
@@ -157,6 +165,14 @@ export async function recordCarrierEventCommand(
 ) {
   const caseId = await deps.repo.caseOfTracking(command.brand, command.event.trackingNumber);
   if (!caseId) throw new NotFoundError(`shipment with tracking number ${command.event.trackingNumber}`);
+  return retryOnConflict(() => recordCarrierEvent(caseId, command, deps));
+}
+
+async function recordCarrierEvent(
+  caseId: string,
+  command: { brand: string; actor: Actor; event: CarrierEvent },
+  deps: Deps,
+) {
   const before = await mustGet(deps.repo, command.brand, caseId);
   if (before.seenEventIds.includes(command.event.eventId)) return { caseId, outcome: 'duplicate' as const };
   const { case: tracked, caseEvent } = trackShipment(before, command.event, deps.now);
@@ -173,20 +189,38 @@ export async function recordCarrierEventCommand(
 }
 
 /** Called by the workflow when a step starts waiting; resumes it at once with an event that came early. */
-export async function beginWaitCommand(
-  command: { brand: string; caseId: string; wait: WaitRequest },
-  deps: Deps,
-) {
-  const before = await mustGet(deps.repo, command.brand, command.caseId);
-  const { case: waiting, deliver } = beginWait(before, command.wait, deps.now);
-  const saved = waiting === before ? before : await deps.repo.save(waiting, before.version);
-  if (deliver) await deliverEvent(saved, command.wait.token, deliver, deps);
+export function beginWaitCommand(command: { brand: string; caseId: string; wait: WaitRequest }, deps: Deps) {
+  return retryOnConflict(async () => {
+    const before = await mustGet(deps.repo, command.brand, command.caseId);
+    const { case: waiting, deliver } = beginWait(before, command.wait, deps.now);
+    const saved = waiting === before ? before : await deps.repo.save(waiting, before.version);
+    if (deliver) await deliverEvent(saved, command.wait.token, deliver, deps);
+  });
 }
 
 async function deliverEvent(kase: Case, token: string, event: CaseEvent, deps: Deps) {
   if (await deps.workflow.resume(token, { event })) return;
   // The wait ended before the event reached it: keep the event for the step that waits next.
-  await deps.repo.save(returnUndelivered(kase, event), kase.version);
+  await retryOnConflict(async () => {
+    const current = await mustGet(deps.repo, kase.brand, kase.caseId);
+    const kept = returnUndelivered(current, event);
+    if (kept !== current) await deps.repo.save(kept, current.version);
+  });
+}
+
+/**
+ * Reads, decides and writes again when another writer (the workflow, a depot, a carrier) changed the
+ * case in between: each decision is a pure function of the case, and every effect in one is idempotent.
+ */
+async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) || i >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * i));
+    }
+  }
 }
 
 /** The workflow's steps: each loads the case, makes one decision, saves it, and tells the workflow what next. */
@@ -284,14 +318,16 @@ export const caseSteps = {
 
 export type CaseStepName = keyof typeof caseSteps;
 
-export async function runCaseStep(
+export function runCaseStep(
   command: { brand: string; caseId: string; step: CaseStepName; event?: CaseEvent },
   deps: Deps,
 ) {
-  const before = await mustGet(deps.repo, command.brand, command.caseId);
-  const { case: after, result } = await caseSteps[command.step](before, deps, command.event);
-  if (after !== before) await deps.repo.save(after, before.version);
-  return result;
+  return retryOnConflict(async () => {
+    const before = await mustGet(deps.repo, command.brand, command.caseId);
+    const { case: after, result } = await caseSteps[command.step](before, deps, command.event);
+    if (after !== before) await deps.repo.save(after, before.version);
+    return result;
+  });
 }
 
 /**

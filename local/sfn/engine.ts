@@ -39,6 +39,8 @@ const STATE_NAME = '@@fairfix:state-name@@';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const INSTANT = new Set(['Choice', 'Pass', 'Succeed', 'Fail']);
+
 /**
  * A Step Functions engine for the synthesized state machines: aws-local-stepfunctions interprets
  * the ASL; this runner adds what it lacks. Every execution's position (top-level state, its input,
@@ -389,14 +391,17 @@ class ExecutionRun {
     );
   }
 
-  /** When this attempt began: a resumed attempt keeps its journaled start, so its timeout keeps counting. */
+  /**
+   * When this attempt began: the first from the state's entry (already journaled), a retry from when
+   * it begins (journaled now), so a resumed attempt's timeout keeps counting.
+   */
   private async attemptStart(invocation: Invocation | undefined): Promise<number> {
     const { clock } = this.engine;
     if (!invocation) return clock.now();
     const { position, attempt } = invocation;
+    if (attempt === 0) return position.enteredAt;
     if (position.taskStartedAt !== undefined && position.attempt === attempt) return position.taskStartedAt;
-    // The first attempt counts from the state's entry, a retry from when it begins.
-    Object.assign(position, { taskStartedAt: attempt === 0 ? position.enteredAt : clock.now(), attempt });
+    Object.assign(position, { taskStartedAt: clock.now(), attempt });
     await this.savePosition(position);
     return position.taskStartedAt as number;
   }
@@ -545,7 +550,9 @@ class ExecutionRun {
             enteredAt: this.engine.clock.now(),
           };
           this.position = position;
-          if (!resumed) await this.savePosition(position).catch(() => {});
+          // Choice, Pass, Succeed and Fail take no time and touch nothing: a crash among them resumes
+          // at the state before, which is idempotent. Everything else is a point to resume at.
+          if (!resumed && !INSTANT.has(original ?? '')) await this.savePosition(position).catch(() => {});
           this.announce(state.name, { position, attempt: resumed?.attempt ?? 0 });
           break;
         }
