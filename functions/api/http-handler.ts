@@ -35,9 +35,18 @@ const Claims = z.object({ tenant: z.string().regex(/^[a-z0-9-]{2,40}$/), role: z
  * The edge of every route: authenticate and scope to one brand, validate everything at once,
  * call the one domain function, and answer problem+json for anything that is not a success.
  */
+export interface HandlerOptions {
+  /**
+   * Checks that need the store (say, what is on file for a serial), run when the request has other
+   * errors, so that every error is reported at once (P9).
+   */
+  readonly moreErrors?: (brand: string, body: unknown) => Promise<FieldError[]>;
+}
+
 export function httpHandler<const Op extends Operation>(
   op: Op,
   handle: (request: Request<Op>) => Promise<Reply>,
+  options: HandlerOptions = {},
 ) {
   return middy<Event, APIGatewayProxyResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -46,7 +55,14 @@ export function httpHandler<const Op extends Operation>(
         const identity = authorize(op, event);
         if ('status' in identity) return respond(identity.status, identity);
         const parsed = parseRequest(op, event);
-        if ('status' in parsed) return respond(parsed.status, parsed);
+        if ('invalid' in parsed) {
+          const more = options.moreErrors ? await options.moreErrors(identity.brand, parsed.json) : [];
+          const named = new Set(parsed.invalid.map((error) => error.pointer));
+          return respond(
+            400,
+            invalid([...parsed.invalid, ...more.filter((error) => !named.has(error.pointer))]),
+          );
+        }
         const reply = await handle({ ...identity, ...parsed } as Request<Op>);
         if (Buffer.isBuffer(reply.body)) {
           return {
@@ -90,7 +106,10 @@ function authorize(op: Operation, event: Event): { brand: string; actor: Actor }
   return { brand: tenant, actor: { role, subject: sub } };
 }
 
-function parseRequest(op: Operation, event: Event) {
+/** Every part of the request checked against its schema; on errors, the parsed body is kept for more checks. */
+type Parsed = { invalid: FieldError[]; json: unknown } | { params: unknown; headers: unknown; body: unknown };
+
+function parseRequest(op: Operation, event: Event): Parsed {
   const errors: FieldError[] = [];
   const part = (schema: z.ZodType | undefined, value: unknown, root: string) => {
     if (!schema) return undefined;
@@ -102,29 +121,30 @@ function parseRequest(op: Operation, event: Event) {
   const params = part(op.params, event.pathParameters ?? {}, '#/path');
   const headers = part(op.headers, lowerCaseKeys(event.headers ?? {}), '#/headers');
   let body: unknown;
+  let json: unknown;
   if (op.body) {
     const raw = event.body
-      ? event.isBase64Encoded
-        ? Buffer.from(event.body, 'base64').toString('utf8')
-        : event.body
+      ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')
       : '';
-    const json = parseJson(raw);
+    json = parseJson(raw);
     if (json === invalidJson) {
       errors.push({ pointer: '#', detail: 'The body must be a JSON document.' });
     } else {
       body = part(op.body, json, '#');
     }
   }
-  if (errors.length > 0) {
-    return problem(
-      400,
-      'validation',
-      'Your request has errors',
-      `${errors.length} field(s) need attention; nothing was saved.`,
-      errors,
-    );
-  }
+  if (errors.length > 0) return { invalid: errors, json: json === invalidJson ? undefined : json };
   return { params, headers, body };
+}
+
+function invalid(errors: FieldError[]): Problem {
+  return problem(
+    400,
+    'validation',
+    'Your request has errors',
+    `${errors.length} field(s) need attention; nothing was saved.`,
+    errors,
+  );
 }
 
 const invalidJson = Symbol('invalid JSON');

@@ -27,11 +27,28 @@ export function problem(
   return { type: PROBLEM_BASE + slug, title, status, detail, ...(errors ? { errors } : {}) };
 }
 
-/** Every issue zod found, at once, each with a pointer to the field it concerns. */
+/** Every issue zod found, at once, each with a pointer to the field it concerns, in words a person reads. */
 export function fieldErrors(error: z.ZodError, root: string): FieldError[] {
   return error.issues.map((issue) => ({
     pointer: `${root}${issue.path.map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')}`,
-    // zod says "expected string, received undefined" for a field that is simply missing.
-    detail: /received undefined$/.test(issue.message) ? 'This field is required.' : issue.message,
+    detail: plainWords(issue),
   }));
+}
+
+function plainWords(issue: z.core.$ZodIssue): string {
+  // zod says "expected string, received undefined" for a field that is simply missing.
+  if (/received undefined$/.test(issue.message)) return 'This field is required.';
+  if (issue.code === 'too_small' && issue.origin === 'string') {
+    return Number(issue.minimum) <= 1
+      ? 'This field is required.'
+      : `Give at least ${issue.minimum} characters.`;
+  }
+  if (issue.code === 'too_big' && issue.origin === 'string')
+    return `Give at most ${issue.maximum} characters.`;
+  if (issue.code === 'invalid_format' && issue.format === 'email') return 'This is not an email address.';
+  if (issue.code === 'invalid_format' && issue.format === 'date') return 'Give a date as YYYY-MM-DD.';
+  if (issue.code === 'invalid_format' && issue.format === 'datetime')
+    return 'Give a time as ISO 8601 in UTC, e.g. 2026-11-22T10:00:00Z.';
+  if (issue.code === 'invalid_value') return `Choose one of: ${issue.values.map(String).join(', ')}.`;
+  return issue.message;
 }

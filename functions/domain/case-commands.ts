@@ -101,26 +101,32 @@ function completeDevice(given: CaseOpening['device'], known: Case['device'] | un
   const model = given.model ?? known?.model;
   const purchaseDate = given.purchaseDate ?? known?.purchaseDate;
   const firmware = given.firmware ?? known?.firmware;
-  const missing = [
-    ...(model
-      ? []
-      : [
-          {
-            pointer: '#/device/model',
-            detail: 'This field is required: no earlier case of this serial tells it.',
-          },
-        ]),
-    ...(purchaseDate
-      ? []
-      : [
-          {
-            pointer: '#/device/purchaseDate',
-            detail: 'This field is required: no earlier case of this serial tells it.',
-          },
-        ]),
-  ];
-  if (!model || !purchaseDate) throw new MissingFieldsError(missing);
+  if (!model || !purchaseDate) throw new MissingFieldsError(unknownDeviceFields(given, known));
   return { serial: given.serial, model, purchaseDate, ...(firmware ? { firmware } : {}) };
+}
+
+function unknownDeviceFields(
+  given: { model?: unknown; purchaseDate?: unknown },
+  known: Case['device'] | undefined,
+) {
+  const detail = 'This field is required: no earlier case of this serial tells it.';
+  return [
+    ...(given.model === undefined && !known ? [{ pointer: '#/device/model', detail }] : []),
+    ...(given.purchaseDate === undefined && !known ? [{ pointer: '#/device/purchaseDate', detail }] : []),
+  ];
+}
+
+/**
+ * For a case opening that has other errors too: which device fields the brand's records cannot
+ * supply, so the customer hears of every field at once (P9), not of these on the next attempt.
+ */
+export async function unknownDeviceFieldsOf(brand: string, body: unknown, repo: CaseRepository) {
+  const device = (body as { device?: { serial?: unknown; model?: unknown; purchaseDate?: unknown } } | null)
+    ?.device;
+  if (typeof device?.serial !== 'string' || (device.model !== undefined && device.purchaseDate !== undefined))
+    return [];
+  const history = await repo.deviceHistory(brand, device.serial.trim());
+  return unknownDeviceFields(device, history.cases.at(-1)?.device);
 }
 
 export async function getCaseQuery(brand: string, caseId: string, repo: CaseRepository): Promise<Case> {

@@ -1,28 +1,33 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { openCaseCommand } from '../domain/case-commands.ts';
+import { openCaseCommand, unknownDeviceFieldsOf } from '../domain/case-commands.ts';
 import { deps } from '../shared/deps.ts';
 
-export const handler = httpHandler(operation('openCase'), async ({ brand, actor, headers, body }) => {
-  const { case: kase, created } = await openCaseCommand(
-    {
-      brand,
-      actor,
-      opening: body,
-      ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
-    },
-    deps(),
-  );
-  const location = `/cases/${kase.caseId}`;
-  return {
-    status: created ? 201 : 200,
-    headers: { location },
-    body: {
-      caseId: kase.caseId,
-      status: kase.status,
-      nextStep: kase.nextStep,
-      escalationPath: kase.escalationPath,
-      links: { case: location },
-    },
-  };
-});
+export const handler = httpHandler(
+  operation('openCase'),
+  async ({ brand, actor, headers, body }) => {
+    const { case: kase, created } = await openCaseCommand(
+      {
+        brand,
+        actor,
+        opening: body,
+        ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
+      },
+      deps(),
+    );
+    const location = `/cases/${kase.caseId}`;
+    return {
+      status: created ? 201 : 200,
+      headers: { location },
+      body: {
+        caseId: kase.caseId,
+        status: kase.status,
+        nextStep: kase.nextStep,
+        escalationPath: kase.escalationPath,
+        links: { case: location },
+      },
+    };
+  },
+  // A serial we know supplies model and purchase date; one we do not makes them required, said at once.
+  { moreErrors: (brand, body) => unknownDeviceFieldsOf(brand, body, deps().repo) },
+);

@@ -135,6 +135,17 @@ describe('opening a case', () => {
     ]);
     const known = await acmeCustomer.post('/cases', { ...caseOpening(), device: { serial: 'SN-API-1' } });
     expect(known.status).toBe(201);
+    // With other errors in the form, the unknown device's fields are named in the same answer (P9).
+    const both = await acmeCustomer.post('/cases', {
+      ...caseOpening(),
+      customer: { name: 'Ada' },
+      device: { serial: 'SN-NEVER-SEEN' },
+    });
+    expect((both.body.errors as { pointer: string }[]).map((error) => error.pointer).sort()).toEqual([
+      '#/customer/email',
+      '#/device/model',
+      '#/device/purchaseDate',
+    ]);
   });
 
   it('answers a body that is not JSON with a problem, not a 500', async () => {

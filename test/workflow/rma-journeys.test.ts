@@ -254,7 +254,10 @@ describe('events that come early, late, twice or out of order', () => {
     expect([delivered.body.outcome, again.body.outcome]).toEqual(['applied', 'duplicate']);
     // The depot's own receipt scan comes after the carrier's: it no longer applies, and says so.
     const late = await journey.depotEvent(caseId, { type: 'received' });
-    expect(late).toMatchObject({ status: 409, body: { type: 'https://fairfix.dev/problems/event-not-applicable' } });
+    expect(late).toMatchObject({
+      status: 409,
+      body: { type: 'https://fairfix.dev/problems/event-not-applicable' },
+    });
 
     const repairing = await journey.waitsFor(caseId, 'Wait for repair attempt');
     expect(repairing.diagnosis).toMatchObject({ cause: 'unknown', diagnosisFree: true });
