@@ -109,7 +109,8 @@ export class LocalCloud {
       routes: model.routes,
       functions,
       tokens,
-      admin: adminEndpoints(clock, tokens),
+      // The local carrier's webhooks call this very server, by the time anyone asks it to.
+      admin: adminEndpoints(clock, tokens, () => url(httpServer)),
       now: () => clock.now(),
     });
 
@@ -137,7 +138,11 @@ export class LocalCloud {
   }
 }
 
-function adminEndpoints(clock: LocalClock, tokens: DevTokens): Record<string, AdminHandler> {
+function adminEndpoints(
+  clock: LocalClock,
+  tokens: DevTokens,
+  httpUrl: () => string,
+): Record<string, AdminHandler> {
   const problem = (detail: string) => ({ status: 400, body: { message: detail } });
   return {
     clock: async (method, body) => {
@@ -153,6 +158,33 @@ function adminEndpoints(clock: LocalClock, tokens: DevTokens): Record<string, Ad
         }
       }
       return { status: 200, body: { now: new Date(clock.now()).toISOString(), scale: clock.scale } };
+    },
+    /**
+     * The local carrier reports a tracking update, as a real carrier's webhook would: signed in as the
+     * brand's carrier, through the public route POST /carrier/events.
+     */
+    'carrier-events': async (method, body) => {
+      if (method !== 'POST')
+        return { status: 405, body: { message: 'POST {tenant, trackingNumber, status}' } };
+      const { tenant, trackingNumber, status } = body as Record<string, unknown>;
+      if (typeof tenant !== 'string' || typeof trackingNumber !== 'string' || typeof status !== 'string') {
+        return problem(
+          'Send tenant, trackingNumber and status (picked-up, in-transit, out-for-delivery, delivered, exception)',
+        );
+      }
+      const token = tokens.issue({ tenant, role: 'carrier', sub: 'fairfix-local-post' });
+      const response = await fetch(`${httpUrl()}/carrier/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          eventId: `local-post-${trackingNumber}-${status}-${clock.now()}`,
+          trackingNumber,
+          status,
+          occurredAt: new Date(clock.now()).toISOString(),
+          location: 'fairfix local post',
+        }),
+      });
+      return { status: response.status, body: await response.json() };
     },
     tokens: async (method, body) => {
       if (method !== 'POST') return { status: 405, body: { message: 'POST {tenant, role, sub}' } };

@@ -39,9 +39,12 @@ describe('a covered repair', () => {
         .toString(),
     ).toBe('%PDF-');
 
-    expect((await journey.carrierEvent(label?.trackingNumber as string, 'in-transit')).body.outcome).toBe(
-      'recorded',
-    );
+    // The local carrier reports the parcel moving, through the same webhook route a real carrier uses.
+    const moved = await fetch(`${cloud.urls.http}/_local/carrier-events`, {
+      method: 'POST',
+      body: JSON.stringify({ tenant: 'acme', trackingNumber: label?.trackingNumber, status: 'in-transit' }),
+    });
+    expect(await moved.json()).toMatchObject({ caseId, outcome: 'recorded' });
     await journey.toDepot(caseId);
     await journey.depotEvent(caseId, {
       type: 'diagnosed',
