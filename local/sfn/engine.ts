@@ -52,8 +52,6 @@ export class StepFunctionsEngine {
   private readonly runs = new Map<string, ExecutionRun>();
   /** Steps waiting on a token in this process; SendTask* calls reach them here. */
   readonly waiters = new Map<string, { settle: (record: TokenRecord) => void; heartbeat: () => void }>();
-  private closed = false;
-
   constructor(
     readonly journal: Journal,
     readonly clock: LocalClock,
@@ -182,12 +180,7 @@ export class StepFunctionsEngine {
 
   /** Stops running executions without ending them: the journal keeps them RUNNING for the next start. */
   async close(): Promise<void> {
-    this.closed = true;
     await Promise.allSettled([...this.runs.values()].map((run) => run.suspend()));
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
   }
 
   /** A token is unguessable and names where it belongs, so a resumed step derives the same one. */

@@ -98,33 +98,24 @@ export class Journal {
 
   /** Creates the execution unless one with that ARN exists; answers the one stored. */
   async createExecution(record: ExecutionRecord): Promise<{ created: boolean; record: ExecutionRecord }> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: JOURNAL_TABLE,
-          Item: { pk: `EXEC#${record.executionArn}`, sk: 'META', ...record },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    const created = await this.conditionally(
+      new PutCommand({
+        TableName: JOURNAL_TABLE,
+        Item: { pk: `EXEC#${record.executionArn}`, sk: 'META', ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (!created) {
       const existing = await this.getExecution(record.executionArn);
-      if (!existing) throw error;
+      if (!existing) throw new Error(`Execution ${record.executionArn} exists and cannot be read`);
       return { created: false, record: existing };
     }
     await this.putListing(record);
     return { created: true, record };
   }
 
-  async getExecution(executionArn: string): Promise<ExecutionRecord | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({
-        TableName: JOURNAL_TABLE,
-        Key: { pk: `EXEC#${executionArn}`, sk: 'META' },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? strip<ExecutionRecord>(Item) : undefined;
+  getExecution(executionArn: string): Promise<ExecutionRecord | undefined> {
+    return this.read<ExecutionRecord>(`EXEC#${executionArn}`, 'META');
   }
 
   async savePosition(executionArn: string, position: Position): Promise<void> {
@@ -145,36 +136,15 @@ export class Journal {
     record: ExecutionRecord,
     end: Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'cause' | 'stopDate'>,
   ): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: JOURNAL_TABLE,
-          Key: { pk: `EXEC#${record.executionArn}`, sk: 'META' },
-          UpdateExpression:
-            'SET #status = :status, stopDate = :stopDate, #output = :output, #error = :error, #cause = :cause',
-          ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#output': 'output',
-            '#error': 'error',
-            '#cause': 'cause',
-          },
-          ExpressionAttributeValues: {
-            ':status': end.status,
-            ':stopDate': end.stopDate,
-            ':output': end.output ?? null,
-            ':error': end.error ?? null,
-            ':cause': end.cause ?? null,
-            ':running': 'RUNNING',
-          },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
-    await this.putListing({ ...record, ...end });
-    return true;
+    const ended = await this.conditionally(
+      new UpdateCommand({
+        TableName: JOURNAL_TABLE,
+        Key: { pk: `EXEC#${record.executionArn}`, sk: 'META' },
+        ...settle(end, 'RUNNING', { stopDate: end.stopDate }),
+      }),
+    );
+    if (ended) await this.putListing({ ...record, ...end });
+    return ended;
   }
 
   async runningExecutions(): Promise<ExecutionRecord[]> {
@@ -256,70 +226,35 @@ export class Journal {
     );
   }
 
-  async getToken(token: string): Promise<TokenRecord | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({
-        TableName: JOURNAL_TABLE,
-        Key: { pk: `TOKEN#${token}`, sk: 'TOKEN' },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? strip<TokenRecord>(Item) : undefined;
+  getToken(token: string): Promise<TokenRecord | undefined> {
+    return this.read<TokenRecord>(`TOKEN#${token}`, 'TOKEN');
   }
 
   /** Completes a waiting token once; false when it was no longer waiting. */
-  async completeToken(
+  completeToken(
     token: string,
     outcome: Pick<TokenRecord, 'status' | 'output' | 'error' | 'cause'>,
   ): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: JOURNAL_TABLE,
-          Key: { pk: `TOKEN#${token}`, sk: 'TOKEN' },
-          UpdateExpression: 'SET #status = :status, #output = :output, #error = :error, #cause = :cause',
-          ConditionExpression: '#status = :waiting',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#output': 'output',
-            '#error': 'error',
-            '#cause': 'cause',
-          },
-          ExpressionAttributeValues: {
-            ':status': outcome.status,
-            ':output': outcome.output ?? null,
-            ':error': outcome.error ?? null,
-            ':cause': outcome.cause ?? null,
-            ':waiting': 'WAITING',
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: JOURNAL_TABLE,
+        Key: { pk: `TOKEN#${token}`, sk: 'TOKEN' },
+        ...settle(outcome, 'WAITING'),
+      }),
+    );
   }
 
   /** The secret task tokens are derived from, made once per data directory. */
   async tokenSecret(): Promise<string> {
     const fresh = randomBytes(32).toString('hex');
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: JOURNAL_TABLE,
-          Item: { pk: 'SECRET', sk: 'SECRET', value: fresh },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return fresh;
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      const { Item } = await this.doc.send(
-        new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk: 'SECRET', sk: 'SECRET' } }),
-      );
-      return String(Item?.value);
-    }
+    const made = await this.conditionally(
+      new PutCommand({
+        TableName: JOURNAL_TABLE,
+        Item: { pk: 'SECRET', sk: 'SECRET', value: fresh },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return made ? fresh : String((await this.read<{ value: string }>('SECRET', 'SECRET'))?.value);
   }
 
   async loadClock(): Promise<ClockState | undefined> {
@@ -333,6 +268,24 @@ export class Journal {
     await this.doc.send(
       new PutCommand({ TableName: JOURNAL_TABLE, Item: { pk: 'CLOCK', sk: 'CLOCK', state } }),
     );
+  }
+
+  /** Sends a conditional write; false when its condition did not hold. */
+  private async conditionally(command: PutCommand | UpdateCommand): Promise<boolean> {
+    try {
+      await this.doc.send(command as PutCommand);
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  private async read<T>(pk: string, sk: string): Promise<T | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk, sk }, ConsistentRead: true }),
+    );
+    return Item ? strip<T>(Item) : undefined;
   }
 
   private async putListing(record: ExecutionRecord): Promise<void> {
@@ -354,4 +307,31 @@ function strip<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, ...rest } = item;
   for (const [key, value] of Object.entries(rest)) if (value === null) delete rest[key];
   return rest as T;
+}
+
+/** The update that ends something (an execution, a token) once: only while it is still `from`. */
+function settle(
+  end: { status: string; output?: string; error?: string; cause?: string },
+  from: string,
+  extra: Record<string, unknown> = {},
+) {
+  const extraNames = Object.keys(extra);
+  return {
+    UpdateExpression: `SET ${['#status = :status', '#output = :output', '#error = :error', '#cause = :cause', ...extraNames.map((k) => `${k} = :${k}`)].join(', ')}`,
+    ConditionExpression: '#status = :from',
+    ExpressionAttributeNames: {
+      '#status': 'status',
+      '#output': 'output',
+      '#error': 'error',
+      '#cause': 'cause',
+    },
+    ExpressionAttributeValues: {
+      ':status': end.status,
+      ':output': end.output ?? null,
+      ':error': end.error ?? null,
+      ':cause': end.cause ?? null,
+      ':from': from,
+      ...Object.fromEntries(extraNames.map((k) => [`:${k}`, extra[k]])),
+    },
+  };
 }
