@@ -15,6 +15,15 @@ export interface FairfixStackProps extends StackProps {
   readonly jwtAudience: string;
 }
 
+/** Routes that only read cases, and routes that change them (and so may start or resume workflows). */
+export const READS_CASES = ['getCase', 'getDocument', 'getDeviceHistory', 'getDepotQueue'] as const;
+export const CHANGES_CASES = [
+  'openCase',
+  'recordDepotEvent',
+  'recordCarrierEvent',
+  'answerEstimate',
+] as const;
+
 /** Everything fairfix runs on: the table, the case workflow, the HTTP API and the case event bus. */
 export class FairfixStack extends Stack {
   readonly data: DataTable;
@@ -71,12 +80,13 @@ export class FairfixStack extends Stack {
       jwtIssuer: props.jwtIssuer,
       jwtAudience: [props.jwtAudience],
     });
-    for (const id of ['openCase', 'getCase', 'recordDepotEvent'])
-      this.http.fn(id).bindTable(table, id === 'getCase' ? 'read' : 'readwrite');
-    for (const fn of [this.http.fn('openCase'), this.http.fn('recordDepotEvent')]) {
+    for (const id of READS_CASES) this.http.fn(id).bindTable(table, 'read');
+    for (const id of CHANGES_CASES) {
+      const fn = this.http.fn(id).bindTable(table, 'readwrite');
       fn.addEnvironment('CASE_WORKFLOW_ARN', stateMachine.stateMachineArn);
+      // Opening starts a case's workflow; every other change may resume a step waiting for it.
+      if (id === 'openCase') stateMachine.grantStartExecution(fn);
+      else stateMachine.grantTaskResponse(fn);
     }
-    stateMachine.grantStartExecution(this.http.fn('openCase'));
-    stateMachine.grantTaskResponse(this.http.fn('recordDepotEvent'));
   }
 }

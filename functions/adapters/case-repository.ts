@@ -17,6 +17,7 @@ export const keys = {
     sk: 'TRACK',
   }),
   serial: (brand: string, serial: string) => `T#${brand}#SERIAL#${serial}`,
+  queue: (brand: string, queue: string) => `T#${brand}#QUEUE#${queue}`,
 };
 
 function toItem(kase: Case) {
@@ -27,6 +28,10 @@ function toItem(kase: Case) {
     gsi1sk: kase.openedAt,
     gsi2pk: `T#${kase.brand}#CUSTOMER#${kase.customer.email.toLowerCase()}`,
     gsi2sk: kase.openedAt,
+    // Open cases sit in the depot's queue, earliest deadline first: overdue work comes first.
+    ...(kase.status === 'closed'
+      ? {}
+      : { gsi3pk: keys.queue(kase.brand, 'depot'), gsi3sk: `${kase.nextStep.deadline}#${kase.caseId}` }),
   };
 }
 
@@ -95,6 +100,19 @@ export class DynamoCaseRepository implements CaseRepository {
           }
         : {}),
     };
+  }
+
+  async queue(brand: string, queue: string, limit: number): Promise<Case[]> {
+    const { Items } = await dynamo.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byQueue',
+        KeyConditionExpression: 'gsi3pk = :queue',
+        ExpressionAttributeValues: { ':queue': keys.queue(brand, queue) },
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => Case.parse(item));
   }
 
   async putDocument(brand: string, caseId: string, document: CaseDocument): Promise<void> {

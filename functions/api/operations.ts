@@ -50,6 +50,18 @@ export const EventReceipt = z.object({
   outcome: z.enum(['applied', 'kept', 'recorded', 'duplicate']),
 });
 
+export const QueueItem = z.object({
+  caseId: CaseId,
+  status: z.string(),
+  device: Case.shape.device,
+  problem: z.object({ description: z.string(), category: z.string() }),
+  nextStep: NextStep,
+  overdue: z.boolean(),
+  waitingFor: z.string().optional(),
+  /** What the depot can report now, by event type. */
+  lane: z.enum(['incoming', 'awaiting-diagnosis', 'awaiting-customer', 'repair', 'shipping', 'other']),
+});
+
 export const DeviceHistoryView = z.object({
   serial: z.string(),
   device: Case.shape.device.optional(),
@@ -193,6 +205,18 @@ export const operations = [
       200: { description: 'The device history.', schema: DeviceHistoryView },
       ...problems,
       ...notFound,
+    },
+  },
+  {
+    operationId: 'getDepotQueue',
+    method: 'GET',
+    path: '/queues/depot',
+    summary: 'The depot’s work queue: every open case, overdue first, in its lane.',
+    entry: 'functions/get-depot-queue/handler.ts',
+    roles: ['depot', 'agent'],
+    responses: {
+      200: { description: 'The queue.', schema: z.object({ items: z.array(QueueItem) }) },
+      ...problems,
     },
   },
   {

@@ -133,6 +133,31 @@ export async function getCaseQuery(brand: string, caseId: string, repo: CaseRepo
   return mustGet(repo, brand, caseId);
 }
 
+const LANES: Partial<Record<Case['status'], string>> = {
+  opened: 'incoming',
+  'awaiting-arrival': 'incoming',
+  'at-depot': 'awaiting-diagnosis',
+  'awaiting-estimate-answer': 'awaiting-customer',
+  'in-repair': 'repair',
+  'replacement-ordered': 'shipping',
+  'shipping-to-customer': 'shipping',
+};
+
+/** The depot's work: open cases, earliest deadline (so overdue) first, each in the lane it is in. */
+export async function depotQueueQuery(brand: string, repo: CaseRepository, now: Date) {
+  const cases = await repo.queue(brand, 'depot', 200);
+  return cases.map((kase) => ({
+    caseId: kase.caseId,
+    status: kase.status,
+    device: kase.device,
+    problem: { description: kase.problem.description, category: kase.problem.category },
+    nextStep: kase.nextStep,
+    overdue: new Date(kase.nextStep.deadline) < now,
+    ...(kase.waiting && !kase.waiting.delivered ? { waitingFor: kase.waiting.step } : {}),
+    lane: (LANES[kase.status] ?? 'other') as 'incoming',
+  }));
+}
+
 export async function deviceHistoryQuery(brand: string, serial: string, repo: CaseRepository) {
   const history = await repo.deviceHistory(brand, serial);
   if (history.cases.length === 0 && !history.replacementOf) throw new NotFoundError(`device ${serial}`);

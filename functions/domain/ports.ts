@@ -28,6 +28,8 @@ export interface CaseRepository {
   /** Replaces the case if nobody changed it since `expectedVersion`; returns it with the next version. */
   save(kase: Case, expectedVersion: number): Promise<Case>;
   deviceHistory(brand: string, serial: string): Promise<DeviceHistory>;
+  /** Open cases in a work queue, earliest next deadline first. */
+  queue(brand: string, queue: string, limit: number): Promise<Case[]>;
   putDocument(brand: string, caseId: string, document: CaseDocument): Promise<void>;
   getDocument(brand: string, caseId: string, documentId: string): Promise<CaseDocument | undefined>;
   /** Remembers which case a tracking number belongs to, for carrier webhooks. */

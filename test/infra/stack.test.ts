@@ -6,6 +6,7 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../functions/api/operations.ts';
 import { createApp, synthesizeChecked } from '../../lib/app.ts';
+import { CHANGES_CASES, READS_CASES } from '../../lib/fairfix-stack.ts';
 import { sharedTemplate } from '../support/cloud.ts';
 
 let template: Template;
@@ -60,6 +61,58 @@ describe('the functions', () => {
       });
       expect(fn.Metadata['fairfix:entry']).toMatch(/^functions\/.+\/handler\.ts$/);
     }
+  });
+});
+
+describe('what each function is given', () => {
+  // The local cloud runs all functions in one process with their environments merged, so a variable
+  // or grant missing from one function would not show there: the template is checked here instead.
+  const fnOf = (operationId: string) => {
+    const route = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).find(
+      (r) => r.Properties.OperationName === operationId,
+    );
+    const integration = template.findResources('AWS::ApiGatewayV2::Integration')[
+      route?.Properties.Target['Fn::Join'][1][1].Ref
+    ];
+    const logicalId = integration?.Properties.IntegrationUri['Fn::GetAtt'][0] as string;
+    return { logicalId, fn: template.findResources('AWS::Lambda::Function')[logicalId] };
+  };
+  const policyActionsOf = (logicalId: string) => {
+    const role = template.findResources('AWS::Lambda::Function')[logicalId]?.Properties.Role['Fn::GetAtt'][0];
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => policy.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
+      .flatMap((policy) =>
+        policy.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) =>
+          [s.Action].flat(),
+        ),
+      );
+  };
+
+  it('gives every route that reads cases the table’s name and read access', () => {
+    for (const id of [...READS_CASES, ...CHANGES_CASES]) {
+      const { logicalId, fn } = fnOf(id);
+      expect(fn?.Properties.Environment.Variables.TABLE_NAME, id).toBeDefined();
+      expect(policyActionsOf(logicalId), id).toContain('dynamodb:GetItem');
+    }
+  });
+
+  it('lets every route that changes cases write them and start or resume their workflow', () => {
+    for (const id of CHANGES_CASES) {
+      const { logicalId, fn } = fnOf(id);
+      expect(fn?.Properties.Environment.Variables.CASE_WORKFLOW_ARN, id).toBeDefined();
+      const actions = policyActionsOf(logicalId);
+      expect(actions, id).toContain('dynamodb:PutItem');
+      expect(actions, id).toContain(id === 'openCase' ? 'states:StartExecution' : 'states:SendTaskSuccess');
+    }
+  });
+
+  it('covers every route that is not public in one of the two lists', () => {
+    const listed = new Set<string>([...READS_CASES, ...CHANGES_CASES]);
+    expect(
+      operations
+        .filter((op) => op.roles.length > 0 && !listed.has(op.operationId))
+        .map((op) => op.operationId),
+    ).toEqual([]);
   });
 });
 
