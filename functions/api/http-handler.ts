@@ -113,7 +113,7 @@ function parseRequest(op: Operation, event: Event): Parsed {
   const errors: FieldError[] = [];
   const part = (schema: z.ZodType | undefined, value: unknown, root: string) => {
     if (!schema) return undefined;
-    const result = schema.safeParse(value);
+    const result = schema.safeParse(value, { reportInput: true });
     if (result.success) return result.data;
     errors.push(...fieldErrors(result.error, root));
     return undefined;

@@ -38,6 +38,8 @@ export function fieldErrors(error: z.ZodError, root: string): FieldError[] {
 function plainWords(issue: z.core.$ZodIssue): string {
   // zod says "expected string, received undefined" for a field that is simply missing.
   if (/received undefined$/.test(issue.message)) return 'This field is required.';
+  // An empty form field comes as "": whatever else zod says of it, it was left empty.
+  if (issue.input === '') return 'This field is required.';
   if (issue.code === 'too_small' && issue.origin === 'string') {
     return Number(issue.minimum) <= 1
       ? 'This field is required.'

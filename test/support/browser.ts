@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+
+/** Debian's chromium (the project installs it in CI), or the one FAIRFIX_CHROMIUM names. */
+export const CHROMIUM = process.env.FAIRFIX_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Browser tests run whenever a Chromium is present; in CI a missing one is a failure, not a skip. */
+export function browserAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  const message = `No Chromium at ${CHROMIUM}: the browser tests did not run (apt-get install chromium, or set FAIRFIX_CHROMIUM).`;
+  if (process.env.CI || process.env.FAIRFIX_REQUIRE_BROWSER) throw new Error(message);
+  console.warn(message);
+  return false;
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // Flags measured on these machines: without the networking ones Chromium keeps dialling out.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
