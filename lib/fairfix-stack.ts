@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -7,6 +7,7 @@ import { CaseWorkflow } from './constructs/case-workflow.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { FairfixFunction } from './constructs/fairfix-function.ts';
 import { FairfixHttpApi } from './constructs/http-api.ts';
+import { WebSite } from './constructs/web-site.ts';
 
 export interface FairfixStackProps extends StackProps {
   /** @default the `fairfix:jwtIssuer` context value */
@@ -30,6 +31,7 @@ export class FairfixStack extends Stack {
   readonly workflow: CaseWorkflow;
   readonly http: FairfixHttpApi;
   readonly bus: EventBus;
+  readonly web: WebSite;
 
   constructor(scope: Construct, id: string, props: FairfixStackProps) {
     super(scope, id, props);
@@ -88,5 +90,12 @@ export class FairfixStack extends Stack {
       if (id === 'openCase') stateMachine.grantStartExecution(fn);
       else stateMachine.grantTaskResponse(fn);
     }
+
+    this.web = new WebSite(this, 'Web', {
+      api: this.http.api,
+      operations: operations as readonly Operation[],
+    });
+    new CfnOutput(this, 'WebUrl', { value: `https://${this.web.distribution.distributionDomainName}/` });
+    new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint });
   }
 }

@@ -5,6 +5,9 @@ import { createApp, STACK_ID, synthesizeChecked } from '../lib/app.ts';
 import { ENTRY_METADATA_KEY } from '../lib/constructs/fairfix-function.ts';
 
 export const REGION = 'us-east-1';
+
+/** Logical ids CDK gives its custom-resource singletons' functions. */
+const CDK_HANDLER = /^(CustomCDKBucketDeployment|CustomS3AutoDeleteObjectsCustomResourceProvider)/;
 export const ACCOUNT = '000000000000';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -86,6 +89,8 @@ export class TemplateModel {
           break;
         case 'AWS::Lambda::Function': {
           const entry = resource.Metadata?.[ENTRY_METADATA_KEY];
+          // CDK's own deploy-time handlers (copying web/ to S3, emptying buckets) have nothing to do here.
+          if (entry === undefined && CDK_HANDLER.test(logicalId)) break;
           if (typeof entry !== 'string')
             throw new Error(`Function ${logicalId} has no ${ENTRY_METADATA_KEY} metadata`);
           const variables =

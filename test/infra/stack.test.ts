@@ -51,8 +51,12 @@ describe('the table', () => {
 
 describe('the functions', () => {
   it('all run Node.js 22 on ARM64 with tracing and record their source entry', () => {
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions.length).toBeGreaterThanOrEqual(operations.length + 2);
+    const all = Object.entries(template.findResources('AWS::Lambda::Function'));
+    // Besides ours, only CDK's deploy-time handlers (copying web/ to S3, emptying its bucket).
+    const cdkOwn = all.filter(([id]) => /^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(id));
+    expect(cdkOwn).toHaveLength(2);
+    const functions = all.filter(([id]) => !cdkOwn.some(([own]) => own === id)).map(([, fn]) => fn);
+    expect(functions.length).toBe(operations.length + 2);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -192,6 +196,38 @@ describe('the case workflow', () => {
 
   it('uses JSONPath only', () => {
     expect(JSON.stringify(definition)).not.toContain('JSONata');
+  });
+});
+
+describe('the web site', () => {
+  it('serves web/ from a private bucket through CloudFront, over HTTPS only', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        Logging: Match.anyValue(),
+      }),
+    });
+  });
+
+  it('sends every API path to the HTTP API, uncached, so the pages call it on their own origin', () => {
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+    const behaviors = distribution?.Properties.DistributionConfig.CacheBehaviors as {
+      PathPattern: string;
+      AllowedMethods: string[];
+    }[];
+    const patterns = behaviors.map((behavior) => behavior.PathPattern);
+    for (const op of operations) expect(patterns, op.path).toContain(`/${op.path.split('/')[1]}/*`);
+    expect(behaviors.every((behavior) => behavior.AllowedMethods.includes('POST'))).toBe(true);
   });
 });
 
