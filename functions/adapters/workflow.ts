@@ -22,7 +22,8 @@ export class StepFunctionsWorkflow implements Workflow {
         }),
       );
     } catch (error) {
-      // Same name and same input is answered with success by AWS; a different input is a real conflict.
+      // The case's execution exists already (running, or finished on a late replay): nothing to start.
+      // Its name is the case id and its input derives from the case, so it is this case's own.
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
     }
   }

@@ -123,25 +123,9 @@ export const EstimateAnswer = z.object({
   approved: z.boolean(),
 });
 
-/** Every event a waiting step can be resumed by, as stored on the case. */
-export const CaseEvent = z.union([
-  z.object({ ...eventBase, type: z.literal('received') }),
-  z.object({ ...eventBase, type: z.literal('shipped') }),
-  z.object({
-    ...eventBase,
-    type: z.literal('diagnosed'),
-    faultCode: z.string(),
-    cause: FaultCause,
-    covered: z.boolean(),
-    estimate: z.array(Money).optional(),
-  }),
-  z.object({
-    ...eventBase,
-    type: z.literal('repair-attempted'),
-    result: z.enum(['fixed', 'not-fixed']),
-    faultCode: z.string(),
-    partsUsed: z.array(z.string()),
-  }),
+/** Every event a waiting step can be resumed by, as stored on the case: the depot's, the customer's answer, the carrier's deliveries. */
+export const CaseEvent = z.discriminatedUnion('type', [
+  ...DepotEvent.options,
   z.object({ ...eventBase, type: z.literal('estimate-answered'), approved: z.boolean() }),
   z.object({ ...eventBase, type: z.literal('delivered-to-depot'), trackingNumber: z.string() }),
   z.object({ ...eventBase, type: z.literal('delivered-to-customer'), trackingNumber: z.string() }),

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../functions/api/operations.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
-import { ApiClient, caseOpening } from '../support/api.ts';
+import { ApiClient, opening } from '../support/api.ts';
 import { startTestCloud } from '../support/cloud.ts';
 
 let cloud: LocalCloud;
@@ -12,7 +12,7 @@ let acmeCaseId: string;
 beforeAll(async () => {
   cloud = await startTestCloud();
   acmeCustomer = ApiClient.as(cloud, 'acme', 'customer');
-  const opened = await acmeCustomer.post('/cases', caseOpening({ serial: 'SN-API-1' }));
+  const opened = await acmeCustomer.post('/cases', opening({ serial: 'SN-API-1' }));
   acmeCaseId = opened.body.caseId as string;
 });
 afterAll(() => cloud?.stop());
@@ -86,8 +86,8 @@ describe('authentication and brand scoping', () => {
 describe('opening a case', () => {
   it('is idempotent by Idempotency-Key: the retry answers the same case with 200', async () => {
     const headers = { 'idempotency-key': 'retry-key-0001' };
-    const first = await acmeCustomer.post('/cases', caseOpening({ serial: 'SN-API-2' }), headers);
-    const again = await acmeCustomer.post('/cases', caseOpening({ serial: 'SN-API-2' }), headers);
+    const first = await acmeCustomer.post('/cases', opening({ serial: 'SN-API-2' }), headers);
+    const again = await acmeCustomer.post('/cases', opening({ serial: 'SN-API-2' }), headers);
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body.caseId).toBe(first.body.caseId);
@@ -95,7 +95,7 @@ describe('opening a case', () => {
   });
 
   it('answers with the next step, its deadline and the escalation path', async () => {
-    const { body } = await acmeCustomer.post('/cases', caseOpening({ serial: 'SN-API-3' }));
+    const { body } = await acmeCustomer.post('/cases', opening({ serial: 'SN-API-3' }));
     expect(body).toMatchObject({
       status: 'opened',
       nextStep: { name: expect.any(String), deadline: expect.any(String) },
@@ -125,7 +125,7 @@ describe('opening a case', () => {
 
   it('asks only for what no earlier case of the device tells (P3)', async () => {
     const unknown = await acmeCustomer.post('/cases', {
-      ...caseOpening(),
+      ...opening(),
       device: { serial: 'SN-NEVER-SEEN' },
     });
     expect(unknown.status).toBe(400);
@@ -133,11 +133,11 @@ describe('opening a case', () => {
       '#/device/model',
       '#/device/purchaseDate',
     ]);
-    const known = await acmeCustomer.post('/cases', { ...caseOpening(), device: { serial: 'SN-API-1' } });
+    const known = await acmeCustomer.post('/cases', { ...opening(), device: { serial: 'SN-API-1' } });
     expect(known.status).toBe(201);
     // With other errors in the form, the unknown device's fields are named in the same answer (P9).
     const both = await acmeCustomer.post('/cases', {
-      ...caseOpening(),
+      ...opening(),
       customer: { name: 'Ada' },
       device: { serial: 'SN-NEVER-SEEN' },
     });

@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/constructs/fairfix-function.ts';
 import { dynamoClient, LOCAL_CREDENTIALS } from '../../local/dynamo.ts';
-import { ApiClient, caseOpening } from '../support/api.ts';
+import { ApiClient, opening } from '../support/api.ts';
 import { eventually } from '../support/cloud.ts';
 
 /**
@@ -145,7 +145,7 @@ describe('kill -9 and restart', () => {
     const customer = await client('acme', 'customer');
     const depot = await client('acme', 'depot');
     const open = async (serial: string, pickupAt?: string) =>
-      (await customer.post('/cases', caseOpening({ serial, ...(pickupAt ? { pickupAt } : {}) }))).body
+      (await customer.post('/cases', opening({ serial, ...(pickupAt ? { pickupAt } : {}) }))).body
         .caseId as string;
     const clockNow = async () =>
       Date.parse(((await (await fetch(`${http()}/_local/clock`)).json()) as { now: string }).now);

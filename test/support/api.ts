@@ -54,16 +54,33 @@ export class ApiClient {
   }
 }
 
-export function caseOpening(overrides: { serial?: string; pickupAt?: string } = {}) {
+let sequence = 0;
+/** A unique id for this run: serials, event ids. */
+export const nextId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++sequence}`;
+
+/** A valid case opening; any part can be overridden (`serial`, `model`, `purchaseDate`, or top-level fields). */
+export function opening(
+  overrides: { serial?: string; model?: string; purchaseDate?: string; [key: string]: unknown } = {},
+) {
+  const { serial, model, purchaseDate, ...rest } = overrides;
   return {
-    customer: { name: 'Ada Lovelace', email: 'ada@example.com', preferredChannel: 'email' },
+    customer: {
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      preferredChannel: 'email',
+      address: '12 Analytical Row, London',
+    },
     device: {
-      serial: overrides.serial ?? 'SN-0001',
-      model: 'Cam 3',
-      purchaseDate: '2026-01-05',
+      serial: serial ?? nextId('SN'),
+      model: model ?? 'Cam 3',
+      purchaseDate: purchaseDate ?? '2026-03-01',
       firmware: '3.1.0',
     },
-    problem: { description: 'Stopped powering on after the 3.1 update', category: 'does-not-power-on' },
-    ...(overrides.pickupAt ? { pickupAt: overrides.pickupAt } : {}),
+    problem: {
+      description: 'Stopped powering on after the 3.1 update',
+      category: 'does-not-power-on',
+      symptoms: ['no LED'],
+    },
+    ...rest,
   };
 }

@@ -4,15 +4,15 @@ import type { Case } from '../../functions/domain/case.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
 import { LOCAL_CREDENTIALS } from '../../local/dynamo.ts';
 import { REGION } from '../../local/template.ts';
-import { ApiClient } from './api.ts';
+import { ApiClient, nextId } from './api.ts';
+
+export { opening } from './api.ts';
+
 import { eventually } from './cloud.ts';
 
 export type CaseView = Omit<Case, 'waiting' | 'seenEventIds'> & {
   waitingFor?: { step: string; since: string };
 };
-
-let sequence = 0;
-const nextId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++sequence}`;
 
 /** Drives cases the way their parties do: the customer, the depot and the carrier, each through the API. */
 export class Journey {
@@ -125,32 +125,6 @@ export class Journey {
     );
     return this.closed(caseId);
   }
-}
-
-export function opening(
-  overrides: { serial?: string; model?: string; purchaseDate?: string; [key: string]: unknown } = {},
-) {
-  const { serial, model, purchaseDate, ...rest } = overrides;
-  return {
-    customer: {
-      name: 'Ada Lovelace',
-      email: 'ada@example.com',
-      preferredChannel: 'email',
-      address: '12 Analytical Row, London',
-    },
-    device: {
-      serial: serial ?? nextId('SN'),
-      model: model ?? 'Cam 3',
-      purchaseDate: purchaseDate ?? '2026-03-01',
-      firmware: '3.1.0',
-    },
-    problem: {
-      description: 'Stopped powering on after the 3.1 update',
-      category: 'does-not-power-on',
-      symptoms: ['no LED'],
-    },
-    ...rest,
-  };
 }
 
 export const isoDaysAgo = (now: number, days: number) =>
