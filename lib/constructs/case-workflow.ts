@@ -11,7 +11,6 @@ import {
   IntegrationPattern,
   JsonPath,
   LogLevel,
-  type State,
   StateMachine,
   StateMachineType,
   Succeed,
@@ -259,35 +258,39 @@ export class CaseWorkflow extends Construct {
       taskTimeout: Timeout.at(`$.sla.${sla}`),
       resultPath,
     });
-    const escalate: State & INextable = new DynamoUpdateItem(
-      this,
-      `Escalate: ${name.replace(/^Wait for /, '')}`,
-      {
-        table: this.props.table,
-        key: {
-          pk: DynamoAttributeValue.fromString(
-            JsonPath.format('T#{}#CASE#{}', JsonPath.stringAt('$.brand'), JsonPath.stringAt('$.caseId')),
-          ),
-          sk: DynamoAttributeValue.fromString('CASE'),
-        },
-        updateExpression:
-          'ADD escalationLevel :one, version :one SET timeline = list_append(timeline, :entry)',
-        expressionAttributeValues: {
-          ':one': DynamoAttributeValue.fromNumber(1),
-          ':entry': DynamoAttributeValue.fromList([
-            DynamoAttributeValue.fromMap({
-              at: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
-              type: DynamoAttributeValue.fromString('escalated'),
-              summary: DynamoAttributeValue.fromString(
-                `Deadline passed: ${overdue} in time. The case was escalated one level.`,
-              ),
-              by: DynamoAttributeValue.fromString('system:workflow'),
-            }),
-          ]),
-        },
-        resultPath: JsonPath.DISCARD,
+    const escalate = new DynamoUpdateItem(this, `Escalate: ${name.replace(/^Wait for /, '')}`, {
+      table: this.props.table,
+      key: {
+        pk: DynamoAttributeValue.fromString(
+          JsonPath.format('T#{}#CASE#{}', JsonPath.stringAt('$.brand'), JsonPath.stringAt('$.caseId')),
+        ),
+        sk: DynamoAttributeValue.fromString('CASE'),
       },
-    );
+      updateExpression:
+        'ADD escalationLevel :one, version :one SET timeline = list_append(timeline, :entry), lastEscalationAt = :at',
+      // Once per entry into this state: a step run again for the same entry (a resumed local execution
+      // keeps its entry time) finds its escalation done and moves on instead of escalating twice.
+      conditionExpression: 'attribute_not_exists(lastEscalationAt) OR lastEscalationAt <> :at',
+      expressionAttributeValues: {
+        ':one': DynamoAttributeValue.fromNumber(1),
+        ':at': DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
+        ':entry': DynamoAttributeValue.fromList([
+          DynamoAttributeValue.fromMap({
+            at: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
+            type: DynamoAttributeValue.fromString('escalated'),
+            summary: DynamoAttributeValue.fromString(
+              `Deadline passed: ${overdue} in time. The case was escalated one level.`,
+            ),
+            by: DynamoAttributeValue.fromString('system:workflow'),
+          }),
+        ]),
+      },
+      resultPath: JsonPath.DISCARD,
+    });
+    escalate.addCatch(wait, {
+      errors: ['DynamoDB.ConditionalCheckFailedException'],
+      resultPath: JsonPath.DISCARD,
+    });
     wait.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
     escalate.next(wait);
     return wait;

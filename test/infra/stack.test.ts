@@ -182,6 +182,14 @@ describe('the case workflow', () => {
       const escalation = definition.States[(state.Catch as { Next: string }[])[0]?.Next ?? ''];
       expect(escalation?.Resource).toContain(':states:::dynamodb:updateItem');
       expect(escalation?.Next).toBe(name);
+      // Applied once per entry: a second run for the same entry is caught and waits again.
+      expect(escalation?.Parameters).toMatchObject({
+        ConditionExpression: 'attribute_not_exists(lastEscalationAt) OR lastEscalationAt <> :at',
+        ExpressionAttributeValues: { ':at': { 'S.$': '$$.State.EnteredTime' } },
+      });
+      expect(escalation?.Catch).toEqual([
+        { ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], Next: name, ResultPath: null },
+      ]);
     }
   });
 
