@@ -23,6 +23,7 @@ export const CHANGES_CASES = [
   'recordDepotEvent',
   'recordCarrierEvent',
   'answerEstimate',
+  'escalateCase',
 ] as const;
 
 /** Everything fairfix runs on: the table, the case workflow, the HTTP API and the case event bus. */

@@ -535,6 +535,11 @@ function findPage() {
 let refresh;
 /** Bumped on every navigation: a render that finishes after the user moved on is dropped, not shown. */
 let generation = 0;
+/** After the user acts, the page holds still a moment so the answer to that action stays readable. */
+let quietUntil = 0;
+document.addEventListener('submit', () => {
+  quietUntil = Date.now() + 5000;
+});
 
 async function casePage(caseId, depotView = false) {
   if (!requireSession(depotView ? ['depot', 'agent'] : undefined)) return;
@@ -596,6 +601,7 @@ async function casePage(caseId, depotView = false) {
           )
         : null,
       !depotView && kase.estimate?.status === 'awaiting-answer' ? estimatePanel(kase, render) : null,
+      !depotView && kase.status !== 'closed' ? escalatePanel(kase, render) : null,
       depotView ? depotActions(kase, render) : null,
       h(
         'section',
@@ -621,6 +627,7 @@ async function casePage(caseId, depotView = false) {
   await render();
   // The workflow moves on its own: keep the page current unless the user is typing in it.
   refresh = setInterval(() => {
+    if (Date.now() < quietUntil) return;
     if (
       !app.contains(document.activeElement) ||
       document.activeElement === app ||
@@ -628,6 +635,54 @@ async function casePage(caseId, depotView = false) {
     )
       render();
   }, 3000);
+}
+
+/** No dead ends (P7): the customer can take the case one level up at any time, and is told who owns it then. */
+function escalatePanel(kase, rerender) {
+  const summary = h('div', { role: 'status' });
+  const reason = field({
+    pointer: '#/reason',
+    label: 'What went wrong?',
+    type: 'textarea',
+    required: true,
+    scope: 'escalate',
+    hint: 'At least 10 characters.',
+  });
+  const form = h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const response = await api('POST', `/cases/${kase.caseId}/escalations`, {
+          escalationId: crypto.randomUUID(),
+          reason: form.querySelector('textarea').value.trim(),
+        });
+        if (response.status === 400) return showErrors(form, summary, response.body);
+        clearErrors(form, summary);
+        if (!response.ok) return summary.replaceChildren(problemBox(response.body));
+        const { owner, respondBy } = response.body;
+        summary.replaceChildren(
+          h(
+            'p',
+            { className: 'notice' },
+            `Escalated. Your case is now owned by ${owner.role} (${owner.contact}), who will respond by ${fmtTime(respondBy)}.`,
+          ),
+        );
+        setTimeout(rerender, 4000);
+      },
+    },
+    reason,
+    h('button', { type: 'submit', className: 'secondary' }, 'Escalate my case'),
+  );
+  return h(
+    'section',
+    { className: 'card' },
+    h('h2', {}, 'Not going well?'),
+    h('p', { className: 'hint' }, 'Take your case one level up, at any time.'),
+    summary,
+    form,
+  );
 }
 
 function estimatePanel(kase, rerender) {

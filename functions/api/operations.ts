@@ -5,6 +5,7 @@ import {
   CaseOpening,
   DepotEvent,
   EscalationLevel,
+  EscalationRequest,
   EstimateAnswer,
   NextStep,
 } from '../domain/case.ts';
@@ -177,6 +178,30 @@ export const operations = [
       ...problems,
       ...notFound,
       409: { description: 'No estimate awaits an answer; the attempt was recorded.', schema: ProblemSchema },
+    },
+  },
+  {
+    operationId: 'escalateCase',
+    method: 'POST',
+    path: '/cases/{caseId}/escalations',
+    summary:
+      'The customer takes the case one level up, at any time; the answer names the new owner and their deadline.',
+    entry: 'functions/escalate-case/handler.ts',
+    roles: ['customer', 'agent'],
+    params: CaseParams,
+    body: EscalationRequest,
+    responses: {
+      201: {
+        description: 'The case is escalated.',
+        schema: z.object({
+          caseId: CaseId,
+          level: z.number(),
+          owner: z.object({ role: z.string(), contact: z.string() }),
+          respondBy: z.string(),
+        }),
+      },
+      ...problems,
+      ...notFound,
     },
   },
   {

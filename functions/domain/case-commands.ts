@@ -29,6 +29,7 @@ import {
   applyRepairAttempt,
   chooseReplacement,
   closeCase,
+  escalateCase,
   orderReplacement,
   planCase,
   recordArrival,
@@ -217,6 +218,20 @@ async function recordCarrierEvent(
   if (deliver) await deliverEvent(saved, deliver.token, deliver.event, deps);
   // A delivery the case no longer waits for is still a fact about the parcel: recorded, not refused.
   return { caseId, outcome: outcome === 'not-applicable' ? ('recorded' as const) : outcome };
+}
+
+/** A person escalates the case (P7); answers who owns it now and by when they respond. */
+export function escalateCaseCommand(
+  command: { brand: string; caseId: string; actor: Actor; request: { escalationId: string; reason: string } },
+  deps: Deps,
+) {
+  return retryOnConflict(async () => {
+    const before = await mustGet(deps.repo, command.brand, command.caseId);
+    const by = `${command.actor.role}:${command.actor.subject}`;
+    const after = escalateCase(before, command.request, policyFor(command.brand), deps.now, by);
+    const saved = after === before ? before : await deps.repo.save(after, before.version);
+    return saved;
+  });
 }
 
 /** Called by the workflow when a step starts waiting; resumes it at once with an event that came early. */

@@ -117,6 +117,13 @@ export const CarrierEvent = z.object({
 });
 export type CarrierEvent = z.infer<typeof CarrierEvent>;
 
+/** A customer (or agent) takes the case one level up the escalation ladder, at any time (P7). */
+export const EscalationRequest = z.object({
+  /** The caller's id for this request; a retried request escalates once. */
+  escalationId: z.string().trim().min(1).max(128),
+  reason: z.string().trim().min(10).max(2000),
+});
+
 export const EstimateAnswer = z.object({
   /** The customer's (or app's) id for this answer; a retried answer is applied once. */
   answerId: z.string().trim().min(1).max(128),
@@ -260,6 +267,16 @@ export const Case = z.object({
   nextStep: NextStep,
   escalationLevel: z.number(),
   escalationPath: z.array(EscalationLevel),
+  /** The last escalation a person asked for: who owns the case since, and by when they respond. */
+  escalation: z
+    .object({
+      level: z.number(),
+      role: z.string(),
+      contact: z.string(),
+      respondBy: z.string(),
+      reason: z.string(),
+    })
+    .optional(),
   timeline: z.array(TimelineEntry),
   /** The workflow step waiting for an event, and the token that resumes it. Never shown to anyone. */
   waiting: z

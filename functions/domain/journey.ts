@@ -422,6 +422,40 @@ export function refundReturn(kase: Case, policy: BrandPolicy, now: Date): Case {
   );
 }
 
+/**
+ * The customer escalates (P7): the case goes one level up the brand's ladder (the top level stays the
+ * top), and the answer names who owns it now and by when they respond. Once per escalation id.
+ */
+export function escalateCase(
+  kase: Case,
+  request: { escalationId: string; reason: string },
+  policy: BrandPolicy,
+  now: Date,
+  by: string,
+): Case {
+  if (kase.seenEventIds.includes(request.escalationId)) return kase;
+  const level = Math.min(kase.escalationLevel + 1, policy.escalationLadder.length - 1);
+  const owner = policy.escalationLadder[level];
+  if (!owner) return kase;
+  const respondBy = isoAfter(now, owner.respondWithinSeconds);
+  const contact = owner.contact.replace('{brand}', kase.brand);
+  const escalated: Case = {
+    ...kase,
+    seenEventIds: [...kase.seenEventIds, request.escalationId],
+    escalationLevel: level,
+    escalation: { level, role: owner.role, contact, respondBy, reason: request.reason },
+    timeline: [
+      ...kase.timeline,
+      entry(now, 'escalated', `Escalated by ${by} to ${owner.role} (${contact}): ${request.reason}`, by),
+    ],
+  };
+  return notify(
+    escalated,
+    `Your case is now owned by ${owner.role} (${contact}), who will respond by ${respondBy}.`,
+    now,
+  );
+}
+
 export function closeCase(kase: Case, now: Date): Case {
   if (kase.status === 'closed') return kase;
   const outcome = kase.outcome ?? (kase.route === 'denied' ? 'denied' : undefined);

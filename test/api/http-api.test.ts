@@ -156,6 +156,38 @@ describe('opening a case', () => {
   });
 });
 
+describe('escalating a case (P7)', () => {
+  it('answers who owns the case now and by when they respond, and puts it on the timeline once', async () => {
+    const request = { escalationId: 'esc-0001', reason: 'Nobody answered my emails for a week' };
+    const first = await acmeCustomer.post(`/cases/${acmeCaseId}/escalations`, request);
+    expect(first).toMatchObject({
+      status: 201,
+      body: {
+        caseId: acmeCaseId,
+        level: 1,
+        owner: { role: 'Service supervisor', contact: 'supervisor@acme.example' },
+      },
+    });
+    expect(Date.parse(first.body.respondBy as string)).toBeGreaterThan(cloud.clock.now());
+    const again = await acmeCustomer.post(`/cases/${acmeCaseId}/escalations`, request);
+    expect(again.body.level).toBe(1);
+    const kase = await acmeCustomer.get<{ timeline: { type: string; summary: string }[] }>(
+      `/cases/${acmeCaseId}`,
+    );
+    expect(
+      kase.body.timeline.filter(
+        (entry) => entry.type === 'escalated' && entry.summary.includes('Nobody answered'),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('asks for a reason', async () => {
+    const response = await acmeCustomer.post(`/cases/${acmeCaseId}/escalations`, { escalationId: 'esc-2' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ pointer: '#/reason', detail: 'This field is required.' }]);
+  });
+});
+
 describe('bad input on every route', () => {
   const json = fc.jsonValue({ maxDepth: 3 });
   const routes = operations.filter((op) => op.roles.length > 0);

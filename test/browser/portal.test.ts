@@ -159,6 +159,16 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
       'Repair attempt failed (1 of 3',
     );
     expect(await customer.locator('main').textContent()).not.toMatch(/null|undefined/);
+
+    // No dead ends: the customer escalates and is told who owns the case now (P7).
+    await customer.getByLabel('What went wrong?').fill('Two weeks and still no working keyboard');
+    await customer.getByRole('button', { name: 'Escalate my case' }).click();
+    await expect
+      .poll(
+        () => customer.getByRole('status').filter({ hasText: 'now owned by Service supervisor' }).count(),
+        POLL,
+      )
+      .toBe(1);
     await customer.screenshot({ path: path.join(SHOTS, 'case-timeline.png'), fullPage: true });
 
     await depot.getByRole('link', { name: 'Depot console' }).first().click();

@@ -8,6 +8,7 @@ import {
   applyRepairAttempt,
   chooseReplacement,
   type DeviceCase,
+  escalateCase,
   failedRepairs,
   orderReplacement,
   planCase,
@@ -216,5 +217,37 @@ describe('replacement after N failed repairs (P4)', () => {
       now,
     );
     expect(minimum.replacement?.warrantyUntil).toBe('2027-05-22');
+  });
+});
+
+describe('escalation by the customer (P7)', () => {
+  it('moves one level up, names the owner and their deadline, once per request, never past the top', () => {
+    const once = escalateCase(
+      caseOf(),
+      { escalationId: 'e1', reason: 'No answer for a week' },
+      acme,
+      now,
+      'customer:ada',
+    );
+    expect(once.escalation).toMatchObject({
+      level: 1,
+      role: 'Service supervisor',
+      contact: 'supervisor@acme.example',
+      respondBy: '2026-11-23T10:00:00.000Z',
+    });
+    expect(once.notifications.at(-1)?.text).toContain('now owned by Service supervisor');
+    expect(
+      escalateCase(once, { escalationId: 'e1', reason: 'No answer for a week' }, acme, now, 'customer:ada'),
+    ).toBe(once);
+    let top = once;
+    for (const id of ['e2', 'e3', 'e4', 'e5'])
+      top = escalateCase(
+        top,
+        { escalationId: id, reason: 'Still nothing at all' },
+        acme,
+        now,
+        'customer:ada',
+      );
+    expect(top.escalation).toMatchObject({ level: 3, role: 'Executive office' });
   });
 });
