@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Server } from 'node:http';
 import {
   CreateTableCommand,
@@ -7,6 +6,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { listen } from './listen.ts';
 import type { LocalTable } from './template.ts';
 
 /** Dummy credentials: the local endpoints accept any, and the SDK insists on some. */
@@ -20,9 +20,7 @@ export async function startDynamo(port: number, dataDir: string | undefined): Pr
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  server.listen(port, '127.0.0.1');
-  await once(server, 'listening');
-  return server;
+  return listen(server, port, 'FAIRFIX_DYNAMODB_PORT');
 }
 
 export function dynamoClient(endpoint: string): DynamoDBClient {

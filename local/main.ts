@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/constructs/fairfix-function.ts';
 import { LocalCloud } from './cloud.ts';
+import { PortUnavailableError } from './listen.ts';
 
 /** `npm start`: the local cloud on its default ports, its data under .fairfix/ (override by env). */
 const env = process.env;
@@ -28,6 +29,11 @@ const cloud = await LocalCloud.start({
     http: port('FAIRFIX_HTTP_PORT', 3000),
   },
   ...(env.FAIRFIX_CLOCK_SCALE ? { clockScale: Number(env.FAIRFIX_CLOCK_SCALE) } : {}),
+}).catch((error: unknown) => {
+  // A port in use is the user's to fix: say which and how, without a stack trace.
+  if (!(error instanceof PortUnavailableError)) throw error;
+  console.error(`fairfix could not start: ${error.message}`);
+  process.exit(1);
 });
 
 const demo = (tenant: string, role: string) =>

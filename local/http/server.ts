@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { PROJECT_ROOT } from '../../lib/constructs/fairfix-function.ts';
 import { readBody } from '../body.ts';
 import type { LocalFunctions } from '../functions.ts';
+import { listen } from '../listen.ts';
 import type { LocalRoute } from '../template.ts';
 import type { DevTokens } from './dev-tokens.ts';
 
@@ -108,7 +109,7 @@ export function startHttpServer(options: {
     respond(response, normalizeResult(result));
   }
 
-  return new Promise((resolve) => server.listen(options.port, '127.0.0.1', () => resolve(server)));
+  return listen(server, options.port, 'FAIRFIX_HTTP_PORT');
 }
 
 function toEvent(

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readBody } from '../body.ts';
+import { listen } from '../listen.ts';
 import type { StepFunctionsEngine } from './engine.ts';
 import { SfnApiError } from './errors.ts';
 import type { ExecutionRecord } from './journal.ts';
@@ -148,7 +149,7 @@ export function startStepFunctionsServer(engine: StepFunctionsEngine, port: numb
   const server = createServer((request, response) => {
     void handle(operations, request, response);
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+  return listen(server, port, 'FAIRFIX_SFN_PORT');
 }
 
 async function handle(
