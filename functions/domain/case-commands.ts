@@ -220,7 +220,7 @@ async function recordCarrierEvent(
   return { caseId, outcome: outcome === 'not-applicable' ? ('recorded' as const) : outcome };
 }
 
-/** A person escalates the case (P7); answers who owns it now and by when they respond. */
+/** A person escalates the case (P7); answers the escalation: who owns the case now, by when they respond. */
 export function escalateCaseCommand(
   command: { brand: string; caseId: string; actor: Actor; request: { escalationId: string; reason: string } },
   deps: Deps,
@@ -229,8 +229,10 @@ export function escalateCaseCommand(
     const before = await mustGet(deps.repo, command.brand, command.caseId);
     const by = `${command.actor.role}:${command.actor.subject}`;
     const after = escalateCase(before, command.request, policyFor(command.brand), deps.now, by);
-    const saved = after === before ? before : await deps.repo.save(after, before.version);
-    return saved;
+    if (after !== before) await deps.repo.save(after, before.version);
+    // Every brand's ladder has a level: an escalated case always carries its escalation.
+    if (!after.escalation) throw new Error(`Case ${after.caseId} has no escalation ladder`);
+    return after.escalation;
   });
 }
 

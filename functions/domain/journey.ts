@@ -438,7 +438,7 @@ export function escalateCase(
   const owner = policy.escalationLadder[level];
   if (!owner) return kase;
   const respondBy = isoAfter(now, owner.respondWithinSeconds);
-  const contact = owner.contact.replace('{brand}', kase.brand);
+  const { contact } = owner;
   const escalated: Case = {
     ...kase,
     seenEventIds: [...kase.seenEventIds, request.escalationId],
