@@ -17,13 +17,25 @@ export interface FairfixStackProps extends StackProps {
 }
 
 /** Routes that only read cases, and routes that change them (and so may start or resume workflows). */
-export const READS_CASES = ['getCase', 'getDocument', 'getDeviceHistory', 'getDepotQueue'] as const;
+export const READS_CASES = [
+  'getCase',
+  'getDocument',
+  'getDeviceHistory',
+  'getDepotQueue',
+  'getOwnerQueue',
+  'getReviewSample',
+  'exportCase',
+] as const;
+/** Routes that answer from the brand's policy alone. */
+export const READS_POLICY = ['getReasonCatalogue'] as const;
 export const CHANGES_CASES = [
   'openCase',
   'recordDepotEvent',
   'recordCarrierEvent',
   'answerEstimate',
   'escalateCase',
+  'answerSurvey',
+  'supersedeDecision',
 ] as const;
 
 /** Everything fairfix runs on: the table, the case workflow, the HTTP API and the case event bus. */
@@ -58,7 +70,6 @@ export class FairfixStack extends Stack {
     const stateMachineName = `${this.stackName}-case-workflow`;
     this.workflow = new CaseWorkflow(this, 'CaseWorkflow', {
       stateMachineName,
-      table,
       caseStep,
       awaitCaseEvent,
     });

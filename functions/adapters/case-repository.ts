@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { Case } from '../domain/case.ts';
+import { createHash } from 'node:crypto';
+import { Case, ownerWork } from '../domain/case.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
 import type { CaseDocument, CaseRepository, DeviceHistory } from '../domain/ports.ts';
 import { dynamo, requiredEnv } from './aws-clients.ts';
@@ -18,9 +19,15 @@ export const keys = {
   }),
   serial: (brand: string, serial: string) => `T#${brand}#SERIAL#${serial}`,
   queue: (brand: string, queue: string) => `T#${brand}#QUEUE#${queue}`,
+  owner: (brand: string, owner: string) => `T#${brand}#OWNER#${owner}`,
+  allCases: (brand: string) => `T#${brand}#CASES`,
 };
 
+/** A case's place in its brand's fixed pseudo-random order, for sampling: hex, evenly spread. */
+const sampleKey = (caseId: string) => createHash('sha256').update(caseId).digest('hex').slice(0, 16);
+
 function toItem(kase: Case) {
+  const work = ownerWork(kase);
   return {
     ...keys.case(kase.brand, kase.caseId),
     ...kase,
@@ -32,6 +39,10 @@ function toItem(kase: Case) {
     ...(kase.status === 'closed'
       ? {}
       : { gsi3pk: keys.queue(kase.brand, 'depot'), gsi3sk: `${kase.nextStep.deadline}#${kase.caseId}` }),
+    // An escalated case, or a follow-up, sits in its owner's queue by due time (P7, P10).
+    ...(work ? { gsi4pk: keys.owner(kase.brand, work.owner), gsi4sk: `${work.due}#${kase.caseId}` } : {}),
+    gsi5pk: keys.allCases(kase.brand),
+    gsi5sk: sampleKey(kase.caseId),
   };
 }
 
@@ -115,6 +126,51 @@ export class DynamoCaseRepository implements CaseRepository {
     return (Items ?? []).map((item) => Case.parse(item));
   }
 
+  async ownerQueue(brand: string, owner: string, limit: number): Promise<Case[]> {
+    const { Items } = await dynamo.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byOwner',
+        KeyConditionExpression: 'gsi4pk = :owner',
+        ExpressionAttributeValues: { ':owner': keys.owner(brand, owner) },
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => Case.parse(item));
+  }
+
+  async sample(brand: string, size: number, from: string): Promise<Case[]> {
+    const page = (condition: string) =>
+      dynamo.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byBrand',
+          KeyConditionExpression: `gsi5pk = :brand${condition}`,
+          ExpressionAttributeValues: {
+            ':brand': keys.allCases(brand),
+            ...(condition ? { ':from': from } : {}),
+          },
+          Limit: size,
+        }),
+      );
+    const after = (await page(' AND gsi5sk >= :from')).Items ?? [];
+    // Wrap around to the start of the order when the random point was near its end.
+    const before = after.length < size ? ((await page('')).Items ?? []) : [];
+    const items = [...after, ...before.filter((item) => String(item.gsi5sk) < from)].slice(0, size);
+    return items.map((item) => Case.parse(item));
+  }
+
+  async listDocuments(brand: string, caseId: string): Promise<CaseDocument[]> {
+    const { Items } = await dynamo.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :case AND begins_with(sk, :doc)',
+        ExpressionAttributeValues: { ':case': keys.case(brand, caseId).pk, ':doc': 'DOC#' },
+      }),
+    );
+    return (Items ?? []).map((item) => toDocument(String(item.sk).slice('DOC#'.length), item));
+  }
+
   async putDocument(brand: string, caseId: string, document: CaseDocument): Promise<void> {
     await this.putOnce({ ...keys.document(brand, caseId, document.documentId), ...document });
   }
@@ -123,13 +179,7 @@ export class DynamoCaseRepository implements CaseRepository {
     const { Item } = await dynamo.send(
       new GetCommand({ TableName: this.tableName, Key: keys.document(brand, caseId, documentId) }),
     );
-    if (!Item) return undefined;
-    return {
-      documentId,
-      title: String(Item.title),
-      contentType: String(Item.contentType),
-      data: Item.data as Uint8Array,
-    };
+    return Item ? toDocument(documentId, Item) : undefined;
   }
 
   async linkTracking(brand: string, trackingNumber: string, caseId: string): Promise<void> {
@@ -173,4 +223,13 @@ export class DynamoCaseRepository implements CaseRepository {
       throw error;
     }
   }
+}
+
+function toDocument(documentId: string, item: Record<string, unknown>): CaseDocument {
+  return {
+    documentId,
+    title: String(item.title),
+    contentType: String(item.contentType),
+    data: item.data as Uint8Array,
+  };
 }

@@ -14,6 +14,7 @@ export interface Request<Op extends Operation> {
   readonly brand: string;
   readonly actor: Actor;
   readonly params: Infer<Op['params']>;
+  readonly query: Infer<Op['query']>;
   readonly headers: Infer<Op['headers']>;
   readonly body: Infer<Op['body']>;
 }
@@ -107,7 +108,9 @@ function authorize(op: Operation, event: Event): { brand: string; actor: Actor }
 }
 
 /** Every part of the request checked against its schema; on errors, the parsed body is kept for more checks. */
-type Parsed = { invalid: FieldError[]; json: unknown } | { params: unknown; headers: unknown; body: unknown };
+type Parsed =
+  | { invalid: FieldError[]; json: unknown }
+  | { params: unknown; query: unknown; headers: unknown; body: unknown };
 
 function parseRequest(op: Operation, event: Event): Parsed {
   const errors: FieldError[] = [];
@@ -119,6 +122,7 @@ function parseRequest(op: Operation, event: Event): Parsed {
     return undefined;
   };
   const params = part(op.params, event.pathParameters ?? {}, '#/path');
+  const query = part(op.query, event.queryStringParameters ?? {}, '#/query');
   const headers = part(op.headers, lowerCaseKeys(event.headers ?? {}), '#/headers');
   let body: unknown;
   let json: unknown;
@@ -134,7 +138,7 @@ function parseRequest(op: Operation, event: Event): Parsed {
     }
   }
   if (errors.length > 0) return { invalid: errors, json: json === invalidJson ? undefined : json };
-  return { params, headers, body };
+  return { params, query, headers, body };
 }
 
 function invalid(errors: FieldError[]): Problem {

@@ -11,11 +11,18 @@ const schema = (type: z.ZodType, io: 'input' | 'output'): JsonSchema => {
 function parameters(op: Operation) {
   const inPath = op.params ? Object.entries(op.params.shape) : [];
   const inHeader = op.headers ? Object.entries(op.headers.shape) : [];
+  const inQuery = op.query ? Object.entries(op.query.shape) : [];
   return [
     ...inPath.map(([name, type]) => ({
       name,
       in: 'path',
       required: true,
+      schema: schema(type as z.ZodType, 'input'),
+    })),
+    ...inQuery.map(([name, type]) => ({
+      name,
+      in: 'query',
+      required: !(type as z.ZodType).safeParse(undefined).success,
       schema: schema(type as z.ZodType, 'input'),
     })),
     ...inHeader.map(([name, type]) => ({

@@ -3,11 +3,15 @@ import {
   CarrierEvent,
   Case,
   CaseOpening,
+  Decision,
+  DecisionKind,
   DepotEvent,
   EscalationLevel,
   EscalationRequest,
   EstimateAnswer,
   NextStep,
+  SupersessionRequest,
+  SurveyAnswer,
 } from '../domain/case.ts';
 
 /**
@@ -24,6 +28,7 @@ export interface Operation {
   /** Roles on the brand that may call it; empty means no token is needed. */
   readonly roles: readonly Role[];
   readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
   readonly headers?: z.ZodObject;
   readonly body?: z.ZodType;
   readonly responses: Readonly<Record<number, { description: string; schema?: z.ZodType }>>;
@@ -81,6 +86,22 @@ export const DeviceHistoryView = z.object({
   ),
 });
 
+export const WorkItem = z.object({
+  caseId: CaseId,
+  status: z.string(),
+  work: z.enum(['escalation', 'follow-up']),
+  due: z.string(),
+  overdue: z.boolean(),
+  summary: z.string(),
+});
+
+export const ReasonCodeView = z.object({
+  code: z.string(),
+  decision: DecisionKind,
+  text: z.string(),
+  youCan: z.string(),
+});
+
 export const Health = z.object({ status: z.literal('ok'), time: z.string() });
 
 export const ProblemSchema = z.object({
@@ -97,6 +118,7 @@ const problems = {
   403: { description: 'The token does not allow this on this brand.', schema: ProblemSchema },
 } as const;
 const notFound = { 404: { description: 'No such case for this brand.', schema: ProblemSchema } } as const;
+const conflict = (description: string) => ({ 409: { description, schema: ProblemSchema } }) as const;
 
 export const CaseParams = z.object({ caseId: CaseId });
 
@@ -276,6 +298,127 @@ export const operations = [
         description: 'The event does not apply to the case now; it was recorded.',
         schema: ProblemSchema,
       },
+    },
+  },
+  {
+    operationId: 'answerSurvey',
+    method: 'POST',
+    path: '/cases/{caseId}/survey',
+    summary:
+      'After resolution, the customer says whether their needs were met; "no" opens a follow-up due within a day.',
+    entry: 'functions/answer-survey/handler.ts',
+    roles: ['customer', 'agent'],
+    params: CaseParams,
+    body: SurveyAnswer,
+    responses: {
+      202: { description: 'The answer was recorded.', schema: EventReceipt },
+      ...problems,
+      ...notFound,
+      ...conflict(
+        'The case is not resolved yet, or its survey is answered or closed; the attempt was recorded.',
+      ),
+    },
+  },
+  {
+    operationId: 'getReasonCatalogue',
+    method: 'GET',
+    path: '/reasons',
+    summary:
+      'The brand’s published reasons for denials: code, plain-language text, what the customer can do.',
+    entry: 'functions/get-reason-catalogue/handler.ts',
+    roles: ['customer', 'agent', 'depot', 'technician', 'reviewer'],
+    responses: {
+      200: { description: 'The catalogue.', schema: z.object({ items: z.array(ReasonCodeView) }) },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'supersedeDecision',
+    method: 'POST',
+    path: '/cases/{caseId}/decisions/{decision}/supersessions',
+    summary:
+      'A person replaces the reason of a denial with another from the catalogue and says why; the customer sees both.',
+    entry: 'functions/supersede-decision/handler.ts',
+    roles: ['agent'],
+    params: CaseParams.extend({ decision: DecisionKind }),
+    body: SupersessionRequest,
+    responses: {
+      201: {
+        description: 'The new reason is live; the old one is kept, superseded.',
+        schema: z.object({ caseId: CaseId, decisions: z.array(Decision) }),
+      },
+      ...problems,
+      ...notFound,
+      ...conflict('The case has no such denial, or it already has that reason.'),
+    },
+  },
+  {
+    operationId: 'getOwnerQueue',
+    method: 'GET',
+    path: '/queues/owners/{owner}',
+    summary:
+      'One owner’s work: cases escalated to a ladder role (e.g. service-supervisor) or follow-ups a person owes (e.g. dana-reyes), earliest due first.',
+    entry: 'functions/get-owner-queue/handler.ts',
+    roles: ['agent'],
+    params: z.object({
+      owner: z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be lower-case words joined by -'),
+    }),
+    responses: {
+      200: { description: 'The queue.', schema: z.object({ items: z.array(WorkItem) }) },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'getReviewSample',
+    method: 'GET',
+    path: '/reviews/sample',
+    summary: 'A random sample of the brand’s cases for quality review.',
+    entry: 'functions/get-review-sample/handler.ts',
+    roles: ['reviewer', 'agent'],
+    query: z.object({ size: z.coerce.number().int().min(1).max(50).default(10) }),
+    responses: {
+      200: {
+        description: 'The sample.',
+        schema: z.object({
+          items: z.array(
+            z.object({
+              caseId: CaseId,
+              openedAt: z.string(),
+              status: z.string(),
+              outcome: z.string().optional(),
+              links: z.object({ case: z.string(), export: z.string() }),
+            }),
+          ),
+        }),
+      },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'exportCase',
+    method: 'GET',
+    path: '/cases/{caseId}/export',
+    summary: 'The whole case as one JSON document for review: case, timeline, decisions, documents (base64).',
+    entry: 'functions/export-case/handler.ts',
+    roles: ['reviewer', 'agent'],
+    params: CaseParams,
+    responses: {
+      200: {
+        description: 'The export.',
+        schema: z.object({
+          case: z.record(z.string(), z.unknown()),
+          documents: z.array(
+            z.object({
+              documentId: z.string(),
+              title: z.string(),
+              contentType: z.string(),
+              dataBase64: z.string(),
+            }),
+          ),
+        }),
+      },
+      ...problems,
+      ...notFound,
     },
   },
 ] as const satisfies readonly Operation[];

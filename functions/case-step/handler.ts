@@ -10,6 +10,16 @@ const Input = z.object({
   step: z.enum(Object.keys(caseSteps) as [CaseStepName, ...CaseStepName[]]),
   /** The event that resumed the step before this one, when the decision depends on it. */
   event: CaseEvent.optional(),
+  /** The waiting step whose deadline passed, for escalateOverdue. */
+  overdue: z
+    .object({
+      step: z.string(),
+      what: z.string(),
+      enteredAt: z.string(),
+      sla: z.record(z.string(), z.number()),
+      slaKey: z.string(),
+    })
+    .optional(),
 });
 
 /** Workflow steps that decide (plan, diagnosis, attempts, replacement) or act (labels, refunds, closing). */

@@ -12,6 +12,8 @@ import {
   returnUndelivered,
   type Shipment,
   trackShipment,
+  ownerWork,
+  visibleTo,
   type WaitRequest,
 } from './case.ts';
 import {
@@ -27,15 +29,19 @@ import {
   applyDiagnosis,
   applyEstimateAnswer,
   applyRepairAttempt,
+  applySurveyAnswer,
   chooseReplacement,
   closeCase,
   escalateCase,
+  escalateOverdue,
   orderReplacement,
   planCase,
   recordArrival,
+  recordNoSurveyAnswer,
   refundReturn,
+  supersedeDecision,
 } from './journey.ts';
-import { type BrandPolicy, policyFor } from './policy.ts';
+import { type BrandPolicy, type DecisionKind, policyFor } from './policy.ts';
 import type { Carrier, CaseRepository, Warehouse, Workflow } from './ports.ts';
 
 /** The ports and the moment a command runs at; handlers pass the real adapters. */
@@ -62,7 +68,7 @@ export function workflowInput(kase: Case, policy: BrandPolicy) {
   return {
     brand: kase.brand,
     caseId: kase.caseId,
-    sla: policy.sla,
+    sla: { ...policy.sla, surveySeconds: policy.surveyWindowSeconds },
     ...(kase.pickupAt ? { pickupAt: kase.pickupAt } : {}),
   };
 }
@@ -130,8 +136,82 @@ export async function unknownDeviceFieldsOf(brand: string, body: unknown, repo: 
   return unknownDeviceFields(device, history.cases.at(-1)?.device);
 }
 
-export async function getCaseQuery(brand: string, caseId: string, repo: CaseRepository): Promise<Case> {
-  return mustGet(repo, brand, caseId);
+/** The case as `actor` may see it: a customer's own case, or any case of the brand for its other roles (P14). */
+export async function getCaseQuery(
+  brand: string,
+  caseId: string,
+  actor: Actor,
+  repo: CaseRepository,
+): Promise<Case> {
+  return mustSee(repo, brand, caseId, actor);
+}
+
+/** A reviewer's sample of the brand's cases: `size` cases from a random point of the brand's case list (P14). */
+export async function reviewSampleQuery(brand: string, size: number, repo: CaseRepository) {
+  const cases = await repo.sample(brand, size, randomBytes(8).toString('hex'));
+  return cases.map((kase) => ({
+    caseId: kase.caseId,
+    openedAt: kase.openedAt,
+    status: kase.status,
+    ...(kase.outcome ? { outcome: kase.outcome } : {}),
+    links: { case: `/cases/${kase.caseId}`, export: `/cases/${kase.caseId}/export` },
+  }));
+}
+
+/** Everything a reviewer needs to judge a case, as one JSON document: the case, its custody and its documents (P14). */
+export async function exportCaseQuery(brand: string, caseId: string, repo: CaseRepository) {
+  const {
+    waiting: _waiting,
+    seenEventIds: _seen,
+    pendingEvents: _pending,
+    ...kase
+  } = await mustGet(repo, brand, caseId);
+  const documents = await repo.listDocuments(brand, caseId);
+  return {
+    case: kase,
+    documents: documents.map((document) => ({
+      documentId: document.documentId,
+      title: document.title,
+      contentType: document.contentType,
+      dataBase64: Buffer.from(document.data).toString('base64'),
+    })),
+  };
+}
+
+/** A person's or a ladder role's work: cases escalated to them, follow-ups they owe; earliest due first (P7, P10). */
+export async function ownerQueueQuery(brand: string, owner: string, repo: CaseRepository, now: Date) {
+  const cases = await repo.ownerQueue(brand, owner, 200);
+  return cases.map((kase) => {
+    const work = ownerWork(kase);
+    return {
+      caseId: kase.caseId,
+      status: kase.status,
+      work: work?.kind ?? 'escalation',
+      due: work?.due ?? kase.nextStep.deadline,
+      overdue: new Date(work?.due ?? kase.nextStep.deadline) < now,
+      summary: work?.summary ?? '',
+    };
+  });
+}
+
+/** A person replaces a denial's reason, with a justification; the customer sees both reasons (P8). */
+export function supersedeDecisionCommand(
+  command: {
+    brand: string;
+    caseId: string;
+    actor: Actor;
+    decision: DecisionKind;
+    request: { supersessionId: string; code: string; justification: string };
+  },
+  deps: Deps,
+) {
+  return retryOnConflict(async () => {
+    const before = await mustGet(deps.repo, command.brand, command.caseId);
+    const by = `${command.actor.role}:${command.actor.subject}`;
+    const policy = policyFor(command.brand);
+    const after = supersedeDecision(before, command.decision, command.request, policy, deps.now, by);
+    return after === before ? after : deps.repo.save(after, before.version);
+  });
 }
 
 const LANES: Partial<Record<Case['status'], string>> = {
@@ -177,7 +257,7 @@ async function recordCaseEvent(
   command: { brand: string; caseId: string; actor: Actor; event: CaseEvent },
   deps: Deps,
 ) {
-  const before = await mustGet(deps.repo, command.brand, command.caseId);
+  const before = await mustSee(deps.repo, command.brand, command.caseId, command.actor);
   const { case: recorded, outcome, deliver } = recordEvent(before, command.event, deps.now, command.actor);
   if (outcome === 'duplicate') return { outcome };
   const saved = await deps.repo.save(recorded, before.version);
@@ -226,7 +306,7 @@ export function escalateCaseCommand(
   deps: Deps,
 ) {
   return retryOnConflict(async () => {
-    const before = await mustGet(deps.repo, command.brand, command.caseId);
+    const before = await mustSee(deps.repo, command.brand, command.caseId, command.actor);
     const by = `${command.actor.role}:${command.actor.subject}`;
     const after = escalateCase(before, command.request, policyFor(command.brand), deps.now, by);
     if (after !== before) await deps.repo.save(after, before.version);
@@ -297,13 +377,13 @@ export const caseSteps = {
     return { case: refundReturn(kase, policyFor(kase.brand), deps.now), result: {} };
   },
 
-  async applyDiagnosis(kase: Case, deps: Deps, event?: CaseEvent) {
+  async applyDiagnosis(kase: Case, deps: Deps, { event }: StepInput) {
     if (event?.type !== 'diagnosed') throw new Error('applyDiagnosis needs a diagnosed event');
     const { case: diagnosed, next } = applyDiagnosis(kase, event, policyFor(kase.brand), deps.now);
     return { case: diagnosed, result: { next } };
   },
 
-  async applyEstimateAnswer(kase: Case, deps: Deps, event?: CaseEvent) {
+  async applyEstimateAnswer(kase: Case, deps: Deps, { event }: StepInput) {
     if (event?.type !== 'estimate-answered')
       throw new Error('applyEstimateAnswer needs an estimate-answered event');
     const { case: answered, next } = applyEstimateAnswer(
@@ -315,7 +395,7 @@ export const caseSteps = {
     return { case: answered, result: { next } };
   },
 
-  async applyRepairAttempt(kase: Case, deps: Deps, event?: CaseEvent) {
+  async applyRepairAttempt(kase: Case, deps: Deps, { event }: StepInput) {
     if (event?.type !== 'repair-attempted')
       throw new Error('applyRepairAttempt needs a repair-attempted event');
     const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
@@ -357,22 +437,51 @@ export const caseSteps = {
   },
 
   async close(kase: Case, deps: Deps) {
-    return { case: closeCase(kase, deps.now), result: {} };
+    return { case: closeCase(kase, policyFor(kase.brand), deps.now), result: {} };
+  },
+
+  async applySurveyAnswer(kase: Case, deps: Deps, { event }: StepInput) {
+    if (event?.type !== 'survey-answered') throw new Error('applySurveyAnswer needs a survey-answered event');
+    const answer = { met: event.met, ...(event.comment ? { comment: event.comment } : {}) };
+    return { case: applySurveyAnswer(kase, answer, policyFor(kase.brand), deps.now), result: {} };
+  },
+
+  async recordNoSurveyAnswer(kase: Case, deps: Deps) {
+    return { case: recordNoSurveyAnswer(kase, deps.now), result: {} };
+  },
+
+  /** A waiting step's deadline passed: escalate, and give the step the new owner's deadline as its timeout. */
+  async escalateOverdue(kase: Case, deps: Deps, { overdue }: StepInput) {
+    if (!overdue) throw new Error('escalateOverdue needs the overdue step');
+    const { case: escalated, waitSeconds } = escalateOverdue(kase, overdue, policyFor(kase.brand), deps.now);
+    return { case: escalated, result: { sla: { ...overdue.sla, [overdue.slaKey]: waitSeconds } } };
   },
 } satisfies Record<
   string,
-  (kase: Case, deps: Deps, event?: CaseEvent) => Promise<{ case: Case; result: object }>
+  (kase: Case, deps: Deps, input: StepInput) => Promise<{ case: Case; result: object }>
 >;
 
 export type CaseStepName = keyof typeof caseSteps;
 
+/** What a workflow step is handed besides the case: the event that resumed it, or the wait that is overdue. */
+export interface StepInput {
+  readonly event?: CaseEvent;
+  readonly overdue?: {
+    readonly step: string;
+    readonly what: string;
+    readonly enteredAt: string;
+    readonly sla: Record<string, number>;
+    readonly slaKey: string;
+  };
+}
+
 export function runCaseStep(
-  command: { brand: string; caseId: string; step: CaseStepName; event?: CaseEvent },
+  command: { brand: string; caseId: string; step: CaseStepName } & StepInput,
   deps: Deps,
 ) {
   return retryOnConflict(async () => {
     const before = await mustGet(deps.repo, command.brand, command.caseId);
-    const { case: after, result } = await caseSteps[command.step](before, deps, command.event);
+    const { case: after, result } = await caseSteps[command.step](before, deps, command);
     if (after !== before) await deps.repo.save(after, before.version);
     return result;
   });
@@ -426,5 +535,12 @@ async function issueShipment(
 async function mustGet(repo: CaseRepository, brand: string, caseId: string): Promise<Case> {
   const kase = await repo.get(brand, caseId);
   if (!kase) throw new CaseNotFoundError(caseId);
+  return kase;
+}
+
+/** As mustGet, for a caller acting as `actor`: another customer's case does not exist for them (P14). */
+async function mustSee(repo: CaseRepository, brand: string, caseId: string, actor: Actor): Promise<Case> {
+  const kase = await mustGet(repo, brand, caseId);
+  if (!visibleTo(kase, actor)) throw new CaseNotFoundError(caseId);
   return kase;
 }

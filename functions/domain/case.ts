@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoAfter } from './dates.ts';
-import type { BrandPolicy } from './policy.ts';
+import { type BrandPolicy, queueOf } from './policy.ts';
 
 /** Who did something on a case: a role on the brand and the subject of their token. */
 export interface Actor {
@@ -124,6 +124,38 @@ export const EscalationRequest = z.object({
   reason: z.string().trim().min(10).max(2000),
 });
 
+/** After resolution: were the customer's needs met (P10)? */
+export const SurveyAnswer = z.object({
+  /** The customer's id for this answer; a retried answer is applied once. */
+  answerId: z.string().trim().min(1).max(128),
+  met: z.boolean(),
+  comment: z.string().trim().max(2000).optional(),
+});
+
+/** A person replaces the reason of a denial with another from the catalogue, and says why (P8). */
+export const SupersessionRequest = z.object({
+  supersessionId: z.string().trim().min(1).max(128),
+  code: z.string().trim().min(1).max(60),
+  justification: z.string().trim().min(10).max(2000),
+});
+
+export const DecisionKind = z.enum(['coverage', 'return', 'visit']);
+
+/** A denial and its one reason from the brand's catalogue; a superseded one stays, marked so (P8). */
+export const Decision = z.object({
+  decision: DecisionKind,
+  code: z.string(),
+  text: z.string(),
+  youCan: z.string(),
+  at: z.string(),
+  by: z.string(),
+  status: z.enum(['live', 'superseded']),
+  /** Why this reason replaced the one before it, for a superseding decision. */
+  justification: z.string().optional(),
+  supersedes: z.string().optional(),
+});
+export type Decision = z.infer<typeof Decision>;
+
 export const EstimateAnswer = z.object({
   /** The customer's (or app's) id for this answer; a retried answer is applied once. */
   answerId: z.string().trim().min(1).max(128),
@@ -134,6 +166,12 @@ export const EstimateAnswer = z.object({
 export const CaseEvent = z.discriminatedUnion('type', [
   ...DepotEvent.options,
   z.object({ ...eventBase, type: z.literal('estimate-answered'), approved: z.boolean() }),
+  z.object({
+    ...eventBase,
+    type: z.literal('survey-answered'),
+    met: z.boolean(),
+    comment: z.string().optional(),
+  }),
   z.object({ ...eventBase, type: z.literal('delivered-to-depot'), trackingNumber: z.string() }),
   z.object({ ...eventBase, type: z.literal('delivered-to-customer'), trackingNumber: z.string() }),
 ]);
@@ -189,6 +227,8 @@ export const Case = z.object({
   brand: z.string(),
   caseId: z.string(),
   version: z.number(),
+  /** The customer's sign-in subject when they opened the case themselves: only they see it as a customer (P14). */
+  customerSubject: z.string().optional(),
   openedAt: z.string(),
   status: CaseStatus,
   route: z.enum(['repair', 'return', 'instant-replacement', 'denied']).optional(),
@@ -277,6 +317,26 @@ export const Case = z.object({
       reason: z.string(),
     })
     .optional(),
+  /** Denials and their reasons; at most one live per kind (P8). */
+  decisions: z.array(Decision).default([]),
+  /** Whether the customer's needs were met, asked after resolution (P10). */
+  survey: z
+    .object({
+      answered: z.boolean(),
+      met: z.boolean().optional(),
+      comment: z.string().optional(),
+      at: z.string(),
+    })
+    .optional(),
+  /** A person follows up when needs were not met (P10). */
+  followUp: z
+    .object({
+      owner: z.object({ name: z.string(), role: z.string(), contact: z.string() }),
+      due: z.string(),
+      reason: z.string(),
+      status: z.enum(['open', 'done']),
+    })
+    .optional(),
   timeline: z.array(TimelineEntry),
   /** The workflow step waiting for an event, and the token that resumes it. Never shown to anyone. */
   waiting: z
@@ -325,6 +385,7 @@ export function openCase(
   return {
     ...ids,
     version: 1,
+    ...(by.role === 'customer' ? { customerSubject: by.subject } : {}),
     openedAt: now.toISOString(),
     status: 'opened',
     customer: opening.customer,
@@ -352,10 +413,16 @@ export function openCase(
         `${by.role}:${by.subject}`,
       ),
     ],
+    decisions: [],
     pendingEvents: [],
     answered: [],
     seenEventIds: [],
   };
+}
+
+/** A customer sees only the cases they opened; every other role sees its brand's cases (P14). */
+export function visibleTo(kase: { readonly customerSubject?: string }, actor: Actor): boolean {
+  return actor.role !== 'customer' || kase.customerSubject === actor.subject;
 }
 
 export interface WaitRequest {
@@ -402,6 +469,7 @@ const QUESTION: Partial<Record<CaseEvent['type'], string>> = {
   diagnosed: 'diagnosis',
   'estimate-answered': 'estimate',
   'delivered-to-customer': 'delivery',
+  'survey-answered': 'survey',
 };
 
 function answer(kase: Case, event: CaseEvent): string[] {
@@ -418,6 +486,7 @@ const EXPECTED_IN: Record<CaseEvent['type'], readonly CaseStatus[]> = {
   'repair-attempted': ['at-depot', 'in-repair'],
   shipped: ['in-repair', 'replacement-ordered', 'shipping-to-customer'],
   'delivered-to-customer': ['replacement-ordered', 'shipping-to-customer'],
+  'survey-answered': ['closed'],
 };
 
 /**
@@ -547,4 +616,19 @@ export function describe(event: CaseEvent): string {
 
 export function entry(now: Date, type: string, summary: string, by: string): TimelineEntry {
   return { at: now.toISOString(), type, summary, by };
+}
+
+/** The work a case asks of someone now: an open follow-up, else an escalation of an open case (P7, P10). */
+export function ownerWork(
+  kase: Case,
+): { owner: string; kind: 'follow-up' | 'escalation'; due: string; summary: string } | undefined {
+  if (kase.followUp?.status === 'open') {
+    const { owner, due, reason } = kase.followUp;
+    return { owner: queueOf(owner.name), kind: 'follow-up', due, summary: `Needs not met: ${reason}` };
+  }
+  if (kase.status !== 'closed' && kase.escalation) {
+    const { role, respondBy, reason } = kase.escalation;
+    return { owner: queueOf(role), kind: 'escalation', due: respondBy, summary: reason };
+  }
+  return undefined;
 }

@@ -69,3 +69,19 @@ export class ReplacementUnavailableError extends DomainError {
     );
   }
 }
+
+/** A request that conflicts with the case as it is (no such decision to supersede, say); nothing changed. */
+export class ConflictError extends DomainError {
+  constructor(message: string, title = 'Conflicts with the case') {
+    super(message, 409, 'conflict', title);
+  }
+}
+
+/** A value valid in form that the brand's own rules do not know (a reason code not in its catalogue). */
+export class InvalidFieldError extends DomainError {
+  constructor(pointer: string, detail: string) {
+    super('1 field(s) need attention; nothing was saved.', 400, 'validation', 'Your request has errors', [
+      { pointer, detail },
+    ]);
+  }
+}

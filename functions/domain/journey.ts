@@ -1,7 +1,8 @@
-import { type Case, type CaseEvent, entry, notify, type Shipment } from './case.ts';
+import { type Case, type CaseEvent, type Decision, entry, notify, type Shipment } from './case.ts';
 import { addMonths, isoAfter, isoDay, laterDay } from './dates.ts';
 import { decideEntitlement, isDeadOnArrival, withinReturnWindow } from './entitlement.ts';
-import type { BrandPolicy, CatalogueModel } from './policy.ts';
+import { ConflictError, InvalidFieldError } from './errors.ts';
+import { type BrandPolicy, type CatalogueModel, type DecisionKind, queueOf } from './policy.ts';
 
 /**
  * The decisions of the repair journey, one per workflow step: pure functions of the case, the
@@ -87,12 +88,14 @@ export function planCase(
     route = 'instant-replacement';
     why = `This device already failed ${failedRepairs(deviceCases)} repairs: it is replaced, not repaired again.`;
   }
+  const decided =
+    route === 'denied' ? deny(kase, 'return', 'RETURN-WINDOW-PASSED', policy, now, 'system:workflow') : kase;
   const planned: Case = {
-    ...kase,
+    ...decided,
     route,
     entitlement,
     timeline: [
-      ...kase.timeline,
+      ...decided.timeline,
       entry(
         now,
         'entitlement-decided',
@@ -164,6 +167,13 @@ export function recordArrival(kase: Case, policy: BrandPolicy, now: Date): Case 
 
 type Diagnosed = Extract<CaseEvent, { type: 'diagnosed' }>;
 
+function coverageDenial(entitled: boolean, cause: Diagnosed['cause']): string {
+  if (!entitled) return 'OUT-OF-WARRANTY';
+  if (cause === 'liquid-damage') return 'LIQUID-DAMAGE';
+  if (cause === 'wear') return 'WEAR-AND-TEAR';
+  return 'ACCIDENTAL-DAMAGE';
+}
+
 /**
  * Good faith first (P2): diagnosis is free when the cause is unknown or is the brand's own update, and
  * such a failure is covered; anything else not covered needs an estimate the customer approves.
@@ -177,16 +187,21 @@ export function applyDiagnosis(
   if (kase.diagnosis)
     return { case: kase, next: kase.estimate && kase.estimate.status !== 'approved' ? 'estimate' : 'repair' };
   const diagnosisFree = event.cause === 'unknown' || event.cause === 'firmware-update';
+  const entitled = kase.entitlement?.covered ?? false;
+  // Good faith: within coverage, a defect or a fault nobody can explain is covered whatever the depot thinks.
   const covered =
-    event.cause === 'firmware-update' || (event.covered && (kase.entitlement?.covered ?? false));
+    event.cause === 'firmware-update' ||
+    (entitled && (event.covered || event.cause === 'manufacturing-defect' || event.cause === 'unknown'));
+  const denial = covered ? undefined : coverageDenial(entitled, event.cause);
   const reason =
     event.cause === 'firmware-update'
       ? 'The failure follows our own firmware update: diagnosis and repair are free.'
       : covered
         ? `Covered (${kase.entitlement?.coverage}): the repair is free.`
-        : `Not covered (${event.cause}${kase.entitlement?.covered ? '' : ', outside coverage'}): you decide on the estimate; nothing is charged unless you approve it.`;
+        : `Not covered (${denial}): you decide on the estimate; nothing is charged unless you approve it.`;
+  const decided = denial ? deny(kase, 'coverage', denial, policy, now, 'depot') : kase;
   const diagnosed: Case = {
-    ...kase,
+    ...decided,
     diagnosis: {
       faultCode: event.faultCode,
       cause: event.cause,
@@ -196,7 +211,7 @@ export function applyDiagnosis(
       at: now.toISOString(),
     },
     timeline: [
-      ...kase.timeline,
+      ...decided.timeline,
       entry(now, 'diagnosed', `Fault ${event.faultCode}, cause ${event.cause}. ${reason}`, 'depot'),
     ],
   };
@@ -433,40 +448,256 @@ export function escalateCase(
   now: Date,
   by: string,
 ): Case {
-  if (kase.seenEventIds.includes(request.escalationId)) return kase;
+  return escalate(kase, request.escalationId, request.reason, policy, now, by);
+}
+
+/**
+ * A waiting step's deadline passed (P7): the case goes one level up, the customer is told who owns it
+ * now, and the step waits again with the new owner's own deadline (`waitSeconds`). Once per entry into
+ * the overdue state: a step run again for the same entry changes nothing more.
+ */
+export function escalateOverdue(
+  kase: Case,
+  overdue: { step: string; what: string; enteredAt: string },
+  policy: BrandPolicy,
+  now: Date,
+): { case: Case; waitSeconds: number } {
+  const escalationId = `overdue:${overdue.step}:${overdue.enteredAt}`;
+  const escalated = escalate(
+    kase,
+    escalationId,
+    `Deadline passed: ${overdue.what} in time.`,
+    policy,
+    now,
+    'system:workflow',
+  );
+  const owner = policy.escalationLadder[escalated.escalationLevel];
+  return { case: escalated, waitSeconds: owner?.respondWithinSeconds ?? 86_400 };
+}
+
+function escalate(kase: Case, id: string, reason: string, policy: BrandPolicy, now: Date, by: string): Case {
+  if (kase.seenEventIds.includes(id)) return kase;
   const level = Math.min(kase.escalationLevel + 1, policy.escalationLadder.length - 1);
   const owner = policy.escalationLadder[level];
   if (!owner) return kase;
   const respondBy = isoAfter(now, owner.respondWithinSeconds);
-  const { contact } = owner;
+  const { role, contact } = owner;
   const escalated: Case = {
     ...kase,
-    seenEventIds: [...kase.seenEventIds, request.escalationId],
+    seenEventIds: [...kase.seenEventIds, id],
     escalationLevel: level,
-    escalation: { level, role: owner.role, contact, respondBy, reason: request.reason },
-    timeline: [
-      ...kase.timeline,
-      entry(now, 'escalated', `Escalated by ${by} to ${owner.role} (${contact}): ${request.reason}`, by),
-    ],
+    escalation: { level, role, contact, respondBy, reason },
+    // The owner's deadline is the case's deadline now: it is what the customer waits on.
+    nextStep: { name: kase.nextStep.name, deadline: laterIso(kase.nextStep.deadline, respondBy) },
+    timeline: [...kase.timeline, entry(now, 'escalated', `Escalated to ${role} (${contact}): ${reason}`, by)],
   };
   return notify(
     escalated,
-    `Your case is now owned by ${owner.role} (${contact}), who will respond by ${respondBy}.`,
+    `${reason} Your case is now owned by ${role} (${contact}), who will respond by ${respondBy}. Next: ${kase.nextStep.name}.`,
     now,
   );
 }
 
-export function closeCase(kase: Case, now: Date): Case {
+const laterIso = (a: string, b: string) => (new Date(a) > new Date(b) ? a : b);
+
+/** Resolved: the case closes and the customer is asked whether their needs were met (P10). */
+export function closeCase(kase: Case, policy: BrandPolicy, now: Date): Case {
   if (kase.status === 'closed') return kase;
   const outcome = kase.outcome ?? (kase.route === 'denied' ? 'denied' : undefined);
+  const ask = 'Tell us whether your needs were met';
+  const deadline = isoAfter(now, policy.surveyWindowSeconds);
+  return notify(
+    { ...kase, status: 'closed', ...(outcome ? { outcome } : {}), nextStep: { name: ask, deadline } },
+    `Your case ${kase.caseId} is closed${outcome ? ` (${outcome})` : ''}. ${ask}, by ${deadline}: /cases/${kase.caseId}/survey.`,
+    now,
+  );
+}
+
+const NOTHING_MORE = 'Nothing: your case is closed';
+
+/**
+ * The customer says whether their needs were met (P10). "No" opens a follow-up, due within a day, owned
+ * by the brand's named follow-up owner and in their work queue.
+ */
+export function applySurveyAnswer(
+  kase: Case,
+  answer: { met: boolean; comment?: string },
+  policy: BrandPolicy,
+  now: Date,
+): Case {
+  if (kase.survey) return kase;
+  const survey = {
+    answered: true,
+    met: answer.met,
+    ...(answer.comment ? { comment: answer.comment } : {}),
+    at: now.toISOString(),
+  };
+  const answered = {
+    ...kase,
+    survey,
+    timeline: [
+      ...kase.timeline,
+      entry(
+        now,
+        'survey-answered',
+        `Needs met: ${answer.met ? 'yes' : 'no'}.${answer.comment ? ` “${answer.comment}”` : ''}`,
+        'customer',
+      ),
+    ],
+  };
+  if (answer.met) {
+    return notify(
+      { ...answered, nextStep: { name: NOTHING_MORE, deadline: now.toISOString() } },
+      'Thank you for telling us.',
+      now,
+    );
+  }
+  const owner = policy.followUpOwner;
+  const due = isoAfter(now, 86_400);
+  return notify(
+    {
+      ...answered,
+      followUp: { owner, due, reason: answer.comment ?? 'Needs not met', status: 'open' },
+      nextStep: { name: `${owner.name} follows up with you`, deadline: due },
+      timeline: [
+        ...answered.timeline,
+        entry(
+          now,
+          'follow-up-opened',
+          `Follow-up for ${owner.name} (${owner.role}, queue ${queueOf(owner.name)}), due ${due}.`,
+          'system:workflow',
+        ),
+      ],
+    },
+    `We are sorry we fell short. ${owner.name} (${owner.role}, ${owner.contact}) will contact you by ${due}.`,
+    now,
+  );
+}
+
+/** The survey window passed without an answer: recorded as such, and a late answer is refused (P10). */
+export function recordNoSurveyAnswer(kase: Case, now: Date): Case {
+  if (kase.survey) return kase;
+  return {
+    ...kase,
+    survey: { answered: false, at: now.toISOString() },
+    answered: kase.answered.includes('survey') ? kase.answered : [...kase.answered, 'survey'],
+    nextStep: { name: NOTHING_MORE, deadline: now.toISOString() },
+    timeline: [
+      ...kase.timeline,
+      entry(
+        now,
+        'survey-unanswered',
+        'The customer did not say whether their needs were met within the window.',
+        'system:workflow',
+      ),
+    ],
+  };
+}
+
+/**
+ * A denial with exactly one reason from the brand's catalogue (P8). A live denial of the same kind
+ * keeps its reason: only a recorded supersession can change it.
+ */
+export function deny(
+  kase: Case,
+  kind: DecisionKind,
+  code: string,
+  policy: BrandPolicy,
+  now: Date,
+  by: string,
+): Case {
+  const live = liveDecision(kase, kind);
+  if (live) {
+    if (live.code === code) return kase;
+    throw new Error(
+      `Case ${kase.caseId} already denies ${kind} for ${live.code}; supersede it instead of adding ${code}`,
+    );
+  }
+  const reason = policy.reasonCatalogue.find(
+    (candidate) => candidate.code === code && candidate.decision === kind,
+  );
+  if (!reason) throw new Error(`Reason ${code} is not in ${policy.brand}'s ${kind} catalogue`);
+  const decision: Decision = {
+    decision: kind,
+    code,
+    text: reason.text,
+    youCan: reason.youCan,
+    at: now.toISOString(),
+    by,
+    status: 'live',
+  };
+  return {
+    ...kase,
+    decisions: [...kase.decisions, decision],
+    timeline: [...kase.timeline, entry(now, 'denied', `${kind} denied: ${code}, ${reason.text}`, by)],
+  };
+}
+
+export const liveDecision = (kase: Case, kind: DecisionKind) =>
+  kase.decisions.find((decision) => decision.decision === kind && decision.status === 'live');
+
+/**
+ * A person replaces a denial's reason with another from the catalogue and says why (P8). The old
+ * reason stays on the case, superseded; the customer is told both. Once per supersession id.
+ */
+export function supersedeDecision(
+  kase: Case,
+  kind: DecisionKind,
+  request: { supersessionId: string; code: string; justification: string },
+  policy: BrandPolicy,
+  now: Date,
+  by: string,
+): Case {
+  if (kase.seenEventIds.includes(request.supersessionId)) return kase;
+  const live = liveDecision(kase, kind);
+  if (!live)
+    throw new ConflictError(
+      `Case ${kase.caseId} has no ${kind} denial to supersede.`,
+      'Nothing to supersede',
+    );
+  const reason = policy.reasonCatalogue.find(
+    (candidate) => candidate.code === request.code && candidate.decision === kind,
+  );
+  if (!reason) {
+    const codes = policy.reasonCatalogue
+      .filter((candidate) => candidate.decision === kind)
+      .map((candidate) => candidate.code);
+    throw new InvalidFieldError('#/code', `Not a ${kind} reason of this brand; one of: ${codes.join(', ')}.`);
+  }
+  if (reason.code === live.code)
+    throw new ConflictError(`The ${kind} denial already has reason ${live.code}.`, 'Same reason');
+  const superseding: Decision = {
+    decision: kind,
+    code: reason.code,
+    text: reason.text,
+    youCan: reason.youCan,
+    at: now.toISOString(),
+    by,
+    status: 'live',
+    justification: request.justification,
+    supersedes: live.code,
+  };
   return notify(
     {
       ...kase,
-      status: 'closed',
-      ...(outcome ? { outcome } : {}),
-      nextStep: { name: 'Nothing: your case is closed', deadline: now.toISOString() },
+      seenEventIds: [...kase.seenEventIds, request.supersessionId],
+      decisions: [
+        ...kase.decisions.map((decision) =>
+          decision === live ? { ...decision, status: 'superseded' as const } : decision,
+        ),
+        superseding,
+      ],
+      timeline: [
+        ...kase.timeline,
+        entry(
+          now,
+          'decision-superseded',
+          `${kind} reason ${live.code} superseded by ${reason.code}: ${request.justification}`,
+          by,
+        ),
+      ],
     },
-    `Your case ${kase.caseId} is closed${outcome ? ` (${outcome})` : ''}.`,
+    `The reason for our ${kind} decision changed from ${live.code} (${live.text}) to ${reason.code} (${reason.text}) because: ${request.justification} What you can do: ${reason.youCan}`,
     now,
   );
 }

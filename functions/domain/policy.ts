@@ -38,7 +38,31 @@ export interface BrandPolicy {
   readonly catalogue: readonly CatalogueModel[];
   /** The depot devices are shipped to. */
   readonly depotAddress: string;
+  /** The only reasons a request may be denied for, as published to customers (P8). */
+  readonly reasonCatalogue: readonly ReasonCode[];
+  /** How long the customer may tell whether their needs were met after resolution (P10). */
+  readonly surveyWindowSeconds: number;
+  /** The named person who follows up a customer whose needs were not met, within a day (P10). */
+  readonly followUpOwner: { readonly name: string; readonly role: string; readonly contact: string };
 }
+
+/** A published reason for a denial: what it means and what the customer can do about it (P8). */
+export interface ReasonCode {
+  readonly code: string;
+  /** What is denied for this reason. */
+  readonly decision: DecisionKind;
+  readonly text: string;
+  readonly youCan: string;
+}
+
+export type DecisionKind = 'coverage' | 'return' | 'visit';
+
+/** The work queue of a person or a role on the ladder: `Service supervisor` works from `service-supervisor`. */
+export const queueOf = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 const DAY = 86_400;
 
@@ -71,6 +95,47 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
     { model: 'Dock', family: 'accessory', tier: 1, inStock: true, priceMinor: 8_900 },
   ],
   depotAddress: '{displayName} Repair Depot, 1 Service Road, 1000 Brussels, BE',
+  reasonCatalogue: [
+    {
+      code: 'OUT-OF-WARRANTY',
+      decision: 'coverage',
+      text: 'The device is outside its warranty and any plan you hold.',
+      youCan:
+        'Approve or decline the estimate; declining costs nothing. Send proof of a later purchase date if ours is wrong.',
+    },
+    {
+      code: 'ACCIDENTAL-DAMAGE',
+      decision: 'coverage',
+      text: 'The fault comes from accidental damage, which the warranty does not cover without an accidental-damage plan.',
+      youCan: 'Approve or decline the estimate, or escalate if you believe the fault is a defect.',
+    },
+    {
+      code: 'LIQUID-DAMAGE',
+      decision: 'coverage',
+      text: 'The fault comes from liquid reaching the inside of the device.',
+      youCan: 'Approve or decline the estimate, or escalate and ask for the depot’s photos.',
+    },
+    {
+      code: 'WEAR-AND-TEAR',
+      decision: 'coverage',
+      text: 'The fault is normal wear of a consumable part, which the warranty does not cover.',
+      youCan: 'Approve or decline the estimate; declining costs nothing.',
+    },
+    {
+      code: 'RETURN-WINDOW-PASSED',
+      decision: 'return',
+      text: 'The return window for unfit, mis-sold or unopened goods has ended.',
+      youCan: 'Open a repair case: a faulty device is still repaired under warranty.',
+    },
+    {
+      code: 'VISIT-ALLOWANCE-USED',
+      decision: 'visit',
+      text: 'Your plan’s on-site visits are used up by completed visits you accepted.',
+      youCan: 'Send the device in with a prepaid label, or escalate if a visit was counted wrongly.',
+    },
+  ],
+  surveyWindowSeconds: 7 * DAY,
+  followUpOwner: { name: 'Dana Reyes', role: 'Customer care lead', contact: 'care-lead@{brand}.example' },
 };
 
 /** The demo brands the local cloud ships with; a brand not listed here gets the defaults. */
@@ -80,6 +145,7 @@ const BRANDS: Record<string, Partial<BrandPolicy>> = {
     displayName: 'Globex Appliances',
     replaceAfterFailedRepairs: 2,
     sla: { ...DEFAULT_POLICY.sla, arrivalSeconds: 10 * DAY },
+    followUpOwner: { name: 'Sam Okafor', role: 'Customer relations', contact: 'relations@{brand}.example' },
   },
 };
 
@@ -90,12 +156,14 @@ export function policyFor(brand: string): BrandPolicy {
     ...level,
     contact: level.contact.replace('{brand}', brand),
   }));
+  const followUpOwner = own.followUpOwner ?? DEFAULT_POLICY.followUpOwner;
   return {
     ...DEFAULT_POLICY,
     ...own,
     brand,
     displayName,
     escalationLadder: ladder,
+    followUpOwner: { ...followUpOwner, contact: followUpOwner.contact.replace('{brand}', brand) },
     depotAddress: (own.depotAddress ?? DEFAULT_POLICY.depotAddress).replace('{displayName}', displayName),
   };
 }

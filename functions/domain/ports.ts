@@ -12,7 +12,10 @@ export interface CaseDocument {
 /** A device's record as its cases tell it, and where it came from when it replaced another (P3, P4). */
 export interface DeviceHistory {
   readonly serial: string;
-  readonly cases: readonly (DeviceCase & { readonly device: Case['device'] })[];
+  readonly cases: readonly (DeviceCase & {
+    readonly device: Case['device'];
+    readonly customerSubject?: string;
+  })[];
   readonly replacementOf?: {
     readonly serial: string;
     readonly caseId: string;
@@ -30,7 +33,12 @@ export interface CaseRepository {
   deviceHistory(brand: string, serial: string): Promise<DeviceHistory>;
   /** Open cases in a work queue, earliest next deadline first. */
   queue(brand: string, queue: string, limit: number): Promise<Case[]>;
+  /** Cases escalated to, or followed up by, one owner (a ladder role or a person), earliest due first. */
+  ownerQueue(brand: string, owner: string, limit: number): Promise<Case[]>;
+  /** Up to `size` of the brand's cases, from a random point `from` (hex) of a fixed pseudo-random order. */
+  sample(brand: string, size: number, from: string): Promise<Case[]>;
   putDocument(brand: string, caseId: string, document: CaseDocument): Promise<void>;
+  listDocuments(brand: string, caseId: string): Promise<CaseDocument[]>;
   getDocument(brand: string, caseId: string, documentId: string): Promise<CaseDocument | undefined>;
   /** Remembers which case a tracking number belongs to, for carrier webhooks. */
   linkTracking(brand: string, trackingNumber: string, caseId: string): Promise<void>;

@@ -1,10 +1,11 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
 import { deviceHistoryQuery } from '../domain/case-commands.ts';
+import { visibleTo } from '../domain/case.ts';
 import { failedRepairs } from '../domain/journey.ts';
 import { deps } from '../shared/deps.ts';
 
-export const handler = httpHandler(operation('getDeviceHistory'), async ({ brand, params }) => {
+export const handler = httpHandler(operation('getDeviceHistory'), async ({ brand, actor, params }) => {
   const history = await deviceHistoryQuery(brand, params.serial, deps().repo);
   const latest = history.cases.at(-1);
   const faults = [
@@ -17,15 +18,18 @@ export const handler = httpHandler(operation('getDeviceHistory'), async ({ brand
       ...(latest ? { device: latest.device } : {}),
       ...(history.replacementOf ? { replacementOf: history.replacementOf } : {}),
       failedRepairs: Object.fromEntries(faults.map((fault) => [fault, failedRepairs(history.cases, fault)])),
-      cases: history.cases.map((kase) => ({
-        caseId: kase.caseId,
-        openedAt: kase.openedAt,
-        status: kase.status,
-        ...(kase.outcome ? { outcome: kase.outcome } : {}),
-        problem: kase.problem,
-        repairAttempts: kase.repairAttempts,
-        ...(kase.replacement ? { replacement: kase.replacement } : {}),
-      })),
+      // A customer sees the device and its counts, but only their own cases of it (a device changes hands).
+      cases: history.cases
+        .filter((kase) => visibleTo(kase, actor))
+        .map((kase) => ({
+          caseId: kase.caseId,
+          openedAt: kase.openedAt,
+          status: kase.status,
+          ...(kase.outcome ? { outcome: kase.outcome } : {}),
+          problem: kase.problem,
+          repairAttempts: kase.repairAttempts,
+          ...(kase.replacement ? { replacement: kase.replacement } : {}),
+        })),
     },
   };
 });

@@ -4,9 +4,9 @@ import { getCaseQuery } from '../domain/case-commands.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { deps } from '../shared/deps.ts';
 
-export const handler = httpHandler(operation('getDocument'), async ({ brand, params }) => {
+export const handler = httpHandler(operation('getDocument'), async ({ brand, actor, params }) => {
   const { repo } = deps();
-  await getCaseQuery(brand, params.caseId, repo);
+  await getCaseQuery(brand, params.caseId, actor, repo);
   const document = await repo.getDocument(brand, params.caseId, params.documentId);
   if (!document) throw new NotFoundError(`document ${params.documentId} on case ${params.caseId}`);
   return {

@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -19,7 +18,7 @@ import {
   Wait,
   WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { DynamoAttributeValue, DynamoUpdateItem, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { CaseStepName } from '../../functions/domain/case-commands.ts';
 import { acceptFinding, logicalIdOf } from '../nag-acknowledgements.ts';
@@ -30,7 +29,6 @@ export interface CaseWorkflowProps {
    * reference to the state machine, which would be a circular dependency.
    */
   readonly stateMachineName: string;
-  readonly table: ITableV2;
   /** Runs one decision or action of the journey (functions/case-step). */
   readonly caseStep: IFunction;
   /** Stores a step's task token on the case so an arriving event can resume it. */
@@ -38,11 +36,12 @@ export interface CaseWorkflowProps {
 }
 
 /**
- * One Standard execution per case, the repair journey of PRODUCT.md P1-P4, P12, P13. Its input:
- * `{ brand, caseId, sla: { arrivalSeconds, diagnosisSeconds, estimateAnswerSeconds, repairSeconds,
- * deliverySeconds }, pickupAt? }`. Decisions live in the domain (functions/domain/journey.ts); this
- * machine only orders the steps. Every waiting step waits on a task token with the brand's SLA as its
- * timeout, and a passed deadline escalates the case one level and waits again (P7).
+ * One Standard execution per case, the repair journey of PRODUCT.md P1-P4, P7, P10, P12, P13. Its
+ * input: `{ brand, caseId, sla: { arrivalSeconds, diagnosisSeconds, estimateAnswerSeconds, repairSeconds,
+ * deliverySeconds, surveySeconds }, pickupAt? }`. Decisions live in the domain
+ * (functions/domain/journey.ts); this machine only orders the steps. Every waiting step waits on a task
+ * token with the brand's SLA as its timeout; a passed deadline escalates the case one level and waits
+ * again with the new owner's deadline (P7). After closing, it waits for the customer's survey (P10).
  */
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -82,6 +81,15 @@ export class CaseWorkflow extends Construct {
     const orderReplacement = this.step('Order replacement', 'orderReplacement');
     const shipBack = this.step('Ship device to customer', 'shipToCustomer');
     const close = this.step('Close case', 'close');
+    const applySurvey = this.step(
+      'Apply survey answer',
+      'applySurveyAnswer',
+      undefined,
+      undefined,
+      '$.survey.event',
+    );
+    const noSurveyAnswer = this.step('Record no survey answer', 'recordNoSurveyAnswer');
+    const done = new Succeed(this, 'Case closed');
 
     const waitForArrival = this.waitFor(
       'Wait for device at depot',
@@ -110,6 +118,14 @@ export class CaseWorkflow extends Construct {
       'repairSeconds',
       '$.attempt',
       'the depot did not report the repair',
+    );
+    // After resolution the customer may say whether their needs were met; silence is recorded, not escalated.
+    const waitForSurvey = this.waitFor(
+      'Wait for survey answer',
+      ['survey-answered'],
+      'surveySeconds',
+      '$.survey',
+      noSurveyAnswer,
     );
     const waitForDelivery = this.waitFor(
       'Wait for delivery to customer',
@@ -165,7 +181,8 @@ export class CaseWorkflow extends Construct {
           .otherwise(shipBack),
       );
     orderReplacement.next(shipBack);
-    shipBack.next(waitForDelivery).next(close).next(new Succeed(this, 'Case closed'));
+    shipBack.next(waitForDelivery).next(close).next(waitForSurvey).next(applySurvey).next(done);
+    noSurveyAnswer.next(done);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
@@ -236,14 +253,16 @@ export class CaseWorkflow extends Construct {
   /**
    * A step that waits for an event (a depot report, a carrier delivery, a customer's answer) on a
    * task token, with the brand's SLA as timeout. When the deadline passes, the case goes one level
-   * up the escalation ladder, with the reason on its timeline, and the step waits again.
+   * up the escalation ladder, the customer is told who owns it now, and the step waits again with
+   * that owner's deadline.
    */
   private waitFor(
     name: string,
     expect: string[],
     sla: string,
     resultPath: string,
-    overdue: string,
+    /** What passing the deadline means (the case escalates), or the state that handles it instead. */
+    overdue: string | LambdaInvoke,
   ): LambdaInvoke & INextable {
     const wait = new LambdaInvoke(this, name, {
       lambdaFunction: this.props.awaitCaseEvent,
@@ -258,38 +277,34 @@ export class CaseWorkflow extends Construct {
       taskTimeout: Timeout.at(`$.sla.${sla}`),
       resultPath,
     });
-    const escalate = new DynamoUpdateItem(this, `Escalate: ${name.replace(/^Wait for /, '')}`, {
-      table: this.props.table,
-      key: {
-        pk: DynamoAttributeValue.fromString(
-          JsonPath.format('T#{}#CASE#{}', JsonPath.stringAt('$.brand'), JsonPath.stringAt('$.caseId')),
-        ),
-        sk: DynamoAttributeValue.fromString('CASE'),
-      },
-      updateExpression:
-        'ADD escalationLevel :one, version :one SET timeline = list_append(timeline, :entry), lastEscalationAt = :at',
-      // Once per entry into this state: a step run again for the same entry (a resumed local execution
-      // keeps its entry time) finds its escalation done and moves on instead of escalating twice.
-      conditionExpression: 'attribute_not_exists(lastEscalationAt) OR lastEscalationAt <> :at',
-      expressionAttributeValues: {
-        ':one': DynamoAttributeValue.fromNumber(1),
-        ':at': DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
-        ':entry': DynamoAttributeValue.fromList([
-          DynamoAttributeValue.fromMap({
-            at: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.State.EnteredTime')),
-            type: DynamoAttributeValue.fromString('escalated'),
-            summary: DynamoAttributeValue.fromString(
-              `Deadline passed: ${overdue} in time. The case was escalated one level.`,
-            ),
-            by: DynamoAttributeValue.fromString('system:workflow'),
-          }),
-        ]),
-      },
-      resultPath: JsonPath.DISCARD,
+    if (typeof overdue !== 'string') {
+      wait.addCatch(overdue, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+      return wait;
+    }
+    const escalate = new LambdaInvoke(this, `Escalate: ${name.replace(/^Wait for /, '')}`, {
+      lambdaFunction: this.props.caseStep,
+      payloadResponseOnly: true,
+      payload: TaskInput.fromObject({
+        brand: JsonPath.stringAt('$.brand'),
+        caseId: JsonPath.stringAt('$.caseId'),
+        step: 'escalateOverdue' satisfies CaseStepName,
+        // The entry time names this escalation: a step run again for the same entry escalates once.
+        overdue: {
+          step: name,
+          what: overdue,
+          enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
+          sla: JsonPath.objectAt('$.sla'),
+          slaKey: sla,
+        },
+      }),
+      // The new owner's own deadline becomes the step's timeout while it waits again.
+      resultPath: '$.sla',
     });
-    escalate.addCatch(wait, {
-      errors: ['DynamoDB.ConditionalCheckFailedException'],
-      resultPath: JsonPath.DISCARD,
+    escalate.addRetry({
+      errors: ['ConcurrentUpdateError'],
+      interval: Duration.seconds(1),
+      maxAttempts: 5,
+      backoffRate: 2,
     });
     wait.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
     escalate.next(wait);

@@ -13,6 +13,10 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  * - GSI `bySerial` (`gsi1pk`/`gsi1sk`): the cases of one device, `T#<brand>#SERIAL#<serial>` by opening time.
  * - GSI `byCustomer` (`gsi2pk`/`gsi2sk`): the cases of one customer, `T#<brand>#CUSTOMER#<id>` by opening time.
  * - GSI `byQueue` (`gsi3pk`/`gsi3sk`): work queues, `T#<brand>#QUEUE#<queue>` by deadline (ISO-8601 UTC).
+ * - GSI `byOwner` (`gsi4pk`/`gsi4sk`): cases escalated to or followed up by one owner,
+ *   `T#<brand>#OWNER#<owner>` by due time.
+ * - GSI `byBrand` (`gsi5pk`/`gsi5sk`): every case of a brand, `T#<brand>#CASES` in a fixed pseudo-random
+ *   order (a hash of the case id), so a reviewer's sample starts at a random point.
  */
 export class DataTable extends Construct {
   readonly table: TableV2;
@@ -33,6 +37,8 @@ export class DataTable extends Construct {
         gsi('bySerial', 'gsi1pk', 'gsi1sk'),
         gsi('byCustomer', 'gsi2pk', 'gsi2sk'),
         gsi('byQueue', 'gsi3pk', 'gsi3sk'),
+        gsi('byOwner', 'gsi4pk', 'gsi4sk'),
+        gsi('byBrand', 'gsi5pk', 'gsi5sk'),
       ],
     });
   }

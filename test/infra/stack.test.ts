@@ -6,7 +6,7 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../functions/api/operations.ts';
 import { createApp, synthesizeChecked } from '../../lib/app.ts';
-import { CHANGES_CASES, READS_CASES } from '../../lib/fairfix-stack.ts';
+import { CHANGES_CASES, READS_CASES, READS_POLICY } from '../../lib/fairfix-stack.ts';
 import { sharedTemplate } from '../support/cloud.ts';
 
 let template: Template;
@@ -21,7 +21,7 @@ beforeAll(() => {
 });
 
 describe('the table', () => {
-  it('is on-demand, encrypted, point-in-time recoverable, with a TTL attribute and its three GSIs', () => {
+  it('is on-demand, encrypted, point-in-time recoverable, with a TTL attribute and its five GSIs', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
@@ -34,6 +34,8 @@ describe('the table', () => {
         Match.objectLike({ IndexName: 'bySerial' }),
         Match.objectLike({ IndexName: 'byCustomer' }),
         Match.objectLike({ IndexName: 'byQueue' }),
+        Match.objectLike({ IndexName: 'byOwner' }),
+        Match.objectLike({ IndexName: 'byBrand' }),
       ]),
       Replicas: [
         Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
@@ -111,7 +113,7 @@ describe('what each function is given', () => {
   });
 
   it('covers every route that is not public in one of the two lists', () => {
-    const listed = new Set<string>([...READS_CASES, ...CHANGES_CASES]);
+    const listed = new Set<string>([...READS_CASES, ...CHANGES_CASES, ...READS_POLICY]);
     expect(
       operations
         .filter((op) => op.roles.length > 0 && !listed.has(op.operationId))
@@ -164,9 +166,20 @@ describe('the case workflow', () => {
     });
   });
 
-  it('gives every waiting step an SLA and an escalation that writes directly to DynamoDB and waits again', () => {
-    const waits = Object.entries(definition.States).filter(([, state]) =>
-      String(state.Resource).includes('waitForTaskToken'),
+  it('waits for the survey after closing, and records silence instead of escalating it (P10)', () => {
+    expect(definition.States['Close case']?.Next).toBe('Wait for survey answer');
+    expect(definition.States['Wait for survey answer']).toMatchObject({
+      TimeoutSecondsPath: '$.sla.surveySeconds',
+      Next: 'Apply survey answer',
+      Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Record no survey answer' }],
+    });
+    expect(definition.States['Record no survey answer']?.Next).toBe('Case closed');
+  });
+
+  it('gives every waiting step an SLA, and an escalation that hands it the new owner’s deadline', () => {
+    const waits = Object.entries(definition.States).filter(
+      ([name, state]) =>
+        String(state.Resource).includes('waitForTaskToken') && name !== 'Wait for survey answer',
     );
     expect(waits.map(([name]) => name).sort()).toEqual(
       [
@@ -180,16 +193,18 @@ describe('the case workflow', () => {
     for (const [name, state] of waits) {
       expect(state.TimeoutSecondsPath).toMatch(/^\$\.sla\.\w+Seconds$/);
       const escalation = definition.States[(state.Catch as { Next: string }[])[0]?.Next ?? ''];
-      expect(escalation?.Resource).toContain(':states:::dynamodb:updateItem');
       expect(escalation?.Next).toBe(name);
-      // Applied once per entry: a second run for the same entry is caught and waits again.
+      // The returned SLA replaces the old one; once per entry, named by the entry time.
+      expect(escalation?.ResultPath).toBe('$.sla');
       expect(escalation?.Parameters).toMatchObject({
-        ConditionExpression: 'attribute_not_exists(lastEscalationAt) OR lastEscalationAt <> :at',
-        ExpressionAttributeValues: { ':at': { 'S.$': '$$.State.EnteredTime' } },
+        step: 'escalateOverdue',
+        overdue: {
+          step: name,
+          'enteredAt.$': '$$.State.EnteredTime',
+          'sla.$': '$.sla',
+          slaKey: (state.TimeoutSecondsPath as string).slice('$.sla.'.length),
+        },
       });
-      expect(escalation?.Catch).toEqual([
-        { ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], Next: name, ResultPath: null },
-      ]);
     }
   });
 

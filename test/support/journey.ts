@@ -70,16 +70,39 @@ export class Journey {
     );
   }
 
+  /** Closed, and the workflow asks the customer whether their needs were met (P10). */
   async closed(caseId: string): Promise<CaseView> {
-    const kase = await this.until(caseId, 'closed', (k) => k.status === 'closed');
-    const machine = this.cloud.model.stateMachines[0]?.arn as string;
-    const executionArn = `${machine.replace(':stateMachine:', ':execution:')}:${caseId}`;
+    const kase = await this.until(
+      caseId,
+      'closed and waiting for the survey',
+      (k) => k.status === 'closed' && k.waitingFor?.step === 'Wait for survey answer',
+    );
+    expect((await this.execution(caseId)).status).toBe('RUNNING');
+    return kase;
+  }
+
+  /** The execution ended; it must have succeeded. */
+  async finished(caseId: string) {
     const execution = await eventually(async () => {
-      const found = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      const found = await this.execution(caseId);
       return found.status === 'RUNNING' ? undefined : found;
     });
     expect(execution.status).toBe('SUCCEEDED');
-    return kase;
+    return this.get(caseId);
+  }
+
+  private execution(caseId: string) {
+    const machine = this.cloud.model.stateMachines[0]?.arn as string;
+    const executionArn = `${machine.replace(':stateMachine:', ':execution:')}:${caseId}`;
+    return this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+  }
+
+  async survey(caseId: string, met: boolean, comment?: string) {
+    return this.customer.post(`/cases/${caseId}/survey`, {
+      answerId: nextId('survey'),
+      met,
+      ...(comment ? { comment } : {}),
+    });
   }
 
   async depotEvent(caseId: string, event: Record<string, unknown>) {

@@ -9,6 +9,7 @@ import {
   chooseReplacement,
   type DeviceCase,
   escalateCase,
+  escalateOverdue,
   failedRepairs,
   orderReplacement,
   planCase,
@@ -249,5 +250,28 @@ describe('escalation by the customer (P7)', () => {
         'customer:ada',
       );
     expect(top.escalation).toMatchObject({ level: 3, role: 'Executive office' });
+  });
+});
+
+describe('escalation when a deadline passes (P7)', () => {
+  const overdue = {
+    step: 'Wait for depot diagnosis',
+    what: 'the depot did not diagnose the device',
+    enteredAt: 'T1',
+  };
+
+  it('names the new owner to the customer and waits with that owner’s own deadline, once per entry', () => {
+    const first = escalateOverdue(caseOf(), overdue, acme, now);
+    expect(first.case.escalation).toMatchObject({ level: 1, role: 'Service supervisor' });
+    expect(first.waitSeconds).toBe(86_400);
+    expect(first.case.nextStep.deadline).toBe('2026-11-23T10:00:00.000Z');
+    expect(first.case.notifications.at(-1)?.text).toMatch(
+      /Deadline passed: the depot did not diagnose the device in time\. Your case is now owned by Service supervisor \(supervisor@acme\.example\), who will respond by 2026-11-23T10:00:00\.000Z/,
+    );
+    expect(escalateOverdue(first.case, overdue, acme, now).case).toBe(first.case);
+
+    const second = escalateOverdue(first.case, { ...overdue, enteredAt: 'T2' }, acme, now);
+    expect(second.case.escalation).toMatchObject({ level: 2, role: 'Service manager' });
+    expect(second.waitSeconds).toBe(2 * 86_400);
   });
 });

@@ -29,7 +29,7 @@ describe('a covered repair', () => {
 
     const pdf = await fetch(`${cloud.urls.http}/cases/${caseId}/documents/${label?.labelDocumentId}`, {
       headers: {
-        authorization: `Bearer ${cloud.tokens.issue({ tenant: 'acme', role: 'customer', sub: 'ada' })}`,
+        authorization: `Bearer ${cloud.tokens.issue({ tenant: 'acme', role: 'customer', sub: 'customer@acme.example' })}`,
       },
     });
     expect(pdf.headers.get('content-type')).toBe('application/pdf');

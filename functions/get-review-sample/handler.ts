@@ -1,0 +1,9 @@
+import { httpHandler } from '../api/http-handler.ts';
+import { operation } from '../api/operations.ts';
+import { reviewSampleQuery } from '../domain/case-commands.ts';
+import { deps } from '../shared/deps.ts';
+
+export const handler = httpHandler(operation('getReviewSample'), async ({ brand, query }) => ({
+  status: 200,
+  body: { items: await reviewSampleQuery(brand, query.size, deps().repo) },
+}));

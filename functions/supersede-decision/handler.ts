@@ -1,0 +1,12 @@
+import { httpHandler } from '../api/http-handler.ts';
+import { operation } from '../api/operations.ts';
+import { supersedeDecisionCommand } from '../domain/case-commands.ts';
+import { deps } from '../shared/deps.ts';
+
+export const handler = httpHandler(operation('supersedeDecision'), async ({ brand, actor, params, body }) => {
+  const kase = await supersedeDecisionCommand(
+    { brand, caseId: params.caseId, actor, decision: params.decision, request: body },
+    deps(),
+  );
+  return { status: 201, body: { caseId: kase.caseId, decisions: kase.decisions } };
+});
