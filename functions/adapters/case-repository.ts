@@ -1,6 +1,6 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
 import { Case, ownerWork } from '../domain/case.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
 import type { CaseDocument, CaseRepository, DeviceHistory } from '../domain/ports.ts';

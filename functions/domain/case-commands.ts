@@ -8,11 +8,11 @@ import {
   type CaseOpening,
   describe,
   openCase,
+  ownerWork,
   recordEvent,
   returnUndelivered,
   type Shipment,
   trackShipment,
-  ownerWork,
   visibleTo,
   type WaitRequest,
 } from './case.ts';

@@ -1,7 +1,7 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { deviceHistoryQuery } from '../domain/case-commands.ts';
 import { visibleTo } from '../domain/case.ts';
+import { deviceHistoryQuery } from '../domain/case-commands.ts';
 import { failedRepairs } from '../domain/journey.ts';
 import { deps } from '../shared/deps.ts';
 
