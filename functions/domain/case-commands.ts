@@ -454,7 +454,8 @@ export const caseSteps = {
   async escalateOverdue(kase: Case, deps: Deps, { overdue }: StepInput) {
     if (!overdue) throw new Error('escalateOverdue needs the overdue step');
     const { case: escalated, waitSeconds } = escalateOverdue(kase, overdue, policyFor(kase.brand), deps.now);
-    return { case: escalated, result: { sla: { ...overdue.sla, [overdue.slaKey]: waitSeconds } } };
+    // The result is the workflow's new SLA map: the overdue step waits with the new owner's deadline.
+    return { case: escalated, result: { ...overdue.sla, [overdue.slaKey]: waitSeconds } };
   },
 } satisfies Record<
   string,
