@@ -1,0 +1,228 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OperationId, operations, Role } from '../../functions/api/operations.ts';
+import type { LocalCloud } from '../../local/cloud.ts';
+import { ApiClient, type ApiResponse, nextId, opening } from '../support/api.ts';
+import { startTestCloud } from '../support/cloud.ts';
+import { Journey } from '../support/journey.ts';
+
+/**
+ * P11/P14: every route, tried against one brand's data by everybody who should not reach it: no
+ * token, every role of another brand, the wrong role of the same brand, and another customer. Each
+ * attempt is refused (401/403/404) or, on a brand-wide route, answers only the caller's own brand;
+ * none leaks the target's data, and the target case is unchanged afterwards.
+ */
+let cloud: LocalCloud;
+let acme: Journey;
+const target = {
+  caseId: '',
+  serial: nextId('SN-ACME-ONLY'),
+  customer: 'Ada Acme-Only',
+  trackingNumber: '',
+  documentId: '',
+};
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  acme = new Journey(cloud, 'acme');
+  target.caseId = await acme.open({
+    ...opening({ serial: target.serial }),
+    customer: { name: target.customer, email: 'ada.acme-only@example.com', address: '1 Private Lane, Leeds' },
+  });
+  const waiting = await acme.waitsFor(target.caseId, 'Wait for device at depot');
+  target.trackingNumber = acme.tracking(waiting, 'to-depot');
+  target.documentId = waiting.shipments[0]?.labelDocumentId ?? '';
+  // In the supervisor's queue, so the owner queue has something to leak.
+  await acme.customer.post(`/cases/${target.caseId}/escalations`, {
+    escalationId: nextId('esc'),
+    reason: 'Escalated so that queues hold this case',
+  });
+});
+afterAll(() => cloud?.stop());
+
+/**
+ * A valid request for every operation that needs a token, aimed at the target's data: so an attempt
+ * gets past validation and reaches the data, where scoping must stop it. A new route without an entry
+ * here fails the type check and the completeness test below.
+ */
+const requests = (): Record<
+  Exclude<OperationId, 'getHealth' | 'getOpenApi'>,
+  { path: string; body?: object }
+> => ({
+  openCase: { path: '/cases', body: opening({ serial: nextId('SN-OTHER') }) },
+  getCase: { path: `/cases/${target.caseId}` },
+  answerEstimate: {
+    path: `/cases/${target.caseId}/approvals`,
+    body: { answerId: nextId('a'), approved: true },
+  },
+  escalateCase: {
+    path: `/cases/${target.caseId}/escalations`,
+    body: { escalationId: nextId('e'), reason: 'Trying to reach another brand' },
+  },
+  getDocument: { path: `/cases/${target.caseId}/documents/${target.documentId}` },
+  getDeviceHistory: { path: `/devices/${target.serial}/history` },
+  getDepotQueue: { path: '/queues/depot' },
+  recordCarrierEvent: {
+    path: '/carrier/events',
+    body: {
+      eventId: nextId('c'),
+      trackingNumber: target.trackingNumber,
+      status: 'delivered',
+      occurredAt: new Date(cloud.clock.now()).toISOString(),
+    },
+  },
+  recordDepotEvent: {
+    path: `/cases/${target.caseId}/events`,
+    body: { eventId: nextId('d'), type: 'received', occurredAt: new Date(cloud.clock.now()).toISOString() },
+  },
+  answerSurvey: { path: `/cases/${target.caseId}/survey`, body: { answerId: nextId('s'), met: false } },
+  getReasonCatalogue: { path: '/reasons' },
+  supersedeDecision: {
+    path: `/cases/${target.caseId}/decisions/coverage/supersessions`,
+    body: {
+      supersessionId: nextId('x'),
+      code: 'LIQUID-DAMAGE',
+      justification: 'Trying another brand’s case',
+    },
+  },
+  getOwnerQueue: { path: '/queues/owners/service-supervisor' },
+  getReviewSample: { path: '/reviews/sample?size=50' },
+  exportCase: { path: `/cases/${target.caseId}/export` },
+});
+
+const guarded = operations.filter((op) => op.roles.length > 0);
+
+function send(client: ApiClient, op: (typeof guarded)[number]): Promise<ApiResponse & { sent: string }> {
+  const request = requests()[op.operationId as keyof ReturnType<typeof requests>];
+  return client
+    .request(op.method, request.path, request.body)
+    .then((response) => ({ ...response, sent: JSON.stringify(request) }));
+}
+
+/**
+ * Nothing of the target in an answer that the caller did not send itself: not its id, its serial, its
+ * customer, its parcel. (A 404 may repeat the id it was asked for; that tells nothing.)
+ */
+function expectNoLeak(response: ApiResponse & { sent: string }, what: string) {
+  const text = JSON.stringify(response.body ?? '');
+  for (const secret of [target.caseId, target.serial, target.customer, target.trackingNumber]) {
+    if (!response.sent.includes(secret)) expect(text, `${what} leaked ${secret}`).not.toContain(secret);
+  }
+}
+
+/** Routes whose request names no data of the target: answered from the caller's own brand. */
+const BRAND_WIDE: readonly string[] = [
+  'openCase',
+  'getDepotQueue',
+  'getReasonCatalogue',
+  'getOwnerQueue',
+  'getReviewSample',
+];
+
+describe('every route that needs a token', () => {
+  it('has a cross-tenant request in this suite', () => {
+    expect(guarded.map((op) => op.operationId).sort()).toEqual(Object.keys(requests()).sort());
+  });
+
+  it('refuses a request without a token, or with a tenant claim that tries to reach into keys', async () => {
+    const injected = cloud.tokens.issue({ tenant: 'acme#CASE', role: 'agent', sub: 'mallory' });
+    for (const op of guarded) {
+      const anonymous = await send(ApiClient.withToken(cloud.urls.http), op);
+      expect(anonymous.status, op.operationId).toBe(401);
+      const crafted = await send(ApiClient.withToken(cloud.urls.http, injected), op);
+      expect(crafted.status, op.operationId).toBe(401);
+      expectNoLeak(crafted, op.operationId);
+    }
+  });
+
+  it('refuses every role of another brand, or answers it only with its own brand’s data', async () => {
+    for (const op of guarded) {
+      for (const role of Role.options) {
+        const response = await send(ApiClient.as(cloud, 'globex', role), op);
+        const what = `${op.operationId} as globex ${role}`;
+        if (!(op.roles as readonly string[]).includes(role)) expect(response.status, what).toBe(403);
+        else if (!BRAND_WIDE.includes(op.operationId)) expect(response.status, what).toBe(404);
+        else expect(response.status, what).toBeLessThan(300);
+        expectNoLeak(response, what);
+      }
+    }
+  });
+
+  it('refuses the roles of the same brand the route does not allow, and other customers', async () => {
+    for (const op of guarded) {
+      for (const role of Role.options.filter((role) => !(op.roles as readonly string[]).includes(role))) {
+        const response = await send(ApiClient.as(cloud, 'acme', role), op);
+        expect(response.status, `${op.operationId} as acme ${role}`).toBe(403);
+      }
+      if ((op.roles as readonly string[]).includes('customer') && !BRAND_WIDE.includes(op.operationId)) {
+        const stranger = await send(ApiClient.as(cloud, 'acme', 'customer', 'another-customer'), op);
+        const what = `${op.operationId} as another acme customer`;
+        expectNoLeak(stranger, what);
+        // A device's history is the device's: another customer sees it, but none of the target's cases.
+        if (op.operationId === 'getDeviceHistory') expect(stranger.status, what).toBe(200);
+        else expect(stranger.status, what).toBe(404);
+      }
+    }
+  });
+
+  it('answers another brand exactly as it answers for a case that never existed', async () => {
+    const never = 'RMA-000000000000';
+    const globex = ApiClient.as(cloud, 'globex', 'agent');
+    const foreign = await globex.get(`/cases/${target.caseId}`);
+    const missing = await globex.get(`/cases/${never}`);
+    expect(JSON.stringify(foreign.body).replaceAll(target.caseId, never)).toBe(JSON.stringify(missing.body));
+  });
+
+  it('lets reviewers read and export but change nothing', () => {
+    const changing = operations.filter((op) => op.method !== 'GET');
+    for (const op of changing)
+      expect(op.roles as readonly string[], op.operationId).not.toContain('reviewer');
+  });
+
+  it('left the target case exactly as it was, and another brand learns nothing from a serial', async () => {
+    const kase = await acme.get(target.caseId);
+    expect(kase.status).toBe('awaiting-arrival');
+    expect(kase.timeline.map((entry) => entry.summary).join('\n')).not.toMatch(/another brand|globex/i);
+    expect(kase.shipments[0]?.status).toBe('label-issued');
+    expect(kase.decisions).toEqual([]);
+    expect(kase.survey).toBeUndefined();
+    // Acme knows this serial's model; Globex does not, and must ask for it rather than borrow acme's.
+    const { device: _device, ...rest } = opening({ serial: target.serial });
+    const globex = await ApiClient.as(cloud, 'globex', 'customer').post('/cases', {
+      ...rest,
+      device: { serial: target.serial },
+    });
+    expect(globex.status).toBe(400);
+    expect(globex.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ pointer: '#/device/model' })]),
+    );
+  });
+});
+
+describe('the reviewer', () => {
+  it('samples the brand’s cases and exports one with its timeline and documents', async () => {
+    const reviewer = ApiClient.as(cloud, 'acme', 'reviewer');
+    const sample = await reviewer.get<{ items: { caseId: string; links: { export: string } }[] }>(
+      '/reviews/sample?size=50',
+    );
+    expect(sample.status).toBe(200);
+    const found = sample.body.items.find((item) => item.caseId === target.caseId);
+    expect(found).toBeDefined();
+    const exported = await reviewer.get<{
+      case: { caseId: string; timeline: unknown[] };
+      documents: { documentId: string; dataBase64: string }[];
+    }>(found?.links.export ?? '');
+    expect(exported.body.case.caseId).toBe(target.caseId);
+    expect(exported.body.case.timeline.length).toBeGreaterThan(2);
+    expect(JSON.stringify(exported.body.case)).not.toContain('token');
+    const label = exported.body.documents.find((document) => document.documentId === target.documentId);
+    expect(
+      Buffer.from(label?.dataBase64 ?? '', 'base64')
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    expect((await reviewer.get('/reviews/sample?size=0')).body).toMatchObject({
+      status: 400,
+      errors: [{ pointer: '#/query/size' }],
+    });
+  });
+});
