@@ -549,7 +549,8 @@ async function casePage(caseId, depotView = false) {
     if (mine !== generation) return;
     if (!response.ok) return show(h('h1', {}, 'Case'), problemBox(response.body));
     const kase = response.body;
-    const owner = kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
+    const owner =
+      kase.escalation ?? kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
     const focused = document.activeElement?.id;
     show(
       h('h1', {}, `Case ${kase.caseId}`),
@@ -569,6 +570,14 @@ async function casePage(caseId, depotView = false) {
           `${kase.nextStep.name}, by ${fmtTime(kase.nextStep.deadline)}.`,
         ),
         owner ? h('p', {}, h('strong', {}, 'Owned by: '), `${owner.role} (${owner.contact})`) : null,
+        kase.followUp
+          ? h(
+              'p',
+              {},
+              h('strong', {}, 'Follow-up: '),
+              `${kase.followUp.owner.name} (${kase.followUp.owner.role}, ${kase.followUp.owner.contact}) contacts you by ${fmtTime(kase.followUp.due)}.`,
+            )
+          : null,
         kase.entitlement ? h('p', {}, h('strong', {}, 'Cover: '), kase.entitlement.reason) : null,
         h('p', {}, h('strong', {}, 'Device: '), `${kase.device.model}, serial ${kase.device.serial}`),
       ),
@@ -600,7 +609,9 @@ async function casePage(caseId, depotView = false) {
             ),
           )
         : null,
+      kase.decisions.length > 0 ? decisionsPanel(kase) : null,
       !depotView && kase.estimate?.status === 'awaiting-answer' ? estimatePanel(kase, render) : null,
+      !depotView && kase.waitingFor?.step === 'Wait for survey answer' ? surveyPanel(kase, render) : null,
       !depotView && kase.status !== 'closed' ? escalatePanel(kase, render) : null,
       depotView ? depotActions(kase, render) : null,
       h(
@@ -682,6 +693,75 @@ function escalatePanel(kase, rerender) {
     h('p', { className: 'hint' }, 'Take your case one level up, at any time.'),
     summary,
     form,
+  );
+}
+
+/** Consistent decisions (P8): each denial with its one live reason, and any reason it replaced, with why. */
+function decisionsPanel(kase) {
+  return h(
+    'section',
+    { className: 'card' },
+    h('h2', {}, 'Decisions'),
+    h(
+      'ul',
+      {},
+      kase.decisions.map((d) =>
+        h(
+          'li',
+          { 'data-status': d.status },
+          d.status === 'superseded'
+            ? h('s', {}, `${d.decision} denied: ${d.code}, ${d.text}`)
+            : h('strong', {}, `${d.decision} denied: ${d.code}. `),
+          d.status === 'superseded' ? ' (replaced)' : `${d.text} What you can do: ${d.youCan}`,
+          d.supersedes
+            ? h('p', { className: 'hint' }, `Replaces ${d.supersedes}: ${d.justification} (${d.by})`)
+            : null,
+        ),
+      ),
+    ),
+  );
+}
+
+/** Close the loop (P10): after resolution the customer says whether their needs were met. */
+function surveyPanel(kase, rerender) {
+  const summary = h('div', { role: 'status' });
+  const comment = field({
+    pointer: '#/comment',
+    label: 'Anything to tell us?',
+    type: 'textarea',
+    scope: 'survey',
+  });
+  const answer = async (met) => {
+    const response = await api('POST', `/cases/${kase.caseId}/survey`, {
+      answerId: crypto.randomUUID(),
+      met,
+      ...(comment.querySelector('textarea').value.trim()
+        ? { comment: comment.querySelector('textarea').value.trim() }
+        : {}),
+    });
+    summary.replaceChildren(
+      response.ok
+        ? h('p', { className: 'notice' }, 'Thank you: your answer is recorded.')
+        : problemBox(response.body),
+    );
+    setTimeout(rerender, 1500);
+  };
+  return h(
+    'section',
+    { className: 'card' },
+    h('h2', {}, 'Were your needs met?'),
+    comment,
+    h(
+      'div',
+      { className: 'actions' },
+      h('button', { type: 'button', onclick: () => answer(true) }, 'Yes, they were'),
+      h(
+        'button',
+        { type: 'button', className: 'secondary', onclick: () => answer(false) },
+        'No, they were not',
+      ),
+    ),
+    summary,
   );
 }
 

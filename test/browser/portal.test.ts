@@ -176,6 +176,35 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
     await depot.screenshot({ path: path.join(SHOTS, 'depot-queue.png'), fullPage: true });
   });
 
+  it('shows a denial with its published reason, and asks after closing whether needs were met (P8, P10)', async () => {
+    const journey = new Journey(cloud);
+    const caseId = await journey.open({
+      customer: {
+        name: 'Alan Turing',
+        email: 'alan@example.com',
+        address: '2 Bletchley Park, Milton Keynes',
+      },
+      device: { serial: 'CAM-WEB-3', model: 'Cam 3', purchaseDate: '2024-01-10' },
+      problem: { description: 'Not what the shop promised me', category: 'other' },
+      service: 'return',
+      returnReason: 'mis-sold',
+    });
+    await journey.closed(caseId);
+    const customer = await signedIn('customer');
+    await customer.goto(`${cloud.urls.http}/#/cases/${caseId}`);
+    const decision = customer.locator('[data-status="live"]');
+    await expect.poll(() => decision.textContent(), POLL).toContain('RETURN-WINDOW-PASSED');
+    expect(await decision.textContent()).toContain('What you can do: Open a repair case');
+
+    await customer.getByLabel('Anything to tell us?').fill('I was told the return window was 60 days');
+    await customer.getByRole('button', { name: 'No, they were not' }).click();
+    await expect
+      .poll(() => customer.locator('main').textContent(), POLL)
+      .toMatch(/Follow-up: Dana Reyes \(Customer care lead, care-lead@acme\.example\) contacts you by/);
+    expect((await journey.get(caseId)).survey).toMatchObject({ answered: true, met: false });
+    await customer.screenshot({ path: path.join(SHOTS, 'case-survey.png'), fullPage: true });
+  });
+
   it('works with the keyboard alone and labels every control, also on a phone-sized screen', async () => {
     const page = await signedIn('customer', 390);
     await page.goto(`${cloud.urls.http}/#/open`);
