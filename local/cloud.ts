@@ -194,7 +194,11 @@ function adminEndpoints(
       return {
         status: 201,
         body: {
-          token: tokens.issue({ tenant, role, sub: typeof sub === 'string' ? sub : `${role}@${tenant}` }),
+          token: tokens.issue({
+            tenant,
+            role,
+            sub: typeof sub === 'string' ? sub : `${role}@${tenant}.example`,
+          }),
         },
       };
     },

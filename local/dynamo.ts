@@ -1,9 +1,15 @@
 import type { Server } from 'node:http';
 import {
+  BatchWriteItemCommand,
+  type BatchWriteItemCommandInput,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DeleteTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  ScanCommand,
+  type ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { listen } from './listen.ts';
@@ -27,7 +33,10 @@ export function dynamoClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
 }
 
-/** Creates the template's tables (those that exist are left as they are: their data is the user's). */
+/**
+ * Creates the template's tables. A table that exists keeps its data; if it lacks an index the template
+ * now has (data from an earlier fairfix), it is rebuilt with the index and every item copied back.
+ */
 export async function createTables(client: DynamoDBClient, tables: LocalTable[]): Promise<void> {
   for (const table of tables) {
     const indexes = (table.globalSecondaryIndexes ?? []) as {
@@ -55,6 +64,35 @@ export async function createTables(client: DynamoDBClient, tables: LocalTable[])
       await client.send(new CreateTableCommand(input));
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
+      await addMissingIndexes(client, input);
+    }
+  }
+}
+
+async function addMissingIndexes(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = (input.GlobalSecondaryIndexes ?? []).filter((index) => !existing.has(index.IndexName));
+  if (missing.length === 0) return;
+  const items = [];
+  let start: ScanCommandInput['ExclusiveStartKey'];
+  do {
+    const page = await client.send(new ScanCommand({ TableName: input.TableName, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  console.log(
+    `Local table ${input.TableName}: adding index(es) ${missing.map((index) => index.IndexName).join(', ')}; copying ${items.length} item(s) back.`,
+  );
+  await client.send(new DeleteTableCommand({ TableName: input.TableName }));
+  await client.send(new CreateTableCommand(input));
+  for (let i = 0; i < items.length; i += 25) {
+    const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    let unprocessed: BatchWriteItemCommandInput['RequestItems'] = { [input.TableName as string]: batch };
+    while (unprocessed && Object.keys(unprocessed).length > 0) {
+      ({ UnprocessedItems: unprocessed } = await client.send(
+        new BatchWriteItemCommand({ RequestItems: unprocessed }),
+      ));
     }
   }
 }

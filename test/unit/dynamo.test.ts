@@ -1,0 +1,49 @@
+import type { AddressInfo } from 'node:net';
+import { PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTables, dynamoClient, startDynamo } from '../../local/dynamo.ts';
+import type { LocalTable } from '../../local/template.ts';
+
+let server: Awaited<ReturnType<typeof startDynamo>>;
+beforeAll(async () => {
+  server = await startDynamo(0, undefined);
+});
+afterAll(() => server?.close());
+
+const index = (name: string, key: string) => ({
+  IndexName: name,
+  KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+  Projection: { ProjectionType: 'ALL' },
+});
+const table = (indexes: object[]): LocalTable => ({
+  logicalId: 'Table',
+  name: 'fairfix-upgrade',
+  keySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+  attributeDefinitions: ['pk', 'a', 'b'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+  globalSecondaryIndexes: indexes,
+});
+
+it('adds an index a newer template has to a table from an earlier version, keeping every item', async () => {
+  const client = dynamoClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  await createTables(client, [table([index('byA', 'a')])]);
+  for (let i = 0; i < 60; i++) {
+    await client.send(
+      new PutItemCommand({
+        TableName: 'fairfix-upgrade',
+        Item: { pk: { S: `item-${i}` }, a: { S: 'A' }, b: { S: i % 2 ? 'odd' : 'even' } },
+      }),
+    );
+  }
+  await createTables(client, [table([index('byA', 'a'), index('byB', 'b')])]);
+  const all = await client.send(new ScanCommand({ TableName: 'fairfix-upgrade' }));
+  expect(all.Items).toHaveLength(60);
+  const odd = await client.send(
+    new QueryCommand({
+      TableName: 'fairfix-upgrade',
+      IndexName: 'byB',
+      KeyConditionExpression: 'b = :b',
+      ExpressionAttributeValues: { ':b': { S: 'odd' } },
+    }),
+  );
+  expect(odd.Items).toHaveLength(30);
+});
