@@ -25,6 +25,7 @@ export const READS_CASES = [
   'getOwnerQueue',
   'getReviewSample',
   'exportCase',
+  'getCustody',
 ] as const;
 /** Routes that answer from the brand's policy alone. */
 export const READS_POLICY = ['getReasonCatalogue'] as const;
@@ -36,6 +37,10 @@ export const CHANGES_CASES = [
   'escalateCase',
   'answerSurvey',
   'supersedeDecision',
+  'bookVisit',
+  'recordVisitEvent',
+  'chooseCustody',
+  'releaseCustodyItem',
 ] as const;
 
 /** Everything fairfix runs on: the table, the case workflow, the HTTP API and the case event bus. */
@@ -91,6 +96,8 @@ export class FairfixStack extends Stack {
 
     this.http = new FairfixHttpApi(this, 'Http', {
       operations: operations as readonly Operation[],
+      // These print certificates of destruction with pdfkit, which reads its fonts from its package.
+      unbundled: { recordDepotEvent: ['pdfkit'], recordVisitEvent: ['pdfkit'] },
       jwtIssuer: props.jwtIssuer,
       jwtAudience: [props.jwtAudience],
     });

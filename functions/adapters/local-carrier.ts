@@ -68,6 +68,15 @@ async function renderLabel(
     .text(request.to, { width: 252 });
   if (request.box)
     doc.moveDown(0.3).font('Helvetica').fontSize(9).text('A shipping box is sent to you with this label.');
+  if (request.packingList?.length) {
+    doc
+      .moveDown(0.3)
+      .font('Helvetica-Bold')
+      .fontSize(8)
+      .text('PACKING LIST: THE CUSTOMER’S OWN PARTS')
+      .font('Helvetica')
+      .text(request.packingList.join('; '), { width: 252 });
+  }
 
   const qr = QRCode.create(trackingNumber, { errorCorrectionLevel: 'M' });
   const size = qr.modules.size;

@@ -16,10 +16,11 @@ const Input = z.object({
       step: z.string(),
       what: z.string(),
       enteredAt: z.string(),
-      sla: z.record(z.string(), z.number()),
       slaKey: z.string(),
     })
     .optional(),
+  /** The workflow's SLA map, for the steps that answer a new one (escalations, bookings). */
+  sla: z.record(z.string(), z.number()).optional(),
 });
 
 /** Workflow steps that decide (plan, diagnosis, attempts, replacement) or act (labels, refunds, closing). */

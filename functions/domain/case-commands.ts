@@ -6,6 +6,7 @@ import {
   type Case,
   type CaseEvent,
   type CaseOpening,
+  type CustodyEvent,
   describe,
   openCase,
   ownerWork,
@@ -13,13 +14,27 @@ import {
   returnUndelivered,
   type Shipment,
   trackShipment,
+  type VisitEvent,
   visibleTo,
   type WaitRequest,
 } from './case.ts';
 import {
+  chooseCustody,
+  deliverParts,
+  destroyPart,
+  openItems,
+  packParts,
+  partsToReturn,
+  releasePart,
+  removePart,
+  returnPart,
+  settleCustody,
+} from './custody.ts';
+import {
   CaseNotFoundError,
   ConcurrentUpdateError,
   EventNotApplicableError,
+  ForbiddenError,
   MissingFieldsError,
   NotFoundError,
   ReplacementUnavailableError,
@@ -42,7 +57,16 @@ import {
   supersedeDecision,
 } from './journey.ts';
 import { type BrandPolicy, type DecisionKind, policyFor } from './policy.ts';
-import type { Carrier, CaseRepository, Warehouse, Workflow } from './ports.ts';
+import type { Carrier, CaseRepository, Printer, Warehouse, Workflow } from './ports.ts';
+import {
+  bookVisit,
+  checkWindow,
+  endVisit,
+  offerVisit,
+  reportVisit,
+  signOffVisit,
+  visitOf,
+} from './visits.ts';
 
 /** The ports and the moment a command runs at; handlers pass the real adapters. */
 export interface Deps {
@@ -50,6 +74,7 @@ export interface Deps {
   readonly workflow: Workflow;
   readonly carrier: Carrier;
   readonly warehouse: Warehouse;
+  readonly printer: Printer;
   readonly now: Date;
 }
 
@@ -68,7 +93,11 @@ export function workflowInput(kase: Case, policy: BrandPolicy) {
   return {
     brand: kase.brand,
     caseId: kase.caseId,
-    sla: { ...policy.sla, surveySeconds: policy.surveyWindowSeconds },
+    sla: {
+      ...policy.sla,
+      surveySeconds: policy.surveyWindowSeconds,
+      visitSeconds: policy.sla.visitReportSeconds,
+    },
     ...(kase.pickupAt ? { pickupAt: kase.pickupAt } : {}),
   };
 }
@@ -287,7 +316,13 @@ async function recordCarrierEvent(
 ) {
   const before = await mustGet(deps.repo, command.brand, caseId);
   if (before.seenEventIds.includes(command.event.eventId)) return { caseId, outcome: 'duplicate' as const };
-  const { case: tracked, caseEvent } = trackShipment(before, command.event, deps.now);
+  const tracking = trackShipment(before, command.event, deps.now);
+  const { caseEvent } = tracking;
+  // A parcel delivered to the customer brings back the parts that rode in it (P5).
+  const tracked =
+    caseEvent?.type === 'delivered-to-customer'
+      ? deliverParts(tracking.case, command.event.trackingNumber, deps.now)
+      : tracking.case;
   if (!caseEvent) {
     const seen = { ...tracked, seenEventIds: [...tracked.seenEventIds, command.event.eventId] };
     await deps.repo.save(seen, before.version);
@@ -314,6 +349,186 @@ export function escalateCaseCommand(
     if (!after.escalation) throw new Error(`Case ${after.caseId} has no escalation ladder`);
     return after.escalation;
   });
+}
+
+/** The chain of custody of every part removed from the device (P5). */
+export async function custodyQuery(brand: string, caseId: string, actor: Actor, repo: CaseRepository) {
+  const kase = await mustSee(repo, brand, caseId, actor);
+  return {
+    caseId,
+    ...(kase.custodyChoice ? { choice: kase.custodyChoice } : {}),
+    open: openItems(kase).map((item) => item.itemId),
+    items: kase.custody,
+  };
+}
+
+type CustodyChange = (kase: Case, deps: Deps) => Promise<Case> | Case;
+
+/**
+ * Changes the custody ledger; when the case waits for its items to be settled, it is told (P5).
+ * The change is a pure function of the case, run again on a conflict.
+ */
+function changeCustody(
+  command: { brand: string; caseId: string; actor: Actor; changeId: string },
+  change: CustodyChange,
+  deps: Deps,
+) {
+  return retryOnConflict(async () => {
+    const before = await mustSee(deps.repo, command.brand, command.caseId, command.actor);
+    const changed = await change(before, deps);
+    if (changed === before) return before;
+    const nudge: CaseEvent = {
+      type: 'custody-changed',
+      eventId: `custody:${command.changeId}`,
+      occurredAt: deps.now.toISOString(),
+    };
+    const told =
+      changed.status === 'settling-custody'
+        ? recordEvent(changed, nudge, deps.now, command.actor)
+        : undefined;
+    const saved = await deps.repo.save(told?.case ?? changed, before.version);
+    if (told?.deliver) await deliverEvent(saved, told.deliver.token, told.deliver.event, deps);
+    return saved;
+  });
+}
+
+/** A depot or a technician reports a part removed, destroyed or handed back (P5). */
+export function custodyEventCommand(
+  command: { brand: string; caseId: string; actor: Actor; event: CustodyEvent; holder: string },
+  deps: Deps,
+) {
+  const { event, actor } = command;
+  const by = `${actor.role}:${actor.subject}`;
+  return changeCustody(
+    { ...command, changeId: event.eventId },
+    async (kase, { printer, repo, now }) => {
+      if (event.type === 'part-removed')
+        return removePart(kase, event, policyFor(kase.brand), now, command.holder);
+      if (event.type === 'part-returned') return returnPart(kase, event, now, by);
+      const item = kase.custody.find((candidate) => candidate.itemId === event.itemId);
+      if (item?.status === 'destroyed') return kase;
+      const certificateDocumentId = `certificate-${createHash('sha256').update(event.itemId).digest('hex').slice(0, 16)}`;
+      // Checked before the certificate exists: no certificate is ever printed for a refused destruction.
+      const destroyed = destroyPart(kase, event, certificateDocumentId, now, by);
+      const pdf = await printer.destructionCertificate({
+        brand: policyFor(kase.brand).displayName,
+        caseId: kase.caseId,
+        part: item?.description ?? event.itemId,
+        serial: item?.serial ?? 'none recorded',
+        method: event.method,
+        destroyedAt: event.occurredAt,
+        destroyedBy: by,
+        chosenAt: kase.custodyChoice?.at ?? '',
+        chosenBy: kase.custodyChoice?.by ?? '',
+      });
+      await repo.putDocument(kase.brand, kase.caseId, {
+        documentId: certificateDocumentId,
+        title: `Certificate of destruction: ${item?.description}`,
+        contentType: 'application/pdf',
+        data: pdf,
+      });
+      return destroyed;
+    },
+    deps,
+  );
+}
+
+/** Only the customer chooses what happens to their parts and data (P5). */
+export function chooseCustodyCommand(
+  command: {
+    brand: string;
+    caseId: string;
+    actor: Actor;
+    choice: { choiceId: string; parts: 'return' | 'release'; data: 'return' | 'destroy' };
+  },
+  deps: Deps,
+) {
+  const by = `${command.actor.role}:${command.actor.subject}`;
+  return changeCustody(
+    { ...command, changeId: command.choice.choiceId },
+    (kase, { now }) => chooseCustody(kase, command.choice, now, by),
+    deps,
+  );
+}
+
+export function releaseCustodyCommand(
+  command: { brand: string; caseId: string; actor: Actor; release: { releaseId: string; itemId: string } },
+  deps: Deps,
+) {
+  const by = `${command.actor.role}:${command.actor.subject}`;
+  return changeCustody(
+    { ...command, changeId: command.release.releaseId },
+    (kase, { now }) => releasePart(kase, command.release, now, by),
+    deps,
+  );
+}
+
+/** The customer books one of the offered windows; the workflow's booking step then assigns the technician. */
+export async function bookVisitCommand(
+  command: { brand: string; caseId: string; actor: Actor; booking: { bookingId: string; windowId: string } },
+  deps: Deps,
+) {
+  const kase = await mustSee(deps.repo, command.brand, command.caseId, command.actor);
+  if (!kase.seenEventIds.includes(command.booking.bookingId)) checkWindow(kase, command.booking.windowId);
+  const event: CaseEvent = {
+    type: 'visit-booked',
+    eventId: command.booking.bookingId,
+    occurredAt: deps.now.toISOString(),
+    windowId: command.booking.windowId,
+  };
+  return recordCaseEventCommand({ ...command, event }, deps);
+}
+
+const CUSTOMER_MAY: readonly VisitEvent['type'][] = ['signed-off', 'no-show'];
+
+/**
+ * What happens at a visit (P6): the assigned technician reports check-in, parts and outcome; the
+ * customer's sign-off (captured by the technician or sent by the customer) and a no-show end the visit.
+ */
+export async function visitEventCommand(
+  command: { brand: string; caseId: string; visitId: string; actor: Actor; event: VisitEvent },
+  deps: Deps,
+) {
+  const { actor, event, visitId } = command;
+  const kase = await mustSee(deps.repo, command.brand, command.caseId, actor);
+  const visit = visitOf(kase, visitId);
+  if (actor.role === 'customer' && !CUSTOMER_MAY.includes(event.type)) {
+    throw new ForbiddenError(`A customer may report only a sign-off or a no-show, not "${event.type}".`);
+  }
+  if (actor.role === 'technician' && actor.subject !== visit.technician.id) {
+    throw new ForbiddenError(`${visitId} is assigned to ${visit.technician.name}, not to you.`);
+  }
+  const by = `${actor.role}:${actor.subject}`;
+  if (event.type === 'part-removed' || event.type === 'part-destroyed' || event.type === 'part-returned') {
+    await custodyEventCommand({ ...command, event, holder: `technician:${visit.technician.id}` }, deps);
+    return { outcome: 'recorded' as const };
+  }
+  if (event.type === 'signed-off' || event.type === 'no-show') {
+    const ended: CaseEvent =
+      event.type === 'no-show'
+        ? { type: 'visit-no-show', eventId: event.eventId, occurredAt: event.occurredAt, visitId }
+        : {
+            type: 'visit-signed-off',
+            eventId: event.eventId,
+            occurredAt: event.occurredAt,
+            visitId,
+            accepted: event.accepted,
+          };
+    if (event.type === 'signed-off' && !kase.seenEventIds.includes(event.eventId)) {
+      await retryOnConflict(async () => {
+        const before = await mustGet(deps.repo, command.brand, command.caseId);
+        const signed = signOffVisit(before, visitId, event, deps.now);
+        if (signed !== before) await deps.repo.save(signed, before.version);
+      });
+    }
+    return recordCaseEventCommand({ ...command, event: ended }, deps);
+  }
+  await retryOnConflict(async () => {
+    const before = await mustGet(deps.repo, command.brand, command.caseId);
+    const reported = reportVisit(before, visitId, event, deps.now, by);
+    if (reported !== before) await deps.repo.save(reported, before.version);
+  });
+  return { outcome: 'recorded' as const };
 }
 
 /** Called by the workflow when a step starts waiting; resumes it at once with an event that came early. */
@@ -430,10 +645,50 @@ export const caseSteps = {
     const policy = policyFor(kase.brand);
     const purpose = kase.replacement ? 'replacement' : 'device';
     const shipment = await issueShipment(kase, 'to-customer', purpose, policy, deps);
+    // The customer's removed parts ride with the device, on the parcel's packing list (P5).
+    const packed = packParts(kase, shipment, deps.now);
     return {
-      case: addShipment(kase, shipment, policy, deps.now),
+      case: addShipment(packed.case, packed.shipment, policy, deps.now),
       result: { trackingNumber: shipment.trackingNumber },
     };
+  },
+
+  async offerVisit(kase: Case, deps: Deps) {
+    const { case: offered, next } = offerVisit(kase, policyFor(kase.brand), deps.now);
+    return { case: offered, result: { next } };
+  },
+
+  /** Books the chosen window; the result is the workflow's SLA map with the wait for this visit's report. */
+  async bookVisit(kase: Case, deps: Deps, { event, sla }: StepInput) {
+    if (event?.type !== 'visit-booked' || !sla)
+      throw new Error('bookVisit needs a visit-booked event and the SLA');
+    const { case: booked, waitSeconds } = bookVisit(kase, event.windowId, policyFor(kase.brand), deps.now);
+    return { case: booked, result: { ...sla, visitSeconds: waitSeconds } };
+  },
+
+  async endVisit(kase: Case, deps: Deps, { event }: StepInput) {
+    if (event?.type !== 'visit-signed-off' && event?.type !== 'visit-no-show')
+      throw new Error('endVisit needs a visit-signed-off or visit-no-show event');
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const ended = event.type === 'visit-no-show' ? 'no-show' : 'signed-off';
+    const policy = policyFor(kase.brand);
+    const { case: after, next } = endVisit(kase, event.visitId, ended, history.cases, policy, deps.now);
+    return { case: after, result: { next } };
+  },
+
+  /** Nobody reported the visit by the end of its window (and grace): the technician did not come. */
+  async visitOverdue(kase: Case, deps: Deps) {
+    const visit = kase.visits.at(-1);
+    if (!visit) throw new Error(`Case ${kase.caseId} has no visit to be overdue`);
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const policy = policyFor(kase.brand);
+    const { case: after, next } = endVisit(kase, visit.visitId, 'no-show', history.cases, policy, deps.now);
+    return { case: after, result: { next } };
+  },
+
+  async settleCustody(kase: Case, deps: Deps) {
+    const { case: settling, open } = settleCustody(kase, policyFor(kase.brand), deps.now);
+    return { case: settling, result: { open } };
   },
 
   async close(kase: Case, deps: Deps) {
@@ -451,11 +706,11 @@ export const caseSteps = {
   },
 
   /** A waiting step's deadline passed: escalate, and give the step the new owner's deadline as its timeout. */
-  async escalateOverdue(kase: Case, deps: Deps, { overdue }: StepInput) {
-    if (!overdue) throw new Error('escalateOverdue needs the overdue step');
+  async escalateOverdue(kase: Case, deps: Deps, { overdue, sla }: StepInput) {
+    if (!overdue || !sla) throw new Error('escalateOverdue needs the overdue step and the SLA');
     const { case: escalated, waitSeconds } = escalateOverdue(kase, overdue, policyFor(kase.brand), deps.now);
     // The result is the workflow's new SLA map: the overdue step waits with the new owner's deadline.
-    return { case: escalated, result: { ...overdue.sla, [overdue.slaKey]: waitSeconds } };
+    return { case: escalated, result: { ...sla, [overdue.slaKey]: waitSeconds } };
   },
 } satisfies Record<
   string,
@@ -467,11 +722,12 @@ export type CaseStepName = keyof typeof caseSteps;
 /** What a workflow step is handed besides the case: the event that resumed it, or the wait that is overdue. */
 export interface StepInput {
   readonly event?: CaseEvent;
+  /** The workflow's current SLA map, for steps that answer a new one. */
+  readonly sla?: Record<string, number>;
   readonly overdue?: {
     readonly step: string;
     readonly what: string;
     readonly enteredAt: string;
-    readonly sla: Record<string, number>;
     readonly slaKey: string;
   };
 }
@@ -511,6 +767,9 @@ async function issueShipment(
     service: kase.route === 'instant-replacement' ? 'express' : 'ground',
     box: direction === 'to-depot' && kase.boxNeeded,
     returnLabel: direction === 'to-depot',
+    ...(direction === 'to-customer'
+      ? { packingList: partsToReturn(kase).map((item) => item.description) }
+      : {}),
   });
   const labelDocumentId = `label-${shipmentId}`;
   await deps.repo.putDocument(kase.brand, kase.caseId, {
@@ -530,6 +789,7 @@ async function issueShipment(
     box: direction === 'to-depot' && kase.boxNeeded,
     status: 'label-issued',
     updatedAt: deps.now.toISOString(),
+    packingList: [],
   };
 }
 

@@ -10,6 +10,18 @@ export interface Actor {
 
 const isoDate = z.iso.date();
 
+/** What a removed part is; drives, memory cards and phones' boards hold the customer's data (P5). */
+export const PartCategory = z.enum(['battery', 'screen', 'board', 'drive', 'memory-card', 'other']);
+export const DATA_BEARING: readonly z.infer<typeof PartCategory>[] = ['board', 'drive', 'memory-card'];
+
+/** The customer's answer, before any repair, on what happens to removed parts and to their data (P5). */
+export const CustodyChoice = z.object({
+  /** Parts without data: sent back to the customer, or released to the brand. */
+  parts: z.enum(['return', 'release']).default('return'),
+  /** Parts that hold data: sent back, or destroyed with a certificate. */
+  data: z.enum(['return', 'destroy']).default('return'),
+});
+
 export const CaseOpening = z
   .object({
     customer: z.object({
@@ -42,6 +54,8 @@ export const CaseOpening = z
     boxNeeded: z.boolean().default(false),
     /** When a carrier will collect the device; the arrival deadline counts from then. */
     pickupAt: z.iso.datetime().optional(),
+    /** What to do with removed parts and data; returned unless the customer says otherwise (P5). */
+    custodyChoice: CustodyChoice.optional(),
   })
   .refine((opening) => opening.service !== 'return' || opening.returnReason !== undefined, {
     path: ['returnReason'],
@@ -96,8 +110,80 @@ export const DepotEvent = z.discriminatedUnion('type', [
     partsUsed: z.array(z.string().trim().min(1).max(120)).max(50).default([]),
   }),
   z.object({ ...eventBase, type: z.literal('shipped') }),
+  ...custodyEvents(),
 ]);
 export type DepotEvent = z.infer<typeof DepotEvent>;
+
+/** Events on customer-owned parts, from a depot or a technician on site (P5). */
+function custodyEvents() {
+  return [
+    z.object({
+      ...eventBase,
+      type: z.literal('part-removed'),
+      description: z.string().trim().min(1).max(200),
+      category: PartCategory,
+      serial: z.string().trim().min(1).max(64).optional(),
+    }),
+    z.object({
+      ...eventBase,
+      type: z.literal('part-destroyed'),
+      /** The ledger's item id (the eventId of its removal). */
+      itemId: z.string().trim().min(1).max(128),
+      method: z.enum(['shredded', 'degaussed', 'crypto-erased-and-shredded']),
+    }),
+    z.object({
+      ...eventBase,
+      type: z.literal('part-returned'),
+      itemId: z.string().trim().min(1).max(128),
+      /** How it reached the customer: handed over on site, or in a parcel. */
+      how: z.enum(['handed-over', 'shipped']),
+    }),
+  ] as const;
+}
+export type CustodyEvent = Extract<DepotEvent, { type: 'part-removed' | 'part-destroyed' | 'part-returned' }>;
+
+/** What a technician reports about a visit (P6); a customer may report only its sign-off or a no-show. */
+export const VisitEvent = z.discriminatedUnion('type', [
+  z.object({ ...eventBase, type: z.literal('checked-in') }),
+  z.object({
+    ...eventBase,
+    type: z.literal('parts-used'),
+    parts: z.array(z.string().trim().min(1).max(120)).min(1).max(50),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal('outcome'),
+    result: z.enum(['fixed', 'not-fixed', 'botched']),
+    faultCode: z.string().trim().min(1).max(40),
+    /** Not fixable on site: the device goes to the depot (mail-in) instead of another visit. */
+    needsDepot: z.boolean().default(false),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal('signed-off'),
+    /** The customer accepts the visit, or disputes it (which escalates, and never uses the allowance). */
+    accepted: z.boolean(),
+    signedBy: z.string().trim().min(1).max(200),
+  }),
+  z.object({ ...eventBase, type: z.literal('no-show') }),
+  ...custodyEvents(),
+]);
+export type VisitEvent = z.infer<typeof VisitEvent>;
+
+/** The customer books one of the offered visit windows. */
+export const VisitBooking = z.object({
+  bookingId: z.string().trim().min(1).max(128),
+  windowId: z.string().trim().min(1).max(40),
+});
+
+/** The customer answers (or changes) what happens to removed parts and data. */
+export const CustodyChoiceRequest = CustodyChoice.extend({ choiceId: z.string().trim().min(1).max(128) });
+
+/** The customer lets the brand keep one item of theirs. */
+export const CustodyRelease = z.object({
+  releaseId: z.string().trim().min(1).max(128),
+  itemId: z.string().trim().min(1).max(128),
+});
 
 export const CarrierStatus = z.enum([
   'picked-up',
@@ -166,6 +252,15 @@ export const EstimateAnswer = z.object({
 export const CaseEvent = z.discriminatedUnion('type', [
   ...DepotEvent.options,
   z.object({ ...eventBase, type: z.literal('estimate-answered'), approved: z.boolean() }),
+  z.object({ ...eventBase, type: z.literal('visit-booked'), windowId: z.string() }),
+  z.object({
+    ...eventBase,
+    type: z.literal('visit-signed-off'),
+    visitId: z.string(),
+    accepted: z.boolean(),
+  }),
+  z.object({ ...eventBase, type: z.literal('visit-no-show'), visitId: z.string() }),
+  z.object({ ...eventBase, type: z.literal('custody-changed') }),
   z.object({
     ...eventBase,
     type: z.literal('survey-answered'),
@@ -176,6 +271,48 @@ export const CaseEvent = z.discriminatedUnion('type', [
   z.object({ ...eventBase, type: z.literal('delivered-to-customer'), trackingNumber: z.string() }),
 ]);
 export type CaseEvent = z.infer<typeof CaseEvent>;
+
+export const VisitWindow = z.object({ windowId: z.string(), start: z.string(), end: z.string() });
+
+export const Technician = z.object({ id: z.string(), name: z.string(), phone: z.string() });
+
+export const Visit = z.object({
+  visitId: z.string(),
+  window: VisitWindow,
+  technician: Technician,
+  status: z.enum(['booked', 'checked-in', 'reported', 'completed', 'disputed', 'no-show']),
+  bookedAt: z.string(),
+  /** A visit to redo earlier work (after a botched or disputed one): never uses the allowance. */
+  redoOf: z.string().optional(),
+  outcome: z
+    .object({
+      result: z.enum(['fixed', 'not-fixed', 'botched']),
+      faultCode: z.string(),
+      needsDepot: z.boolean(),
+    })
+    .optional(),
+  partsUsed: z.array(z.string()),
+  signOff: z.object({ accepted: z.boolean(), signedBy: z.string(), at: z.string() }).optional(),
+});
+export type Visit = z.infer<typeof Visit>;
+
+export const CustodyItem = z.object({
+  itemId: z.string(),
+  description: z.string(),
+  category: PartCategory,
+  serial: z.string().optional(),
+  dataBearing: z.boolean(),
+  /** The customer's unless it is an exchange part they were told about before the repair. */
+  owner: z.enum(['customer', 'brand']),
+  holder: z.string(),
+  since: z.string(),
+  status: z.enum(['held', 'in-transit', 'returned', 'destroyed', 'released']),
+  chain: z.array(
+    z.object({ at: z.string(), from: z.string(), to: z.string(), by: z.string(), what: z.string() }),
+  ),
+  certificateDocumentId: z.string().optional(),
+});
+export type CustodyItem = z.infer<typeof CustodyItem>;
 
 export const TimelineEntry = z.object({
   at: z.string(),
@@ -194,8 +331,11 @@ export const CaseStatus = z.enum([
   'at-depot',
   'awaiting-estimate-answer',
   'in-repair',
+  'awaiting-visit-booking',
+  'visit-booked',
   'replacement-ordered',
   'shipping-to-customer',
+  'settling-custody',
   'closed',
 ]);
 export type CaseStatus = z.infer<typeof CaseStatus>;
@@ -210,6 +350,8 @@ export const Shipment = z.object({
   box: z.boolean(),
   status: z.enum(['label-issued', ...CarrierStatus.options]),
   updatedAt: z.string(),
+  /** Customer-owned items riding in this parcel (P5). */
+  packingList: z.array(z.object({ itemId: z.string(), description: z.string() })).default([]),
 });
 export type Shipment = z.infer<typeof Shipment>;
 
@@ -231,7 +373,7 @@ export const Case = z.object({
   customerSubject: z.string().optional(),
   openedAt: z.string(),
   status: CaseStatus,
-  route: z.enum(['repair', 'return', 'instant-replacement', 'denied']).optional(),
+  route: z.enum(['repair', 'on-site', 'return', 'instant-replacement', 'denied']).optional(),
   outcome: z.enum(['repaired', 'replaced', 'returned-unrepaired', 'refunded', 'denied']).optional(),
   customer: z.object({
     name: z.string(),
@@ -317,6 +459,18 @@ export const Case = z.object({
       reason: z.string(),
     })
     .optional(),
+  /** Home visits of this case, in order (P6). */
+  visits: z.array(Visit).default([]),
+  /** Windows offered for the next visit, until one is booked. */
+  visitOffer: z
+    .object({ windows: z.array(VisitWindow), offeredAt: z.string(), redoOf: z.string().optional() })
+    .optional(),
+  /** The customer's answer on removed parts and data, and when they gave it (P5). */
+  custodyChoice: CustodyChoice.extend({ at: z.string(), by: z.string() }).optional(),
+  /** When the customer was told which parts are exchange parts (the brand's when replaced). */
+  exchangeNoticeAt: z.string().optional(),
+  /** Every part removed from the customer's device and who holds it (P5). */
+  custody: z.array(CustodyItem).default([]),
   /** Denials and their reasons; at most one live per kind (P8). */
   decisions: z.array(Decision).default([]),
   /** Whether the customer's needs were met, asked after resolution (P10). */
@@ -397,6 +551,9 @@ export function openCase(
     plan: opening.plan,
     boxNeeded: opening.boxNeeded,
     ...(opening.pickupAt ? { pickupAt: opening.pickupAt } : {}),
+    ...(opening.custodyChoice
+      ? { custodyChoice: { ...opening.custodyChoice, at: now.toISOString(), by: `${by.role}:${by.subject}` } }
+      : {}),
     linkedCases,
     shipments: [],
     repairAttempts: [],
@@ -414,6 +571,8 @@ export function openCase(
       ),
     ],
     decisions: [],
+    visits: [],
+    custody: [],
     pendingEvents: [],
     answered: [],
     seenEventIds: [],
@@ -487,6 +646,13 @@ const EXPECTED_IN: Record<CaseEvent['type'], readonly CaseStatus[]> = {
   shipped: ['in-repair', 'replacement-ordered', 'shipping-to-customer'],
   'delivered-to-customer': ['replacement-ordered', 'shipping-to-customer'],
   'survey-answered': ['closed'],
+  'part-removed': [],
+  'part-destroyed': [],
+  'part-returned': [],
+  'visit-booked': ['awaiting-visit-booking'],
+  'visit-signed-off': ['visit-booked'],
+  'visit-no-show': ['visit-booked'],
+  'custody-changed': ['settling-custody'],
 };
 
 /**

@@ -85,3 +85,10 @@ export class InvalidFieldError extends DomainError {
     ]);
   }
 }
+
+/** The caller's role may call the route, but not do this (a customer reporting a technician's work). */
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super(message, 403, 'forbidden', 'Forbidden');
+  }
+}

@@ -1,4 +1,5 @@
 import { type Case, type CaseEvent, type Decision, entry, notify, type Shipment } from './case.ts';
+import { openItems } from './custody.ts';
 import { addMonths, isoAfter, isoDay, laterDay } from './dates.ts';
 import { decideEntitlement, isDeadOnArrival, withinReturnWindow } from './entitlement.ts';
 import { ConflictError, InvalidFieldError } from './errors.ts';
@@ -9,7 +10,7 @@ import { type BrandPolicy, type CatalogueModel, type DecisionKind, queueOf } fro
  * brand's policy and the device's history. Each is idempotent: applied twice, it changes nothing more.
  */
 
-export type Route = 'repair' | 'return' | 'instant-replacement' | 'denied';
+export type Route = 'repair' | 'on-site' | 'return' | 'instant-replacement' | 'denied';
 
 /** An earlier (or the current) case of the same device, as far as counting and history need it. */
 export interface DeviceCase {
@@ -88,12 +89,22 @@ export function planCase(
     route = 'instant-replacement';
     why = `This device already failed ${failedRepairs(deviceCases)} repairs: it is replaced, not repaired again.`;
   }
-  const decided =
+  const family = policy.catalogue.find((model) => model.model === kase.device.model)?.family ?? '';
+  const wantsVisit = route === 'repair' && kase.preferredService === 'on-site';
+  if (wantsVisit && policy.onSiteFamilies.includes(family)) route = 'on-site';
+  let decided =
     route === 'denied' ? deny(kase, 'return', 'RETURN-WINDOW-PASSED', policy, now, 'system:workflow') : kase;
+  if (wantsVisit && route === 'repair') {
+    decided = deny(decided, 'visit', 'VISIT-NOT-OFFERED', policy, now, 'system:workflow');
+    why = `${why} ${kase.device.model} is serviced at the depot, not at home.`;
+  }
+  const exchange = policy.exchangeCategories.length > 0 && (route === 'repair' || route === 'on-site');
   const planned: Case = {
     ...decided,
     route,
     entitlement,
+    // Told now, before any repair: which parts become the brand's when replaced (P5).
+    ...(exchange ? { exchangeNoticeAt: now.toISOString() } : {}),
     timeline: [
       ...decided.timeline,
       entry(
@@ -106,15 +117,31 @@ export function planCase(
   };
   const steps: Record<Route, [string, number]> = {
     repair: ['We issue your prepaid shipping label', 60],
+    'on-site': ['We offer you windows for a technician’s visit', 60],
     return: ['We issue your prepaid return label', 60],
     'instant-replacement': ['We order your replacement', 120],
     denied: ['Nothing more: this request cannot be accepted', 0],
   };
   const [name, seconds] = steps[route];
   return {
-    case: next(planned, name, isoAfter(now, seconds), now, `We received your case ${kase.caseId}. ${why}`),
+    case: next(
+      planned,
+      name,
+      isoAfter(now, seconds),
+      now,
+      `We received your case ${kase.caseId}. ${why}${exchange ? ` ${custodyNotice(kase, policy)}` : ''}`,
+    ),
     route,
   };
+}
+
+/** Before the repair: what happens to removed parts and data, and how the customer decides it (P5). */
+function custodyNotice(kase: Case, policy: BrandPolicy): string {
+  const choice = kase.custodyChoice;
+  const current = choice
+    ? `You chose: parts ${choice.parts}, data ${choice.data}.`
+    : 'Unless you tell us otherwise, every removed part and anything holding your data comes back to you.';
+  return `${current} Replaced ${policy.exchangeCategories.join(', ')} parts are exchange parts and stay with us. Choose at /cases/${kase.caseId}/custody/choices.`;
 }
 
 /** A prepaid label was issued (P1): the case now waits for the parcel, and the customer has the label. */
@@ -475,7 +502,15 @@ export function escalateOverdue(
   return { case: escalated, waitSeconds: owner?.respondWithinSeconds ?? 86_400 };
 }
 
-function escalate(kase: Case, id: string, reason: string, policy: BrandPolicy, now: Date, by: string): Case {
+/** One level up the ladder, once per `id`: the customer is told who owns the case now and by when (P7). */
+export function escalate(
+  kase: Case,
+  id: string,
+  reason: string,
+  policy: BrandPolicy,
+  now: Date,
+  by: string,
+): Case {
   if (kase.seenEventIds.includes(id)) return kase;
   const level = Math.min(kase.escalationLevel + 1, policy.escalationLadder.length - 1);
   const owner = policy.escalationLadder[level];
@@ -503,6 +538,12 @@ const laterIso = (a: string, b: string) => (new Date(a) > new Date(b) ? a : b);
 /** Resolved: the case closes and the customer is asked whether their needs were met (P10). */
 export function closeCase(kase: Case, policy: BrandPolicy, now: Date): Case {
   if (kase.status === 'closed') return kase;
+  const open = openItems(kase);
+  if (open.length > 0) {
+    throw new ConflictError(
+      `Case ${kase.caseId} holds ${open.length} customer-owned item(s); it cannot close (P5).`,
+    );
+  }
   const outcome = kase.outcome ?? (kase.route === 'denied' ? 'denied' : undefined);
   const ask = 'Tell us whether your needs were met';
   const deadline = isoAfter(now, policy.surveyWindowSeconds);

@@ -32,10 +32,23 @@ export interface BrandPolicy {
     readonly estimateAnswerSeconds: number;
     readonly repairSeconds: number;
     readonly deliverySeconds: number;
+    /** For the customer to book one of the offered visit windows. */
+    readonly bookingSeconds: number;
+    /** For a technician to report a visit, counted from the end of its window. */
+    readonly visitReportSeconds: number;
+    /** For every customer-owned part to be returned, destroyed on their choice, or released. */
+    readonly custodySeconds: number;
   };
   /** Who owns the case at each escalation level, lowest first (P7). */
   readonly escalationLadder: readonly { role: string; contact: string; respondWithinSeconds: number }[];
   readonly catalogue: readonly CatalogueModel[];
+  /** Families of the range serviced at the customer's home (a TV is visited, a laptop is mailed) (P6). */
+  readonly onSiteFamilies: readonly string[];
+  /** Completed visits the customer accepted, per case, that the brand's service includes (P6). */
+  readonly visitAllowance: number;
+  readonly technicians: readonly { id: string; name: string; phone: string }[];
+  /** Part categories that become the brand's when replaced, if the customer was told before the repair (P5). */
+  readonly exchangeCategories: readonly string[];
   /** The depot devices are shipped to. */
   readonly depotAddress: string;
   /** The only reasons a request may be denied for, as published to customers (P8). */
@@ -80,6 +93,9 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
     estimateAnswerSeconds: 7 * DAY,
     repairSeconds: 5 * DAY,
     deliverySeconds: 7 * DAY,
+    bookingSeconds: 2 * DAY,
+    visitReportSeconds: 4 * 3_600,
+    custodySeconds: 7 * DAY,
   },
   escalationLadder: [
     { role: 'Service agent', contact: 'support@{brand}.example', respondWithinSeconds: DAY },
@@ -93,7 +109,16 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
     { model: 'Book 14', family: 'book', tier: 1, inStock: false, priceMinor: 99_900 },
     { model: 'Book 14 Pro', family: 'book', tier: 2, inStock: true, priceMinor: 129_900 },
     { model: 'Dock', family: 'accessory', tier: 1, inStock: true, priceMinor: 8_900 },
+    { model: 'Vision 55', family: 'tv', tier: 1, inStock: true, priceMinor: 89_900 },
+    { model: 'Vision 65', family: 'tv', tier: 2, inStock: true, priceMinor: 119_900 },
   ],
+  onSiteFamilies: ['tv'],
+  visitAllowance: 2,
+  technicians: [
+    { id: 'tech-ines', name: 'Inès Dubois', phone: '+32 470 11 22 33' },
+    { id: 'tech-marco', name: 'Marco Rossi', phone: '+32 470 44 55 66' },
+  ],
+  exchangeCategories: ['battery'],
   depotAddress: '{displayName} Repair Depot, 1 Service Road, 1000 Brussels, BE',
   reasonCatalogue: [
     {
@@ -128,6 +153,12 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
       youCan: 'Open a repair case: a faulty device is still repaired under warranty.',
     },
     {
+      code: 'VISIT-NOT-OFFERED',
+      decision: 'visit',
+      text: 'This model is serviced at our depot, not at home.',
+      youCan: 'Send it in with the prepaid label we issue; the box is free if you ask for one.',
+    },
+    {
       code: 'VISIT-ALLOWANCE-USED',
       decision: 'visit',
       text: 'Your plan’s on-site visits are used up by completed visits you accepted.',
@@ -145,6 +176,7 @@ const BRANDS: Record<string, Partial<BrandPolicy>> = {
     displayName: 'Globex Appliances',
     replaceAfterFailedRepairs: 2,
     sla: { ...DEFAULT_POLICY.sla, arrivalSeconds: 10 * DAY },
+    technicians: [{ id: 'tech-yuki', name: 'Yuki Tanaka', phone: '+32 470 77 88 99' }],
     followUpOwner: { name: 'Sam Okafor', role: 'Customer relations', contact: 'relations@{brand}.example' },
   },
 };

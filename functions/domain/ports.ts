@@ -68,6 +68,8 @@ export interface ShipmentRequest {
   readonly service: 'ground' | 'express';
   readonly box: boolean;
   readonly returnLabel: boolean;
+  /** What the parcel must contain besides the device: the customer's removed parts (P5). */
+  readonly packingList?: readonly string[];
 }
 
 export interface IssuedShipment {
@@ -84,4 +86,22 @@ export interface Carrier {
 /** Where replacement units come from: allocates one unit of a model and answers its serial. */
 export interface Warehouse {
   allocate(reference: string, model: string): Promise<string>;
+}
+
+/** What a certificate of destruction states (P5): the part, how, when, by whom, on whose choice. */
+export interface DestructionCertificate {
+  readonly brand: string;
+  readonly caseId: string;
+  readonly part: string;
+  readonly serial: string;
+  readonly method: string;
+  readonly destroyedAt: string;
+  readonly destroyedBy: string;
+  readonly chosenAt: string;
+  readonly chosenBy: string;
+}
+
+/** Renders the case's documents other than labels. */
+export interface Printer {
+  destructionCertificate(certificate: DestructionCertificate): Promise<Uint8Array>;
 }

@@ -1,6 +1,7 @@
 import { DynamoCaseRepository } from '../adapters/case-repository.ts';
 import { clock } from '../adapters/clock.ts';
 import { LocalCarrier, LocalWarehouse } from '../adapters/local-carrier.ts';
+import { PdfPrinter } from '../adapters/pdf-printer.ts';
 import { StepFunctionsWorkflow } from '../adapters/workflow.ts';
 import type { Deps } from '../domain/case-commands.ts';
 
@@ -13,6 +14,7 @@ export function deps(): Deps {
     workflow: new StepFunctionsWorkflow(),
     carrier: new LocalCarrier(),
     warehouse: new LocalWarehouse(),
+    printer: new PdfPrinter(),
   };
   return { ...adapters, now: clock.now() };
 }

@@ -89,6 +89,32 @@ export class CaseWorkflow extends Construct {
       '$.survey.event',
     );
     const noSurveyAnswer = this.step('Record no survey answer', 'recordNoSurveyAnswer');
+    const offerVisit = this.step(
+      'Offer visit windows',
+      'offerVisit',
+      { next: '$.Payload.next' },
+      '$.decision',
+    );
+    const bookVisit = this.slaStep('Book visit with a technician', 'bookVisit', '$.booking.event');
+    const endVisit = this.step(
+      'Apply visit outcome',
+      'endVisit',
+      { next: '$.Payload.next' },
+      '$.decision',
+      '$.visitEnd.event',
+    );
+    const visitOverdue = this.step(
+      'Record technician no-show',
+      'visitOverdue',
+      { next: '$.Payload.next' },
+      '$.decision',
+    );
+    const settleCustody = this.step(
+      'Check customer-owned parts',
+      'settleCustody',
+      { open: '$.Payload.open' },
+      '$.custody',
+    );
     const done = new Succeed(this, 'Case closed');
 
     const waitForArrival = this.waitFor(
@@ -127,6 +153,28 @@ export class CaseWorkflow extends Construct {
       '$.survey',
       noSurveyAnswer,
     );
+    const waitForBooking = this.waitFor(
+      'Wait for visit booking',
+      ['visit-booked'],
+      'bookingSeconds',
+      '$.booking',
+      'the customer did not choose a visit window',
+    );
+    // Until the window's end plus grace (set by the booking); nobody reporting it means the technician did not come.
+    const waitForVisit = this.waitFor(
+      'Wait for visit',
+      ['visit-signed-off', 'visit-no-show'],
+      'visitSeconds',
+      '$.visitEnd',
+      visitOverdue,
+    );
+    const waitForCustody = this.waitFor(
+      'Wait for customer-owned parts',
+      ['custody-changed'],
+      'custodySeconds',
+      '$.custodyChange',
+      'the customer’s parts were not returned, destroyed on their choice or released',
+    );
     const waitForDelivery = this.waitFor(
       'Wait for delivery to customer',
       ['delivered-to-customer'],
@@ -148,8 +196,30 @@ export class CaseWorkflow extends Construct {
       new Choice(this, 'Which service path?')
         .when(Condition.stringEquals('$.plan.route', 'denied'), close)
         .when(Condition.stringEquals('$.plan.route', 'instant-replacement'), orderReplacement)
+        .when(Condition.stringEquals('$.plan.route', 'on-site'), offerVisit)
         .otherwise(shipToDepot),
     );
+    // On site (P6): windows, a booked technician, the visit; then close, visit again, replace, or mail in.
+    offerVisit.next(
+      new Choice(this, 'Can a visit be offered?')
+        .when(Condition.stringEquals('$.decision.next', 'mail-in'), shipToDepot)
+        .otherwise(waitForBooking),
+    );
+    waitForBooking.next(bookVisit).next(waitForVisit).next(endVisit);
+    const afterVisit = new Choice(this, 'After the visit?')
+      .when(Condition.stringEquals('$.decision.next', 'close'), settleCustody)
+      .when(Condition.stringEquals('$.decision.next', 'replace'), orderReplacement)
+      .when(Condition.stringEquals('$.decision.next', 'mail-in'), shipToDepot)
+      .otherwise(offerVisit);
+    endVisit.next(afterVisit);
+    visitOverdue.next(afterVisit);
+    // Custody (P5): the case closes only when every customer-owned part is settled.
+    settleCustody.next(
+      new Choice(this, 'Are customer-owned parts settled?')
+        .when(Condition.numberGreaterThan('$.custody.open', 0), waitForCustody)
+        .otherwise(close),
+    );
+    waitForCustody.next(settleCustody);
     shipToDepot.next(pickup);
     waitForArrival
       .next(recordArrival)
@@ -181,7 +251,8 @@ export class CaseWorkflow extends Construct {
           .otherwise(shipBack),
       );
     orderReplacement.next(shipBack);
-    shipBack.next(waitForDelivery).next(close).next(waitForSurvey).next(applySurvey).next(done);
+    shipBack.next(waitForDelivery).next(settleCustody);
+    close.next(waitForSurvey).next(applySurvey).next(done);
     noSurveyAnswer.next(done);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
@@ -210,6 +281,33 @@ export class CaseWorkflow extends Construct {
         'Invoking versions and aliases of fairfix’s own workflow functions (the CDK LambdaInvoke default).',
       );
     }
+  }
+
+  /**
+   * A step whose answer is the workflow's new SLA map (`$.sla`): it sets how long the next wait lasts.
+   * `overdue` names the waiting step whose deadline passed, for an escalation.
+   */
+  private slaStep(name: string, step: CaseStepName, eventPath?: string, overdue?: Record<string, unknown>) {
+    const task = new LambdaInvoke(this, name, {
+      lambdaFunction: this.props.caseStep,
+      payloadResponseOnly: true,
+      payload: TaskInput.fromObject({
+        brand: JsonPath.stringAt('$.brand'),
+        caseId: JsonPath.stringAt('$.caseId'),
+        step,
+        sla: JsonPath.objectAt('$.sla'),
+        ...(eventPath ? { event: JsonPath.objectAt(eventPath) } : {}),
+        ...(overdue ? { overdue } : {}),
+      }),
+      resultPath: '$.sla',
+    });
+    task.addRetry({
+      errors: ['ConcurrentUpdateError'],
+      interval: Duration.seconds(1),
+      maxAttempts: 5,
+      backoffRate: 2,
+    });
+    return task;
   }
 
   /**
@@ -281,31 +379,19 @@ export class CaseWorkflow extends Construct {
       wait.addCatch(overdue, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
       return wait;
     }
-    const escalate = new LambdaInvoke(this, `Escalate: ${name.replace(/^Wait for /, '')}`, {
-      lambdaFunction: this.props.caseStep,
-      payloadResponseOnly: true,
-      payload: TaskInput.fromObject({
-        brand: JsonPath.stringAt('$.brand'),
-        caseId: JsonPath.stringAt('$.caseId'),
-        step: 'escalateOverdue' satisfies CaseStepName,
-        // The entry time names this escalation: a step run again for the same entry escalates once.
-        overdue: {
-          step: name,
-          what: overdue,
-          enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
-          sla: JsonPath.objectAt('$.sla'),
-          slaKey: sla,
-        },
-      }),
-      // The new owner's own deadline becomes the step's timeout while it waits again.
-      resultPath: '$.sla',
-    });
-    escalate.addRetry({
-      errors: ['ConcurrentUpdateError'],
-      interval: Duration.seconds(1),
-      maxAttempts: 5,
-      backoffRate: 2,
-    });
+    // The entry time names this escalation: a step run again for the same entry escalates once.
+    // Its answer is the SLA map with the new owner's deadline, which the step then waits with.
+    const escalate = this.slaStep(
+      `Escalate: ${name.replace(/^Wait for /, '')}`,
+      'escalateOverdue',
+      undefined,
+      {
+        step: name,
+        what: overdue,
+        enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
+        slaKey: sla,
+      },
+    );
     wait.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
     escalate.next(wait);
     return wait;

@@ -19,6 +19,8 @@ export interface HttpApiProps {
   /** Who issues the JWTs (an OpenID Connect issuer URL) and for which audience. */
   readonly jwtIssuer: string;
   readonly jwtAudience: readonly string[];
+  /** Packages a function ships as files instead of bundled, by operationId. */
+  readonly unbundled?: Readonly<Record<string, string[]>>;
 }
 
 /**
@@ -58,9 +60,11 @@ export class FairfixHttpApi extends Construct {
     stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
 
     for (const op of props.operations) {
+      const nodeModules = props.unbundled?.[op.operationId];
       const fn = new FairfixFunction(this, pascal(op.operationId), {
         entry: op.entry,
         description: op.summary,
+        ...(nodeModules ? { bundling: { nodeModules } } : {}),
       });
       this.functions.set(op.operationId, fn);
       const [route] = this.api.addRoutes({

@@ -87,6 +87,23 @@ const requests = (): Record<
   getOwnerQueue: { path: '/queues/owners/service-supervisor' },
   getReviewSample: { path: '/reviews/sample?size=50' },
   exportCase: { path: `/cases/${target.caseId}/export` },
+  bookVisit: {
+    path: `/cases/${target.caseId}/visits`,
+    body: { bookingId: nextId('b'), windowId: '2026-11-23-am' },
+  },
+  recordVisitEvent: {
+    path: `/cases/${target.caseId}/visits/visit-1/events`,
+    body: { eventId: nextId('v'), type: 'no-show', occurredAt: new Date(cloud.clock.now()).toISOString() },
+  },
+  getCustody: { path: `/cases/${target.caseId}/custody` },
+  chooseCustody: {
+    path: `/cases/${target.caseId}/custody/choices`,
+    body: { choiceId: nextId('c'), parts: 'release', data: 'destroy' },
+  },
+  releaseCustodyItem: {
+    path: `/cases/${target.caseId}/custody/releases`,
+    body: { releaseId: nextId('r'), itemId: 'item-1' },
+  },
 });
 
 const guarded = operations.filter((op) => op.roles.length > 0);

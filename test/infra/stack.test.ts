@@ -179,7 +179,9 @@ describe('the case workflow', () => {
   it('gives every waiting step an SLA, and an escalation that hands it the new owner’s deadline', () => {
     const waits = Object.entries(definition.States).filter(
       ([name, state]) =>
-        String(state.Resource).includes('waitForTaskToken') && name !== 'Wait for survey answer',
+        String(state.Resource).includes('waitForTaskToken') &&
+        name !== 'Wait for survey answer' &&
+        name !== 'Wait for visit',
     );
     expect(waits.map(([name]) => name).sort()).toEqual(
       [
@@ -188,6 +190,8 @@ describe('the case workflow', () => {
         'Wait for device at depot',
         'Wait for estimate answer',
         'Wait for repair attempt',
+        'Wait for visit booking',
+        'Wait for customer-owned parts',
       ].sort(),
     );
     for (const [name, state] of waits) {
@@ -198,10 +202,10 @@ describe('the case workflow', () => {
       expect(escalation?.ResultPath).toBe('$.sla');
       expect(escalation?.Parameters).toMatchObject({
         step: 'escalateOverdue',
+        'sla.$': '$.sla',
         overdue: {
           step: name,
           'enteredAt.$': '$$.State.EnteredTime',
-          'sla.$': '$.sla',
           slaKey: (state.TimeoutSecondsPath as string).slice('$.sla.'.length),
         },
       });

@@ -10,12 +10,12 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const index = (name: string, key: string) => ({
+const index = (name: string, key: string): LocalTable['globalSecondaryIndexes'] => ({
   IndexName: name,
   KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
   Projection: { ProjectionType: 'ALL' },
 });
-const table = (indexes: object[]): LocalTable => ({
+const table = (indexes: LocalTable['globalSecondaryIndexes'][]): LocalTable => ({
   logicalId: 'Table',
   name: 'fairfix-upgrade',
   keySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],

@@ -1,0 +1,9 @@
+import { httpHandler } from '../api/http-handler.ts';
+import { operation } from '../api/operations.ts';
+import { chooseCustodyCommand } from '../domain/case-commands.ts';
+import { deps } from '../shared/deps.ts';
+
+export const handler = httpHandler(operation('chooseCustody'), async ({ brand, actor, params, body }) => {
+  const kase = await chooseCustodyCommand({ brand, caseId: params.caseId, actor, choice: body }, deps());
+  return { status: 201, body: { caseId: kase.caseId, choice: kase.custodyChoice } };
+});

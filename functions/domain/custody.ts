@@ -1,0 +1,288 @@
+import {
+  type Case,
+  type CustodyEvent,
+  type CustodyItem,
+  DATA_BEARING,
+  entry,
+  notify,
+  type Shipment,
+} from './case.ts';
+import { isoAfter } from './dates.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
+import type { BrandPolicy } from './policy.ts';
+
+/**
+ * Custody of customer-owned parts and data (P5). Every part removed from a customer's device enters
+ * the ledger; it stays the customer's (unless it is an exchange part they were told about before the
+ * repair), and it leaves the ledger only returned, destroyed on the customer's own recorded choice,
+ * or released by the customer. A case cannot close while an item is open.
+ */
+
+type Removed = Extract<CustodyEvent, { type: 'part-removed' }>;
+type Destroyed = Extract<CustodyEvent, { type: 'part-destroyed' }>;
+type Returned = Extract<CustodyEvent, { type: 'part-returned' }>;
+
+/** The customer's answer on removed parts and data: theirs alone to give, and on the timeline (P5). */
+export function chooseCustody(
+  kase: Case,
+  choice: { choiceId: string; parts: 'return' | 'release'; data: 'return' | 'destroy' },
+  now: Date,
+  by: string,
+): Case {
+  if (kase.seenEventIds.includes(choice.choiceId)) return kase;
+  const parts = choice.parts === 'return' ? 'sent back to you' : 'released to us';
+  const data = choice.data === 'return' ? 'sent back to you' : 'destroyed, with a certificate';
+  return notify(
+    {
+      ...kase,
+      seenEventIds: [...kase.seenEventIds, choice.choiceId],
+      custodyChoice: { parts: choice.parts, data: choice.data, at: now.toISOString(), by },
+      custody: kase.custody.map((item) =>
+        item.status === 'held' && item.owner === 'customer' && !item.dataBearing && choice.parts === 'release'
+          ? transfer(item, 'the brand', 'released', now, by, 'released by the customer')
+          : item,
+      ),
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'custody-choice', `Removed parts: ${parts}. Parts holding data: ${data}.`, by),
+      ],
+    },
+    `We recorded your choice: removed parts will be ${parts}; parts holding your data will be ${data}.`,
+    now,
+  );
+}
+
+/** Whose a removed part is: the customer's, unless an exchange part they were told of before the repair. */
+function ownerOf(kase: Case, category: CustodyItem['category'], policy: BrandPolicy, at: Date) {
+  const toldBefore = kase.exchangeNoticeAt !== undefined && new Date(kase.exchangeNoticeAt) <= at;
+  const exchange = policy.exchangeCategories.includes(category) && !DATA_BEARING.includes(category);
+  return exchange && toldBefore ? ('brand' as const) : ('customer' as const);
+}
+
+/** A part leaves the customer's device, at a depot or on site: it enters the ledger, held by `holder`. */
+export function removePart(kase: Case, event: Removed, policy: BrandPolicy, now: Date, holder: string): Case {
+  if (kase.custody.some((item) => item.itemId === event.eventId)) return kase;
+  const dataBearing = DATA_BEARING.includes(event.category);
+  const owner = ownerOf(kase, event.category, policy, now);
+  const choice = kase.custodyChoice ?? { parts: 'return', data: 'return' };
+  const removed: CustodyItem = {
+    itemId: event.eventId,
+    description: event.description,
+    category: event.category,
+    ...(event.serial ? { serial: event.serial } : {}),
+    dataBearing,
+    owner,
+    holder,
+    since: now.toISOString(),
+    status: 'held',
+    chain: [{ at: now.toISOString(), from: 'customer’s device', to: holder, by: holder, what: 'removed' }],
+  };
+  const released = owner === 'customer' && !dataBearing && choice.parts === 'release';
+  const item = released
+    ? transfer(removed, 'the brand', 'released', now, holder, 'released by the customer’s choice')
+    : removed;
+  const label = `${event.description}${event.serial ? ` (serial ${event.serial})` : ''}`;
+  const fate =
+    owner === 'brand'
+      ? 'it is an exchange part, as we told you before the repair, so it stays with us'
+      : released
+        ? 'you released it to us'
+        : dataBearing && choice.data === 'destroy'
+          ? 'it holds data: it will be destroyed, as you chose, and you will get a certificate'
+          : 'it is yours and comes back to you';
+  return notify(
+    {
+      ...kase,
+      custody: [...kase.custody, item],
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'custody', `Removed ${label}; held by ${holder}; owner: ${owner}.`, holder),
+      ],
+    },
+    `We removed ${label} from your device: ${fate}.`,
+    now,
+  );
+}
+
+/** Destruction of a data-bearing part: only on the customer's recorded choice, with a certificate (P5). */
+export function destroyPart(
+  kase: Case,
+  event: Destroyed,
+  certificateDocumentId: string,
+  now: Date,
+  by: string,
+): Case {
+  const item = mustFind(kase, event.itemId);
+  if (item.status === 'destroyed') return kase;
+  if (item.owner !== 'customer' || !item.dataBearing || kase.custodyChoice?.data !== 'destroy') {
+    throw new ConflictError(
+      `Only the customer can choose to destroy ${item.description}, and they have not: it must go back to them.`,
+      'Not the customer’s choice',
+    );
+  }
+  if (item.status !== 'held') throw new ConflictError(`${item.description} is ${item.status}, not held.`);
+  const destroyed = {
+    ...transfer(item, 'destroyed', 'destroyed', now, by, `destroyed (${event.method})`),
+    certificateDocumentId,
+  };
+  return notify(
+    {
+      ...replace(kase, destroyed),
+      timeline: [
+        ...kase.timeline,
+        entry(
+          now,
+          'custody',
+          `Destroyed ${item.description}${item.serial ? ` (serial ${item.serial})` : ''} by ${event.method}, as the customer chose; certificate ${certificateDocumentId}.`,
+          by,
+        ),
+      ],
+    },
+    `${item.description} was destroyed as you chose. Your certificate: /cases/${kase.caseId}/documents/${certificateDocumentId}.`,
+    now,
+  );
+}
+
+/** Handed back to the customer on site (or reported shipped by its own parcel). */
+export function returnPart(kase: Case, event: Returned, now: Date, by: string): Case {
+  const item = mustFind(kase, event.itemId);
+  if (item.status === 'returned') return kase;
+  if (item.status !== 'held') throw new ConflictError(`${item.description} is ${item.status}, not held.`);
+  return notify(
+    {
+      ...replace(kase, transfer(item, 'customer', 'returned', now, by, event.how)),
+      timeline: [...kase.timeline, entry(now, 'custody', `${item.description} returned (${event.how}).`, by)],
+    },
+    `${item.description} is back with you.`,
+    now,
+  );
+}
+
+/** The customer lets the brand keep one of their items. */
+export function releasePart(
+  kase: Case,
+  request: { releaseId: string; itemId: string },
+  now: Date,
+  by: string,
+) {
+  if (kase.seenEventIds.includes(request.releaseId)) return kase;
+  const item = mustFind(kase, request.itemId);
+  if (item.owner !== 'customer' || (item.status !== 'held' && item.status !== 'in-transit')) {
+    throw new ConflictError(`${item.description} is not yours to release now (${item.status}).`);
+  }
+  return {
+    ...replace(kase, transfer(item, 'the brand', 'released', now, by, 'released by the customer')),
+    seenEventIds: [...kase.seenEventIds, request.releaseId],
+    timeline: [...kase.timeline, entry(now, 'custody', `${item.description} released by the customer.`, by)],
+  };
+}
+
+/** Held items the customer wants back: they ride the next parcel to the customer. */
+export function partsToReturn(kase: Case): CustodyItem[] {
+  const choice = kase.custodyChoice ?? { parts: 'return', data: 'return' };
+  return kase.custody.filter(
+    (item) =>
+      item.owner === 'customer' &&
+      item.status === 'held' &&
+      (item.dataBearing ? choice.data === 'return' : choice.parts === 'return'),
+  );
+}
+
+/** The customer's parts to send back ride the parcel to the customer, on its packing list. */
+export function packParts(kase: Case, shipment: Shipment, now: Date): { case: Case; shipment: Shipment } {
+  if (shipment.packingList.length > 0 || kase.shipments.some((s) => s.shipmentId === shipment.shipmentId)) {
+    return { case: kase, shipment };
+  }
+  const packed = partsToReturn(kase);
+  if (packed.length === 0) return { case: kase, shipment };
+  const carrier = `carrier:${shipment.trackingNumber}`;
+  return {
+    case: {
+      ...kase,
+      custody: kase.custody.map((item) =>
+        packed.includes(item) ? transfer(item, carrier, 'in-transit', now, item.holder, 'shipped') : item,
+      ),
+    },
+    shipment: {
+      ...shipment,
+      packingList: packed.map((item) => ({ itemId: item.itemId, description: item.description })),
+    },
+  };
+}
+
+/** A parcel reached the customer: whatever rode in it is back with them. */
+export function deliverParts(kase: Case, trackingNumber: string, now: Date): Case {
+  const carrier = `carrier:${trackingNumber}`;
+  return {
+    ...kase,
+    custody: kase.custody.map((item) =>
+      item.status === 'in-transit' && item.holder === carrier
+        ? transfer(item, 'customer', 'returned', now, carrier, 'delivered')
+        : item,
+    ),
+  };
+}
+
+/** Items still owed to the customer: theirs, and neither returned, destroyed on their choice nor released. */
+export function openItems(kase: Case): CustodyItem[] {
+  return kase.custody.filter(
+    (item) => item.owner === 'customer' && (item.status === 'held' || item.status === 'in-transit'),
+  );
+}
+
+/**
+ * Before closing: any open item keeps the case open, waiting with its own deadline (and escalation)
+ * until it is settled.
+ */
+export function settleCustody(kase: Case, policy: BrandPolicy, now: Date): { case: Case; open: number } {
+  const open = openItems(kase);
+  const pendingCleared = kase.pendingEvents.filter((event) => event.type !== 'custody-changed');
+  if (open.length === 0) return { case: { ...kase, pendingEvents: pendingCleared }, open: 0 };
+  if (kase.status === 'settling-custody') return { case: kase, open: open.length };
+  const list = open.map((item) => `${item.description} (held by ${item.holder})`).join(', ');
+  return {
+    case: notify(
+      {
+        ...kase,
+        status: 'settling-custody',
+        nextStep: {
+          name: `Return or settle your parts: ${list}`,
+          deadline: isoAfter(now, policy.sla.custodySeconds),
+        },
+      },
+      `Your case stays open until every part of yours is back with you, destroyed as you chose, or released by you: ${list}.`,
+      now,
+    ),
+    open: open.length,
+  };
+}
+
+function transfer(
+  item: CustodyItem,
+  to: string,
+  status: CustodyItem['status'],
+  now: Date,
+  by: string,
+  what: string,
+): CustodyItem {
+  return {
+    ...item,
+    holder: to,
+    status,
+    since: now.toISOString(),
+    chain: [...item.chain, { at: now.toISOString(), from: item.holder, to, by, what }],
+  };
+}
+
+function mustFind(kase: Case, itemId: string): CustodyItem {
+  const item = kase.custody.find((candidate) => candidate.itemId === itemId);
+  if (!item) throw new NotFoundError(`custody item ${itemId} on case ${kase.caseId}`);
+  return item;
+}
+
+function replace(kase: Case, item: CustodyItem): Case {
+  return {
+    ...kase,
+    custody: kase.custody.map((candidate) => (candidate.itemId === item.itemId ? item : candidate)),
+  };
+}

@@ -1,0 +1,12 @@
+import { httpHandler } from '../api/http-handler.ts';
+import { operation } from '../api/operations.ts';
+import { visitEventCommand } from '../domain/case-commands.ts';
+import { deps } from '../shared/deps.ts';
+
+export const handler = httpHandler(operation('recordVisitEvent'), async ({ brand, actor, params, body }) => {
+  const { outcome } = await visitEventCommand(
+    { brand, caseId: params.caseId, visitId: params.visitId, actor, event: body },
+    deps(),
+  );
+  return { status: 202, body: { caseId: params.caseId, eventId: body.eventId, outcome } };
+});
