@@ -430,6 +430,17 @@ function openCasePage() {
       }),
       returnFields,
       field({
+        pointer: '#/preferredService',
+        label: 'Where',
+        type: 'select',
+        value: v('#/preferredService'),
+        hint: 'Large devices (TVs) can be repaired at your home; the rest travel with a prepaid label.',
+        options: [
+          ['mail-in', 'I send it in'],
+          ['on-site', 'A technician comes to me'],
+        ],
+      }),
+      field({
         pointer: '#/plan',
         label: 'My cover',
         type: 'select',
@@ -610,6 +621,8 @@ async function casePage(caseId, depotView = false) {
           )
         : null,
       kase.decisions.length > 0 ? decisionsPanel(kase) : null,
+      kase.visitOffer || kase.visits.length > 0 ? visitsPanel(kase, render, depotView) : null,
+      custodyPanel(kase, render, depotView),
       !depotView && kase.estimate?.status === 'awaiting-answer' ? estimatePanel(kase, render) : null,
       !depotView && kase.waitingFor?.step === 'Wait for survey answer' ? surveyPanel(kase, render) : null,
       !depotView && kase.status !== 'closed' ? escalatePanel(kase, render) : null,
@@ -719,6 +732,163 @@ function decisionsPanel(kase) {
         ),
       ),
     ),
+  );
+}
+
+/** Visits (P6): the windows to choose from, then who comes, when, and how each visit went. */
+function visitsPanel(kase, rerender, depotView) {
+  const status = h('div', { role: 'status' });
+  const book = async (windowId) => {
+    const response = await api('POST', `/cases/${kase.caseId}/visits`, {
+      bookingId: crypto.randomUUID(),
+      windowId,
+    });
+    status.replaceChildren(
+      response.ok
+        ? h('p', { className: 'notice' }, 'Booked: your technician is assigned in a moment.')
+        : problemBox(response.body),
+    );
+    setTimeout(rerender, 1000);
+  };
+  return h(
+    'section',
+    { className: 'card' },
+    h('h2', {}, 'Technician visits'),
+    kase.visits.length > 0
+      ? h(
+          'ul',
+          {},
+          kase.visits.map((v) =>
+            h(
+              'li',
+              { 'data-visit': v.visitId },
+              h('strong', {}, `${v.technician.name} (${v.technician.phone}). `),
+              `${fmtTime(v.window.start)} to ${fmtTime(v.window.end)}: ${v.status}`,
+              v.outcome ? `, ${v.outcome.result}` : '',
+              v.redoOf ? ` (redoes ${v.redoOf}, not counted)` : '',
+              '.',
+            ),
+          ),
+        )
+      : null,
+    kase.visitOffer && !depotView
+      ? h(
+          'div',
+          {},
+          h('p', {}, 'Choose a window for the visit:'),
+          h(
+            'div',
+            { className: 'actions' },
+            kase.visitOffer.windows.map((w) =>
+              h(
+                'button',
+                { type: 'button', className: 'secondary', onclick: () => book(w.windowId) },
+                `${fmtTime(w.start)} to ${fmtTime(w.end)}`,
+              ),
+            ),
+          ),
+        )
+      : null,
+    status,
+  );
+}
+
+/** Custody (P5): the customer's parts, who holds them, and the customer's own choice on parts and data. */
+function custodyPanel(kase, rerender, depotView) {
+  const summary = h('div', { role: 'status' });
+  const choice = kase.custodyChoice ?? { parts: 'return', data: 'return' };
+  const form = h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const value = readForm(form);
+        const response = await api('POST', `/cases/${kase.caseId}/custody/choices`, {
+          choiceId: crypto.randomUUID(),
+          parts: value.parts,
+          data: value.data,
+        });
+        if (response.status === 400) return showErrors(form, summary, response.body);
+        clearErrors(form, summary);
+        summary.replaceChildren(
+          response.ok
+            ? h('p', { className: 'notice' }, 'Your choice is recorded.')
+            : problemBox(response.body),
+        );
+        setTimeout(rerender, 1000);
+      },
+    },
+    h(
+      'div',
+      { className: 'row' },
+      field({
+        scope: 'custody',
+        pointer: '#/parts',
+        label: 'Removed parts',
+        type: 'select',
+        value: choice.parts,
+        options: [
+          ['return', 'Send them back to me'],
+          ['release', 'You may keep them'],
+        ],
+      }),
+      field({
+        scope: 'custody',
+        pointer: '#/data',
+        label: 'Parts holding my data',
+        type: 'select',
+        value: choice.data,
+        options: [
+          ['return', 'Send them back to me'],
+          ['destroy', 'Destroy them, with a certificate'],
+        ],
+      }),
+    ),
+    h('button', { type: 'submit', className: 'secondary' }, 'Save my choice'),
+  );
+  if (depotView && kase.custody.length === 0) return null;
+  return h(
+    'section',
+    { className: 'card' },
+    h('h2', {}, 'Your parts and data'),
+    kase.custody.length > 0
+      ? h(
+          'ul',
+          {},
+          kase.custody.map((item) =>
+            h(
+              'li',
+              { 'data-item': item.itemId },
+              h('strong', {}, `${item.description}${item.serial ? ` (${item.serial})` : ''}: `),
+              `${item.status}, held by ${item.holder}${item.owner === 'brand' ? ' (exchange part)' : ''}. `,
+              item.certificateDocumentId
+                ? h(
+                    'button',
+                    {
+                      type: 'button',
+                      className: 'secondary',
+                      onclick: () =>
+                        downloadDocument(
+                          kase.caseId,
+                          item.certificateDocumentId,
+                          `${item.certificateDocumentId}.pdf`,
+                        ),
+                    },
+                    'Download the certificate of destruction',
+                  )
+                : null,
+            ),
+          ),
+        )
+      : h('p', { className: 'hint' }, 'No part has been removed from your device.'),
+    depotView || kase.status === 'closed'
+      ? null
+      : [
+          h('p', { className: 'hint' }, 'Only you decide; until you do, everything comes back to you.'),
+          summary,
+          form,
+        ],
   );
 }
 
@@ -1019,6 +1189,44 @@ function depotActions(kase, rerender) {
     ),
     h('button', { type: 'submit' }, 'Record repair attempt'),
   );
+  const removal = h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: (e) => {
+        e.preventDefault();
+        const value = readForm(removal);
+        post(removal, {
+          type: 'part-removed',
+          description: value.description ?? '',
+          category: value.category,
+          ...(value.serial ? { serial: value.serial } : {}),
+        });
+      },
+    },
+    h(
+      'div',
+      { className: 'row' },
+      field({ scope: 'part', pointer: '#/description', label: 'Part', required: true }),
+      field({
+        scope: 'part',
+        pointer: '#/category',
+        label: 'Kind of part',
+        type: 'select',
+        required: true,
+        options: [
+          ['drive', 'Drive (holds data)'],
+          ['memory-card', 'Memory card (holds data)'],
+          ['board', 'Main board (may hold data)'],
+          ['battery', 'Battery'],
+          ['screen', 'Screen'],
+          ['other', 'Other'],
+        ],
+      }),
+      field({ scope: 'part', pointer: '#/serial', label: 'Part serial' }),
+    ),
+    h('button', { type: 'submit', className: 'secondary' }, 'Record the removed part'),
+  );
   const shipped = h(
     'form',
     {
@@ -1045,6 +1253,8 @@ function depotActions(kase, rerender) {
     attempt,
     h('h3', {}, 'Shipping'),
     shipped,
+    h('h3', {}, 'A part removed from the device'),
+    removal,
   );
 }
 

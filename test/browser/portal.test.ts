@@ -205,6 +205,30 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
     await customer.screenshot({ path: path.join(SHOTS, 'case-survey.png'), fullPage: true });
   });
 
+  it('lets the customer book a home visit, see their technician, and choose what happens to their data (P5, P6)', async () => {
+    const journey = new Journey(cloud);
+    const caseId = await journey.open({
+      customer: { name: 'Hedy Lamarr', email: 'hedy@example.com', address: '5 Frequency Lane, Vienna' },
+      device: { serial: 'TV-WEB-4', model: 'Vision 55', purchaseDate: '2026-06-01' },
+      problem: { description: 'Picture goes dark after ten minutes', category: 'hardware-fault' },
+      preferredService: 'on-site',
+    });
+    await journey.waitsFor(caseId, 'Wait for visit booking');
+    const customer = await signedIn('customer');
+    await customer.goto(`${cloud.urls.http}/#/cases/${caseId}`);
+    await customer.getByText('Choose a window for the visit:').waitFor();
+    await customer.locator('section', { hasText: 'Technician visits' }).getByRole('button').first().click();
+    await expect
+      .poll(() => customer.locator('[data-visit="visit-1"]').textContent(), POLL)
+      .toContain('Inès Dubois (+32 470 11 22 33)');
+    expect((await journey.get(caseId)).waitingFor?.step).toBe('Wait for visit');
+
+    await customer.getByLabel('Parts holding my data').selectOption('destroy');
+    await customer.getByRole('button', { name: 'Save my choice' }).click();
+    await expect.poll(async () => (await journey.get(caseId)).custodyChoice?.data, POLL).toBe('destroy');
+    await customer.screenshot({ path: path.join(SHOTS, 'case-visit.png'), fullPage: true });
+  });
+
   it('works with the keyboard alone and labels every control, also on a phone-sized screen', async () => {
     const page = await signedIn('customer', 390);
     await page.goto(`${cloud.urls.http}/#/open`);
