@@ -8,7 +8,7 @@ import { LocalClock } from './clock.ts';
 import { createTables, dynamoClient, LOCAL_CREDENTIALS, startDynamo } from './dynamo.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { LocalFunctions } from './functions.ts';
-import { DevTokens } from './http/dev-tokens.ts';
+import { DevTokens, defaultSubject } from './http/dev-tokens.ts';
 import { type AdminHandler, startHttpServer } from './http/server.ts';
 import { startStepFunctionsServer } from './sfn/api.ts';
 import { StepFunctionsEngine } from './sfn/engine.ts';
@@ -197,7 +197,7 @@ function adminEndpoints(
           token: tokens.issue({
             tenant,
             role,
-            sub: typeof sub === 'string' ? sub : `${role}@${tenant}.example`,
+            sub: typeof sub === 'string' ? sub : defaultSubject(tenant, role),
           }),
         },
       };

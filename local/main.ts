@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/constructs/fairfix-function.ts';
 import { LocalCloud } from './cloud.ts';
+import { defaultSubject } from './http/dev-tokens.ts';
 import { PortUnavailableError } from './listen.ts';
 
 /** `npm start`: the local cloud on its default ports, its data under .fairfix/ (override by env). */
@@ -37,7 +38,7 @@ const cloud = await LocalCloud.start({
 });
 
 const demo = (tenant: string, role: string) =>
-  cloud.tokens.issue({ tenant, role, sub: `${role}@${tenant}.example` });
+  cloud.tokens.issue({ tenant, role, sub: defaultSubject(tenant, role) });
 console.log(`fairfix local cloud is up (${Date.now() - started} ms), data in ${dataDir}
 
   HTTP API + web    ${cloud.urls.http}/            (health: /health, OpenAPI: /openapi.json)
@@ -48,6 +49,7 @@ console.log(`fairfix local cloud is up (${Date.now() - started} ms), data in ${d
 Development tokens (Authorization: Bearer <token>), valid 30 days:
   acme customer   ${demo('acme', 'customer')}
   acme depot      ${demo('acme', 'depot')}
+  acme technician ${demo('acme', 'technician')}  (${defaultSubject('acme', 'technician')})
   globex agent    ${demo('globex', 'agent')}
 More: POST ${cloud.urls.http}/_local/tokens {"tenant":"acme","role":"agent"}
 

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { policyFor } from '../../functions/domain/policy.ts';
 
 export const LOCAL_ISSUER = 'https://fairfix.local/';
 
@@ -51,4 +52,14 @@ export class DevTokens {
   private sign(data: string): string {
     return createHmac('sha256', this.secret).update(data).digest('base64url');
   }
+}
+
+/**
+ * Who a development token speaks for when no subject is given: one stable subject per role and brand,
+ * so the cases one opens are the cases one sees; a technician is the brand's first technician, so the
+ * visits assigned to them can be reported.
+ */
+export function defaultSubject(tenant: string, role: string): string {
+  if (role === 'technician') return policyFor(tenant).technicians[0]?.id ?? `${role}@${tenant}.example`;
+  return `${role}@${tenant}.example`;
 }
