@@ -202,6 +202,8 @@ describe('every route that needs a token', () => {
     expect(kase.shipments[0]?.status).toBe('label-issued');
     expect(kase.decisions).toEqual([]);
     expect(kase.survey).toBeUndefined();
+    expect(kase.custodyChoice).toBeUndefined();
+    expect(kase.visits).toEqual([]);
     // Acme knows this serial's model; Globex does not, and must ask for it rather than borrow acme's.
     const { device: _device, ...rest } = opening({ serial: target.serial });
     const globex = await ApiClient.as(cloud, 'globex', 'customer').post('/cases', {
