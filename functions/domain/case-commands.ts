@@ -66,6 +66,7 @@ import {
   reportVisit,
   signOffVisit,
   visitOf,
+  visitTimer,
 } from './visits.ts';
 
 /** The ports and the moment a command runs at; handlers pass the real adapters. */
@@ -96,7 +97,6 @@ export function workflowInput(kase: Case, policy: BrandPolicy) {
     sla: {
       ...policy.sla,
       surveySeconds: policy.surveyWindowSeconds,
-      visitSeconds: policy.sla.visitReportSeconds,
     },
     ...(kase.pickupAt ? { pickupAt: kase.pickupAt } : {}),
   };
@@ -543,12 +543,14 @@ export function beginWaitCommand(command: { brand: string; caseId: string; wait:
 
 async function deliverEvent(kase: Case, token: string, event: CaseEvent, deps: Deps) {
   if (await deps.workflow.resume(token, { event })) return;
-  // The wait ended before the event reached it: keep the event for the step that waits next.
-  await retryOnConflict(async () => {
+  // The wait ended before the event reached it: the step waiting now, or the next one, takes it.
+  const next = await retryOnConflict(async () => {
     const current = await mustGet(deps.repo, kase.brand, kase.caseId);
-    const kept = returnUndelivered(current, event);
-    if (kept !== current) await deps.repo.save(kept, current.version);
+    const { case: returned, deliver } = returnUndelivered(current, event, token);
+    const saved = returned === current ? current : await deps.repo.save(returned, current.version);
+    return deliver ? { saved, deliver } : undefined;
   });
+  if (next) await deliverEvent(next.saved, next.deliver.token, next.deliver.event, deps);
 }
 
 /**
@@ -658,12 +660,16 @@ export const caseSteps = {
     return { case: offered, result: { next } };
   },
 
-  /** Books the chosen window; the result is the workflow's SLA map with the wait for this visit's report. */
-  async bookVisit(kase: Case, deps: Deps, { event, sla }: StepInput) {
-    if (event?.type !== 'visit-booked' || !sla)
-      throw new Error('bookVisit needs a visit-booked event and the SLA');
+  /** Books the chosen window; the result says how long the visit's wait lasts before its timer. */
+  async bookVisit(kase: Case, deps: Deps, { event }: StepInput) {
+    if (event?.type !== 'visit-booked') throw new Error('bookVisit needs a visit-booked event');
     const { case: booked, waitSeconds } = bookVisit(kase, event.windowId, policyFor(kase.brand), deps.now);
-    return { case: booked, result: { ...sla, visitSeconds: waitSeconds } };
+    return { case: booked, result: { visitSeconds: waitSeconds } };
+  },
+
+  async visitTimer(kase: Case, deps: Deps) {
+    const { case: after, next, waitSeconds } = visitTimer(kase, policyFor(kase.brand), deps.now);
+    return { case: after, result: { next, visitSeconds: waitSeconds } };
   },
 
   async endVisit(kase: Case, deps: Deps, { event }: StepInput) {

@@ -293,6 +293,8 @@ export const Visit = z.object({
     .optional(),
   partsUsed: z.array(z.string()),
   signOff: z.object({ accepted: z.boolean(), signedBy: z.string(), at: z.string() }).optional(),
+  /** When the customer was reminded of the visit (the day before it). */
+  remindedAt: z.string().optional(),
 });
 export type Visit = z.infer<typeof Visit>;
 
@@ -716,11 +718,30 @@ export function recordEvent(
   };
 }
 
-/** An event delivery was refused by the workflow (its wait had ended): keep the event for the next wait. */
-export function returnUndelivered(kase: Case, event: CaseEvent): Case {
-  if (kase.waiting?.delivered?.eventId !== event.eventId) return kase;
-  const { delivered: _, ...waiting } = kase.waiting;
-  return { ...kase, waiting, pendingEvents: [...kase.pendingEvents, event] };
+/**
+ * The workflow refused an event for `token`: that wait had ended (timed out, say) before the event
+ * reached it. The event is not lost: the step waiting now takes it if it expects it, else it is kept
+ * for the step that waits next. A wait that began meanwhile may have replaced the one it was given to.
+ */
+export function returnUndelivered(
+  kase: Case,
+  event: CaseEvent,
+  token: string,
+): { case: Case; deliver?: { token: string; event: CaseEvent } } {
+  const waiting = kase.waiting;
+  const kept = kase.pendingEvents.some((pending) => pending.eventId === event.eventId);
+  if (kept || (waiting?.delivered?.eventId === event.eventId && waiting.token !== token))
+    return { case: kase };
+  if (waiting && waiting.token !== token && !waiting.delivered && waiting.expect.includes(event.type)) {
+    return {
+      case: { ...kase, waiting: { ...waiting, delivered: event } },
+      deliver: { token: waiting.token, event },
+    };
+  }
+  const pendingEvents = [...kase.pendingEvents, event];
+  if (waiting?.token !== token) return { case: { ...kase, pendingEvents } };
+  const { delivered: _, ...stillWaiting } = waiting;
+  return { case: { ...kase, waiting: stillWaiting, pendingEvents } };
 }
 
 /** A carrier update for one of the case's shipments: recorded on the shipment and the timeline. */

@@ -89,7 +89,8 @@ export function checkWindow(kase: Case, windowId: string) {
 
 /**
  * The visit is booked: a named technician is assigned and introduced to the customer. `waitSeconds`
- * is how long the workflow waits for the visit's report: until the window's end plus the brand's grace.
+ * is how long the workflow waits before its timer: until the reminder the day before, or, when the
+ * visit is less than a day away, until the window's end plus the brand's grace.
  */
 export function bookVisit(
   kase: Case,
@@ -99,7 +100,7 @@ export function bookVisit(
 ): { case: Case; waitSeconds: number } {
   const booked = kase.visits.at(-1);
   if (!kase.visitOffer && booked?.status === 'booked')
-    return { case: kase, waitSeconds: waitFor(booked, policy, now) };
+    return { case: kase, waitSeconds: untilTimer(booked, policy, now) };
   const window = checkWindow(kase, windowId);
   const technician = policy.technicians[kase.visits.length % policy.technicians.length];
   if (!technician) throw new Error(`${policy.brand} has no technicians`);
@@ -111,9 +112,11 @@ export function bookVisit(
     bookedAt: now.toISOString(),
     ...(kase.visitOffer?.redoOf ? { redoOf: kase.visitOffer.redoOf } : {}),
     partsUsed: [],
+    // Less than a day away: the booking's own message is the reminder.
+    ...(reminderAt(window) <= now.getTime() ? { remindedAt: now.toISOString() } : {}),
   };
   const { visitOffer: _offer, ...rest } = kase;
-  const when = `${window.start.slice(0, 16).replace('T', ' ')}–${window.end.slice(11, 16)} UTC`;
+  const when = describeWindow(window);
   return {
     case: notify(
       {
@@ -134,14 +137,58 @@ export function bookVisit(
       `Your technician is ${technician.name} (${technician.phone}); they come ${when}.`,
       now,
     ),
-    waitSeconds: waitFor(visit, policy, now),
+    waitSeconds: untilTimer(visit, policy, now),
   };
 }
 
-function waitFor(visit: Visit, policy: BrandPolicy, now: Date): number {
-  const until = new Date(visit.window.end).getTime() + policy.sla.visitReportSeconds * 1000;
+const reminderAt = (window: Visit['window']) => new Date(window.start).getTime() - DAY_MS;
+
+/** Seconds until the visit's next timer: its reminder, or the end of its window plus the brand's grace. */
+function untilTimer(visit: Visit, policy: BrandPolicy, now: Date): number {
+  const until = visit.remindedAt
+    ? new Date(visit.window.end).getTime() + policy.sla.visitReportSeconds * 1000
+    : reminderAt(visit.window);
   return Math.max(60, Math.ceil((until - now.getTime()) / 1000));
 }
+
+/**
+ * The visit's timer went off with no sign-off: the day before, the customer is reminded; after the
+ * window (and grace), a technician who never checked in did not come; one who did but left the visit
+ * unsigned escalates the case and the visit waits again.
+ */
+export function visitTimer(
+  kase: Case,
+  policy: BrandPolicy,
+  now: Date,
+): { case: Case; next: 'wait' | 'no-show'; waitSeconds: number } {
+  const visit = kase.visits.at(-1);
+  if (!visit) throw new Error(`Case ${kase.caseId} has no visit`);
+  if (!visit.remindedAt) {
+    const reminded = { ...visit, remindedAt: now.toISOString() };
+    return {
+      case: notify(
+        { ...kase, visits: kase.visits.map((candidate) => (candidate === visit ? reminded : candidate)) },
+        `Reminder: ${visit.technician.name} (${visit.technician.phone}) comes ${describeWindow(visit.window)}.`,
+        now,
+      ),
+      next: 'wait',
+      waitSeconds: untilTimer(reminded, policy, now),
+    };
+  }
+  if (visit.status === 'booked') return { case: kase, next: 'no-show', waitSeconds: 0 };
+  const unsigned = escalate(
+    kase,
+    `unsigned:${visit.visitId}:${now.toISOString()}`,
+    `${visit.visitId} was not signed off in time.`,
+    policy,
+    now,
+    'system:workflow',
+  );
+  return { case: unsigned, next: 'wait', waitSeconds: policy.sla.visitReportSeconds };
+}
+
+const describeWindow = (window: Visit['window']) =>
+  `${window.start.slice(0, 16).replace('T', ' ')}–${window.end.slice(11, 16)} UTC`;
 
 export function visitOf(kase: Case, visitId: string): Visit {
   const visit = kase.visits.find((candidate) => candidate.visitId === visitId);

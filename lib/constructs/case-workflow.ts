@@ -95,7 +95,19 @@ export class CaseWorkflow extends Construct {
       { next: '$.Payload.next' },
       '$.decision',
     );
-    const bookVisit = this.slaStep('Book visit with a technician', 'bookVisit', '$.booking.event');
+    const bookVisit = this.step(
+      'Book visit with a technician',
+      'bookVisit',
+      { visitSeconds: '$.Payload.visitSeconds' },
+      '$.visitTimer',
+      '$.booking.event',
+    );
+    const visitTimer = this.step(
+      'Remind, or was the visit missed?',
+      'visitTimer',
+      { next: '$.Payload.next', visitSeconds: '$.Payload.visitSeconds' },
+      '$.visitTimer',
+    );
     const endVisit = this.step(
       'Apply visit outcome',
       'endVisit',
@@ -160,13 +172,13 @@ export class CaseWorkflow extends Construct {
       '$.booking',
       'the customer did not choose a visit window',
     );
-    // Until the window's end plus grace (set by the booking); nobody reporting it means the technician did not come.
+    // Its timer goes off the day before (a reminder) and after the window plus grace (a missed visit).
     const waitForVisit = this.waitFor(
       'Wait for visit',
       ['visit-signed-off', 'visit-no-show'],
-      'visitSeconds',
+      '$.visitTimer.visitSeconds',
       '$.visitEnd',
-      visitOverdue,
+      visitTimer,
     );
     const waitForCustody = this.waitFor(
       'Wait for customer-owned parts',
@@ -212,6 +224,11 @@ export class CaseWorkflow extends Construct {
       .when(Condition.stringEquals('$.decision.next', 'mail-in'), shipToDepot)
       .otherwise(offerVisit);
     endVisit.next(afterVisit);
+    visitTimer.next(
+      new Choice(this, 'Did the technician come?')
+        .when(Condition.stringEquals('$.visitTimer.next', 'no-show'), visitOverdue)
+        .otherwise(waitForVisit),
+    );
     visitOverdue.next(afterVisit);
     // Custody (P5): the case closes only when every customer-owned part is settled.
     settleCustody.next(
@@ -301,13 +318,7 @@ export class CaseWorkflow extends Construct {
       }),
       resultPath: '$.sla',
     });
-    task.addRetry({
-      errors: ['ConcurrentUpdateError'],
-      interval: Duration.seconds(1),
-      maxAttempts: 5,
-      backoffRate: 2,
-    });
-    return task;
+    return retriedOnConflict(task);
   }
 
   /**
@@ -338,14 +349,7 @@ export class CaseWorkflow extends Construct {
           }
         : { resultPath: JsonPath.DISCARD }),
     });
-    // Two writers raced for the case (an event and this step): read it again and decide again.
-    task.addRetry({
-      errors: ['ConcurrentUpdateError'],
-      interval: Duration.seconds(1),
-      maxAttempts: 5,
-      backoffRate: 2,
-    });
-    return task;
+    return retriedOnConflict(task);
   }
 
   /**
@@ -357,6 +361,7 @@ export class CaseWorkflow extends Construct {
   private waitFor(
     name: string,
     expect: string[],
+    /** The brand's SLA key (`diagnosisSeconds`: `$.sla.diagnosisSeconds`), or a JSONPath of its own. */
     sla: string,
     resultPath: string,
     /** What passing the deadline means (the case escalates), or the state that handles it instead. */
@@ -372,7 +377,7 @@ export class CaseWorkflow extends Construct {
         expect,
         taskToken: JsonPath.taskToken,
       }),
-      taskTimeout: Timeout.at(`$.sla.${sla}`),
+      taskTimeout: Timeout.at(sla.startsWith('$.') ? sla : `$.sla.${sla}`),
       resultPath,
     });
     if (typeof overdue !== 'string') {
@@ -396,4 +401,15 @@ export class CaseWorkflow extends Construct {
     escalate.next(wait);
     return wait;
   }
+}
+
+/** Two writers raced for the case (an event and a step): the step reads it again and decides again. */
+function retriedOnConflict(task: LambdaInvoke): LambdaInvoke {
+  task.addRetry({
+    errors: ['ConcurrentUpdateError'],
+    interval: Duration.seconds(1),
+    maxAttempts: 5,
+    backoffRate: 2,
+  });
+  return task;
 }

@@ -141,6 +141,18 @@ export class Journey {
     return this.waitsFor(caseId, 'Wait for depot diagnosis');
   }
 
+  /** At the depot: a covered manufacturing defect, diagnosed and fixed at the first attempt. */
+  async coveredRepair(caseId: string, faultCode = 'PWR-01') {
+    await this.depotEvent(caseId, {
+      type: 'diagnosed',
+      faultCode,
+      cause: 'manufacturing-defect',
+      covered: true,
+    });
+    await this.waitsFor(caseId, 'Wait for repair attempt');
+    await this.depotEvent(caseId, { type: 'repair-attempted', result: 'fixed', faultCode });
+  }
+
   async deliverToCustomer(caseId: string) {
     const shipping = await this.waitsFor(caseId, 'Wait for delivery to customer');
     expect((await this.carrierEvent(this.tracking(shipping, 'to-customer'), 'delivered')).body.outcome).toBe(

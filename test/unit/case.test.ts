@@ -6,6 +6,7 @@ import {
   CaseOpening,
   openCase,
   recordEvent,
+  returnUndelivered,
 } from '../../functions/domain/case.ts';
 import { caseIdFor } from '../../functions/domain/case-commands.ts';
 import { policyFor } from '../../functions/domain/policy.ts';
@@ -135,5 +136,20 @@ describe('events', () => {
     const again = beginWait(first.case, { step: 'S', expect: ['received'], token: 't1' }, now);
     expect(again.case).toBe(first.case);
     expect(again.deliver).toEqual(received());
+  });
+
+  it('hands an event refused by an ended wait to the wait that replaced it, or keeps it', () => {
+    const wait = { step: 'S', expect: ['received'] };
+    const first = beginWait(fresh(), { ...wait, token: 'old' }, now).case;
+    const applied = recordEvent(first, received(), now, depot).case;
+    // The old wait timed out and escalated; the step waits again with a new token before the refusal.
+    const again = beginWait(applied, { ...wait, token: 'new' }, now).case;
+    const handed = returnUndelivered(again, received(), 'old');
+    expect(handed.deliver).toEqual({ token: 'new', event: received() });
+    expect(handed.case.waiting?.delivered).toEqual(received());
+    // Refused while the old wait is still the case's: kept for the next wait, which takes it.
+    const kept = returnUndelivered(applied, received(), 'old').case;
+    expect(kept.waiting?.delivered).toBeUndefined();
+    expect(beginWait(kept, { ...wait, token: 'new' }, now).deliver).toEqual(received());
   });
 });

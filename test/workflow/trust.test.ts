@@ -32,14 +32,7 @@ async function ownerQueue(owner: string) {
 async function repairedAndClosed() {
   const caseId = await journey.open(opening());
   await journey.toDepot(caseId);
-  await journey.depotEvent(caseId, {
-    type: 'diagnosed',
-    faultCode: 'PWR-01',
-    cause: 'manufacturing-defect',
-    covered: true,
-  });
-  await journey.waitsFor(caseId, 'Wait for repair attempt');
-  await journey.depotEvent(caseId, { type: 'repair-attempted', result: 'fixed', faultCode: 'PWR-01' });
+  await journey.coveredRepair(caseId);
   return journey.deliverToCustomer(caseId);
 }
 
@@ -212,13 +205,8 @@ describe('a deadline that passes (P7)', () => {
       );
       expect((await ownerQueue(step.queue)).map((item) => item.caseId)).toContain(caseId);
     }
-    // The diagnosis still moves the case on.
-    await journey.depotEvent(caseId, {
-      type: 'diagnosed',
-      faultCode: 'PWR-01',
-      cause: 'manufacturing-defect',
-      covered: true,
-    });
-    await journey.waitsFor(caseId, 'Wait for repair attempt');
+    // The depot's report still moves the case on.
+    await journey.coveredRepair(caseId);
+    await journey.waitsFor(caseId, 'Wait for delivery to customer');
   });
 });

@@ -30,9 +30,10 @@ function report(client: ApiClient, path: string, event: Record<string, unknown>)
 }
 
 /** The customer books the first window offered; answers the booked visit and its technician's client. */
-async function book(caseId: string) {
+async function book(caseId: string, which: 'first' | 'last' = 'first') {
   const offered = await journey.waitsFor(caseId, 'Wait for visit booking');
-  const windowId = offered.visitOffer?.windows[0]?.windowId;
+  const windows = offered.visitOffer?.windows ?? [];
+  const windowId = (which === 'first' ? windows[0] : windows.at(-1))?.windowId;
   const booking = await journey.customer.post(`/cases/${caseId}/visits`, {
     bookingId: nextId('book'),
     windowId,
@@ -185,14 +186,7 @@ describe('custody of parts and data (P5)', () => {
       serial: 'SSD-77-1234',
     });
     expect(removed.status).toBe(202);
-    await journey.depotEvent(caseId, {
-      type: 'diagnosed',
-      faultCode: 'BK-SSD',
-      cause: 'manufacturing-defect',
-      covered: true,
-    });
-    await journey.waitsFor(caseId, 'Wait for repair attempt');
-    await journey.depotEvent(caseId, { type: 'repair-attempted', result: 'fixed', faultCode: 'BK-SSD' });
+    await journey.coveredRepair(caseId, 'BK-SSD');
     const shipping = await journey.waitsFor(caseId, 'Wait for delivery to customer');
     const back = shipping.shipments.find((s) => s.direction === 'to-customer');
     expect(back?.packingList).toEqual([expect.objectContaining({ description: 'SSD 512 GB' })]);
@@ -265,14 +259,7 @@ describe('custody of parts and data (P5)', () => {
     const bytes = Buffer.from(await pdf.arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
 
-    await journey.depotEvent(caseId, {
-      type: 'diagnosed',
-      faultCode: 'CAM-SD',
-      cause: 'manufacturing-defect',
-      covered: true,
-    });
-    await journey.waitsFor(caseId, 'Wait for repair attempt');
-    await journey.depotEvent(caseId, { type: 'repair-attempted', result: 'fixed', faultCode: 'CAM-SD' });
+    await journey.coveredRepair(caseId, 'CAM-SD');
     const closed = await journey.deliverToCustomer(caseId);
     expect(closed.shipments.find((s) => s.direction === 'to-customer')?.packingList).toEqual([]);
     expect(closed.timeline.some((e) => e.type === 'custody' && e.summary.includes('certificate'))).toBe(true);
@@ -296,9 +283,19 @@ describe('custody of parts and data (P5)', () => {
 });
 
 describe('deadlines of visits and parts', () => {
-  it('escalates a technician no-show, which uses nothing, and offers new windows', async () => {
+  it('reminds the customer the day before, then escalates a technician no-show, which uses nothing', async () => {
     const caseId = await journey.open(tv());
-    const { visit } = await book(caseId);
+    // Three days ahead, so the reminder is always still to come.
+    const { visit } = await book(caseId, 'last');
+    const start = new Date(visit.window.start).getTime();
+    await cloud.clock.advance(start - DAY - cloud.clock.now() - 60_000);
+    expect((await journey.get(caseId)).notifications.at(-1)?.text).not.toContain('Reminder');
+    await cloud.clock.advance(2 * 60_000);
+    const reminded = await journey.until(caseId, 'reminded of the visit', (k) =>
+      (k.notifications.at(-1)?.text ?? '').startsWith('Reminder: Inès Dubois (+32 470 11 22 33) comes'),
+    );
+    expect(reminded.waitingFor?.step).toBe('Wait for visit');
+
     await cloud.clock.advance(
       new Date(visit.window.end).getTime() - cloud.clock.now() + 4 * 3_600_000 + 60_000,
     );
