@@ -234,13 +234,13 @@ export function supersedeDecisionCommand(
   },
   deps: Deps,
 ) {
-  return retryOnConflict(async () => {
-    const before = await mustGet(deps.repo, command.brand, command.caseId);
-    const by = `${command.actor.role}:${command.actor.subject}`;
-    const policy = policyFor(command.brand);
-    const after = supersedeDecision(before, command.decision, command.request, policy, deps.now, by);
-    return after === before ? after : deps.repo.save(after, before.version);
-  });
+  const by = `${command.actor.role}:${command.actor.subject}`;
+  const policy = policyFor(command.brand);
+  return changeCase(
+    command,
+    (kase) => supersedeDecision(kase, command.decision, command.request, policy, deps.now, by),
+    deps,
+  );
 }
 
 const LANES: Partial<Record<Case['status'], string>> = {
@@ -515,20 +515,21 @@ export async function visitEventCommand(
             accepted: event.accepted,
           };
     if (event.type === 'signed-off' && !kase.seenEventIds.includes(event.eventId)) {
-      await retryOnConflict(async () => {
-        const before = await mustGet(deps.repo, command.brand, command.caseId);
-        const signed = signOffVisit(before, visitId, event, deps.now);
-        if (signed !== before) await deps.repo.save(signed, before.version);
-      });
+      await changeCase(command, (current) => signOffVisit(current, visitId, event, deps.now), deps);
     }
     return recordCaseEventCommand({ ...command, event: ended }, deps);
   }
-  await retryOnConflict(async () => {
-    const before = await mustGet(deps.repo, command.brand, command.caseId);
-    const reported = reportVisit(before, visitId, event, deps.now, by);
-    if (reported !== before) await deps.repo.save(reported, before.version);
-  });
+  await changeCase(command, (current) => reportVisit(current, visitId, event, deps.now, by), deps);
   return { outcome: 'recorded' as const };
+}
+
+/** Reads the case, applies one pure change and saves it, again on a conflict; no change, no write. */
+function changeCase(command: { brand: string; caseId: string }, change: (kase: Case) => Case, deps: Deps) {
+  return retryOnConflict(async () => {
+    const before = await mustGet(deps.repo, command.brand, command.caseId);
+    const after = change(before);
+    return after === before ? before : deps.repo.save(after, before.version);
+  });
 }
 
 /** Called by the workflow when a step starts waiting; resumes it at once with an event that came early. */
