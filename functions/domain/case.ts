@@ -780,13 +780,17 @@ export function trackShipment(
   };
 }
 
-/** A message to the customer on their preferred channel, kept in the case's outbox and timeline. */
-export function notify(kase: Case, text: string, now: Date): Case {
+/**
+ * A message to the customer on their preferred channel, kept in the case's outbox and timeline. Every
+ * one ends with the next step and its deadline, who owns the case, and how to escalate it (P7).
+ */
+export function notify(kase: Case, message: string, now: Date): Case {
   const to =
     kase.customer.preferredChannel === 'sms' && kase.customer.phone
       ? kase.customer.phone
       : kase.customer.email;
   const channel = to === kase.customer.phone ? 'sms' : 'email';
+  const text = `${message} ${whatNext(kase)}`;
   return {
     ...kase,
     notifications: [...kase.notifications, { at: now.toISOString(), channel, to, text }],
@@ -795,6 +799,20 @@ export function notify(kase: Case, text: string, now: Date): Case {
       entry(now, 'customer-notified', `Sent by ${channel}: ${text}`, 'system:workflow'),
     ],
   };
+}
+
+/** The escalation level that owns the case now, as the customer is told it. */
+export function ownerOf(kase: Case): string {
+  const level = kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
+  return level ? `${level.role} (${level.contact})` : 'the service team';
+}
+
+function whatNext(kase: Case): string {
+  // "Nothing..." steps end a case: there is no next step to announce.
+  const next = kase.nextStep.name.startsWith('Nothing')
+    ? ''
+    : `Next: ${kase.nextStep.name}, by ${kase.nextStep.deadline}. `;
+  return `${next}Owned by ${ownerOf(kase)}; to escalate: /cases/${kase.caseId}/escalations.`;
 }
 
 export function describe(event: CaseEvent): string {

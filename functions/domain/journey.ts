@@ -43,17 +43,9 @@ const withCurrent = (others: readonly DeviceCase[], kase: Case) => [
   kase,
 ];
 
-function owner(kase: Case): string {
-  const level = kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
-  return level ? `${level.role} (${level.contact})` : 'the service team';
-}
-
+/** The case moves to its next step, and the customer is told (the step, its deadline and owner included). */
 function next(kase: Case, name: string, deadline: string, now: Date, message: string): Case {
-  return notify(
-    { ...kase, nextStep: { name, deadline } },
-    `${message} Next: ${name}, by ${deadline}. Your case is owned by ${owner(kase)}.`,
-    now,
-  );
+  return notify({ ...kase, nextStep: { name, deadline } }, message, now);
 }
 
 /**
@@ -528,7 +520,7 @@ export function escalate(
   };
   return notify(
     escalated,
-    `${reason} Your case is now owned by ${role} (${contact}), who will respond by ${respondBy}. Next: ${kase.nextStep.name}.`,
+    `${reason} Your case is now owned by ${role} (${contact}), who will respond by ${respondBy}.`,
     now,
   );
 }
@@ -549,7 +541,7 @@ export function closeCase(kase: Case, policy: BrandPolicy, now: Date): Case {
   const deadline = isoAfter(now, policy.surveyWindowSeconds);
   return notify(
     { ...kase, status: 'closed', ...(outcome ? { outcome } : {}), nextStep: { name: ask, deadline } },
-    `Your case ${kase.caseId} is closed${outcome ? ` (${outcome})` : ''}. ${ask}, by ${deadline}: /cases/${kase.caseId}/survey.`,
+    `Your case ${kase.caseId} is closed${outcome ? ` (${outcome})` : ''}. Answer at /cases/${kase.caseId}/survey.`,
     now,
   );
 }

@@ -110,11 +110,20 @@ describe('planCase', () => {
     expect(planCase(after, acme, [], now).route).toBe('denied');
   });
 
-  it('tells the customer the next step, its deadline and who owns the case (P7)', () => {
+  it('tells the customer the next step, its deadline, who owns the case and how to escalate (P7)', () => {
     const { case: planned } = planCase(caseOf(), acme, [], now);
     expect(planned.notifications.at(-1)?.text).toMatch(
-      /Next: .+, by 2026-11-22T10:01:00\.000Z\. Your case is owned by Service agent/,
+      /Next: .+, by 2026-11-22T10:01:00\.000Z\. Owned by Service agent \(support@acme\.example\); to escalate: \/cases\/RMA-1\/escalations\.$/,
     );
+  });
+
+  it('says so in every message, whatever step sent it (P7)', () => {
+    const { case: planned } = planCase(caseOf(), acme, [], now);
+    const escalated = escalateOverdue(planned, { step: 'S', what: 'x', enteredAt: 'T' }, acme, now).case;
+    for (const { text } of escalated.notifications) {
+      expect(text).toMatch(/Next: .+, by \S+\. Owned by .+; to escalate: \/cases\/RMA-1\/escalations\.$/);
+    }
+    expect(escalated.notifications.at(-1)?.text).toContain('Owned by Service supervisor');
   });
 });
 
