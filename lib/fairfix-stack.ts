@@ -26,6 +26,7 @@ export const READS_CASES = [
   'getReviewSample',
   'exportCase',
   'getCustody',
+  'getVisitQueue',
 ] as const;
 /** Routes that answer from the brand's policy alone. */
 export const READS_POLICY = ['getReasonCatalogue'] as const;

@@ -16,8 +16,10 @@ import {
   NextStep,
   SupersessionRequest,
   SurveyAnswer,
+  Technician,
   VisitBooking,
   VisitEvent,
+  VisitWindow,
 } from '../domain/case.ts';
 
 /**
@@ -269,6 +271,35 @@ export const operations = [
     roles: ['depot', 'agent'],
     responses: {
       200: { description: 'The queue.', schema: z.object({ items: z.array(QueueItem) }) },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'getVisitQueue',
+    method: 'GET',
+    path: '/queues/visits',
+    summary:
+      'Visits to make or finish, earliest first: a technician sees their own, with the customer’s address; an agent sees all.',
+    entry: 'functions/get-visit-queue/handler.ts',
+    roles: ['technician', 'agent'],
+    responses: {
+      200: {
+        description: 'The visits.',
+        schema: z.object({
+          items: z.array(
+            z.object({
+              caseId: CaseId,
+              visitId: z.string(),
+              status: z.string(),
+              window: VisitWindow,
+              technician: Technician,
+              customer: z.object({ name: z.string(), address: z.string(), phone: z.string().optional() }),
+              device: Case.shape.device,
+              problem: z.string(),
+            }),
+          ),
+        }),
+      },
       ...problems,
     },
   },

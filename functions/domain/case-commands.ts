@@ -253,6 +253,29 @@ const LANES: Partial<Record<Case['status'], string>> = {
   'shipping-to-customer': 'shipping',
 };
 
+/** Visits still to happen or to finish, earliest first: a technician's own, or every one for an agent (P6, P14). */
+export async function visitQueueQuery(brand: string, actor: Actor, repo: CaseRepository) {
+  const cases = await repo.queue(brand, 'depot', 200);
+  return cases
+    .flatMap((kase) =>
+      kase.visits
+        .filter((visit) => ['booked', 'checked-in', 'reported'].includes(visit.status))
+        .filter((visit) => actor.role !== 'technician' || visit.technician.id === actor.subject)
+        .map((visit) => ({
+          caseId: kase.caseId,
+          visitId: visit.visitId,
+          status: visit.status,
+          window: visit.window,
+          technician: visit.technician,
+          // What the technician needs at the door: who, where, what.
+          customer: { name: kase.customer.name, address: kase.customer.address, phone: kase.customer.phone },
+          device: kase.device,
+          problem: kase.problem.description,
+        })),
+    )
+    .sort((a, b) => a.window.start.localeCompare(b.window.start));
+}
+
 /** The depot's work: open cases, earliest deadline (so overdue) first, each in the lane it is in. */
 export async function depotQueueQuery(brand: string, repo: CaseRepository, now: Date) {
   const cases = await repo.queue(brand, 'depot', 200);

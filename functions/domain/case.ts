@@ -581,9 +581,18 @@ export function openCase(
   };
 }
 
-/** A customer sees only the cases they opened; every other role sees its brand's cases (P14). */
-export function visibleTo(kase: { readonly customerSubject?: string }, actor: Actor): boolean {
-  return actor.role !== 'customer' || kase.customerSubject === actor.subject;
+/**
+ * A customer sees only the cases they opened, a technician only the cases they visit; the brand's
+ * other roles see its cases (P14).
+ */
+export function visibleTo(
+  kase: { readonly customerSubject?: string; readonly visits?: readonly { technician: { id: string } }[] },
+  actor: Actor,
+): boolean {
+  if (actor.role === 'customer') return kase.customerSubject === actor.subject;
+  if (actor.role === 'technician')
+    return (kase.visits ?? []).some((visit) => visit.technician.id === actor.subject);
+  return true;
 }
 
 export interface WaitRequest {

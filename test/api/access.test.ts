@@ -96,6 +96,7 @@ const requests = (): Record<
     body: { eventId: nextId('v'), type: 'no-show', occurredAt: new Date(cloud.clock.now()).toISOString() },
   },
   getCustody: { path: `/cases/${target.caseId}/custody` },
+  getVisitQueue: { path: '/queues/visits' },
   chooseCustody: {
     path: `/cases/${target.caseId}/custody/choices`,
     body: { choiceId: nextId('c'), parts: 'release', data: 'destroy' },
@@ -128,6 +129,7 @@ function expectNoLeak(response: ApiResponse & { sent: string }, what: string) {
 
 /** Routes whose request names no data of the target: answered from the caller's own brand. */
 const BRAND_WIDE: readonly string[] = [
+  'getVisitQueue',
   'openCase',
   'getDepotQueue',
   'getReasonCatalogue',
@@ -164,19 +166,30 @@ describe('every route that needs a token', () => {
     }
   });
 
-  it('refuses the roles of the same brand the route does not allow, and other customers', async () => {
+  it('refuses the roles of the same brand the route does not allow, other customers, and technicians not sent', async () => {
+    // Parties of the same brand with no part in the target case: its customer is someone else, and
+    // no visit of it is assigned to this technician.
+    const strangers = [
+      ApiClient.as(cloud, 'acme', 'customer', 'another-customer'),
+      ApiClient.as(cloud, 'acme', 'technician', 'tech-ines'),
+    ] as const;
     for (const op of guarded) {
       for (const role of Role.options.filter((role) => !(op.roles as readonly string[]).includes(role))) {
         const response = await send(ApiClient.as(cloud, 'acme', role), op);
         expect(response.status, `${op.operationId} as acme ${role}`).toBe(403);
       }
-      if ((op.roles as readonly string[]).includes('customer') && !BRAND_WIDE.includes(op.operationId)) {
-        const stranger = await send(ApiClient.as(cloud, 'acme', 'customer', 'another-customer'), op);
-        const what = `${op.operationId} as another acme customer`;
-        expectNoLeak(stranger, what);
-        // A device's history is the device's: another customer sees it, but none of the target's cases.
-        if (op.operationId === 'getDeviceHistory') expect(stranger.status, what).toBe(200);
-        else expect(stranger.status, what).toBe(404);
+      if (BRAND_WIDE.includes(op.operationId)) continue;
+      for (const [role, stranger] of [
+        ['customer', strangers[0]],
+        ['technician', strangers[1]],
+      ] as const) {
+        if (!(op.roles as readonly string[]).includes(role)) continue;
+        const response = await send(stranger, op);
+        const what = `${op.operationId} as an acme ${role} with no part in the case`;
+        expectNoLeak(response, what);
+        // A device's history is the device's: they see it, but none of the target's cases.
+        if (op.operationId === 'getDeviceHistory') expect(response.status, what).toBe(200);
+        else expect(response.status, what).toBe(404);
       }
     }
   });

@@ -91,8 +91,21 @@ describe('technician visits (P6)', () => {
     expect(kase.notifications.at(-1)?.text).toContain('Your technician is Inès Dubois (+32 470 11 22 33)');
 
     // Only the assigned technician reports the visit; a customer can only sign off or report a no-show.
+    // The technician's work list has the visit, with where to go; another technician sees neither it nor the case.
     const other = ApiClient.as(cloud, 'acme', 'technician', 'tech-marco');
-    expect((await report(other, path, { type: 'checked-in' })).status).toBe(403);
+    const mine = await technician.get<{ items: { caseId: string; customer: { address: string } }[] }>(
+      '/queues/visits',
+    );
+    expect(mine.body.items).toContainEqual(
+      expect.objectContaining({
+        caseId,
+        customer: expect.objectContaining({ address: '12 Analytical Row, London' }),
+      }),
+    );
+    const theirs = await other.get<{ items: { caseId: string }[] }>('/queues/visits');
+    expect(theirs.body.items.map((item) => item.caseId)).not.toContain(caseId);
+    expect((await other.get(`/cases/${caseId}`)).status).toBe(404);
+    expect((await report(other, path, { type: 'checked-in' })).status).toBe(404);
     expect(
       (await report(journey.customer, path, { type: 'outcome', result: 'fixed', faultCode: 'X' })).status,
     ).toBe(403);
