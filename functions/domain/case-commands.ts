@@ -8,6 +8,7 @@ import {
   type CaseOpening,
   type CustodyEvent,
   describe,
+  isCustodyEvent,
   openCase,
   ownerWork,
   recordEvent,
@@ -20,6 +21,7 @@ import {
 } from './case.ts';
 import {
   chooseCustody,
+  custodyItem,
   deliverParts,
   destroyPart,
   openItems,
@@ -210,16 +212,14 @@ export async function exportCaseQuery(brand: string, caseId: string, repo: CaseR
 /** A person's or a ladder role's work: cases escalated to them, follow-ups they owe; earliest due first (P7, P10). */
 export async function ownerQueueQuery(brand: string, owner: string, repo: CaseRepository, now: Date) {
   const cases = await repo.ownerQueue(brand, owner, 200);
-  return cases.map((kase) => {
+  // The index holds exactly the cases with work for someone (see the repository's keys).
+  return cases.flatMap((kase) => {
     const work = ownerWork(kase);
-    return {
-      caseId: kase.caseId,
-      status: kase.status,
-      work: work?.kind ?? 'escalation',
-      due: work?.due ?? kase.nextStep.deadline,
-      overdue: new Date(work?.due ?? kase.nextStep.deadline) < now,
-      summary: work?.summary ?? '',
-    };
+    if (!work) return [];
+    const { kind, due, summary } = work;
+    return [
+      { caseId: kase.caseId, status: kase.status, work: kind, due, overdue: new Date(due) < now, summary },
+    ];
   });
 }
 
@@ -363,15 +363,15 @@ export function escalateCaseCommand(
   command: { brand: string; caseId: string; actor: Actor; request: { escalationId: string; reason: string } },
   deps: Deps,
 ) {
-  return retryOnConflict(async () => {
-    const before = await mustSee(deps.repo, command.brand, command.caseId, command.actor);
-    const by = `${command.actor.role}:${command.actor.subject}`;
-    const after = escalateCase(before, command.request, policyFor(command.brand), deps.now, by);
-    if (after !== before) await deps.repo.save(after, before.version);
-    // Every brand's ladder has a level: an escalated case always carries its escalation.
-    if (!after.escalation) throw new Error(`Case ${after.caseId} has no escalation ladder`);
-    return after.escalation;
-  });
+  const by = `${command.actor.role}:${command.actor.subject}`;
+  const policy = policyFor(command.brand);
+  return changeCase(command, (kase) => escalateCase(kase, command.request, policy, deps.now, by), deps).then(
+    (after) => {
+      // Every brand's ladder has a level: an escalated case always carries its escalation.
+      if (!after.escalation) throw new Error(`Case ${after.caseId} has no escalation ladder`);
+      return after.escalation;
+    },
+  );
 }
 
 /** The chain of custody of every part removed from the device (P5). */
@@ -428,16 +428,16 @@ export function custodyEventCommand(
       if (event.type === 'part-removed')
         return removePart(kase, event, policyFor(kase.brand), now, command.holder);
       if (event.type === 'part-returned') return returnPart(kase, event, now, by);
-      const item = kase.custody.find((candidate) => candidate.itemId === event.itemId);
-      if (item?.status === 'destroyed') return kase;
       const certificateDocumentId = `certificate-${createHash('sha256').update(event.itemId).digest('hex').slice(0, 16)}`;
-      // Checked before the certificate exists: no certificate is ever printed for a refused destruction.
+      // Decided before the certificate exists: none is printed for a refused or repeated destruction.
       const destroyed = destroyPart(kase, event, certificateDocumentId, now, by);
+      if (destroyed === kase) return kase;
+      const item = custodyItem(kase, event.itemId);
       const pdf = await printer.destructionCertificate({
         brand: policyFor(kase.brand).displayName,
         caseId: kase.caseId,
-        part: item?.description ?? event.itemId,
-        serial: item?.serial ?? 'none recorded',
+        part: item.description,
+        serial: item.serial ?? 'none recorded',
         method: event.method,
         destroyedAt: event.occurredAt,
         destroyedBy: by,
@@ -446,7 +446,7 @@ export function custodyEventCommand(
       });
       await repo.putDocument(kase.brand, kase.caseId, {
         documentId: certificateDocumentId,
-        title: `Certificate of destruction: ${item?.description}`,
+        title: `Certificate of destruction: ${item.description}`,
         contentType: 'application/pdf',
         data: pdf,
       });
@@ -522,7 +522,7 @@ export async function visitEventCommand(
     throw new ForbiddenError(`${visitId} is assigned to ${visit.technician.name}, not to you.`);
   }
   const by = `${actor.role}:${actor.subject}`;
-  if (event.type === 'part-removed' || event.type === 'part-destroyed' || event.type === 'part-returned') {
+  if (isCustodyEvent(event)) {
     await custodyEventCommand({ ...command, event, holder: `technician:${visit.technician.id}` }, deps);
     return { outcome: 'recorded' as const };
   }
@@ -546,10 +546,17 @@ export async function visitEventCommand(
   return { outcome: 'recorded' as const };
 }
 
-/** Reads the case, applies one pure change and saves it, again on a conflict; no change, no write. */
-function changeCase(command: { brand: string; caseId: string }, change: (kase: Case) => Case, deps: Deps) {
+/**
+ * Reads the case (as `actor` may see it), applies one pure change and saves it, again on a conflict;
+ * no change, no write.
+ */
+function changeCase(
+  command: { brand: string; caseId: string; actor: Actor },
+  change: (kase: Case) => Case,
+  deps: Deps,
+) {
   return retryOnConflict(async () => {
-    const before = await mustGet(deps.repo, command.brand, command.caseId);
+    const before = await mustSee(deps.repo, command.brand, command.caseId, command.actor);
     const after = change(before);
     return after === before ? before : deps.repo.save(after, before.version);
   });

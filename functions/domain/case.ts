@@ -142,6 +142,11 @@ function custodyEvents() {
 }
 export type CustodyEvent = Extract<DepotEvent, { type: 'part-removed' | 'part-destroyed' | 'part-returned' }>;
 
+/** A depot's or a technician's event that changes the custody ledger rather than the workflow. */
+export function isCustodyEvent(event: { type: string }): event is CustodyEvent {
+  return event.type === 'part-removed' || event.type === 'part-destroyed' || event.type === 'part-returned';
+}
+
 /** What a technician reports about a visit (P6); a customer may report only its sign-off or a no-show. */
 export const VisitEvent = z.discriminatedUnion('type', [
   z.object({ ...eventBase, type: z.literal('checked-in') }),

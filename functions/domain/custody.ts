@@ -112,7 +112,7 @@ export function destroyPart(
   now: Date,
   by: string,
 ): Case {
-  const item = mustFind(kase, event.itemId);
+  const item = custodyItem(kase, event.itemId);
   if (item.status === 'destroyed') return kase;
   if (item.owner !== 'customer' || !item.dataBearing || kase.custodyChoice?.data !== 'destroy') {
     throw new ConflictError(
@@ -145,7 +145,7 @@ export function destroyPart(
 
 /** Handed back to the customer on site (or reported shipped by its own parcel). */
 export function returnPart(kase: Case, event: Returned, now: Date, by: string): Case {
-  const item = mustFind(kase, event.itemId);
+  const item = custodyItem(kase, event.itemId);
   if (item.status === 'returned') return kase;
   if (item.status !== 'held') throw new ConflictError(`${item.description} is ${item.status}, not held.`);
   return notify(
@@ -166,7 +166,7 @@ export function releasePart(
   by: string,
 ) {
   if (kase.seenEventIds.includes(request.releaseId)) return kase;
-  const item = mustFind(kase, request.itemId);
+  const item = custodyItem(kase, request.itemId);
   if (item.owner !== 'customer' || (item.status !== 'held' && item.status !== 'in-transit')) {
     throw new ConflictError(`${item.description} is not yours to release now (${item.status}).`);
   }
@@ -274,7 +274,8 @@ function transfer(
   };
 }
 
-function mustFind(kase: Case, itemId: string): CustodyItem {
+/** One item of the ledger; an unknown id is a 404. */
+export function custodyItem(kase: Case, itemId: string): CustodyItem {
   const item = kase.custody.find((candidate) => candidate.itemId === itemId);
   if (!item) throw new NotFoundError(`custody item ${itemId} on case ${kase.caseId}`);
   return item;

@@ -1,12 +1,13 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
+import { isCustodyEvent } from '../domain/case.ts';
 import { custodyEventCommand, recordCaseEventCommand } from '../domain/case-commands.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('recordDepotEvent'), async ({ brand, actor, params, body }) => {
   const command = { brand, caseId: params.caseId, actor };
   // Parts removed, destroyed or handed back change the custody ledger, not the workflow's steps (P5).
-  if (body.type === 'part-removed' || body.type === 'part-destroyed' || body.type === 'part-returned') {
+  if (isCustodyEvent(body)) {
     await custodyEventCommand({ ...command, event: body, holder: 'depot' }, deps());
     return { status: 202, body: { caseId: params.caseId, eventId: body.eventId, outcome: 'recorded' } };
   }

@@ -301,27 +301,6 @@ export class CaseWorkflow extends Construct {
   }
 
   /**
-   * A step whose answer is the workflow's new SLA map (`$.sla`): it sets how long the next wait lasts.
-   * `overdue` names the waiting step whose deadline passed, for an escalation.
-   */
-  private slaStep(name: string, step: CaseStepName, eventPath?: string, overdue?: Record<string, unknown>) {
-    const task = new LambdaInvoke(this, name, {
-      lambdaFunction: this.props.caseStep,
-      payloadResponseOnly: true,
-      payload: TaskInput.fromObject({
-        brand: JsonPath.stringAt('$.brand'),
-        caseId: JsonPath.stringAt('$.caseId'),
-        step,
-        sla: JsonPath.objectAt('$.sla'),
-        ...(eventPath ? { event: JsonPath.objectAt(eventPath) } : {}),
-        ...(overdue ? { overdue } : {}),
-      }),
-      resultPath: '$.sla',
-    });
-    return retriedOnConflict(task);
-  }
-
-  /**
    * One journey step (functions/case-step). `select` picks what the workflow keeps of its answer and
    * `resultPath` where; `eventPath` hands it the event that resumed the previous waiting step.
    */
@@ -385,18 +364,25 @@ export class CaseWorkflow extends Construct {
       return wait;
     }
     // The entry time names this escalation: a step run again for the same entry escalates once.
-    // Its answer is the SLA map with the new owner's deadline, which the step then waits with.
-    const escalate = this.slaStep(
-      `Escalate: ${name.replace(/^Wait for /, '')}`,
-      'escalateOverdue',
-      undefined,
-      {
-        step: name,
-        what: overdue,
-        enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
-        slaKey: sla,
-      },
-    );
+    // Its answer is the workflow's new SLA map, with the new owner's deadline for this step's wait.
+    const escalate = new LambdaInvoke(this, `Escalate: ${name.replace(/^Wait for /, '')}`, {
+      lambdaFunction: this.props.caseStep,
+      payloadResponseOnly: true,
+      payload: TaskInput.fromObject({
+        brand: JsonPath.stringAt('$.brand'),
+        caseId: JsonPath.stringAt('$.caseId'),
+        step: 'escalateOverdue' satisfies CaseStepName,
+        sla: JsonPath.objectAt('$.sla'),
+        overdue: {
+          step: name,
+          what: overdue,
+          enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
+          slaKey: sla,
+        },
+      }),
+      resultPath: '$.sla',
+    });
+    retriedOnConflict(escalate);
     wait.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
     escalate.next(wait);
     return wait;
