@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { Case, ownerWork } from '../domain/case.ts';
+import { Case } from '../domain/case.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
+import { ownerWork } from '../domain/escalation.ts';
 import type { CaseDocument, CaseRepository, DeviceHistory } from '../domain/ports.ts';
 import { dynamo, requiredEnv } from './aws-clients.ts';
 

@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { recordCaseEventCommand } from '../domain/case-commands.ts';
+import { recordCaseEventCommand } from '../app/commands/events.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('answerSurvey'), async ({ brand, actor, params, body }) => {

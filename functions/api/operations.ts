@@ -1,26 +1,28 @@
 import { z } from 'zod';
 import {
-  CarrierEvent,
   Case,
+  CustodyItem,
+  Decision,
+  DecisionKind,
+  EscalationLevel,
+  NextStep,
+  Technician,
+  VisitWindow,
+} from '../domain/case.ts';
+import {
+  CarrierEvent,
   CaseOpening,
   CustodyChoice,
   CustodyChoiceRequest,
-  CustodyItem,
   CustodyRelease,
-  Decision,
-  DecisionKind,
   DepotEvent,
-  EscalationLevel,
   EscalationRequest,
   EstimateAnswer,
-  NextStep,
   SupersessionRequest,
   SurveyAnswer,
-  Technician,
   VisitBooking,
   VisitEvent,
-  VisitWindow,
-} from '../domain/case.ts';
+} from '../domain/schemas.ts';
 
 /**
  * Every route of the HTTP API, once: the CDK stack creates the routes and functions from this list,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { beginWaitCommand } from '../domain/case-commands.ts';
+import { beginWaitCommand } from '../app/commands/events.ts';
 import { deps } from '../shared/deps.ts';
 import { stepHandler } from '../shared/step-handler.ts';
 

@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { bookVisitCommand } from '../domain/case-commands.ts';
+import { bookVisitCommand } from '../app/commands/visits.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('bookVisit'), async ({ brand, actor, params, body }) => {

@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { chooseCustodyCommand } from '../domain/case-commands.ts';
+import { chooseCustodyCommand } from '../app/commands/custody.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('chooseCustody'), async ({ brand, actor, params, body }) => {

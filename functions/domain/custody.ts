@@ -1,15 +1,11 @@
-import {
-  type Case,
-  type CustodyEvent,
-  type CustodyItem,
-  DATA_BEARING,
-  entry,
-  notify,
-  type Shipment,
-} from './case.ts';
+import type { z } from 'zod';
+import type { Case, CustodyItem, Shipment } from './case.ts';
 import { isoAfter } from './dates.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
+import { notify } from './escalation.ts';
 import type { BrandPolicy } from './policy.ts';
+import type { CustodyEvent, PartCategory } from './schemas.ts';
+import { entry } from './timeline.ts';
 
 /**
  * Custody of customer-owned parts and data (P5). Every part removed from a customer's device enters
@@ -286,4 +282,20 @@ function replace(kase: Case, item: CustodyItem): Case {
     ...kase,
     custody: kase.custody.map((candidate) => (candidate.itemId === item.itemId ? item : candidate)),
   };
+}
+
+export const DATA_BEARING: readonly z.infer<typeof PartCategory>[] = ['board', 'drive', 'memory-card'];
+
+/** A depot's or a technician's event that changes the custody ledger rather than the workflow. */
+export function isCustodyEvent(event: { type: string }): event is CustodyEvent {
+  return event.type === 'part-removed' || event.type === 'part-destroyed' || event.type === 'part-returned';
+}
+
+/** Before the repair: what happens to removed parts and data, and how the customer decides it (P5). */
+export function custodyNotice(kase: Case, policy: BrandPolicy): string {
+  const choice = kase.custodyChoice;
+  const current = choice
+    ? `You chose: parts ${choice.parts}, data ${choice.data}.`
+    : 'Unless you tell us otherwise, every removed part and anything holding your data comes back to you.';
+  return `${current} Replaced ${policy.exchangeCategories.join(', ')} parts are exchange parts and stay with us. Choose at /cases/${kase.caseId}/custody/choices.`;
 }

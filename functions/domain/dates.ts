@@ -21,3 +21,6 @@ export const isoAfter = (now: Date, seconds: number) =>
 
 /** The later of two ISO dates (they sort as text). */
 export const laterDay = (a: string, b: string) => [a, b].sort()[1] as string;
+
+/** The later of two instants given as ISO-8601 strings. */
+export const laterIso = (a: string, b: string) => (new Date(a) > new Date(b) ? a : b);

@@ -1,6 +1,11 @@
 import { addDays, addMonths, isoDay } from './dates.ts';
 import type { BrandPolicy } from './policy.ts';
 
+/**
+ * Entitlement: what a device is covered for, decided once at intake from its purchase date, the plan
+ * the customer holds and the brand's periods (standard warranty, extended plan, accidental damage).
+ */
+
 export type Coverage = 'standard-warranty' | 'extended-warranty' | 'accidental-damage' | 'none';
 
 /** What the case is entitled to, decided once at intake from the brand's policy, with its reason. */
@@ -68,7 +73,7 @@ export function isDeadOnArrival(purchaseDate: string, policy: BrandPolicy, now: 
   return isoDay(now) <= addDays(purchaseDate, policy.deadOnArrivalDays);
 }
 
-/** Within the brand's return window for unfit, mis-sold or unopened goods (P13). */
+/** Within the brand's return window for unfit, mis-sold or unopened goods. */
 export function withinReturnWindow(purchaseDate: string, policy: BrandPolicy, now: Date): boolean {
   return isoDay(now) <= addDays(purchaseDate, policy.returnWindowDays);
 }

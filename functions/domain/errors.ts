@@ -92,3 +92,10 @@ export class ForbiddenError extends DomainError {
     super(message, 403, 'forbidden', 'Forbidden');
   }
 }
+
+/** The brand's policy lacks something a rule needs (a reason code, say): the brand's to fix, not the caller's. */
+export class PolicyIncompleteError extends DomainError {
+  constructor(message: string) {
+    super(message, 500, 'policy-incomplete', 'The brand’s policy is incomplete');
+  }
+}

@@ -1,3 +1,8 @@
+/**
+ * A brand's policy: coverage periods, deadlines, its escalation ladder, its range and prices, its
+ * people and its published reasons. Rules read it; they never hold a brand's numbers themselves.
+ */
+
 /** A model the brand sells, with its place in the range: replacements are like-for-like or better. */
 export interface CatalogueModel {
   readonly model: string;
@@ -19,13 +24,13 @@ export interface BrandPolicy {
   readonly extendedWarrantyMonths: number;
   /** A device that fails within this many days of purchase is dead on arrival: replaced at once. */
   readonly deadOnArrivalDays: number;
-  /** Unfit, mis-sold or unopened goods may be returned within this many days (P13). */
+  /** Unfit, mis-sold or unopened goods may be returned within this many days. */
   readonly returnWindowDays: number;
-  /** Failed repairs of one device (same fault, across all its cases) before it is replaced (P4). */
+  /** Failed repairs of one device (same fault, across all its cases) before it is replaced. */
   readonly replaceAfterFailedRepairs: number;
   /** Warranty a replacement gets at least, in months, when less remains on the original. */
   readonly replacementMinimumWarrantyMonths: number;
-  /** Deadlines of the waiting steps, in seconds (P7). */
+  /** Deadlines of the waiting steps, in seconds. */
   readonly sla: {
     readonly arrivalSeconds: number;
     readonly diagnosisSeconds: number;
@@ -39,27 +44,27 @@ export interface BrandPolicy {
     /** For every customer-owned part to be returned, destroyed on their choice, or released. */
     readonly custodySeconds: number;
   };
-  /** Who owns the case at each escalation level, lowest first (P7). */
+  /** Who owns the case at each escalation level, lowest first. */
   readonly escalationLadder: readonly { role: string; contact: string; respondWithinSeconds: number }[];
   readonly catalogue: readonly CatalogueModel[];
-  /** Families of the range serviced at the customer's home (a TV is visited, a laptop is mailed) (P6). */
+  /** Families of the range serviced at the customer's home (a TV is visited, a laptop is mailed). */
   readonly onSiteFamilies: readonly string[];
-  /** Completed visits the customer accepted, per case, that the brand's service includes (P6). */
+  /** Completed visits the customer accepted, per case, that the brand's service includes. */
   readonly visitAllowance: number;
   readonly technicians: readonly { id: string; name: string; phone: string }[];
-  /** Part categories that become the brand's when replaced, if the customer was told before the repair (P5). */
+  /** Part categories that become the brand's when replaced, if the customer was told before the repair. */
   readonly exchangeCategories: readonly string[];
   /** The depot devices are shipped to. */
   readonly depotAddress: string;
-  /** The only reasons a request may be denied for, as published to customers (P8). */
+  /** The only reasons a request may be denied for, as published to customers. */
   readonly reasonCatalogue: readonly ReasonCode[];
-  /** How long the customer may tell whether their needs were met after resolution (P10). */
+  /** How long the customer may tell whether their needs were met after resolution. */
   readonly surveyWindowSeconds: number;
-  /** The named person who follows up a customer whose needs were not met, within a day (P10). */
+  /** The named person who follows up a customer whose needs were not met, within a day. */
   readonly followUpOwner: { readonly name: string; readonly role: string; readonly contact: string };
 }
 
-/** A published reason for a denial: what it means and what the customer can do about it (P8). */
+/** A published reason for a denial: what it means and what the customer can do about it. */
 export interface ReasonCode {
   readonly code: string;
   /** What is denied for this reason. */

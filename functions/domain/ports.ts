@@ -1,5 +1,10 @@
 import type { Case } from './case.ts';
-import type { DeviceCase } from './journey.ts';
+import type { DeviceCase } from './repairs.ts';
+
+/**
+ * The ports the application drives: the case store, the workflow, the carrier, the warehouse and the
+ * document printer. Adapters (functions/adapters) implement them; the domain never imports one.
+ */
 
 /** A document kept with a case (a shipping label, a certificate): bytes and how to show them. */
 export interface CaseDocument {
@@ -9,7 +14,7 @@ export interface CaseDocument {
   readonly data: Uint8Array;
 }
 
-/** A device's record as its cases tell it, and where it came from when it replaced another (P3, P4). */
+/** A device's record as its cases tell it, and where it came from when it replaced another. */
 export interface DeviceHistory {
   readonly serial: string;
   readonly cases: readonly (DeviceCase & {
@@ -68,7 +73,7 @@ export interface ShipmentRequest {
   readonly service: 'ground' | 'express';
   readonly box: boolean;
   readonly returnLabel: boolean;
-  /** What the parcel must contain besides the device: the customer's removed parts (P5). */
+  /** What the parcel must contain besides the device: the customer's removed parts. */
   readonly packingList?: readonly string[];
 }
 
@@ -88,7 +93,7 @@ export interface Warehouse {
   allocate(reference: string, model: string): Promise<string>;
 }
 
-/** What a certificate of destruction states (P5): the part, how, when, by whom, on whose choice. */
+/** What a certificate of destruction states: the part, how, when, by whom, on whose choice. */
 export interface DestructionCertificate {
   readonly brand: string;
   readonly caseId: string;

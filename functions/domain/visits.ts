@@ -1,8 +1,12 @@
-import { type Case, entry, notify, type Visit, type VisitEvent } from './case.ts';
+import type { Case, Visit } from './case.ts';
 import { isoAfter, isoDay } from './dates.ts';
+import { deny } from './decisions.ts';
 import { ConflictError, InvalidFieldError, NotFoundError } from './errors.ts';
-import { type DeviceCase, deny, escalate, failedRepairs } from './journey.ts';
+import { escalate, notify } from './escalation.ts';
 import type { BrandPolicy } from './policy.ts';
+import { type DeviceCase, failedRepairs } from './repairs.ts';
+import type { VisitEvent } from './schemas.ts';
+import { entry } from './timeline.ts';
 
 /**
  * Technician visits (P6). A visit is booked in a window the customer chose, with a named technician
@@ -224,7 +228,7 @@ export function reportVisit(kase: Case, visitId: string, event: Report, now: Dat
     { ...visit, status: 'reported', outcome },
     `outcome ${event.result} (${event.faultCode})${event.needsDepot ? ', needs the depot' : ''}.`,
   );
-  // A visit that did not fix the device is a failed repair attempt, like one at the depot (P4).
+  // A visit that did not fix the device is a failed repair attempt, like one at the depot.
   return {
     ...reported,
     repairAttempts: [

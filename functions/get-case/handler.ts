@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { getCaseQuery } from '../domain/case-commands.ts';
+import { getCaseQuery } from '../app/queries.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('getCase'), async ({ brand, actor, params }) => {

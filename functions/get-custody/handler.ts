@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { custodyQuery } from '../domain/case-commands.ts';
+import { custodyQuery } from '../app/queries.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('getCustody'), async ({ brand, actor, params }) => ({

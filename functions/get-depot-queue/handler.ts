@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { depotQueueQuery } from '../domain/case-commands.ts';
+import { depotQueueQuery } from '../app/queries.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('getDepotQueue'), async ({ brand }) => {

@@ -1,8 +1,8 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { visibleTo } from '../domain/case.ts';
-import { deviceHistoryQuery } from '../domain/case-commands.ts';
-import { failedRepairs } from '../domain/journey.ts';
+import { deviceHistoryQuery } from '../app/queries.ts';
+import { visibleTo } from '../domain/access.ts';
+import { failedRepairs } from '../domain/repairs.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('getDeviceHistory'), async ({ brand, actor, params }) => {

@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { getCaseQuery } from '../domain/case-commands.ts';
+import { getCaseQuery } from '../app/queries.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { deps } from '../shared/deps.ts';
 

@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { ownerQueueQuery } from '../domain/case-commands.ts';
+import { ownerQueueQuery } from '../app/queries.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('getOwnerQueue'), async ({ brand, params }) => {

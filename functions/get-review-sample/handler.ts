@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { reviewSampleQuery } from '../domain/case-commands.ts';
+import { reviewSampleQuery } from '../app/queries.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('getReviewSample'), async ({ brand, query }) => ({

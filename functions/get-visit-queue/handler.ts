@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { visitQueueQuery } from '../domain/case-commands.ts';
+import { visitQueueQuery } from '../app/queries.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('getVisitQueue'), async ({ brand, actor }) => ({

@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { recordCarrierEventCommand } from '../domain/case-commands.ts';
+import { recordCarrierEventCommand } from '../app/commands/events.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('recordCarrierEvent'), async ({ brand, actor, body }) => {

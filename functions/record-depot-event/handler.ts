@@ -1,7 +1,8 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { isCustodyEvent } from '../domain/case.ts';
-import { custodyEventCommand, recordCaseEventCommand } from '../domain/case-commands.ts';
+import { custodyEventCommand } from '../app/commands/custody.ts';
+import { recordCaseEventCommand } from '../app/commands/events.ts';
+import { isCustodyEvent } from '../domain/custody.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('recordDepotEvent'), async ({ brand, actor, params, body }) => {

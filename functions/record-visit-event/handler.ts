@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { visitEventCommand } from '../domain/case-commands.ts';
+import { visitEventCommand } from '../app/commands/visits.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('recordVisitEvent'), async ({ brand, actor, params, body }) => {

@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { releaseCustodyCommand } from '../domain/case-commands.ts';
+import { releaseCustodyCommand } from '../app/commands/custody.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(

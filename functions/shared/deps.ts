@@ -3,7 +3,7 @@ import { clock } from '../adapters/clock.ts';
 import { LocalCarrier, LocalWarehouse } from '../adapters/local-carrier.ts';
 import { PdfPrinter } from '../adapters/pdf-printer.ts';
 import { StepFunctionsWorkflow } from '../adapters/workflow.ts';
-import type { Deps } from '../domain/case-commands.ts';
+import type { Deps } from '../app/deps.ts';
 
 let adapters: Omit<Deps, 'now'> | undefined;
 

@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { supersedeDecisionCommand } from '../domain/case-commands.ts';
+import { supersedeDecisionCommand } from '../app/commands/cases.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('supersedeDecision'), async ({ brand, actor, params, body }) => {

@@ -20,7 +20,8 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { CaseStepName } from '../../functions/domain/case-commands.ts';
+import type { StepName as CaseStepName } from '../../functions/app/workflow-steps.ts';
+import { type Wait as CaseWait, WAITS } from '../../functions/domain/waits.ts';
 import { acceptFinding, logicalIdOf } from '../nag-acknowledgements.ts';
 
 export interface CaseWorkflowProps {
@@ -39,7 +40,7 @@ export interface CaseWorkflowProps {
  * One Standard execution per case, the repair journey of PRODUCT.md P1-P4, P7, P10, P12, P13. Its
  * input: `{ brand, caseId, sla: { arrivalSeconds, diagnosisSeconds, estimateAnswerSeconds, repairSeconds,
  * deliverySeconds, surveySeconds }, pickupAt? }`. Decisions live in the domain
- * (functions/domain/journey.ts); this machine only orders the steps. Every waiting step waits on a task
+ * (functions/domain/, one module per promise); this machine only orders the steps. Every waiting step waits on a task
  * token with the brand's SLA as its timeout; a passed deadline escalates the case one level and waits
  * again with the new owner's deadline (P7). After closing, it waits for the customer's survey (P10).
  */
@@ -53,147 +54,72 @@ export class CaseWorkflow extends Construct {
   ) {
     super(scope, id);
 
-    const plan = this.step('Plan the case', 'plan', { route: '$.Payload.route' }, '$.plan');
-    const shipToDepot = this.step('Issue prepaid label', 'shipToDepot');
-    const recordArrival = this.step('Record arrival at depot', 'recordArrival');
-    const refund = this.step('Refund the return', 'refund');
-    const applyDiagnosis = this.step(
-      'Apply diagnosis',
-      'applyDiagnosis',
-      { next: '$.Payload.next' },
-      '$.decision',
-      '$.diagnosis.event',
-    );
-    const applyAnswer = this.step(
-      'Apply estimate answer',
-      'applyEstimateAnswer',
-      { next: '$.Payload.next' },
-      '$.decision',
-      '$.answer.event',
-    );
-    const recordAttempt = this.step(
-      'Record repair attempt',
-      'applyRepairAttempt',
-      { next: '$.Payload.next' },
-      '$.decision',
-      '$.attempt.event',
-    );
-    const orderReplacement = this.step('Order replacement', 'orderReplacement');
-    const shipBack = this.step('Ship device to customer', 'shipToCustomer');
-    const close = this.step('Close case', 'close');
-    const applySurvey = this.step(
-      'Apply survey answer',
-      'applySurveyAnswer',
-      undefined,
-      undefined,
-      '$.survey.event',
-    );
-    const noSurveyAnswer = this.step('Record no survey answer', 'recordNoSurveyAnswer');
-    const offerVisit = this.step(
-      'Offer visit windows',
-      'offerVisit',
-      { next: '$.Payload.next' },
-      '$.decision',
-    );
-    const bookVisit = this.step(
-      'Book visit with a technician',
-      'bookVisit',
-      { visitSeconds: '$.Payload.visitSeconds' },
-      '$.visitTimer',
-      '$.booking.event',
-    );
-    const visitTimer = this.step(
-      'Remind, or was the visit missed?',
-      'visitTimer',
-      { next: '$.Payload.next', visitSeconds: '$.Payload.visitSeconds' },
-      '$.visitTimer',
-    );
-    const endVisit = this.step(
-      'Apply visit outcome',
-      'endVisit',
-      { next: '$.Payload.next' },
-      '$.decision',
-      '$.visitEnd.event',
-    );
-    const visitOverdue = this.step(
-      'Record technician no-show',
-      'visitOverdue',
-      { next: '$.Payload.next' },
-      '$.decision',
-    );
-    const settleCustody = this.step(
-      'Check customer-owned parts',
-      'settleCustody',
-      { open: '$.Payload.open' },
-      '$.custody',
-    );
+    const plan = this.step('Decide coverage and path', {
+      step: 'plan',
+      answer: { route: '$.Payload.route' },
+      at: '$.plan',
+    });
+    const shipToDepot = this.step('Issue prepaid label', { step: 'shipToDepot' });
+    const recordArrival = this.step('Record arrival at depot', { step: 'recordArrival' });
+    const refund = this.step('Refund the return', { step: 'refund' });
+    const decided = { answer: { next: '$.Payload.next' }, at: '$.decision' } as const;
+    const applyDiagnosis = this.step('Decide on the diagnosis', {
+      step: 'applyDiagnosis',
+      ...decided,
+      after: WAITS.diagnosis,
+    });
+    const applyAnswer = this.step('Apply the estimate answer', {
+      step: 'applyEstimateAnswer',
+      ...decided,
+      after: WAITS.estimate,
+    });
+    const recordAttempt = this.step('Record repair attempt', {
+      step: 'applyRepairAttempt',
+      ...decided,
+      after: WAITS.repair,
+    });
+    const orderReplacement = this.step('Order the replacement', { step: 'orderReplacement' });
+    const shipBack = this.step('Ship to the customer', { step: 'shipToCustomer' });
+    const close = this.step('Close the case', { step: 'close' });
+    const applySurvey = this.step('Apply survey answer', { step: 'applySurveyAnswer', after: WAITS.survey });
+    const offerVisit = this.step('Offer visit windows', { step: 'offerVisit', ...decided });
+    const bookVisit = this.step('Book visit with a technician', {
+      step: 'bookVisit',
+      answer: { visitSeconds: '$.Payload.visitSeconds' },
+      at: '$.visitTimer',
+      after: WAITS.booking,
+    });
+    const endVisit = this.step('Apply visit outcome', { step: 'endVisit', ...decided, after: WAITS.visit });
+    const visitOverdue = this.step('Record technician no-show', { step: 'visitOverdue', ...decided });
+    const settleCustody = this.step('Check customer-owned parts', {
+      step: 'settleCustody',
+      answer: { open: '$.Payload.open' },
+      at: '$.custody',
+    });
     const done = new Succeed(this, 'Case closed');
 
-    const waitForArrival = this.waitFor(
-      'Wait for device at depot',
-      ['received', 'delivered-to-depot'],
-      'arrivalSeconds',
-      '$.arrival',
-      'the device did not reach the depot',
-    );
-    const waitForDiagnosis = this.waitFor(
-      'Wait for depot diagnosis',
-      ['diagnosed'],
-      'diagnosisSeconds',
-      '$.diagnosis',
-      'the depot did not diagnose the device',
-    );
-    const waitForAnswer = this.waitFor(
-      'Wait for estimate answer',
-      ['estimate-answered'],
-      'estimateAnswerSeconds',
-      '$.answer',
-      'the estimate was not answered',
-    );
-    const waitForRepair = this.waitFor(
-      'Wait for repair attempt',
-      ['repair-attempted'],
-      'repairSeconds',
-      '$.attempt',
-      'the depot did not report the repair',
-    );
-    // After resolution the customer may say whether their needs were met; silence is recorded, not escalated.
-    const waitForSurvey = this.waitFor(
-      'Wait for survey answer',
-      ['survey-answered'],
-      'surveySeconds',
-      '$.survey',
-      noSurveyAnswer,
-    );
-    const waitForBooking = this.waitFor(
-      'Wait for visit booking',
-      ['visit-booked'],
-      'bookingSeconds',
-      '$.booking',
-      'the customer did not choose a visit window',
-    );
-    // Its timer goes off the day before (a reminder) and after the window plus grace (a missed visit).
-    const waitForVisit = this.waitFor(
-      'Wait for visit',
-      ['visit-signed-off', 'visit-no-show'],
-      '$.visitTimer.visitSeconds',
-      '$.visitEnd',
-      visitTimer,
-    );
-    const waitForCustody = this.waitFor(
-      'Wait for customer-owned parts',
-      ['custody-changed'],
-      'custodySeconds',
-      '$.custodyChange',
-      'the customer’s parts were not returned, destroyed on their choice or released',
-    );
-    const waitForDelivery = this.waitFor(
-      'Wait for delivery to customer',
-      ['delivered-to-customer'],
-      'deliverySeconds',
-      '$.delivery',
-      'the device was not delivered',
-    );
+    // What passing a wait's deadline runs, for the waits that do not escalate.
+    const onDeadline = {
+      // A reminder the day before the visit, or a missed visit after its window and grace.
+      visitTimer: this.step('Remind, or was the visit missed?', {
+        step: 'visitTimer',
+        answer: { next: '$.Payload.next', visitSeconds: '$.Payload.visitSeconds' },
+        at: '$.visitTimer',
+      }),
+      recordNoSurveyAnswer: this.step('Record no survey answer', { step: 'recordNoSurveyAnswer' }),
+    };
+    const visitTimer = onDeadline.visitTimer;
+    const noSurveyAnswer = onDeadline.recordNoSurveyAnswer;
+    const waitFor = (wait: CaseWait) => this.waitFor(wait, onDeadline);
+    const waitForArrival = waitFor(WAITS.arrival);
+    const waitForDiagnosis = waitFor(WAITS.diagnosis);
+    const waitForAnswer = waitFor(WAITS.estimate);
+    const waitForRepair = waitFor(WAITS.repair);
+    const waitForSurvey = waitFor(WAITS.survey);
+    const waitForBooking = waitFor(WAITS.booking);
+    const waitForVisit = waitFor(WAITS.visit);
+    const waitForCustody = waitFor(WAITS.custody);
+    const waitForDelivery = waitFor(WAITS.delivery);
 
     const pickup = new Choice(this, 'Is a carrier pickup scheduled?')
       .when(
@@ -300,31 +226,23 @@ export class CaseWorkflow extends Construct {
     }
   }
 
-  /**
-   * One journey step (functions/case-step). `select` picks what the workflow keeps of its answer and
-   * `resultPath` where; `eventPath` hands it the event that resumed the previous waiting step.
-   */
-  private step(
-    name: string,
-    step: CaseStepName,
-    select?: Record<string, string>,
-    resultPath?: string,
-    eventPath?: string,
-  ): LambdaInvoke {
+  /** One journey step (functions/case-step): a decision of the domain, or an action such as a label. */
+  private step(name: string, options: StepOptions): LambdaInvoke {
+    const { step, answer, at, after } = options;
     const task = new LambdaInvoke(this, name, {
       lambdaFunction: this.props.caseStep,
       payload: TaskInput.fromObject({
         brand: JsonPath.stringAt('$.brand'),
         caseId: JsonPath.stringAt('$.caseId'),
         step,
-        ...(eventPath ? { event: JsonPath.objectAt(eventPath) } : {}),
+        ...(after ? { event: JsonPath.objectAt(`${after.keepAt}.event`) } : {}),
       }),
-      ...(select
+      ...(answer
         ? {
             resultSelector: Object.fromEntries(
-              Object.entries(select).map(([key, path]) => [key, JsonPath.stringAt(path)]),
+              Object.entries(answer).map(([key, path]) => [key, JsonPath.stringAt(path)]),
             ),
-            resultPath,
+            resultPath: at,
           }
         : { resultPath: JsonPath.DISCARD }),
     });
@@ -333,35 +251,34 @@ export class CaseWorkflow extends Construct {
 
   /**
    * A step that waits for an event (a depot report, a carrier delivery, a customer's answer) on a
-   * task token, with the brand's SLA as timeout. When the deadline passes, the case goes one level
-   * up the escalation ladder, the customer is told who owns it now, and the step waits again with
-   * that owner's deadline.
+   * task token, with its deadline as timeout (functions/domain/waits.ts declares each). When the
+   * deadline passes, the case goes one level up the escalation ladder, the customer is told who owns
+   * it now, and the step waits again with that owner's deadline; or a step of its own runs.
    */
   private waitFor(
-    name: string,
-    expect: string[],
-    /** The brand's SLA key (`diagnosisSeconds`: `$.sla.diagnosisSeconds`), or a JSONPath of its own. */
-    sla: string,
-    resultPath: string,
-    /** What passing the deadline means (the case escalates), or the state that handles it instead. */
-    overdue: string | LambdaInvoke,
+    wait: CaseWait,
+    onDeadline: Record<'visitTimer' | 'recordNoSurveyAnswer', LambdaInvoke>,
   ): LambdaInvoke & INextable {
-    const wait = new LambdaInvoke(this, name, {
+    const { state: name, deadline } = wait;
+    const task = new LambdaInvoke(this, name, {
       lambdaFunction: this.props.awaitCaseEvent,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: TaskInput.fromObject({
         brand: JsonPath.stringAt('$.brand'),
         caseId: JsonPath.stringAt('$.caseId'),
         step: name,
-        expect,
+        expect: [...wait.events],
         taskToken: JsonPath.taskToken,
       }),
-      taskTimeout: Timeout.at(sla.startsWith('$.') ? sla : `$.sla.${sla}`),
-      resultPath,
+      taskTimeout: Timeout.at(deadline.startsWith('$.') ? deadline : `$.sla.${deadline}`),
+      resultPath: wait.keepAt,
     });
-    if (typeof overdue !== 'string') {
-      wait.addCatch(overdue, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
-      return wait;
+    if ('run' in wait.onDeadline) {
+      task.addCatch(onDeadline[wait.onDeadline.run], {
+        errors: [Errors.TIMEOUT],
+        resultPath: JsonPath.DISCARD,
+      });
+      return task;
     }
     // The entry time names this escalation: a step run again for the same entry escalates once.
     // Its answer is the workflow's new SLA map, with the new owner's deadline for this step's wait.
@@ -375,18 +292,30 @@ export class CaseWorkflow extends Construct {
         sla: JsonPath.objectAt('$.sla'),
         overdue: {
           step: name,
-          what: overdue,
+          what: wait.onDeadline.escalate,
           enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
-          slaKey: sla,
+          slaKey: deadline,
         },
       }),
       resultPath: '$.sla',
     });
     retriedOnConflict(escalate);
-    wait.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
-    escalate.next(wait);
-    return wait;
+    task.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+    escalate.next(task);
+    return task;
   }
+}
+
+/** What a journey step runs and what the workflow keeps of its answer. */
+interface StepOptions {
+  /** The step of functions/case-step to run. */
+  readonly step: CaseStepName;
+  /** What the workflow keeps of the step's answer (name: JSONPath into the answer)... */
+  readonly answer?: Record<string, string>;
+  /** ...and where in its state. */
+  readonly at?: string;
+  /** The wait this step follows: the step is handed the event that resumed it. */
+  readonly after?: CaseWait;
 }
 
 /** Two writers raced for the case (an event and a step): the step reads it again and decides again. */

@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../functions/api/operations.ts';
+import { WAITS, type Wait } from '../../functions/domain/waits.ts';
 import { createApp, synthesizeChecked } from '../../lib/app.ts';
 import { CHANGES_CASES, READS_CASES, READS_POLICY } from '../../lib/fairfix-stack.ts';
 import { sharedTemplate } from '../support/cloud.ts';
@@ -167,7 +168,7 @@ describe('the case workflow', () => {
   });
 
   it('waits for the survey after closing, and records silence instead of escalating it (P10)', () => {
-    expect(definition.States['Close case']?.Next).toBe('Wait for survey answer');
+    expect(definition.States['Close the case']?.Next).toBe('Wait for survey answer');
     expect(definition.States['Wait for survey answer']).toMatchObject({
       TimeoutSecondsPath: '$.sla.surveySeconds',
       Next: 'Apply survey answer',
@@ -209,6 +210,32 @@ describe('the case workflow', () => {
           slaKey: (state.TimeoutSecondsPath as string).slice('$.sla.'.length),
         },
       });
+    }
+  });
+
+  it('builds each wait exactly as functions/domain/waits.ts declares it, and no other', () => {
+    const tokenWaits = Object.entries(definition.States).filter(([, state]) =>
+      String(state.Resource).includes('waitForTaskToken'),
+    );
+    const declared: readonly Wait[] = Object.values(WAITS);
+    expect(tokenWaits.map(([name]) => name).sort()).toEqual(declared.map((wait) => wait.state).sort());
+    for (const wait of declared) {
+      const state = definition.States[wait.state];
+      expect(state?.Parameters, wait.state).toMatchObject({
+        Payload: { step: wait.state, expect: wait.events },
+      });
+      expect(state?.ResultPath, wait.state).toBe(wait.keepAt);
+      const timeout = wait.deadline.startsWith('$.') ? wait.deadline : `$.sla.${wait.deadline}`;
+      expect(state?.TimeoutSecondsPath, wait.state).toBe(timeout);
+      const onTimeout = definition.States[(state?.Catch as { Next: string }[])[0]?.Next ?? ''];
+      if ('escalate' in wait.onDeadline) {
+        expect(onTimeout?.Parameters, wait.state).toMatchObject({
+          step: 'escalateOverdue',
+          overdue: { what: wait.onDeadline.escalate },
+        });
+      } else {
+        expect(onTimeout?.Parameters, wait.state).toMatchObject({ Payload: { step: wait.onDeadline.run } });
+      }
     }
   });
 

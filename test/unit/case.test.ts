@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  beginWait,
-  type Case,
-  type CaseEvent,
-  CaseOpening,
-  openCase,
-  recordEvent,
-  returnUndelivered,
-} from '../../functions/domain/case.ts';
-import { caseIdFor } from '../../functions/domain/case-commands.ts';
+import { caseIdFor } from '../../functions/app/ids.ts';
+import type { Case } from '../../functions/domain/case.ts';
+import { beginWait, recordEvent, returnUndelivered } from '../../functions/domain/event-inbox.ts';
+import { openCase } from '../../functions/domain/intake.ts';
 import { policyFor } from '../../functions/domain/policy.ts';
+import { type CaseEvent, CaseOpening } from '../../functions/domain/schemas.ts';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const customer = { role: 'customer', subject: 'ada' };

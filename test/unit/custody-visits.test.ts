@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Case, CaseOpening, openCase, type Visit } from '../../functions/domain/case.ts';
+import type { Case, Visit } from '../../functions/domain/case.ts';
 import {
   chooseCustody,
   destroyPart,
@@ -7,8 +7,10 @@ import {
   packParts,
   removePart,
 } from '../../functions/domain/custody.ts';
-import { closeCase } from '../../functions/domain/journey.ts';
+import { closeCase } from '../../functions/domain/follow-up.ts';
+import { openCase } from '../../functions/domain/intake.ts';
 import { policyFor } from '../../functions/domain/policy.ts';
+import { CaseOpening } from '../../functions/domain/schemas.ts';
 import { usesAllowance } from '../../functions/domain/visits.ts';
 
 const now = new Date('2026-11-22T10:00:00Z');

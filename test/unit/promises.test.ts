@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type Case, CaseOpening, openCase } from '../../functions/domain/case.ts';
+import type { Case } from '../../functions/domain/case.ts';
 import { addMonths } from '../../functions/domain/dates.ts';
 import { decideEntitlement } from '../../functions/domain/entitlement.ts';
-import {
-  applyDiagnosis,
-  applyEstimateAnswer,
-  applyRepairAttempt,
-  chooseReplacement,
-  type DeviceCase,
-  escalateCase,
-  escalateOverdue,
-  failedRepairs,
-  orderReplacement,
-  planCase,
-} from '../../functions/domain/journey.ts';
+import { escalateCase, escalateOverdue } from '../../functions/domain/escalation.ts';
+import { applyDiagnosis, applyEstimateAnswer } from '../../functions/domain/good-faith.ts';
+import { openCase, planCase } from '../../functions/domain/intake.ts';
 import { policyFor } from '../../functions/domain/policy.ts';
+import { applyRepairAttempt, type DeviceCase, failedRepairs } from '../../functions/domain/repairs.ts';
+import { chooseReplacement, orderReplacement } from '../../functions/domain/replacement.ts';
+import { CaseOpening } from '../../functions/domain/schemas.ts';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const acme = policyFor('acme');

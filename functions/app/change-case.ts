@@ -1,0 +1,102 @@
+import { visibleTo } from '../domain/access.ts';
+import type { Actor, Case } from '../domain/case.ts';
+import { CaseNotFoundError, ConcurrentUpdateError } from '../domain/errors.ts';
+import { returnUndelivered } from '../domain/event-inbox.ts';
+import type { CaseRepository } from '../domain/ports.ts';
+import type { CaseEvent } from '../domain/schemas.ts';
+import type { Deps } from './deps.ts';
+
+/** The case a command works on; with an actor, it is read as that actor may see it. */
+export interface CaseTarget {
+  readonly brand: string;
+  readonly caseId: string;
+  readonly actor?: Actor;
+}
+
+/** What one change decides: the case after it, the caller's answer, and an event for a waiting step. */
+export interface Change<R> {
+  readonly case: Case;
+  readonly result: R;
+  /** Handed to the workflow once the case is saved: the event resumes the step waiting with `token`. */
+  readonly deliver?: { readonly token: string; readonly event: CaseEvent } | undefined;
+}
+
+/**
+ * Read-change-save, the one recipe every command and workflow step follows: read the case, decide
+ * (a function of the case, run again from a fresh read when another writer got there first), save
+ * with the version read, then hand the event it decided on to the waiting step. No change, no write.
+ */
+export async function changeCase<R>(
+  target: CaseTarget,
+  deps: Deps,
+  change: (kase: Case) => Change<R> | Promise<Change<R>>,
+): Promise<{ case: Case; result: R }> {
+  const { saved, result, deliver } = await retryOnConflict(async () => {
+    const before = target.actor
+      ? await mustSee(deps.repo, target.brand, target.caseId, target.actor)
+      : await mustGet(deps.repo, target.brand, target.caseId);
+    const after = await change(before);
+    const saved = after.case === before ? before : await deps.repo.save(after.case, before.version);
+    return { saved, result: after.result, deliver: after.deliver };
+  });
+  if (deliver) await deliverEvent(saved, deliver.token, deliver.event, deps);
+  return { case: saved, result };
+}
+
+/** changeCase for a change that only rewrites the case: answers the case as saved. */
+export async function updateCase(
+  target: CaseTarget,
+  deps: Deps,
+  change: (kase: Case) => Case,
+): Promise<Case> {
+  const { case: saved } = await changeCase(target, deps, (kase) => ({
+    case: change(kase),
+    result: undefined,
+  }));
+  return saved;
+}
+
+/**
+ * Resumes the step waiting with `token`. When that wait ended before the event reached it (it timed
+ * out, say), the event is not lost: the step waiting now takes it, or it is kept for the next one.
+ */
+export async function deliverEvent(kase: Case, token: string, event: CaseEvent, deps: Deps): Promise<void> {
+  if (await deps.workflow.resume(token, { event })) return;
+  await changeCase(kase, deps, (current) => ({
+    ...returnUndelivered(current, event, token),
+    result: undefined,
+  }));
+}
+
+/**
+ * Runs `attempt` again when another writer (the workflow, a depot, a carrier) changed the case between
+ * its read and its write: each decision is a function of the case, and every effect in one is idempotent.
+ */
+export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) || i >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * i));
+    }
+  }
+}
+
+export async function mustGet(repo: CaseRepository, brand: string, caseId: string): Promise<Case> {
+  const kase = await repo.get(brand, caseId);
+  if (!kase) throw new CaseNotFoundError(caseId);
+  return kase;
+}
+
+/** As mustGet, for a caller acting as `actor`: a case they may not see does not exist for them. */
+export async function mustSee(
+  repo: CaseRepository,
+  brand: string,
+  caseId: string,
+  actor: Actor,
+): Promise<Case> {
+  const kase = await mustGet(repo, brand, caseId);
+  if (!visibleTo(kase, actor)) throw new CaseNotFoundError(caseId);
+  return kase;
+}

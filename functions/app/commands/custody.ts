@@ -1,0 +1,112 @@
+import { type Actor, actorId, type Case } from '../../domain/case.ts';
+import {
+  chooseCustody,
+  custodyItem,
+  destroyPart,
+  releasePart,
+  removePart,
+  returnPart,
+} from '../../domain/custody.ts';
+import { recordEvent } from '../../domain/event-inbox.ts';
+import { policyFor } from '../../domain/policy.ts';
+import type { CaseEvent, CustodyEvent } from '../../domain/schemas.ts';
+import { changeCase } from '../change-case.ts';
+import type { Deps } from '../deps.ts';
+import { certificateIdFor } from '../ids.ts';
+
+/**
+ * Changes the custody ledger (P5); when the case waits for its items to be settled, it is told by a
+ * `custody-changed` event named after the change, so a retried change nudges it once.
+ */
+async function changeCustody(
+  command: { brand: string; caseId: string; actor: Actor; changeId: string },
+  change: (kase: Case) => Promise<Case> | Case,
+  deps: Deps,
+): Promise<Case> {
+  const { case: saved } = await changeCase(command, deps, async (before) => {
+    const changed = await change(before);
+    if (changed === before || changed.status !== 'settling-custody')
+      return { case: changed, result: undefined };
+    const nudge: CaseEvent = {
+      type: 'custody-changed',
+      eventId: `custody:${command.changeId}`,
+      occurredAt: deps.now.toISOString(),
+    };
+    const told = recordEvent(changed, nudge, deps.now, command.actor);
+    return { case: told.case, result: undefined, deliver: told.deliver };
+  });
+  return saved;
+}
+
+/** A depot or a technician reports a part removed, destroyed or handed back (P5). */
+export function custodyEventCommand(
+  command: { brand: string; caseId: string; actor: Actor; event: CustodyEvent; holder: string },
+  deps: Deps,
+) {
+  const { event } = command;
+  const by = actorId(command.actor);
+  const { printer, repo, now } = deps;
+  return changeCustody(
+    { ...command, changeId: event.eventId },
+    async (kase) => {
+      if (event.type === 'part-removed')
+        return removePart(kase, event, policyFor(kase.brand), now, command.holder);
+      if (event.type === 'part-returned') return returnPart(kase, event, now, by);
+      const certificateDocumentId = certificateIdFor(event.itemId);
+      // Decided before the certificate exists: none is printed for a refused or repeated destruction.
+      const destroyed = destroyPart(kase, event, certificateDocumentId, now, by);
+      if (destroyed === kase) return kase;
+      const item = custodyItem(kase, event.itemId);
+      const pdf = await printer.destructionCertificate({
+        brand: policyFor(kase.brand).displayName,
+        caseId: kase.caseId,
+        part: item.description,
+        serial: item.serial ?? 'none recorded',
+        method: event.method,
+        destroyedAt: event.occurredAt,
+        destroyedBy: by,
+        chosenAt: kase.custodyChoice?.at ?? '',
+        chosenBy: kase.custodyChoice?.by ?? '',
+      });
+      await repo.putDocument(kase.brand, kase.caseId, {
+        documentId: certificateDocumentId,
+        title: `Certificate of destruction: ${item.description}`,
+        contentType: 'application/pdf',
+        data: pdf,
+      });
+      return destroyed;
+    },
+    deps,
+  );
+}
+
+/** Only the customer chooses what happens to their parts and data (P5). */
+export function chooseCustodyCommand(
+  command: {
+    brand: string;
+    caseId: string;
+    actor: Actor;
+    choice: { choiceId: string; parts: 'return' | 'release'; data: 'return' | 'destroy' };
+  },
+  deps: Deps,
+) {
+  const by = actorId(command.actor);
+  return changeCustody(
+    { ...command, changeId: command.choice.choiceId },
+    (kase) => chooseCustody(kase, command.choice, deps.now, by),
+    deps,
+  );
+}
+
+/** The customer lets the brand keep one item of theirs (P5). */
+export function releaseCustodyCommand(
+  command: { brand: string; caseId: string; actor: Actor; release: { releaseId: string; itemId: string } },
+  deps: Deps,
+) {
+  const by = actorId(command.actor);
+  return changeCustody(
+    { ...command, changeId: command.release.releaseId },
+    (kase) => releasePart(kase, command.release, deps.now, by),
+    deps,
+  );
+}

@@ -1,0 +1,70 @@
+import type { Actor } from '../../domain/case.ts';
+import { deliverParts } from '../../domain/custody.ts';
+import { EventNotApplicableError, NotFoundError } from '../../domain/errors.ts';
+import { beginWait, recordEvent, type WaitRequest } from '../../domain/event-inbox.ts';
+import type { CarrierEvent, CaseEvent } from '../../domain/schemas.ts';
+import { trackShipment } from '../../domain/shipping.ts';
+import { describe } from '../../domain/timeline.ts';
+import { changeCase } from '../change-case.ts';
+import type { Deps } from '../deps.ts';
+
+/** A depot, a carrier or the customer reports something: recorded once, applied when the case is ready (P9). */
+export async function recordCaseEventCommand(
+  command: { brand: string; caseId: string; actor: Actor; event: CaseEvent },
+  deps: Deps,
+) {
+  const { case: saved, result: outcome } = await changeCase(command, deps, (kase) => {
+    const { case: recorded, outcome, deliver } = recordEvent(kase, command.event, deps.now, command.actor);
+    return { case: recorded, result: outcome, deliver };
+  });
+  if (outcome === 'not-applicable') {
+    throw new EventNotApplicableError(
+      `${describe(command.event)} does not apply to case ${saved.caseId} while it is ${saved.status}; it was recorded on the timeline.`,
+    );
+  }
+  return { outcome };
+}
+
+/** A carrier's tracking update: found by tracking number, recorded on its shipment; a delivery moves the case. */
+export async function recordCarrierEventCommand(
+  command: { brand: string; actor: Actor; event: CarrierEvent },
+  deps: Deps,
+) {
+  const { event, actor } = command;
+  const caseId = await deps.repo.caseOfTracking(command.brand, event.trackingNumber);
+  if (!caseId) throw new NotFoundError(`shipment with tracking number ${event.trackingNumber}`);
+  const { result: outcome } = await changeCase({ brand: command.brand, caseId }, deps, (before) => {
+    if (before.seenEventIds.includes(event.eventId)) return { case: before, result: 'duplicate' as const };
+    const tracking = trackShipment(before, event, deps.now);
+    const { caseEvent } = tracking;
+    // A parcel delivered to the customer brings back the parts that rode in it (P5).
+    const tracked =
+      caseEvent?.type === 'delivered-to-customer'
+        ? deliverParts(tracking.case, event.trackingNumber, deps.now)
+        : tracking.case;
+    if (!caseEvent) {
+      const seen = { ...tracked, seenEventIds: [...tracked.seenEventIds, event.eventId] };
+      return { case: seen, result: 'recorded' as const };
+    }
+    const recorded = recordEvent(tracked, caseEvent, deps.now, actor);
+    // A delivery the case no longer waits for is still a fact about the parcel: recorded, not refused.
+    const result = recorded.outcome === 'not-applicable' ? ('recorded' as const) : recorded.outcome;
+    return { case: recorded.case, result, deliver: recorded.deliver };
+  });
+  return { caseId, outcome };
+}
+
+/** Called by the workflow when a step starts waiting; resumes it at once with an event that came early. */
+export async function beginWaitCommand(
+  command: { brand: string; caseId: string; wait: WaitRequest },
+  deps: Deps,
+): Promise<void> {
+  await changeCase(command, deps, (kase) => {
+    const { case: waiting, deliver } = beginWait(kase, command.wait, deps.now);
+    return {
+      case: waiting,
+      result: undefined,
+      deliver: deliver && { token: command.wait.token, event: deliver },
+    };
+  });
+}

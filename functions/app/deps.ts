@@ -1,0 +1,11 @@
+import type { Carrier, CaseRepository, Printer, Warehouse, Workflow } from '../domain/ports.ts';
+
+/** The ports and the moment a command runs at; handlers pass the real adapters. */
+export interface Deps {
+  readonly repo: CaseRepository;
+  readonly workflow: Workflow;
+  readonly carrier: Carrier;
+  readonly warehouse: Warehouse;
+  readonly printer: Printer;
+  readonly now: Date;
+}

@@ -1,0 +1,21 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Ids the application derives: stable where a retry must find the same thing, random where nothing repeats. */
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A case id: derived from the client's idempotency key when there is one, so a retry finds the same case. */
+export function caseIdFor(brand: string, idempotencyKey?: string): string {
+  const bytes = idempotencyKey
+    ? createHash('sha256').update(`${brand}\n${idempotencyKey}`).digest()
+    : randomBytes(12);
+  return `RMA-${[...bytes.subarray(0, 12)].map((byte) => ALPHABET[byte % 32]).join('')}`;
+}
+
+/** A certificate of destruction is named by the item it certifies: a repeated report prints none anew. */
+export function certificateIdFor(itemId: string): string {
+  return `certificate-${createHash('sha256').update(itemId).digest('hex').slice(0, 16)}`;
+}
+
+/** Where a reviewer's sample starts in the brand's hash order: anywhere, each time. */
+export const randomSampleStart = () => randomBytes(8).toString('hex');

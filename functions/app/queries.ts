@@ -1,0 +1,130 @@
+import type { Actor, Case } from '../domain/case.ts';
+import { openItems } from '../domain/custody.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { ownerWork } from '../domain/escalation.ts';
+import type { CaseRepository } from '../domain/ports.ts';
+import { mustGet, mustSee } from './change-case.ts';
+import { randomSampleStart } from './ids.ts';
+
+/** What the handlers read: a case as the caller may see it, work queues, reviews and device history. */
+
+/** The case as `actor` may see it: a customer's own case, or any case of the brand for its other roles. */
+export function getCaseQuery(
+  brand: string,
+  caseId: string,
+  actor: Actor,
+  repo: CaseRepository,
+): Promise<Case> {
+  return mustSee(repo, brand, caseId, actor);
+}
+
+/** A reviewer's sample of the brand's cases: `size` cases from a random point of the brand's case list (P14). */
+export async function reviewSampleQuery(brand: string, size: number, repo: CaseRepository) {
+  const cases = await repo.sample(brand, size, randomSampleStart());
+  return cases.map((kase) => ({
+    caseId: kase.caseId,
+    openedAt: kase.openedAt,
+    status: kase.status,
+    ...(kase.outcome ? { outcome: kase.outcome } : {}),
+    links: { case: `/cases/${kase.caseId}`, export: `/cases/${kase.caseId}/export` },
+  }));
+}
+
+/** Everything a reviewer needs to judge a case, as one JSON document: the case, its custody and its documents (P14). */
+export async function exportCaseQuery(brand: string, caseId: string, repo: CaseRepository) {
+  const {
+    waiting: _waiting,
+    seenEventIds: _seen,
+    pendingEvents: _pending,
+    ...kase
+  } = await mustGet(repo, brand, caseId);
+  const documents = await repo.listDocuments(brand, caseId);
+  return {
+    case: kase,
+    documents: documents.map((document) => ({
+      documentId: document.documentId,
+      title: document.title,
+      contentType: document.contentType,
+      dataBase64: Buffer.from(document.data).toString('base64'),
+    })),
+  };
+}
+
+/** A person's or a ladder role's work: cases escalated to them, follow-ups they owe; earliest due first (P7, P10). */
+export async function ownerQueueQuery(brand: string, owner: string, repo: CaseRepository, now: Date) {
+  const cases = await repo.ownerQueue(brand, owner, 200);
+  // The index holds exactly the cases with work for someone (see the repository's keys).
+  return cases.flatMap((kase) => {
+    const work = ownerWork(kase);
+    if (!work) return [];
+    const { kind, due, summary } = work;
+    return [
+      { caseId: kase.caseId, status: kase.status, work: kind, due, overdue: new Date(due) < now, summary },
+    ];
+  });
+}
+
+const LANES: Partial<Record<Case['status'], string>> = {
+  opened: 'incoming',
+  'awaiting-arrival': 'incoming',
+  'at-depot': 'awaiting-diagnosis',
+  'awaiting-estimate-answer': 'awaiting-customer',
+  'in-repair': 'repair',
+  'replacement-ordered': 'shipping',
+  'shipping-to-customer': 'shipping',
+};
+
+/** Visits still to happen or to finish, earliest first: a technician's own, or every one for an agent (P6, P14). */
+export async function visitQueueQuery(brand: string, actor: Actor, repo: CaseRepository) {
+  const cases = await repo.queue(brand, 'depot', 200);
+  return cases
+    .flatMap((kase) =>
+      kase.visits
+        .filter((visit) => ['booked', 'checked-in', 'reported'].includes(visit.status))
+        .filter((visit) => actor.role !== 'technician' || visit.technician.id === actor.subject)
+        .map((visit) => ({
+          caseId: kase.caseId,
+          visitId: visit.visitId,
+          status: visit.status,
+          window: visit.window,
+          technician: visit.technician,
+          // What the technician needs at the door: who, where, what.
+          customer: { name: kase.customer.name, address: kase.customer.address, phone: kase.customer.phone },
+          device: kase.device,
+          problem: kase.problem.description,
+        })),
+    )
+    .sort((a, b) => a.window.start.localeCompare(b.window.start));
+}
+
+/** The depot's work: open cases, earliest deadline (so overdue) first, each in the lane it is in. */
+export async function depotQueueQuery(brand: string, repo: CaseRepository, now: Date) {
+  const cases = await repo.queue(brand, 'depot', 200);
+  return cases.map((kase) => ({
+    caseId: kase.caseId,
+    status: kase.status,
+    device: kase.device,
+    problem: { description: kase.problem.description, category: kase.problem.category },
+    nextStep: kase.nextStep,
+    overdue: new Date(kase.nextStep.deadline) < now,
+    ...(kase.waiting && !kase.waiting.delivered ? { waitingFor: kase.waiting.step } : {}),
+    lane: (LANES[kase.status] ?? 'other') as 'incoming',
+  }));
+}
+
+export async function deviceHistoryQuery(brand: string, serial: string, repo: CaseRepository) {
+  const history = await repo.deviceHistory(brand, serial);
+  if (history.cases.length === 0 && !history.replacementOf) throw new NotFoundError(`device ${serial}`);
+  return history;
+}
+
+/** The chain of custody of every part removed from the device (P5). */
+export async function custodyQuery(brand: string, caseId: string, actor: Actor, repo: CaseRepository) {
+  const kase = await mustSee(repo, brand, caseId, actor);
+  return {
+    caseId,
+    ...(kase.custodyChoice ? { choice: kase.custodyChoice } : {}),
+    open: openItems(kase).map((item) => item.itemId),
+    items: kase.custody,
+  };
+}

@@ -1,0 +1,260 @@
+import { z } from 'zod';
+import type { Case, Shipment } from '../domain/case.ts';
+import { packParts, partsToReturn, settleCustody } from '../domain/custody.ts';
+import { ConflictError, ReplacementUnavailableError } from '../domain/errors.ts';
+import { escalateOverdue } from '../domain/escalation.ts';
+import { applySurveyAnswer, closeCase, recordNoSurveyAnswer } from '../domain/follow-up.ts';
+import { applyDiagnosis, applyEstimateAnswer } from '../domain/good-faith.ts';
+import { planCase } from '../domain/intake.ts';
+import { type BrandPolicy, policyFor } from '../domain/policy.ts';
+import { applyRepairAttempt } from '../domain/repairs.ts';
+import { chooseReplacement, orderReplacement } from '../domain/replacement.ts';
+import { refundReturn } from '../domain/returns.ts';
+import { caseEventOf } from '../domain/schemas.ts';
+import { addShipment, recordArrival } from '../domain/shipping.ts';
+import { bookVisit, endVisit, offerVisit, visitTimer } from '../domain/visits.ts';
+import { type Change, changeCase } from './change-case.ts';
+import type { Deps } from './deps.ts';
+
+/**
+ * The workflow's steps (functions/case-step): each reads the case, makes one decision of the domain,
+ * saves it, and answers the workflow what comes next. What a step is handed is typed per step: the
+ * event that resumed the wait before it, or the wait whose deadline passed.
+ */
+
+const step = <const Name extends string>(name: Name) =>
+  z.object({ brand: z.string(), caseId: z.string(), step: z.literal(name) });
+
+/** A waiting step whose deadline passed, as the workflow names it. */
+const Overdue = z.object({ step: z.string(), what: z.string(), enteredAt: z.string(), slaKey: z.string() });
+
+/** Every step and what the workflow hands it; the case-step function validates its input with this. */
+export const StepInput = z.discriminatedUnion('step', [
+  step('plan'),
+  step('shipToDepot'),
+  step('recordArrival'),
+  step('refund'),
+  step('applyDiagnosis').extend({ event: caseEventOf('diagnosed') }),
+  step('applyEstimateAnswer').extend({ event: caseEventOf('estimate-answered') }),
+  step('applyRepairAttempt').extend({ event: caseEventOf('repair-attempted') }),
+  step('orderReplacement'),
+  step('shipToCustomer'),
+  step('offerVisit'),
+  step('bookVisit').extend({ event: caseEventOf('visit-booked') }),
+  step('visitTimer'),
+  step('endVisit').extend({
+    event: z.union([caseEventOf('visit-signed-off'), caseEventOf('visit-no-show')]),
+  }),
+  step('visitOverdue'),
+  step('settleCustody'),
+  step('close'),
+  step('applySurveyAnswer').extend({ event: caseEventOf('survey-answered') }),
+  step('recordNoSurveyAnswer'),
+  /** Its answer is the workflow's new SLA map: the overdue step waits again with the new owner's deadline. */
+  step('escalateOverdue').extend({ overdue: Overdue, sla: z.record(z.string(), z.number()) }),
+]);
+export type StepInput = z.infer<typeof StepInput>;
+export type StepName = StepInput['step'];
+
+type Step<Name extends StepName> = (
+  kase: Case,
+  deps: Deps,
+  input: Extract<StepInput, { step: Name }>,
+) => Promise<Change<object>>;
+
+const caseSteps: { [Name in StepName]: Step<Name> } = {
+  async plan(kase, deps) {
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const others = history.cases.filter((other) => other.caseId !== kase.caseId);
+    const { case: planned, route } = planCase(kase, policyFor(kase.brand), others, deps.now);
+    return { case: planned, result: { route } };
+  },
+
+  async shipToDepot(kase, deps) {
+    const policy = policyFor(kase.brand);
+    const shipment = await issueShipment(kase, 'to-depot', 'device', policy, deps);
+    return {
+      case: addShipment(kase, shipment, policy, deps.now),
+      result: { trackingNumber: shipment.trackingNumber },
+    };
+  },
+
+  async recordArrival(kase, deps) {
+    return { case: recordArrival(kase, policyFor(kase.brand), deps.now), result: {} };
+  },
+
+  async refund(kase, deps) {
+    return { case: refundReturn(kase, policyFor(kase.brand), deps.now), result: {} };
+  },
+
+  async applyDiagnosis(kase, deps, { event }) {
+    const { case: diagnosed, next } = applyDiagnosis(kase, event, policyFor(kase.brand), deps.now);
+    return { case: diagnosed, result: { next } };
+  },
+
+  async applyEstimateAnswer(kase, deps, { event }) {
+    const { case: answered, next } = applyEstimateAnswer(
+      kase,
+      event.approved,
+      policyFor(kase.brand),
+      deps.now,
+    );
+    return { case: answered, result: { next } };
+  },
+
+  async applyRepairAttempt(kase, deps, { event }) {
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const {
+      case: attempted,
+      next,
+      failed,
+    } = applyRepairAttempt(kase, event, history.cases, policyFor(kase.brand), deps.now);
+    return { case: attempted, result: { next, failed } };
+  },
+
+  async orderReplacement(kase, deps) {
+    const policy = policyFor(kase.brand);
+    if (kase.replacement) return { case: kase, result: { serial: kase.replacement.serial } };
+    const chosen = chooseReplacement(kase.device.model, policy);
+    if (!chosen) throw new ReplacementUnavailableError(kase.device.model);
+    const serial = await deps.warehouse.allocate(`${kase.brand}/${kase.caseId}`, chosen.model);
+    const ordered = orderReplacement(kase, chosen, serial, policy, deps.now);
+    const { replacement } = ordered;
+    if (replacement) {
+      await deps.repo.linkReplacement(kase.brand, serial, {
+        serial: kase.device.serial,
+        caseId: kase.caseId,
+        warrantyUntil: replacement.warrantyUntil,
+        at: replacement.orderedAt,
+      });
+    }
+    return { case: ordered, result: { serial } };
+  },
+
+  async shipToCustomer(kase, deps) {
+    const policy = policyFor(kase.brand);
+    const purpose = kase.replacement ? 'replacement' : 'device';
+    const shipment = await issueShipment(kase, 'to-customer', purpose, policy, deps);
+    // The customer's removed parts ride with the device, on the parcel's packing list (P5).
+    const packed = packParts(kase, shipment, deps.now);
+    return {
+      case: addShipment(packed.case, packed.shipment, policy, deps.now),
+      result: { trackingNumber: shipment.trackingNumber },
+    };
+  },
+
+  async offerVisit(kase, deps) {
+    const { case: offered, next } = offerVisit(kase, policyFor(kase.brand), deps.now);
+    return { case: offered, result: { next } };
+  },
+
+  /** Books the chosen window; the result says how long the visit's wait lasts before its timer. */
+  async bookVisit(kase, deps, { event }) {
+    const { case: booked, waitSeconds } = bookVisit(kase, event.windowId, policyFor(kase.brand), deps.now);
+    return { case: booked, result: { visitSeconds: waitSeconds } };
+  },
+
+  async visitTimer(kase, deps) {
+    const { case: after, next, waitSeconds } = visitTimer(kase, policyFor(kase.brand), deps.now);
+    return { case: after, result: { next, visitSeconds: waitSeconds } };
+  },
+
+  async endVisit(kase, deps, { event }) {
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const ended = event.type === 'visit-no-show' ? 'no-show' : 'signed-off';
+    const policy = policyFor(kase.brand);
+    const { case: after, next } = endVisit(kase, event.visitId, ended, history.cases, policy, deps.now);
+    return { case: after, result: { next } };
+  },
+
+  /** Nobody reported the visit by the end of its window (and grace): the technician did not come. */
+  async visitOverdue(kase, deps) {
+    const visit = kase.visits.at(-1);
+    if (!visit) throw new ConflictError(`Case ${kase.caseId} has no visit to be overdue.`);
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const policy = policyFor(kase.brand);
+    const { case: after, next } = endVisit(kase, visit.visitId, 'no-show', history.cases, policy, deps.now);
+    return { case: after, result: { next } };
+  },
+
+  async settleCustody(kase, deps) {
+    const { case: settling, open } = settleCustody(kase, policyFor(kase.brand), deps.now);
+    return { case: settling, result: { open } };
+  },
+
+  async close(kase, deps) {
+    return { case: closeCase(kase, policyFor(kase.brand), deps.now), result: {} };
+  },
+
+  async applySurveyAnswer(kase, deps, { event }) {
+    const answer = { met: event.met, ...(event.comment ? { comment: event.comment } : {}) };
+    return { case: applySurveyAnswer(kase, answer, policyFor(kase.brand), deps.now), result: {} };
+  },
+
+  async recordNoSurveyAnswer(kase, deps) {
+    return { case: recordNoSurveyAnswer(kase, deps.now), result: {} };
+  },
+
+  /** A waiting step's deadline passed: escalate, and give the step the new owner's deadline as its timeout. */
+  async escalateOverdue(kase, deps, { overdue, sla }) {
+    const { case: escalated, waitSeconds } = escalateOverdue(kase, overdue, policyFor(kase.brand), deps.now);
+    // The result is the workflow's new SLA map: the overdue step waits with the new owner's deadline.
+    return { case: escalated, result: { ...sla, [overdue.slaKey]: waitSeconds } };
+  },
+};
+
+/** Runs one step on its case: read, decide, save (again on a conflict), answer the workflow. */
+export async function runCaseStep(input: StepInput, deps: Deps): Promise<object> {
+  const run = caseSteps[input.step] as Step<StepName>;
+  const { result } = await changeCase(input, deps, (kase) => run(kase, deps, input));
+  return result;
+}
+
+/**
+ * A prepaid label (P1). The shipment id is derived from the case and the leg, so a retried step asks
+ * the carrier for the same shipment and stores the same label, never a second one.
+ */
+async function issueShipment(
+  kase: Case,
+  direction: Shipment['direction'],
+  purpose: Shipment['purpose'],
+  policy: BrandPolicy,
+  deps: Deps,
+): Promise<Shipment> {
+  // A case has one leg of each kind, so the leg names the shipment.
+  const shipmentId = `${direction}-${purpose}`;
+  const existing = kase.shipments.find((shipment) => shipment.shipmentId === shipmentId);
+  if (existing) return existing;
+  const customer = `${kase.customer.name}, ${kase.customer.address}`;
+  const issued = await deps.carrier.createShipment({
+    reference: `${kase.brand}/${kase.caseId}/${shipmentId}`,
+    from: direction === 'to-depot' ? customer : policy.depotAddress,
+    to: direction === 'to-depot' ? policy.depotAddress : customer,
+    service: kase.route === 'instant-replacement' ? 'express' : 'ground',
+    box: direction === 'to-depot' && kase.boxNeeded,
+    returnLabel: direction === 'to-depot',
+    ...(direction === 'to-customer'
+      ? { packingList: partsToReturn(kase).map((item) => item.description) }
+      : {}),
+  });
+  const labelDocumentId = `label-${shipmentId}`;
+  await deps.repo.putDocument(kase.brand, kase.caseId, {
+    documentId: labelDocumentId,
+    title: `Prepaid label ${issued.trackingNumber}`,
+    contentType: 'application/pdf',
+    data: issued.labelPdf,
+  });
+  await deps.repo.linkTracking(kase.brand, issued.trackingNumber, kase.caseId);
+  return {
+    shipmentId,
+    direction,
+    purpose,
+    carrier: issued.carrier,
+    trackingNumber: issued.trackingNumber,
+    labelDocumentId,
+    box: direction === 'to-depot' && kase.boxNeeded,
+    status: 'label-issued',
+    updatedAt: deps.now.toISOString(),
+    packingList: [],
+  };
+}

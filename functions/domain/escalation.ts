@@ -1,0 +1,142 @@
+import type { Case } from './case.ts';
+import { isoAfter, laterIso } from './dates.ts';
+import { type BrandPolicy, queueOf } from './policy.ts';
+import { entry } from './timeline.ts';
+
+/**
+ * No dead ends (P7): every message to the customer states the next step, its deadline, who owns the
+ * case and how to escalate; a waiting step whose deadline passes escalates itself one level up the
+ * brand's ladder; the customer can escalate at any time; escalated cases sit in their owner's queue.
+ */
+
+export function escalationPath(policy: BrandPolicy) {
+  return policy.escalationLadder.map((level, index) => ({
+    level: index,
+    role: level.role,
+    contact: level.contact,
+  }));
+}
+
+/** The case moves to its next step, and the customer is told (the step, its deadline and owner included). */
+export function advance(kase: Case, name: string, deadline: string, now: Date, message: string): Case {
+  return notify({ ...kase, nextStep: { name, deadline } }, message, now);
+}
+
+/**
+ * A message to the customer on their preferred channel, kept in the case's outbox and timeline. Every
+ * one ends with the next step and its deadline, who owns the case, and how to escalate it (P7).
+ */
+export function notify(kase: Case, message: string, now: Date): Case {
+  const to =
+    kase.customer.preferredChannel === 'sms' && kase.customer.phone
+      ? kase.customer.phone
+      : kase.customer.email;
+  const channel = to === kase.customer.phone ? 'sms' : 'email';
+  const text = `${message} ${whatNext(kase)}`;
+  return {
+    ...kase,
+    notifications: [...kase.notifications, { at: now.toISOString(), channel, to, text }],
+    timeline: [
+      ...kase.timeline,
+      entry(now, 'customer-notified', `Sent by ${channel}: ${text}`, 'system:workflow'),
+    ],
+  };
+}
+
+/** The escalation level that owns the case now, as the customer is told it. */
+export function ownerOf(kase: Case): string {
+  const level = kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
+  return level ? `${level.role} (${level.contact})` : 'the service team';
+}
+
+function whatNext(kase: Case): string {
+  // "Nothing..." steps end a case: there is no next step to announce.
+  const next = kase.nextStep.name.startsWith('Nothing')
+    ? ''
+    : `Next: ${kase.nextStep.name}, by ${kase.nextStep.deadline}. `;
+  return `${next}Owned by ${ownerOf(kase)}; to escalate: /cases/${kase.caseId}/escalations.`;
+}
+
+/**
+ * The customer escalates (P7): the case goes one level up the brand's ladder (the top level stays the
+ * top), and the answer names who owns it now and by when they respond. Once per escalation id.
+ */
+export function escalateCase(
+  kase: Case,
+  request: { escalationId: string; reason: string },
+  policy: BrandPolicy,
+  now: Date,
+  by: string,
+): Case {
+  return escalate(kase, request.escalationId, request.reason, policy, now, by);
+}
+
+/**
+ * A waiting step's deadline passed (P7): the case goes one level up, the customer is told who owns it
+ * now, and the step waits again with the new owner's own deadline (`waitSeconds`). Once per entry into
+ * the overdue state: a step run again for the same entry changes nothing more.
+ */
+export function escalateOverdue(
+  kase: Case,
+  overdue: { step: string; what: string; enteredAt: string },
+  policy: BrandPolicy,
+  now: Date,
+): { case: Case; waitSeconds: number } {
+  const escalationId = `overdue:${overdue.step}:${overdue.enteredAt}`;
+  const escalated = escalate(
+    kase,
+    escalationId,
+    `Deadline passed: ${overdue.what} in time.`,
+    policy,
+    now,
+    'system:workflow',
+  );
+  const owner = policy.escalationLadder[escalated.escalationLevel];
+  return { case: escalated, waitSeconds: owner?.respondWithinSeconds ?? 86_400 };
+}
+
+/** One level up the ladder, once per `id`: the customer is told who owns the case now and by when (P7). */
+export function escalate(
+  kase: Case,
+  id: string,
+  reason: string,
+  policy: BrandPolicy,
+  now: Date,
+  by: string,
+): Case {
+  if (kase.seenEventIds.includes(id)) return kase;
+  const level = Math.min(kase.escalationLevel + 1, policy.escalationLadder.length - 1);
+  const owner = policy.escalationLadder[level];
+  if (!owner) return kase;
+  const respondBy = isoAfter(now, owner.respondWithinSeconds);
+  const { role, contact } = owner;
+  const escalated: Case = {
+    ...kase,
+    seenEventIds: [...kase.seenEventIds, id],
+    escalationLevel: level,
+    escalation: { level, role, contact, respondBy, reason },
+    // The owner's deadline is the case's deadline now: it is what the customer waits on.
+    nextStep: { name: kase.nextStep.name, deadline: laterIso(kase.nextStep.deadline, respondBy) },
+    timeline: [...kase.timeline, entry(now, 'escalated', `Escalated to ${role} (${contact}): ${reason}`, by)],
+  };
+  return notify(
+    escalated,
+    `${reason} Your case is now owned by ${role} (${contact}), who will respond by ${respondBy}.`,
+    now,
+  );
+}
+
+/** The work a case asks of someone now: an open follow-up, else an escalation of an open case (P7). */
+export function ownerWork(
+  kase: Case,
+): { owner: string; kind: 'follow-up' | 'escalation'; due: string; summary: string } | undefined {
+  if (kase.followUp?.status === 'open') {
+    const { owner, due, reason } = kase.followUp;
+    return { owner: queueOf(owner.name), kind: 'follow-up', due, summary: `Needs not met: ${reason}` };
+  }
+  if (kase.status !== 'closed' && kase.escalation) {
+    const { role, respondBy, reason } = kase.escalation;
+    return { owner: queueOf(role), kind: 'escalation', due: respondBy, summary: reason };
+  }
+  return undefined;
+}

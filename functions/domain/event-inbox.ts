@@ -1,0 +1,149 @@
+import { type Actor, actorId, type Case } from './case.ts';
+import type { CaseEvent } from './schemas.ts';
+import { describe, entry } from './timeline.ts';
+import { awaitedWhile } from './waits.ts';
+
+/**
+ * The case's inbox: events from depots, technicians, carriers and customers arrive early, late, twice
+ * or out of order. Each is recorded once: applied to the step waiting for it, kept for a step still to
+ * come, or refused (and still recorded) when it no longer makes sense for the case.
+ */
+
+export interface WaitRequest {
+  readonly step: string;
+  readonly expect: readonly string[];
+  readonly token: string;
+}
+
+/**
+ * The workflow begins waiting for an event. An event that arrived early is consumed now; a repeated
+ * call with the same token (a retried invocation) delivers the same event again and changes nothing else.
+ */
+export function beginWait(kase: Case, wait: WaitRequest, now: Date): { case: Case; deliver?: CaseEvent } {
+  if (kase.waiting?.token === wait.token) {
+    return { case: kase, ...(kase.waiting.delivered ? { deliver: kase.waiting.delivered } : {}) };
+  }
+  const early = kase.pendingEvents.find((event) => wait.expect.includes(event.type));
+  const waiting = { step: wait.step, expect: [...wait.expect], token: wait.token, since: now.toISOString() };
+  if (!early) return { case: { ...kase, waiting } };
+  return {
+    case: {
+      ...kase,
+      waiting: { ...waiting, delivered: early },
+      pendingEvents: kase.pendingEvents.filter((event) => event !== early),
+      answered: answer(kase, early),
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'event-applied', `${describe(early)} applied to "${wait.step}".`, 'system:workflow'),
+      ],
+    },
+    deliver: early,
+  };
+}
+
+export type EventOutcome = 'applied' | 'kept' | 'recorded' | 'duplicate' | 'not-applicable';
+
+/**
+ * Questions a case asks once: the first event that answers one (the carrier's delivery or the depot's
+ * receipt scan, say) is applied, and any later answer is refused. Repair attempts repeat.
+ */
+const QUESTION: Partial<Record<CaseEvent['type'], string>> = {
+  received: 'arrival',
+  'delivered-to-depot': 'arrival',
+  diagnosed: 'diagnosis',
+  'estimate-answered': 'estimate',
+  'delivered-to-customer': 'delivery',
+  'survey-answered': 'survey',
+};
+
+function answer(kase: Case, event: CaseEvent): string[] {
+  const question = QUESTION[event.type];
+  return question && !kase.answered.includes(question) ? [...kase.answered, question] : kase.answered;
+}
+
+/**
+ * An event arrives. It is recorded exactly once, whatever its timing: applied to the step waiting for
+ * it, kept for a step that has not begun yet, or recorded and refused when it no longer makes sense.
+ */
+export function recordEvent(
+  kase: Case,
+  event: CaseEvent,
+  now: Date,
+  by: Actor,
+): { case: Case; outcome: EventOutcome; deliver?: { token: string; event: CaseEvent } } {
+  if (kase.seenEventIds.includes(event.eventId)) return { case: kase, outcome: 'duplicate' };
+  const seen = { ...kase, seenEventIds: [...kase.seenEventIds, event.eventId] };
+  const actor = actorId(by);
+  const waiting = kase.waiting;
+  const question = QUESTION[event.type];
+  const alreadyAnswered = question !== undefined && kase.answered.includes(question);
+  if (!alreadyAnswered && waiting && !waiting.delivered && waiting.expect.includes(event.type)) {
+    return {
+      case: {
+        ...seen,
+        answered: answer(kase, event),
+        waiting: { ...waiting, delivered: event },
+        timeline: [
+          ...kase.timeline,
+          entry(now, 'event-applied', `${describe(event)} applied to "${waiting.step}".`, actor),
+        ],
+      },
+      outcome: 'applied',
+      deliver: { token: waiting.token, event },
+    };
+  }
+  if (alreadyAnswered || !awaitedWhile(event.type).includes(kase.status)) {
+    return {
+      case: {
+        ...seen,
+        timeline: [
+          ...kase.timeline,
+          entry(
+            now,
+            'event-refused',
+            `${describe(event)} does not apply to a case that is ${kase.status}.`,
+            actor,
+          ),
+        ],
+      },
+      outcome: 'not-applicable',
+    };
+  }
+  return {
+    case: {
+      ...seen,
+      pendingEvents: [...kase.pendingEvents, event],
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'event-kept', `${describe(event)} kept until the case is ready for it.`, actor),
+      ],
+    },
+    outcome: 'kept',
+  };
+}
+
+/**
+ * The workflow refused an event for `token`: that wait had ended (timed out, say) before the event
+ * reached it. The event is not lost: the step waiting now takes it if it expects it, else it is kept
+ * for the step that waits next. A wait that began meanwhile may have replaced the one it was given to.
+ */
+export function returnUndelivered(
+  kase: Case,
+  event: CaseEvent,
+  token: string,
+): { case: Case; deliver?: { token: string; event: CaseEvent } } {
+  const waiting = kase.waiting;
+  const kept = kase.pendingEvents.some((pending) => pending.eventId === event.eventId);
+  if (kept || (waiting?.delivered?.eventId === event.eventId && waiting.token !== token))
+    return { case: kase };
+  if (waiting && waiting.token !== token && !waiting.delivered && waiting.expect.includes(event.type)) {
+    return {
+      case: { ...kase, waiting: { ...waiting, delivered: event } },
+      deliver: { token: waiting.token, event },
+    };
+  }
+  const pendingEvents = [...kase.pendingEvents, event];
+  if (waiting?.token !== token) return { case: { ...kase, pendingEvents } };
+  const { delivered: _, ...stillWaiting } = waiting;
+  return { case: { ...kase, waiting: stillWaiting, pendingEvents } };
+}

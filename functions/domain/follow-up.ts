@@ -1,0 +1,112 @@
+import type { Case } from './case.ts';
+import { openItems } from './custody.ts';
+import { isoAfter } from './dates.ts';
+import { ConflictError } from './errors.ts';
+import { notify } from './escalation.ts';
+import { type BrandPolicy, queueOf } from './policy.ts';
+import { entry } from './timeline.ts';
+
+/**
+ * Close the loop (P10): after resolution the customer is asked whether their needs were met; a "no"
+ * opens a next-day follow-up owned by a named person, in their queue; silence is recorded.
+ */
+
+/** Resolved: the case closes and the customer is asked whether their needs were met (P10). */
+export function closeCase(kase: Case, policy: BrandPolicy, now: Date): Case {
+  if (kase.status === 'closed') return kase;
+  const open = openItems(kase);
+  if (open.length > 0) {
+    throw new ConflictError(
+      `Case ${kase.caseId} holds ${open.length} customer-owned item(s); it cannot close.`,
+    );
+  }
+  const outcome = kase.outcome ?? (kase.route === 'denied' ? 'denied' : undefined);
+  const ask = 'Tell us whether your needs were met';
+  const deadline = isoAfter(now, policy.surveyWindowSeconds);
+  return notify(
+    { ...kase, status: 'closed', ...(outcome ? { outcome } : {}), nextStep: { name: ask, deadline } },
+    `Your case ${kase.caseId} is closed${outcome ? ` (${outcome})` : ''}. Answer at /cases/${kase.caseId}/survey.`,
+    now,
+  );
+}
+
+const NOTHING_MORE = 'Nothing: your case is closed';
+
+/**
+ * The customer says whether their needs were met (P10). "No" opens a follow-up, due within a day, owned
+ * by the brand's named follow-up owner and in their work queue.
+ */
+export function applySurveyAnswer(
+  kase: Case,
+  answer: { met: boolean; comment?: string },
+  policy: BrandPolicy,
+  now: Date,
+): Case {
+  if (kase.survey) return kase;
+  const survey = {
+    answered: true,
+    met: answer.met,
+    ...(answer.comment ? { comment: answer.comment } : {}),
+    at: now.toISOString(),
+  };
+  const answered = {
+    ...kase,
+    survey,
+    timeline: [
+      ...kase.timeline,
+      entry(
+        now,
+        'survey-answered',
+        `Needs met: ${answer.met ? 'yes' : 'no'}.${answer.comment ? ` “${answer.comment}”` : ''}`,
+        'customer',
+      ),
+    ],
+  };
+  if (answer.met) {
+    return notify(
+      { ...answered, nextStep: { name: NOTHING_MORE, deadline: now.toISOString() } },
+      'Thank you for telling us.',
+      now,
+    );
+  }
+  const owner = policy.followUpOwner;
+  const due = isoAfter(now, 86_400);
+  return notify(
+    {
+      ...answered,
+      followUp: { owner, due, reason: answer.comment ?? 'Needs not met', status: 'open' },
+      nextStep: { name: `${owner.name} follows up with you`, deadline: due },
+      timeline: [
+        ...answered.timeline,
+        entry(
+          now,
+          'follow-up-opened',
+          `Follow-up for ${owner.name} (${owner.role}, queue ${queueOf(owner.name)}), due ${due}.`,
+          'system:workflow',
+        ),
+      ],
+    },
+    `We are sorry we fell short. ${owner.name} (${owner.role}, ${owner.contact}) will contact you by ${due}.`,
+    now,
+  );
+}
+
+/** The survey window passed without an answer: recorded as such, and a late answer is refused (P10). */
+export function recordNoSurveyAnswer(kase: Case, now: Date): Case {
+  if (kase.survey) return kase;
+  return {
+    ...kase,
+    survey: { answered: false, at: now.toISOString() },
+    answered: kase.answered.includes('survey') ? kase.answered : [...kase.answered, 'survey'],
+    nextStep: { name: NOTHING_MORE, deadline: now.toISOString() },
+    timeline: [
+      ...kase.timeline,
+      entry(
+        now,
+        'survey-unanswered',
+        'The customer did not say whether their needs were met within the window.',
+        'system:workflow',
+      ),
+    ],
+  };
+}

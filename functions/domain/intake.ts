@@ -1,0 +1,175 @@
+import { type Actor, actorId, type Case } from './case.ts';
+import { custodyNotice } from './custody.ts';
+import { isoAfter } from './dates.ts';
+import { deny } from './decisions.ts';
+import { decideEntitlement } from './entitlement.ts';
+import { MissingFieldsError } from './errors.ts';
+import { advance, escalationPath } from './escalation.ts';
+import type { BrandPolicy } from './policy.ts';
+import type { DeviceCase } from './repairs.ts';
+import { instantReplacement } from './replacement.ts';
+import { returnRoute } from './returns.ts';
+import type { CaseOpening } from './schemas.ts';
+import { entry } from './timeline.ts';
+
+/**
+ * Intake: a case is opened with what the customer typed, completed from the device's earlier cases so
+ * no one is asked to re-explain (P3), with every missing fact asked at once (P9); then its path is
+ * planned and acknowledged with the next step, its deadline and who owns it.
+ */
+
+/** The device as far as it is known: from the opening, completed from its earlier cases (P3). */
+export interface KnownDevice {
+  readonly model?: string;
+  readonly purchaseDate?: string;
+  readonly firmware?: string;
+}
+
+/** A new case: its next step and that step's deadline are known from the first moment. */
+export function openCase(
+  opening: CaseOpening,
+  ids: { brand: string; caseId: string },
+  device: { serial: string; model: string; purchaseDate: string; firmware?: string },
+  linkedCases: string[],
+  policy: BrandPolicy,
+  now: Date,
+  by: Actor,
+): Case {
+  const nextStep = { name: 'We prepare your prepaid shipping label', deadline: isoAfter(now, 60) };
+  return {
+    ...ids,
+    version: 1,
+    ...(by.role === 'customer' ? { customerSubject: by.subject } : {}),
+    openedAt: now.toISOString(),
+    status: 'opened',
+    customer: opening.customer,
+    device,
+    problem: opening.problem,
+    service: opening.service,
+    ...(opening.returnReason ? { returnReason: opening.returnReason } : {}),
+    preferredService: opening.preferredService,
+    plan: opening.plan,
+    boxNeeded: opening.boxNeeded,
+    ...(opening.pickupAt ? { pickupAt: opening.pickupAt } : {}),
+    ...(opening.custodyChoice
+      ? { custodyChoice: { ...opening.custodyChoice, at: now.toISOString(), by: actorId(by) } }
+      : {}),
+    linkedCases,
+    shipments: [],
+    repairAttempts: [],
+    charges: [],
+    notifications: [],
+    nextStep,
+    escalationLevel: 0,
+    escalationPath: escalationPath(policy),
+    timeline: [
+      entry(
+        now,
+        'case-opened',
+        `Case opened${linkedCases.length > 0 ? `, linked to earlier cases ${linkedCases.join(', ')}` : ''}.`,
+        actorId(by),
+      ),
+    ],
+    decisions: [],
+    visits: [],
+    custody: [],
+    pendingEvents: [],
+    answered: [],
+    seenEventIds: [],
+  };
+}
+
+/** No field the system already knows is asked again (P3); what nobody knows is asked, all at once. */
+export function completeDevice(
+  given: CaseOpening['device'],
+  known: Case['device'] | undefined,
+): Case['device'] {
+  const model = given.model ?? known?.model;
+  const purchaseDate = given.purchaseDate ?? known?.purchaseDate;
+  const firmware = given.firmware ?? known?.firmware;
+  if (!model || !purchaseDate) throw new MissingFieldsError(unknownDeviceFields(given, known));
+  return { serial: given.serial, model, purchaseDate, ...(firmware ? { firmware } : {}) };
+}
+
+export function unknownDeviceFields(
+  given: { model?: unknown; purchaseDate?: unknown },
+  known: Case['device'] | undefined,
+) {
+  const detail = 'This field is required: no earlier case of this serial tells it.';
+  return [
+    ...(given.model === undefined && !known ? [{ pointer: '#/device/model', detail }] : []),
+    ...(given.purchaseDate === undefined && !known ? [{ pointer: '#/device/purchaseDate', detail }] : []),
+  ];
+}
+
+export type Route = 'repair' | 'on-site' | 'return' | 'instant-replacement' | 'denied';
+
+/**
+ * Intake: decides the entitlement and the path the case takes, and acknowledges it to the customer
+ * with the next step, its deadline and who owns the case.
+ */
+export function planCase(
+  kase: Case,
+  policy: BrandPolicy,
+  deviceCases: readonly DeviceCase[],
+  now: Date,
+): { case: Case; route: Route } {
+  if (kase.route) return { case: kase, route: kase.route };
+  const entitlement = decideEntitlement(
+    { purchaseDate: kase.device.purchaseDate, plan: kase.plan, category: kase.problem.category },
+    policy,
+    now,
+  );
+  let route: Route = 'repair';
+  let why = entitlement.reason;
+  const replaced = instantReplacement(kase, deviceCases, policy, now);
+  if (kase.service === 'return') ({ route, why } = returnRoute(kase, policy, now));
+  else if (replaced) {
+    route = 'instant-replacement';
+    why = replaced;
+  }
+  const family = policy.catalogue.find((model) => model.model === kase.device.model)?.family ?? '';
+  const wantsVisit = route === 'repair' && kase.preferredService === 'on-site';
+  if (wantsVisit && policy.onSiteFamilies.includes(family)) route = 'on-site';
+  let decided =
+    route === 'denied' ? deny(kase, 'return', 'RETURN-WINDOW-PASSED', policy, now, 'system:workflow') : kase;
+  if (wantsVisit && route === 'repair') {
+    decided = deny(decided, 'visit', 'VISIT-NOT-OFFERED', policy, now, 'system:workflow');
+    why = `${why} ${kase.device.model} is serviced at the depot, not at home.`;
+  }
+  const exchange = policy.exchangeCategories.length > 0 && (route === 'repair' || route === 'on-site');
+  const planned: Case = {
+    ...decided,
+    route,
+    entitlement,
+    // Told now, before any repair: which parts become the brand's when replaced.
+    ...(exchange ? { exchangeNoticeAt: now.toISOString() } : {}),
+    timeline: [
+      ...decided.timeline,
+      entry(
+        now,
+        'entitlement-decided',
+        `${entitlement.coverage}: ${entitlement.reason} Path: ${route}. ${why}`,
+        'system:workflow',
+      ),
+    ],
+  };
+  const steps: Record<Route, [string, number]> = {
+    repair: ['We issue your prepaid shipping label', 60],
+    'on-site': ['We offer you windows for a technician’s visit', 60],
+    return: ['We issue your prepaid return label', 60],
+    'instant-replacement': ['We order your replacement', 120],
+    denied: ['Nothing more: this request cannot be accepted', 0],
+  };
+  const [name, seconds] = steps[route];
+  return {
+    case: advance(
+      planned,
+      name,
+      isoAfter(now, seconds),
+      now,
+      `We received your case ${kase.caseId}. ${why}${exchange ? ` ${custodyNotice(kase, policy)}` : ''}`,
+    ),
+    route,
+  };
+}

@@ -1,0 +1,266 @@
+import { z } from 'zod';
+
+/**
+ * What callers send: the bodies of the API's requests, and the events that depots, technicians,
+ * carriers and customers report. The HTTP edge validates each one, every field error at once, before
+ * any rule sees it; the stored case (case.ts) keeps the events it has not applied yet in these shapes.
+ */
+
+const isoDate = z.iso.date();
+
+/** What a removed part is; drives, memory cards and phones' boards hold the customer's data. */
+export const PartCategory = z.enum(['battery', 'screen', 'board', 'drive', 'memory-card', 'other']);
+
+/** The customer's answer, before any repair, on what happens to removed parts and to their data. */
+export const CustodyChoice = z.object({
+  /** Parts without data: sent back to the customer, or released to the brand. */
+  parts: z.enum(['return', 'release']).default('return'),
+  /** Parts that hold data: sent back, or destroyed with a certificate. */
+  data: z.enum(['return', 'destroy']).default('return'),
+});
+
+export const CaseOpening = z
+  .object({
+    customer: z.object({
+      name: z.string().trim().min(1).max(200),
+      email: z.email(),
+      phone: z.string().trim().min(5).max(32).optional(),
+      preferredChannel: z.enum(['email', 'sms']).default('email'),
+      address: z.string().trim().min(5).max(300).default('Address on file'),
+    }),
+    device: z.object({
+      serial: z.string().trim().min(1).max(64),
+      /** Known from an earlier case of the same serial: then it may be left out. */
+      model: z.string().trim().min(1).max(120).optional(),
+      purchaseDate: isoDate.optional(),
+      firmware: z.string().trim().max(64).optional(),
+    }),
+    problem: z.object({
+      description: z.string().trim().min(10).max(5000),
+      category: z.enum(['does-not-power-on', 'hardware-fault', 'software-fault', 'damage', 'other']),
+      symptoms: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
+      /** It never worked: a device dead on arrival is replaced at once. */
+      deadOnArrival: z.boolean().default(false),
+    }),
+    /** A repair, or the return of goods that were unfit, mis-sold or are unopened. */
+    service: z.enum(['repair', 'return']).default('repair'),
+    returnReason: z.enum(['mis-sold', 'unfit', 'unopened']).optional(),
+    preferredService: z.enum(['mail-in', 'on-site']).default('mail-in'),
+    plan: z.enum(['none', 'extended-warranty', 'accidental-damage']).default('none'),
+    /** Send a box with the label. */
+    boxNeeded: z.boolean().default(false),
+    /** When a carrier will collect the device; the arrival deadline counts from then. */
+    pickupAt: z.iso.datetime().optional(),
+    /** What to do with removed parts and data; returned unless the customer says otherwise. */
+    custodyChoice: CustodyChoice.optional(),
+  })
+  .refine((opening) => opening.service !== 'return' || opening.returnReason !== undefined, {
+    path: ['returnReason'],
+    message: 'Say why the goods are returned: mis-sold, unfit or unopened.',
+  });
+
+export type CaseOpening = z.infer<typeof CaseOpening>;
+
+const eventBase = {
+  /** The sender's id for this event: the same id twice is applied once. */
+  eventId: z.string().trim().min(1).max(128),
+  occurredAt: z.iso.datetime(),
+  note: z.string().max(2000).optional(),
+};
+
+export const FaultCause = z.enum([
+  'unknown',
+  'firmware-update',
+  'manufacturing-defect',
+  'wear',
+  'accidental-damage',
+  'liquid-damage',
+]);
+
+export const Money = z.object({
+  description: z.string().trim().min(1).max(200),
+  amountMinor: z.number().int().min(0).max(10_000_000),
+});
+
+/** What a depot reports about a device in its hands. */
+export const DepotEvent = z.discriminatedUnion('type', [
+  z.object({ ...eventBase, type: z.literal('received') }),
+  z
+    .object({
+      ...eventBase,
+      type: z.literal('diagnosed'),
+      faultCode: z.string().trim().min(1).max(40),
+      cause: FaultCause,
+      /** The depot's view; good-faith rules may cover what it does not. */
+      covered: z.boolean(),
+      /** Required when not covered: what the repair would cost. Nothing is charged unless approved. */
+      estimate: z.array(Money).min(1).max(20).optional(),
+    })
+    .refine((event) => event.covered || event.cause === 'firmware-update' || event.estimate !== undefined, {
+      path: ['estimate'],
+      message: 'A repair that is not covered needs an estimate for the customer to approve.',
+    }),
+  z.object({
+    ...eventBase,
+    type: z.literal('repair-attempted'),
+    result: z.enum(['fixed', 'not-fixed']),
+    faultCode: z.string().trim().min(1).max(40),
+    partsUsed: z.array(z.string().trim().min(1).max(120)).max(50).default([]),
+  }),
+  z.object({ ...eventBase, type: z.literal('shipped') }),
+  ...custodyEvents(),
+]);
+
+export type DepotEvent = z.infer<typeof DepotEvent>;
+
+/** Events on customer-owned parts, from a depot or a technician on site. */
+function custodyEvents() {
+  return [
+    z.object({
+      ...eventBase,
+      type: z.literal('part-removed'),
+      description: z.string().trim().min(1).max(200),
+      category: PartCategory,
+      serial: z.string().trim().min(1).max(64).optional(),
+    }),
+    z.object({
+      ...eventBase,
+      type: z.literal('part-destroyed'),
+      /** The ledger's item id (the eventId of its removal). */
+      itemId: z.string().trim().min(1).max(128),
+      method: z.enum(['shredded', 'degaussed', 'crypto-erased-and-shredded']),
+    }),
+    z.object({
+      ...eventBase,
+      type: z.literal('part-returned'),
+      itemId: z.string().trim().min(1).max(128),
+      /** How it reached the customer: handed over on site, or in a parcel. */
+      how: z.enum(['handed-over', 'shipped']),
+    }),
+  ] as const;
+}
+
+export type CustodyEvent = Extract<DepotEvent, { type: 'part-removed' | 'part-destroyed' | 'part-returned' }>;
+
+/** What a technician reports about a visit; a customer may report only its sign-off or a no-show. */
+export const VisitEvent = z.discriminatedUnion('type', [
+  z.object({ ...eventBase, type: z.literal('checked-in') }),
+  z.object({
+    ...eventBase,
+    type: z.literal('parts-used'),
+    parts: z.array(z.string().trim().min(1).max(120)).min(1).max(50),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal('outcome'),
+    result: z.enum(['fixed', 'not-fixed', 'botched']),
+    faultCode: z.string().trim().min(1).max(40),
+    /** Not fixable on site: the device goes to the depot (mail-in) instead of another visit. */
+    needsDepot: z.boolean().default(false),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal('signed-off'),
+    /** The customer accepts the visit, or disputes it (which escalates, and never uses the allowance). */
+    accepted: z.boolean(),
+    signedBy: z.string().trim().min(1).max(200),
+  }),
+  z.object({ ...eventBase, type: z.literal('no-show') }),
+  ...custodyEvents(),
+]);
+
+export type VisitEvent = z.infer<typeof VisitEvent>;
+
+/** The customer books one of the offered visit windows. */
+export const VisitBooking = z.object({
+  bookingId: z.string().trim().min(1).max(128),
+  windowId: z.string().trim().min(1).max(40),
+});
+
+/** The customer answers (or changes) what happens to removed parts and data. */
+export const CustodyChoiceRequest = CustodyChoice.extend({ choiceId: z.string().trim().min(1).max(128) });
+
+/** The customer lets the brand keep one item of theirs. */
+export const CustodyRelease = z.object({
+  releaseId: z.string().trim().min(1).max(128),
+  itemId: z.string().trim().min(1).max(128),
+});
+
+export const CarrierStatus = z.enum([
+  'picked-up',
+  'in-transit',
+  'out-for-delivery',
+  'delivered',
+  'exception',
+]);
+
+/** A carrier's tracking update (webhook), found by its tracking number. */
+export const CarrierEvent = z.object({
+  eventId: z.string().trim().min(1).max(128),
+  trackingNumber: z.string().trim().min(6).max(64),
+  status: CarrierStatus,
+  occurredAt: z.iso.datetime(),
+  location: z.string().max(200).optional(),
+});
+
+export type CarrierEvent = z.infer<typeof CarrierEvent>;
+
+/** A customer (or agent) takes the case one level up the escalation ladder, at any time. */
+export const EscalationRequest = z.object({
+  /** The caller's id for this request; a retried request escalates once. */
+  escalationId: z.string().trim().min(1).max(128),
+  reason: z.string().trim().min(10).max(2000),
+});
+
+/** After resolution: were the customer's needs met? */
+export const SurveyAnswer = z.object({
+  /** The customer's id for this answer; a retried answer is applied once. */
+  answerId: z.string().trim().min(1).max(128),
+  met: z.boolean(),
+  comment: z.string().trim().max(2000).optional(),
+});
+
+/** A person replaces the reason of a denial with another from the catalogue, and says why. */
+export const SupersessionRequest = z.object({
+  supersessionId: z.string().trim().min(1).max(128),
+  code: z.string().trim().min(1).max(60),
+  justification: z.string().trim().min(10).max(2000),
+});
+
+export const EstimateAnswer = z.object({
+  /** The customer's (or app's) id for this answer; a retried answer is applied once. */
+  answerId: z.string().trim().min(1).max(128),
+  approved: z.boolean(),
+});
+
+/** Every event a waiting step can be resumed by, as stored on the case: the depot's, the customer's answer, the carrier's deliveries. */
+export const CaseEvent = z.discriminatedUnion('type', [
+  ...DepotEvent.options,
+  z.object({ ...eventBase, type: z.literal('estimate-answered'), approved: z.boolean() }),
+  z.object({ ...eventBase, type: z.literal('visit-booked'), windowId: z.string() }),
+  z.object({
+    ...eventBase,
+    type: z.literal('visit-signed-off'),
+    visitId: z.string(),
+    accepted: z.boolean(),
+  }),
+  z.object({ ...eventBase, type: z.literal('visit-no-show'), visitId: z.string() }),
+  z.object({ ...eventBase, type: z.literal('custody-changed') }),
+  z.object({
+    ...eventBase,
+    type: z.literal('survey-answered'),
+    met: z.boolean(),
+    comment: z.string().optional(),
+  }),
+  z.object({ ...eventBase, type: z.literal('delivered-to-depot'), trackingNumber: z.string() }),
+  z.object({ ...eventBase, type: z.literal('delivered-to-customer'), trackingNumber: z.string() }),
+]);
+
+export type CaseEvent = z.infer<typeof CaseEvent>;
+
+/** The schema of one kind of case event, for a workflow step that is resumed by exactly that kind. */
+export function caseEventOf<const T extends CaseEvent['type']>(type: T) {
+  const schema = CaseEvent.options.find((option) => option.shape.type.value === type);
+  if (!schema) throw new Error(`No case event of type ${type}`);
+  return schema as unknown as z.ZodType<Extract<CaseEvent, { type: T }>>;
+}

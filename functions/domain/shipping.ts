@@ -1,0 +1,95 @@
+import type { Case, Shipment } from './case.ts';
+import { isoAfter } from './dates.ts';
+import { advance } from './escalation.ts';
+import type { BrandPolicy } from './policy.ts';
+import type { CarrierEvent, CaseEvent } from './schemas.ts';
+import { entry } from './timeline.ts';
+
+/**
+ * Warranty shipping is always prepaid (P1): a label (and a box, on request) is issued within seconds
+ * of approval, in each direction, and the carrier's tracking events flow back into the case.
+ */
+
+/** A prepaid label was issued (P1): the case now waits for the parcel, and the customer has the label. */
+export function addShipment(kase: Case, shipment: Shipment, policy: BrandPolicy, now: Date): Case {
+  if (kase.shipments.some((existing) => existing.shipmentId === shipment.shipmentId)) return kase;
+  const shipped = {
+    ...kase,
+    shipments: [...kase.shipments, shipment],
+    timeline: [
+      ...kase.timeline,
+      entry(
+        now,
+        'label-issued',
+        `Prepaid ${shipment.direction} label ${shipment.trackingNumber} (${shipment.carrier})${shipment.box ? ', with a box' : ''}.`,
+        'system:workflow',
+      ),
+    ],
+  };
+  const link = `/cases/${kase.caseId}/documents/${shipment.labelDocumentId}`;
+  if (shipment.direction === 'to-depot') {
+    const from = kase.pickupAt && new Date(kase.pickupAt) > now ? new Date(kase.pickupAt) : now;
+    return advance(
+      { ...shipped, status: kase.status === 'opened' ? 'awaiting-arrival' : kase.status },
+      'Send the device to the depot',
+      isoAfter(from, policy.sla.arrivalSeconds),
+      now,
+      `Your prepaid label is ready (tracking ${shipment.trackingNumber}): ${link}.${shipment.box ? ' A box is on its way.' : ''}`,
+    );
+  }
+  const what = shipment.purpose === 'replacement' ? 'Your replacement' : 'Your device';
+  return advance(
+    { ...shipped, status: 'shipping-to-customer' },
+    'Delivery to you',
+    isoAfter(now, policy.sla.deliverySeconds),
+    now,
+    `${what} is on its way (tracking ${shipment.trackingNumber}).`,
+  );
+}
+
+export function recordArrival(kase: Case, policy: BrandPolicy, now: Date): Case {
+  if (kase.status !== 'awaiting-arrival' && kase.status !== 'opened') return kase;
+  return advance(
+    { ...kase, status: 'at-depot' },
+    kase.route === 'return' ? 'Your refund' : 'Diagnosis at the depot',
+    isoAfter(now, policy.sla.diagnosisSeconds),
+    now,
+    'Your device arrived at the depot.',
+  );
+}
+
+/** A carrier update for one of the case's shipments: recorded on the shipment and the timeline. */
+export function trackShipment(
+  kase: Case,
+  event: CarrierEvent,
+  now: Date,
+): { case: Case; caseEvent?: CaseEvent } {
+  const shipment = kase.shipments.find((candidate) => candidate.trackingNumber === event.trackingNumber);
+  if (!shipment) return { case: kase };
+  const tracked: Case = {
+    ...kase,
+    shipments: kase.shipments.map((candidate) =>
+      candidate === shipment
+        ? { ...candidate, status: event.status, updatedAt: event.occurredAt }
+        : candidate,
+    ),
+    timeline: [
+      ...kase.timeline,
+      entry(
+        now,
+        'shipment-tracked',
+        `Shipment ${event.trackingNumber} (${shipment.direction}): ${event.status}${event.location ? ` at ${event.location}` : ''}.`,
+        `carrier:${shipment.carrier}`,
+      ),
+    ],
+  };
+  if (event.status !== 'delivered') return { case: tracked };
+  const base = { eventId: event.eventId, occurredAt: event.occurredAt, trackingNumber: event.trackingNumber };
+  return {
+    case: tracked,
+    caseEvent:
+      shipment.direction === 'to-depot'
+        ? { ...base, type: 'delivered-to-depot' }
+        : { ...base, type: 'delivered-to-customer' },
+  };
+}

@@ -1,0 +1,127 @@
+import type { CaseStatus } from './case.ts';
+import type { BrandPolicy } from './policy.ts';
+import type { CaseEvent } from './schemas.ts';
+
+/**
+ * Every step of the journey that waits for someone, declared once. The workflow construct builds its
+ * waiting states from this table (lib/constructs/case-workflow.ts), the case's inbox knows from it
+ * which events a case can still take (event-inbox.ts), and the tests read it too.
+ */
+
+/** The deadlines a case's workflow runs with: the brand's SLAs and its survey window, in seconds. */
+export type WorkflowSla = BrandPolicy['sla'] & { readonly surveySeconds: number };
+export type SlaKey = keyof WorkflowSla;
+
+export interface Wait {
+  /** The state's name in the workflow, as a customer would describe the step. */
+  readonly state: string;
+  /** The events that resume it. */
+  readonly events: readonly CaseEvent['type'][];
+  /** How long it waits: a deadline of the brand's, or one a step before it computed (a JSONPath). */
+  readonly deadline: SlaKey | `$.${string}`;
+  /** Where the workflow keeps the event that resumed it, for the step after it. */
+  readonly keepAt: `$.${string}`;
+  /**
+   * What passing the deadline means: the case escalates one level ("what" did not happen in time),
+   * or a step of its own handles it (a reminder, silence recorded).
+   */
+  readonly onDeadline:
+    | { readonly escalate: string }
+    | { readonly run: 'visitTimer' | 'recordNoSurveyAnswer' };
+  /** The case statuses in which this wait is current or still to come: its events are kept until then. */
+  readonly awaitedWhile: readonly CaseStatus[];
+}
+
+export const WAITS = {
+  arrival: {
+    state: 'Wait for device at depot',
+    events: ['received', 'delivered-to-depot'],
+    deadline: 'arrivalSeconds',
+    keepAt: '$.arrival',
+    onDeadline: { escalate: 'the device did not reach the depot' },
+    awaitedWhile: ['opened', 'awaiting-arrival'],
+  },
+  diagnosis: {
+    state: 'Wait for depot diagnosis',
+    events: ['diagnosed'],
+    deadline: 'diagnosisSeconds',
+    keepAt: '$.diagnosis',
+    onDeadline: { escalate: 'the depot did not diagnose the device' },
+    awaitedWhile: ['opened', 'awaiting-arrival', 'at-depot'],
+  },
+  estimate: {
+    state: 'Wait for estimate answer',
+    events: ['estimate-answered'],
+    deadline: 'estimateAnswerSeconds',
+    keepAt: '$.answer',
+    onDeadline: { escalate: 'the estimate was not answered' },
+    awaitedWhile: ['awaiting-estimate-answer'],
+  },
+  repair: {
+    state: 'Wait for repair attempt',
+    events: ['repair-attempted'],
+    deadline: 'repairSeconds',
+    keepAt: '$.attempt',
+    onDeadline: { escalate: 'the depot did not report the repair' },
+    awaitedWhile: ['at-depot', 'in-repair'],
+  },
+  delivery: {
+    state: 'Wait for delivery to customer',
+    events: ['delivered-to-customer'],
+    deadline: 'deliverySeconds',
+    keepAt: '$.delivery',
+    onDeadline: { escalate: 'the device was not delivered' },
+    awaitedWhile: ['replacement-ordered', 'shipping-to-customer'],
+  },
+  booking: {
+    state: 'Wait for visit booking',
+    events: ['visit-booked'],
+    deadline: 'bookingSeconds',
+    keepAt: '$.booking',
+    onDeadline: { escalate: 'the customer did not choose a visit window' },
+    awaitedWhile: ['awaiting-visit-booking'],
+  },
+  // Its timer goes off the day before (a reminder) and after the window plus grace (a missed visit).
+  visit: {
+    state: 'Wait for visit',
+    events: ['visit-signed-off', 'visit-no-show'],
+    deadline: '$.visitTimer.visitSeconds',
+    keepAt: '$.visitEnd',
+    onDeadline: { run: 'visitTimer' },
+    awaitedWhile: ['visit-booked'],
+  },
+  custody: {
+    state: 'Wait for customer-owned parts',
+    events: ['custody-changed'],
+    deadline: 'custodySeconds',
+    keepAt: '$.custodyChange',
+    onDeadline: { escalate: 'the customer’s parts were not returned, destroyed on their choice or released' },
+    awaitedWhile: ['settling-custody'],
+  },
+  // After resolution the customer may say whether their needs were met; silence is recorded, not escalated.
+  survey: {
+    state: 'Wait for survey answer',
+    events: ['survey-answered'],
+    deadline: 'surveySeconds',
+    keepAt: '$.survey',
+    onDeadline: { run: 'recordNoSurveyAnswer' },
+    awaitedWhile: ['closed'],
+  },
+} as const satisfies Record<string, Wait>;
+
+export type WaitName = keyof typeof WAITS;
+
+/**
+ * Events no step waits for. A depot's "shipped" is kept while the device may still leave the depot;
+ * custody events change the ledger, never the workflow (each change nudges the custody wait instead).
+ */
+const UNWAITED: Partial<Record<CaseEvent['type'], readonly CaseStatus[]>> = {
+  shipped: ['in-repair', 'replacement-ordered', 'shipping-to-customer'],
+};
+
+/** The statuses in which an event is expected now or later; anywhere else it makes no sense. */
+export function awaitedWhile(type: CaseEvent['type']): readonly CaseStatus[] {
+  const waits: readonly Wait[] = Object.values(WAITS);
+  const statuses = waits.filter((wait) => wait.events.includes(type)).flatMap((wait) => wait.awaitedWhile);
+  return [...new Set([...statuses, ...(UNWAITED[type] ?? [])])];
+}
