@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Case, Shipment } from '../domain/case.ts';
-import { packParts, partsToReturn, settleCustody } from '../domain/custody.ts';
+import { packParts, settleCustody } from '../domain/custody.ts';
 import { ConflictError, ReplacementUnavailableError } from '../domain/errors.ts';
 import { escalateOverdue } from '../domain/escalation.ts';
 import { applySurveyAnswer, closeCase, recordNoSurveyAnswer } from '../domain/follow-up.ts';
@@ -11,7 +11,7 @@ import { applyRepairAttempt } from '../domain/repairs.ts';
 import { chooseReplacement, orderReplacement } from '../domain/replacement.ts';
 import { refundReturn } from '../domain/returns.ts';
 import { caseEventOf } from '../domain/schemas.ts';
-import { addShipment, recordArrival } from '../domain/shipping.ts';
+import { addShipment, labelledShipment, recordArrival, shipmentLeg } from '../domain/shipping.ts';
 import { bookVisit, endVisit, offerVisit, visitTimer } from '../domain/visits.ts';
 import { type Change, changeCase } from './change-case.ts';
 import type { Deps } from './deps.ts';
@@ -221,40 +221,16 @@ async function issueShipment(
   policy: BrandPolicy,
   deps: Deps,
 ): Promise<Shipment> {
-  // A case has one leg of each kind, so the leg names the shipment.
-  const shipmentId = `${direction}-${purpose}`;
-  const existing = kase.shipments.find((shipment) => shipment.shipmentId === shipmentId);
-  if (existing) return existing;
-  const customer = `${kase.customer.name}, ${kase.customer.address}`;
-  const issued = await deps.carrier.createShipment({
-    reference: `${kase.brand}/${kase.caseId}/${shipmentId}`,
-    from: direction === 'to-depot' ? customer : policy.depotAddress,
-    to: direction === 'to-depot' ? policy.depotAddress : customer,
-    service: kase.route === 'instant-replacement' ? 'express' : 'ground',
-    box: direction === 'to-depot' && kase.boxNeeded,
-    returnLabel: direction === 'to-depot',
-    ...(direction === 'to-customer'
-      ? { packingList: partsToReturn(kase).map((item) => item.description) }
-      : {}),
-  });
-  const labelDocumentId = `label-${shipmentId}`;
+  const leg = shipmentLeg(kase, direction, purpose, policy);
+  if ('existing' in leg) return leg.existing;
+  const issued = await deps.carrier.createShipment(leg.request);
+  const shipment = labelledShipment(leg.shipmentId, direction, purpose, kase, issued, deps.now);
   await deps.repo.putDocument(kase.brand, kase.caseId, {
-    documentId: labelDocumentId,
+    documentId: shipment.labelDocumentId,
     title: `Prepaid label ${issued.trackingNumber}`,
     contentType: 'application/pdf',
     data: issued.labelPdf,
   });
   await deps.repo.linkTracking(kase.brand, issued.trackingNumber, kase.caseId);
-  return {
-    shipmentId,
-    direction,
-    purpose,
-    carrier: issued.carrier,
-    trackingNumber: issued.trackingNumber,
-    labelDocumentId,
-    box: direction === 'to-depot' && kase.boxNeeded,
-    status: 'label-issued',
-    updatedAt: deps.now.toISOString(),
-    packingList: [],
-  };
+  return shipment;
 }

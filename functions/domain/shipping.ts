@@ -1,7 +1,9 @@
 import type { Case, Shipment } from './case.ts';
+import { partsToReturn } from './custody.ts';
 import { isoAfter } from './dates.ts';
 import { advance } from './escalation.ts';
 import type { BrandPolicy } from './policy.ts';
+import type { IssuedShipment, ShipmentRequest } from './ports.ts';
 import type { CarrierEvent, CaseEvent } from './schemas.ts';
 import { entry } from './timeline.ts';
 
@@ -91,5 +93,58 @@ export function trackShipment(
       shipment.direction === 'to-depot'
         ? { ...base, type: 'delivered-to-depot' }
         : { ...base, type: 'delivered-to-customer' },
+  };
+}
+
+/**
+ * One leg of a case's shipping: the shipment it already has, or what to ask the carrier for. A case
+ * has one leg of each kind, so the leg names the shipment and a retried step asks for the same one.
+ */
+export function shipmentLeg(
+  kase: Case,
+  direction: Shipment['direction'],
+  purpose: Shipment['purpose'],
+  policy: BrandPolicy,
+): { existing: Shipment } | { shipmentId: string; request: ShipmentRequest } {
+  const shipmentId = `${direction}-${purpose}`;
+  const existing = kase.shipments.find((shipment) => shipment.shipmentId === shipmentId);
+  if (existing) return { existing };
+  const customer = `${kase.customer.name}, ${kase.customer.address}`;
+  const toDepot = direction === 'to-depot';
+  return {
+    shipmentId,
+    request: {
+      reference: `${kase.brand}/${kase.caseId}/${shipmentId}`,
+      from: toDepot ? customer : policy.depotAddress,
+      to: toDepot ? policy.depotAddress : customer,
+      // A replacement ordered without waiting on a person travels express too.
+      service: kase.route === 'instant-replacement' ? 'express' : 'ground',
+      box: toDepot && kase.boxNeeded,
+      returnLabel: toDepot,
+      ...(toDepot ? {} : { packingList: partsToReturn(kase).map((item) => item.description) }),
+    },
+  };
+}
+
+/** The shipment as the case records it, once the carrier issued its label. */
+export function labelledShipment(
+  shipmentId: string,
+  direction: Shipment['direction'],
+  purpose: Shipment['purpose'],
+  kase: Case,
+  issued: IssuedShipment,
+  now: Date,
+): Shipment {
+  return {
+    shipmentId,
+    direction,
+    purpose,
+    carrier: issued.carrier,
+    trackingNumber: issued.trackingNumber,
+    labelDocumentId: `label-${shipmentId}`,
+    box: direction === 'to-depot' && kase.boxNeeded,
+    status: 'label-issued',
+    updatedAt: now.toISOString(),
+    packingList: [],
   };
 }
