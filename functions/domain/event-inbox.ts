@@ -1,7 +1,7 @@
 import { type Actor, actorId, type Case } from './case.ts';
 import type { CaseEvent } from './schemas.ts';
 import { describe, entry } from './timeline.ts';
-import { awaitedWhile } from './waits.ts';
+import { awaitedWhile, isAwaited } from './waits.ts';
 
 /**
  * The case's inbox: events from depots, technicians, carriers and customers arrive early, late, twice
@@ -61,9 +61,21 @@ function answer(kase: Case, event: CaseEvent): string[] {
   return question && !kase.answered.includes(question) ? [...kase.answered, question] : kase.answered;
 }
 
+/** Event ids are unique per sender, not per case: the carrier's `trk-2` and a customer's `trk-2` are two events. */
+export const inboxKey = (sender: string, eventId: string) => `${sender}:${eventId}`;
+
+/** Whether `sender` already sent the event `eventId` (an accepted one: a refused event does not spend its id). */
+export const hasSeen = (kase: Case, sender: string, eventId: string) =>
+  kase.seenEventIds.includes(inboxKey(sender, eventId));
+
+/** Questions whose second answer restates the first (the depot scans what the carrier delivered). */
+const SAME_FACT: ReadonlySet<string> = new Set(['arrival', 'delivery']);
+
 /**
- * An event arrives. It is recorded exactly once, whatever its timing: applied to the step waiting for
- * it, kept for a step that has not begun yet, or recorded and refused when it no longer makes sense.
+ * An event arrives from `by` (its role is the sender). It is taken exactly once per sender and id,
+ * whatever its timing: applied to the step waiting for it, kept for a step still to come, recorded when
+ * it restates a known fact or no step waits for it, or refused (and still on the timeline, its id left
+ * unspent) when it can no longer apply to the case.
  */
 export function recordEvent(
   kase: Case,
@@ -71,56 +83,82 @@ export function recordEvent(
   now: Date,
   by: Actor,
 ): { case: Case; outcome: EventOutcome; deliver?: { token: string; event: CaseEvent } } {
-  if (kase.seenEventIds.includes(event.eventId)) return { case: kase, outcome: 'duplicate' };
-  const seen = { ...kase, seenEventIds: [...kase.seenEventIds, event.eventId] };
+  if (hasSeen(kase, by.role, event.eventId)) return { case: kase, outcome: 'duplicate' };
+  const seen = { ...kase, seenEventIds: [...kase.seenEventIds, inboxKey(by.role, event.eventId)] };
   const actor = actorId(by);
+  const noted = (type: string, summary: string, base: Case = seen) => ({
+    ...base,
+    timeline: [...kase.timeline, entry(now, type, `${describe(event)} ${summary}`, actor)],
+  });
   const waiting = kase.waiting;
   const question = QUESTION[event.type];
   const alreadyAnswered = question !== undefined && kase.answered.includes(question);
   if (!alreadyAnswered && waiting && !waiting.delivered && waiting.expect.includes(event.type)) {
     return {
-      case: {
+      case: noted('event-applied', `applied to "${waiting.step}".`, {
         ...seen,
         answered: answer(kase, event),
         waiting: { ...waiting, delivered: event },
-        timeline: [
-          ...kase.timeline,
-          entry(now, 'event-applied', `${describe(event)} applied to "${waiting.step}".`, actor),
-        ],
-      },
+      }),
       outcome: 'applied',
       deliver: { token: waiting.token, event },
     };
   }
+  if (alreadyAnswered && SAME_FACT.has(question)) {
+    return {
+      case: noted('event-confirmed', `confirms the ${question} already recorded.`),
+      outcome: 'recorded',
+    };
+  }
   if (alreadyAnswered || !awaitedWhile(event.type).includes(kase.status)) {
     return {
-      case: {
-        ...seen,
-        timeline: [
-          ...kase.timeline,
-          entry(
-            now,
-            'event-refused',
-            `${describe(event)} does not apply to a case that is ${kase.status}.`,
-            actor,
-          ),
-        ],
-      },
+      case: noted('event-refused', `does not apply to a case that is ${kase.status}.`, kase),
       outcome: 'not-applicable',
     };
   }
+  if (!isAwaited(event.type)) {
+    return { case: noted('event-recorded', 'recorded: no step waits for it.'), outcome: 'recorded' };
+  }
   return {
-    case: {
+    case: noted('event-kept', 'kept until the case is ready for it.', {
       ...seen,
       pendingEvents: [...kase.pendingEvents, event],
-      timeline: [
-        ...kase.timeline,
-        entry(now, 'event-kept', `${describe(event)} kept until the case is ready for it.`, actor),
-      ],
-    },
+    }),
     outcome: 'kept',
   };
 }
+
+/**
+ * Closing settles what the case kept: an event kept for a step the case will never reach is refused,
+ * with the reason on the timeline, instead of waiting forever. What a closed case still waits for (the
+ * survey's answer) stays.
+ */
+export function settleKept(kase: Case, now: Date): Case {
+  const [stays, refused] = partition(kase.pendingEvents, (event) =>
+    awaitedWhile(event.type).includes('closed'),
+  );
+  if (refused.length === 0) return kase;
+  return {
+    ...kase,
+    pendingEvents: stays,
+    timeline: [
+      ...kase.timeline,
+      ...refused.map((event) =>
+        entry(
+          now,
+          'event-refused',
+          `${describe(event)} was kept, but the case closed first.`,
+          'system:workflow',
+        ),
+      ),
+    ],
+  };
+}
+
+const partition = <T>(items: readonly T[], keep: (item: T) => boolean): [T[], T[]] => [
+  items.filter(keep),
+  items.filter((item) => !keep(item)),
+];
 
 /**
  * The workflow refused an event for `token`: that wait had ended (timed out, say) before the event

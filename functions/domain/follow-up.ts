@@ -3,6 +3,7 @@ import { openItems } from './custody.ts';
 import { isoAfter } from './dates.ts';
 import { ConflictError } from './errors.ts';
 import { notify } from './escalation.ts';
+import { settleKept } from './event-inbox.ts';
 import { type BrandPolicy, queueOf } from './policy.ts';
 import { entry } from './timeline.ts';
 
@@ -24,7 +25,12 @@ export function closeCase(kase: Case, policy: BrandPolicy, now: Date): Case {
   const ask = 'Tell us whether your needs were met';
   const deadline = isoAfter(now, policy.surveyWindowSeconds);
   return notify(
-    { ...kase, status: 'closed', ...(outcome ? { outcome } : {}), nextStep: { name: ask, deadline } },
+    {
+      ...settleKept(kase, now),
+      status: 'closed',
+      ...(outcome ? { outcome } : {}),
+      nextStep: { name: ask, deadline },
+    },
     `Your case ${kase.caseId} is closed${outcome ? ` (${outcome})` : ''}. Answer at /cases/${kase.caseId}/survey.`,
     now,
   );

@@ -1,8 +1,9 @@
-import type { Case, Visit } from './case.ts';
+import { type Actor, actorId, type Case, type Visit } from './case.ts';
 import { isoAfter, isoDay } from './dates.ts';
 import { deny } from './decisions.ts';
 import { ConflictError, InvalidFieldError, NotFoundError } from './errors.ts';
 import { escalate, notify } from './escalation.ts';
+import { hasSeen, inboxKey } from './event-inbox.ts';
 import type { BrandPolicy } from './policy.ts';
 import { type DeviceCase, failedRepairs } from './repairs.ts';
 import type { VisitEvent } from './schemas.ts';
@@ -203,17 +204,17 @@ export function visitOf(kase: Case, visitId: string): Visit {
 type Report = Extract<VisitEvent, { type: 'checked-in' | 'parts-used' | 'outcome' }>;
 
 /** The technician reports from the visit: check-in, parts used, the outcome. */
-export function reportVisit(kase: Case, visitId: string, event: Report, now: Date, by: string): Case {
-  if (kase.seenEventIds.includes(event.eventId)) return kase;
+export function reportVisit(kase: Case, visitId: string, event: Report, now: Date, by: Actor): Case {
+  if (hasSeen(kase, by.role, event.eventId)) return kase;
   const visit = visitOf(kase, visitId);
   if (visit.status !== 'booked' && visit.status !== 'checked-in') {
     throw new ConflictError(`${visitId} is ${visit.status}; it takes no more reports.`, 'Visit over');
   }
-  const seen = { ...kase, seenEventIds: [...kase.seenEventIds, event.eventId] };
+  const seen = { ...kase, seenEventIds: [...kase.seenEventIds, inboxKey(by.role, event.eventId)] };
   const update = (changed: Visit, summary: string): Case => ({
     ...seen,
     visits: kase.visits.map((candidate) => (candidate === visit ? changed : candidate)),
-    timeline: [...kase.timeline, entry(now, 'visit-report', `${visitId}: ${summary}`, by)],
+    timeline: [...kase.timeline, entry(now, 'visit-report', `${visitId}: ${summary}`, actorId(by))],
   });
   if (event.type === 'checked-in')
     return update({ ...visit, status: 'checked-in' }, `${visit.technician.name} checked in.`);

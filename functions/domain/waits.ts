@@ -63,7 +63,7 @@ export const WAITS = {
     deadline: 'repairSeconds',
     keepAt: '$.attempt',
     onDeadline: { escalate: 'the depot did not report the repair' },
-    awaitedWhile: ['at-depot', 'in-repair'],
+    awaitedWhile: ['opened', 'awaiting-arrival', 'at-depot', 'awaiting-estimate-answer', 'in-repair'],
   },
   delivery: {
     state: 'Wait for delivery to customer',
@@ -118,6 +118,12 @@ export type WaitName = keyof typeof WAITS;
 const UNWAITED: Partial<Record<CaseEvent['type'], readonly CaseStatus[]>> = {
   shipped: ['in-repair', 'replacement-ordered', 'shipping-to-customer'],
 };
+
+/** Whether any step of the workflow waits for this kind of event. */
+export function isAwaited(type: CaseEvent['type']): boolean {
+  const waits: readonly Wait[] = Object.values(WAITS);
+  return waits.some((wait) => wait.events.includes(type));
+}
 
 /** The statuses in which an event is expected now or later; anywhere else it makes no sense. */
 export function awaitedWhile(type: CaseEvent['type']): readonly CaseStatus[] {

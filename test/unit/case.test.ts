@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { caseIdFor } from '../../functions/app/ids.ts';
 import type { Case } from '../../functions/domain/case.ts';
 import { beginWait, recordEvent, returnUndelivered } from '../../functions/domain/event-inbox.ts';
+import { closeCase } from '../../functions/domain/follow-up.ts';
 import { openCase } from '../../functions/domain/intake.ts';
 import { policyFor } from '../../functions/domain/policy.ts';
 import { type CaseEvent, CaseOpening } from '../../functions/domain/schemas.ts';
@@ -146,5 +147,81 @@ describe('events', () => {
     const kept = returnUndelivered(applied, received(), 'old').case;
     expect(kept.waiting?.delivered).toBeUndefined();
     expect(beginWait(kept, { ...wait, token: 'new' }, now).deliver).toEqual(received());
+  });
+});
+
+describe('an inbox per sender', () => {
+  const carrier = { role: 'carrier', subject: 'local-carrier' };
+  const at = (status: Case['status']): Case => ({ ...fresh(), status });
+  const answer = (eventId: string): CaseEvent => ({
+    eventId,
+    type: 'estimate-answered',
+    occurredAt: now.toISOString(),
+    approved: true,
+  });
+
+  it('takes the same event id from two senders as two events', () => {
+    const waiting = { step: 'Wait for device at depot', expect: ['delivered-to-depot'], token: 't1' };
+    const answered = recordEvent(at('awaiting-estimate-answer'), answer('trk-2'), now, customer);
+    expect(answered.outcome).toBe('kept');
+    const delivered: CaseEvent = {
+      eventId: 'trk-2',
+      type: 'delivered-to-depot',
+      occurredAt: now.toISOString(),
+      trackingNumber: 'FFX1',
+    };
+    const arriving = beginWait({ ...answered.case, status: 'awaiting-arrival' }, waiting, now).case;
+    expect(recordEvent(arriving, delivered, now, carrier).outcome).toBe('applied');
+  });
+
+  it('keeps an event for any step still to come: a repair reported before the device arrived', () => {
+    const repaired: CaseEvent = {
+      eventId: 'evt-9',
+      type: 'repair-attempted',
+      occurredAt: now.toISOString(),
+      result: 'fixed',
+      faultCode: 'PWR-01',
+      partsUsed: [],
+    };
+    const early = recordEvent(at('awaiting-arrival'), repaired, now, depot);
+    expect(early.outcome).toBe('kept');
+    expect(early.case.pendingEvents).toEqual([repaired]);
+  });
+
+  it('does not spend the id of a refused event: the same event is taken when it applies', () => {
+    const refused = recordEvent(at('in-repair'), answer('a-1'), now, customer);
+    expect(refused.outcome).toBe('not-applicable');
+    const later = recordEvent(
+      { ...refused.case, status: 'awaiting-estimate-answer' },
+      answer('a-1'),
+      now,
+      customer,
+    );
+    expect(later.outcome).toBe('kept');
+  });
+
+  it('acknowledges the depot’s receipt after the carrier’s delivery as the same fact, once', () => {
+    const arrived: Case = { ...at('at-depot'), answered: ['arrival'] };
+    const receipt = recordEvent(arrived, received('scan-1'), now, depot);
+    expect(receipt.outcome).toBe('recorded');
+    expect(receipt.case.timeline.at(-1)?.type).toBe('event-confirmed');
+    expect(recordEvent(receipt.case, received('scan-1'), now, depot).outcome).toBe('duplicate');
+  });
+
+  it('records a report no step waits for (the depot shipped the device) instead of keeping it', () => {
+    const shipped: CaseEvent = { eventId: 's-1', type: 'shipped', occurredAt: now.toISOString() };
+    const recorded = recordEvent(at('in-repair'), shipped, now, depot);
+    expect(recorded.outcome).toBe('recorded');
+    expect(recorded.case.pendingEvents).toEqual([]);
+  });
+
+  it('settles what a case kept when it closes: each kept event refused with its reason', () => {
+    const kept = recordEvent(at('awaiting-arrival'), answer('late-1'), now, customer);
+    const withKept = { ...kept.case, pendingEvents: [answer('late-1')] };
+    const closed = closeCase(withKept, policyFor('acme'), now);
+    expect(closed.pendingEvents).toEqual([]);
+    expect(
+      closed.timeline.some((entry) => entry.type === 'event-refused' && entry.summary.includes('late-1')),
+    ).toBe(true);
   });
 });

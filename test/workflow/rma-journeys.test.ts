@@ -255,12 +255,9 @@ describe('events that come early, late, twice or out of order', () => {
       await journey.carrierEvent(tracking, 'delivered', `dup-${caseId}`),
     ];
     expect([delivered.body.outcome, again.body.outcome]).toEqual(['applied', 'duplicate']);
-    // The depot's own receipt scan comes after the carrier's: it no longer applies, and says so.
+    // The depot's own receipt scan comes after the carrier's: the same fact, acknowledged once.
     const late = await journey.depotEvent(caseId, { type: 'received' });
-    expect(late).toMatchObject({
-      status: 409,
-      body: { type: 'https://fairfix.dev/problems/event-not-applicable' },
-    });
+    expect(late).toMatchObject({ status: 202, body: { outcome: 'recorded' } });
 
     const repairing = await journey.waitsFor(caseId, 'Wait for repair attempt');
     expect(repairing.diagnosis).toMatchObject({ cause: 'unknown', diagnosisFree: true });
@@ -268,11 +265,38 @@ describe('events that come early, late, twice or out of order', () => {
     const done = await journey.deliverToCustomer(caseId);
     const types = done.timeline.map((entry) => entry.type);
     expect(types.filter((type) => type === 'diagnosed')).toHaveLength(1);
-    expect(types).toContain('event-refused');
+    expect(types).toContain('event-confirmed');
     expect(
       (await journey.depotEvent(caseId, { type: 'repair-attempted', result: 'fixed', faultCode: 'PWR-01' }))
         .status,
     ).toBe(409);
+  });
+
+  it('keeps ids apart per sender, and keeps a repair reported before the device arrived until it applies', async () => {
+    const caseId = await journey.open(opening());
+    const waiting = await journey.waitsFor(caseId, 'Wait for device at depot');
+    const tracking = journey.tracking(waiting, 'to-depot');
+    // The depot reports the repair two steps early: kept, not refused, and its retry is a duplicate.
+    const repair = {
+      eventId: `evt-${caseId}`,
+      type: 'repair-attempted',
+      result: 'fixed',
+      faultCode: 'PWR-01',
+    };
+    expect((await journey.depotEvent(caseId, repair)).body.outcome).toBe('kept');
+    expect((await journey.depotEvent(caseId, repair)).body.outcome).toBe('duplicate');
+    // The carrier happens to use the depot's id for its delivery: another sender, another event.
+    expect((await journey.carrierEvent(tracking, 'delivered', `evt-${caseId}`)).body.outcome).toBe('applied');
+    await journey.waitsFor(caseId, 'Wait for depot diagnosis');
+    await journey.depotEvent(caseId, {
+      type: 'diagnosed',
+      faultCode: 'PWR-01',
+      cause: 'unknown',
+      covered: true,
+    });
+    // The kept repair is applied when the case gets there: the device ships back without another report.
+    const shipping = await journey.waitsFor(caseId, 'Wait for delivery to customer');
+    expect(shipping.outcome).toBe('repaired');
   });
 
   it('answers an unknown tracking number with 404 and keeps brands apart', async () => {

@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/case.ts';
 import { deliverParts } from '../../domain/custody.ts';
 import { EventNotApplicableError, NotFoundError } from '../../domain/errors.ts';
-import { beginWait, recordEvent, type WaitRequest } from '../../domain/event-inbox.ts';
+import { beginWait, hasSeen, inboxKey, recordEvent, type WaitRequest } from '../../domain/event-inbox.ts';
 import type { CarrierEvent, CaseEvent } from '../../domain/schemas.ts';
 import { trackShipment } from '../../domain/shipping.ts';
 import { describe } from '../../domain/timeline.ts';
@@ -34,7 +34,7 @@ export async function recordCarrierEventCommand(
   const caseId = await deps.repo.caseOfTracking(command.brand, event.trackingNumber);
   if (!caseId) throw new NotFoundError(`shipment with tracking number ${event.trackingNumber}`);
   const { result: outcome } = await changeCase({ brand: command.brand, caseId }, deps, (before) => {
-    if (before.seenEventIds.includes(event.eventId)) return { case: before, result: 'duplicate' as const };
+    if (hasSeen(before, actor.role, event.eventId)) return { case: before, result: 'duplicate' as const };
     const tracking = trackShipment(before, event, deps.now);
     const { caseEvent } = tracking;
     // A parcel delivered to the customer brings back the parts that rode in it (P5).
@@ -43,7 +43,10 @@ export async function recordCarrierEventCommand(
         ? deliverParts(tracking.case, event.trackingNumber, deps.now)
         : tracking.case;
     if (!caseEvent) {
-      const seen = { ...tracked, seenEventIds: [...tracked.seenEventIds, event.eventId] };
+      const seen = {
+        ...tracked,
+        seenEventIds: [...tracked.seenEventIds, inboxKey(actor.role, event.eventId)],
+      };
       return { case: seen, result: 'recorded' as const };
     }
     const recorded = recordEvent(tracked, caseEvent, deps.now, actor);

@@ -1,6 +1,7 @@
 import { mayReportVisitEvent } from '../../domain/access.ts';
-import { type Actor, actorId } from '../../domain/case.ts';
+import type { Actor } from '../../domain/case.ts';
 import { isCustodyEvent } from '../../domain/custody.ts';
+import { hasSeen } from '../../domain/event-inbox.ts';
 import type { CaseEvent, VisitEvent } from '../../domain/schemas.ts';
 import { checkWindow, reportVisit, signOffVisit, visitOf } from '../../domain/visits.ts';
 import { mustSee, updateCase } from '../change-case.ts';
@@ -14,7 +15,8 @@ export async function bookVisitCommand(
   deps: Deps,
 ) {
   const kase = await mustSee(deps.repo, command.brand, command.caseId, command.actor);
-  if (!kase.seenEventIds.includes(command.booking.bookingId)) checkWindow(kase, command.booking.windowId);
+  if (!hasSeen(kase, command.actor.role, command.booking.bookingId))
+    checkWindow(kase, command.booking.windowId);
   const event: CaseEvent = {
     type: 'visit-booked',
     eventId: command.booking.bookingId,
@@ -51,13 +53,11 @@ export async function visitEventCommand(
             visitId,
             accepted: event.accepted,
           };
-    if (event.type === 'signed-off' && !kase.seenEventIds.includes(event.eventId)) {
+    if (event.type === 'signed-off' && !hasSeen(kase, actor.role, event.eventId)) {
       await updateCase(command, deps, (current) => signOffVisit(current, visitId, event, deps.now));
     }
     return recordCaseEventCommand({ ...command, event: ended }, deps);
   }
-  await updateCase(command, deps, (current) =>
-    reportVisit(current, visitId, event, deps.now, actorId(actor)),
-  );
+  await updateCase(command, deps, (current) => reportVisit(current, visitId, event, deps.now, actor));
   return { outcome: 'recorded' as const };
 }
