@@ -16,34 +16,6 @@ export interface FairfixStackProps extends StackProps {
   readonly jwtAudience: string;
 }
 
-/** Routes that only read cases, and routes that change them (and so may start or resume workflows). */
-export const READS_CASES = [
-  'getCase',
-  'getDocument',
-  'getDeviceHistory',
-  'getDepotQueue',
-  'getOwnerQueue',
-  'getReviewSample',
-  'exportCase',
-  'getCustody',
-  'getVisitQueue',
-] as const;
-/** Routes that answer from the brand's policy alone. */
-export const READS_POLICY = ['getReasonCatalogue'] as const;
-export const CHANGES_CASES = [
-  'openCase',
-  'recordDepotEvent',
-  'recordCarrierEvent',
-  'answerEstimate',
-  'escalateCase',
-  'answerSurvey',
-  'supersedeDecision',
-  'bookVisit',
-  'recordVisitEvent',
-  'chooseCustody',
-  'releaseCustodyItem',
-] as const;
-
 /** Everything fairfix runs on: the table, the case workflow, the HTTP API and the case event bus. */
 export class FairfixStack extends Stack {
   readonly data: DataTable;
@@ -65,8 +37,7 @@ export class FairfixStack extends Stack {
       description:
         'Workflow steps: plan, labels, diagnosis, estimates, repair attempts, replacement, refund, close.',
       timeout: Duration.seconds(30),
-      // pdfkit reads its font metrics from its own package files at run time: ship it unbundled.
-      bundling: { nodeModules: ['pdfkit'] },
+      printsPdf: true,
     }).bindTable(table, 'readwrite');
     const awaitCaseEvent = new FairfixFunction(this, 'AwaitCaseEvent', {
       entry: 'functions/await-case-event/handler.ts',
@@ -97,18 +68,30 @@ export class FairfixStack extends Stack {
 
     this.http = new FairfixHttpApi(this, 'Http', {
       operations: operations as readonly Operation[],
-      // These print certificates of destruction with pdfkit, which reads its fonts from its package.
-      unbundled: { recordDepotEvent: ['pdfkit'], recordVisitEvent: ['pdfkit'] },
       jwtIssuer: props.jwtIssuer,
       jwtAudience: [props.jwtAudience],
     });
-    for (const id of READS_CASES) this.http.fn(id).bindTable(table, 'read');
-    for (const id of CHANGES_CASES) {
-      const fn = this.http.fn(id).bindTable(table, 'readwrite');
-      fn.addEnvironment('CASE_WORKFLOW_ARN', stateMachine.stateMachineArn);
-      // Opening starts a case's workflow; every other change may resume a step waiting for it.
-      if (id === 'openCase') stateMachine.grantStartExecution(fn);
-      else stateMachine.grantTaskResponse(fn);
+    // Each route is given what its access declares, and nothing more.
+    for (const op of operations as readonly Operation[]) {
+      const fn = this.http.fn(op.operationId);
+      switch (op.access) {
+        case 'none':
+        case 'read-policy':
+          break;
+        case 'read-cases':
+          fn.bindTable(table, 'read');
+          break;
+        case 'change-cases':
+        case 'start-workflow':
+          fn.bindTable(table, 'readwrite');
+          fn.addEnvironment('CASE_WORKFLOW_ARN', stateMachine.stateMachineArn);
+          // Opening starts a case's workflow; every other change may resume a step waiting for it.
+          if (op.access === 'start-workflow') stateMachine.grantStartExecution(fn);
+          else stateMachine.grantTaskResponse(fn);
+          break;
+        default:
+          throw new Error(`Unknown access ${op.access satisfies never as string} of ${op.operationId}`);
+      }
     }
 
     this.web = new WebSite(this, 'Web', {

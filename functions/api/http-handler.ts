@@ -19,13 +19,43 @@ export interface Request<Op extends Operation> {
   readonly body: Infer<Op['body']>;
 }
 
-export interface Reply {
-  readonly status: number;
+/** A status the operation declares, with a schema: its body is JSON that the schema describes. */
+interface JsonReply<Status extends number, Body> {
+  readonly status: Status;
+  readonly body: Body;
+  readonly headers?: Record<string, string>;
+  readonly contentType?: never;
+}
+
+/** A status the operation declares without a schema: a document in its own content type, unchecked. */
+interface DocumentReply<Status extends number> {
+  readonly status: Status;
   /** JSON, or bytes (a Buffer) sent as they are with `contentType`. */
   readonly body: unknown;
   readonly headers?: Record<string, string>;
   readonly contentType?: string;
 }
+
+/** What the edge only serializes may be read-only, to any depth (a policy's catalogue, a case's arrays). */
+type ReadOnlyDeep<T> = T extends readonly (infer Item)[]
+  ? readonly ReadOnlyDeep<Item>[]
+  : T extends object
+    ? { readonly [Key in keyof T]: ReadOnlyDeep<T[Key]> }
+    : T;
+
+type ReplyTo<Status extends number, Response> = Response extends {
+  readonly schema: infer Schema extends z.ZodType;
+}
+  ? JsonReply<Status, ReadOnlyDeep<z.output<Schema>>>
+  : DocumentReply<Status>;
+
+/**
+ * What a handler may answer: one of the statuses its operation declares, with the body that status's
+ * schema describes (as /openapi.json documents it), so a reply that does not match fails the type check.
+ */
+export type Reply<Op extends Operation = Operation> = {
+  [Status in keyof Op['responses'] & number]: ReplyTo<Status, Op['responses'][Status]>;
+}[keyof Op['responses'] & number];
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -44,11 +74,12 @@ export interface HandlerOptions {
   readonly moreErrors?: (brand: string, body: unknown) => Promise<FieldError[]>;
 }
 
-export function httpHandler<const Op extends Operation>(
-  op: Op,
-  handle: (request: Request<Op>) => Promise<Reply>,
-  options: HandlerOptions = {},
-) {
+export function httpHandler<
+  const Op extends Operation,
+  // The handler's own type parameter, rather than `(request) => Promise<Reply<Op>>` directly: checked
+  // against a type that depends on the `Op` still being inferred, its `status: 201` would widen to number.
+  Handle extends (request: Request<Op>) => Promise<Reply<Op>>,
+>(op: Op, handle: Handle, options: HandlerOptions = {}) {
   return middy<Event, APIGatewayProxyResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
@@ -64,7 +95,7 @@ export function httpHandler<const Op extends Operation>(
             invalid([...parsed.invalid, ...more.filter((error) => !named.has(error.pointer))]),
           );
         }
-        const reply = await handle({ ...identity, ...parsed } as Request<Op>);
+        const reply: Reply = await handle({ ...identity, ...parsed } as Request<Op>);
         if (Buffer.isBuffer(reply.body)) {
           return {
             statusCode: reply.status,

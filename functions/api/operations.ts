@@ -26,7 +26,8 @@ import {
 
 /**
  * Every route of the HTTP API, once: the CDK stack creates the routes and functions from this list,
- * the handlers validate with its schemas, and /openapi.json is generated from it.
+ * with the grants, environment and bundling each route declares; the handlers validate with its
+ * schemas and reply as its responses say; and /openapi.json is generated from it.
  */
 export interface Operation {
   readonly operationId: string;
@@ -37,12 +38,30 @@ export interface Operation {
   readonly entry: string;
   /** Roles on the brand that may call it; empty means no token is needed. */
   readonly roles: readonly Role[];
+  /** What its function may touch, and so what the stack grants it: see {@link Access}. */
+  readonly access: Access;
+  /**
+   * Its function renders PDFs with pdfkit (certificates of destruction), which reads its font metrics
+   * from its own package files at run time: the stack ships pdfkit beside the bundle, not inside it.
+   */
+  readonly printsPdf?: true;
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly headers?: z.ZodObject;
   readonly body?: z.ZodType;
   readonly responses: Readonly<Record<number, { description: string; schema?: z.ZodType }>>;
 }
+
+/**
+ * What a route's function may touch; the stack derives its grants and environment from it.
+ * - `none`: nothing beyond itself (health, the OpenAPI document).
+ * - `read-policy`: the brand's policy, which ships in the bundle; no table.
+ * - `read-cases`: reads the table.
+ * - `change-cases`: reads and writes the table, and may resume a workflow step waiting for the change
+ *   (task responses on the case workflow, whose ARN it is given).
+ * - `start-workflow`: reads and writes the table, and starts a case's workflow (opening a case).
+ */
+export type Access = 'none' | 'read-policy' | 'read-cases' | 'change-cases' | 'start-workflow';
 
 export const Role = z.enum(['customer', 'agent', 'depot', 'technician', 'carrier', 'reviewer']);
 export type Role = z.infer<typeof Role>;
@@ -140,6 +159,7 @@ export const operations = [
     summary: 'Tells whether the API is up.',
     entry: 'functions/health/handler.ts',
     roles: [],
+    access: 'none',
     responses: { 200: { description: 'The API answers.', schema: Health } },
   },
   {
@@ -149,6 +169,7 @@ export const operations = [
     summary: 'This API described as OpenAPI 3.1.',
     entry: 'functions/openapi/handler.ts',
     roles: [],
+    access: 'none',
     responses: { 200: { description: 'The OpenAPI document.' } },
   },
   {
@@ -158,6 +179,7 @@ export const operations = [
     summary: 'Opens a repair case and answers with its next step, deadline and escalation path.',
     entry: 'functions/open-case/handler.ts',
     roles: ['customer', 'agent'],
+    access: 'start-workflow',
     headers: z.object({
       'idempotency-key': z
         .string()
@@ -184,6 +206,7 @@ export const operations = [
     summary: 'The case with its append-only timeline.',
     entry: 'functions/get-case/handler.ts',
     roles: ['customer', 'agent', 'depot', 'technician', 'reviewer'],
+    access: 'read-cases',
     params: CaseParams,
     responses: {
       200: {
@@ -203,6 +226,7 @@ export const operations = [
     summary: 'The customer approves or declines the estimate; nothing is charged without approval.',
     entry: 'functions/answer-estimate/handler.ts',
     roles: ['customer', 'agent'],
+    access: 'change-cases',
     params: CaseParams,
     body: EstimateAnswer,
     responses: {
@@ -220,6 +244,7 @@ export const operations = [
       'The customer takes the case one level up, at any time; the answer names the new owner and their deadline.',
     entry: 'functions/escalate-case/handler.ts',
     roles: ['customer', 'agent'],
+    access: 'change-cases',
     params: CaseParams,
     body: EscalationRequest,
     responses: {
@@ -243,6 +268,7 @@ export const operations = [
     summary: 'A document of the case, such as a prepaid shipping label (PDF, 4x6 inch).',
     entry: 'functions/get-document/handler.ts',
     roles: ['customer', 'agent', 'depot', 'reviewer'],
+    access: 'read-cases',
     params: CaseParams.extend({ documentId: z.string().regex(/^[a-z0-9-]{1,80}$/) }),
     responses: {
       200: { description: 'The document, in its own content type (application/pdf for labels).' },
@@ -257,6 +283,7 @@ export const operations = [
     summary: 'Every case, repair attempt and replacement of one device (P3).',
     entry: 'functions/get-device-history/handler.ts',
     roles: ['customer', 'agent', 'depot', 'technician', 'reviewer'],
+    access: 'read-cases',
     params: z.object({ serial: z.string().trim().min(1).max(64) }),
     responses: {
       200: { description: 'The device history.', schema: DeviceHistoryView },
@@ -271,6 +298,7 @@ export const operations = [
     summary: 'The depot’s work queue: every open case, overdue first, in its lane.',
     entry: 'functions/get-depot-queue/handler.ts',
     roles: ['depot', 'agent'],
+    access: 'read-cases',
     responses: {
       200: { description: 'The queue.', schema: z.object({ items: z.array(QueueItem) }) },
       ...problems,
@@ -284,6 +312,7 @@ export const operations = [
       'Visits to make or finish, earliest first: a technician sees their own, with the customer’s address; an agent sees all.',
     entry: 'functions/get-visit-queue/handler.ts',
     roles: ['technician', 'agent'],
+    access: 'read-cases',
     responses: {
       200: {
         description: 'The visits.',
@@ -312,6 +341,7 @@ export const operations = [
     summary: 'A carrier reports tracking (webhook); a delivery moves the case. Each eventId is applied once.',
     entry: 'functions/record-carrier-event/handler.ts',
     roles: ['carrier'],
+    access: 'change-cases',
     body: CarrierEvent,
     responses: {
       202: { description: 'The tracking update was recorded.', schema: EventReceipt },
@@ -327,6 +357,8 @@ export const operations = [
       'A depot reports receipt, diagnosis, a repair attempt or shipment; each eventId is applied once.',
     entry: 'functions/record-depot-event/handler.ts',
     roles: ['depot', 'agent'],
+    access: 'change-cases',
+    printsPdf: true,
     params: CaseParams,
     body: DepotEvent,
     responses: {
@@ -347,6 +379,7 @@ export const operations = [
       'After resolution, the customer says whether their needs were met; "no" opens a follow-up due within a day.',
     entry: 'functions/answer-survey/handler.ts',
     roles: ['customer', 'agent'],
+    access: 'change-cases',
     params: CaseParams,
     body: SurveyAnswer,
     responses: {
@@ -366,6 +399,7 @@ export const operations = [
       'The brand’s published reasons for denials: code, plain-language text, what the customer can do.',
     entry: 'functions/get-reason-catalogue/handler.ts',
     roles: ['customer', 'agent', 'depot', 'technician', 'reviewer'],
+    access: 'read-policy',
     responses: {
       200: { description: 'The catalogue.', schema: z.object({ items: z.array(ReasonCodeView) }) },
       ...problems,
@@ -379,6 +413,7 @@ export const operations = [
       'A person replaces the reason of a denial with another from the catalogue and says why; the customer sees both.',
     entry: 'functions/supersede-decision/handler.ts',
     roles: ['agent'],
+    access: 'change-cases',
     params: CaseParams.extend({ decision: DecisionKind }),
     body: SupersessionRequest,
     responses: {
@@ -399,6 +434,7 @@ export const operations = [
       'One owner’s work: cases escalated to a ladder role (e.g. service-supervisor) or follow-ups a person owes (e.g. dana-reyes), earliest due first.',
     entry: 'functions/get-owner-queue/handler.ts',
     roles: ['agent'],
+    access: 'read-cases',
     params: z.object({
       owner: z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be lower-case words joined by -'),
     }),
@@ -414,6 +450,7 @@ export const operations = [
     summary: 'A random sample of the brand’s cases for quality review.',
     entry: 'functions/get-review-sample/handler.ts',
     roles: ['reviewer', 'agent'],
+    access: 'read-cases',
     query: z.object({ size: z.coerce.number().int().min(1).max(50).default(10) }),
     responses: {
       200: {
@@ -440,6 +477,7 @@ export const operations = [
     summary: 'The whole case as one JSON document for review: case, timeline, decisions, documents (base64).',
     entry: 'functions/export-case/handler.ts',
     roles: ['reviewer', 'agent'],
+    access: 'read-cases',
     params: CaseParams,
     responses: {
       200: {
@@ -467,6 +505,7 @@ export const operations = [
     summary: 'The customer books one of the offered visit windows; a named technician is then assigned.',
     entry: 'functions/book-visit/handler.ts',
     roles: ['customer', 'agent'],
+    access: 'change-cases',
     params: CaseParams,
     body: VisitBooking,
     responses: {
@@ -484,6 +523,8 @@ export const operations = [
       'The assigned technician reports check-in, parts used, parts removed/returned, the outcome and the customer’s sign-off; the customer may sign off or report a no-show.',
     entry: 'functions/record-visit-event/handler.ts',
     roles: ['technician', 'agent', 'customer'],
+    access: 'change-cases',
+    printsPdf: true,
     params: CaseParams.extend({ visitId: z.string().regex(/^visit-\d{1,3}$/, 'must look like visit-1') }),
     body: VisitEvent,
     responses: {
@@ -500,6 +541,7 @@ export const operations = [
     summary: 'Every part removed from the customer’s device: owner, holder, status and its chain of custody.',
     entry: 'functions/get-custody/handler.ts',
     roles: ['customer', 'agent', 'depot', 'technician', 'reviewer'],
+    access: 'read-cases',
     params: CaseParams,
     responses: {
       200: {
@@ -523,6 +565,7 @@ export const operations = [
       'The customer decides what happens to removed parts (return or release) and to parts holding data (return or destroy). Nobody else can.',
     entry: 'functions/choose-custody/handler.ts',
     roles: ['customer'],
+    access: 'change-cases',
     params: CaseParams,
     body: CustodyChoiceRequest,
     responses: {
@@ -544,6 +587,7 @@ export const operations = [
     summary: 'The customer lets the brand keep one of their removed parts.',
     entry: 'functions/release-custody-item/handler.ts',
     roles: ['customer'],
+    access: 'change-cases',
     params: CaseParams,
     body: CustodyRelease,
     responses: {

@@ -5,5 +5,9 @@ import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('chooseCustody'), async ({ brand, actor, params, body }) => {
   const kase = await chooseCustodyCommand({ brand, caseId: params.caseId, actor, choice: body }, deps());
-  return { status: 201, body: { caseId: kase.caseId, choice: kase.custodyChoice } };
+  // Recorded by this choice, or by the first one when this replays its choiceId.
+  return {
+    status: 201,
+    body: { caseId: kase.caseId, choice: kase.custodyChoice as NonNullable<typeof kase.custodyChoice> },
+  };
 });

@@ -2,6 +2,7 @@ import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
 import { deviceHistoryQuery } from '../app/queries.ts';
 import { visibleTo } from '../domain/access.ts';
+import type { Case } from '../domain/case.ts';
 import { failedRepairs } from '../domain/repairs.ts';
 import { deps } from '../shared/deps.ts';
 
@@ -19,7 +20,8 @@ export const handler = httpHandler(operation('getDeviceHistory'), async ({ brand
       ...(history.replacementOf ? { replacementOf: history.replacementOf } : {}),
       failedRepairs: Object.fromEntries(faults.map((fault) => [fault, failedRepairs(history.cases, fault)])),
       // A customer sees the device and its counts, but only their own cases of it (a device changes hands).
-      cases: history.cases
+      // The repository returns whole cases; DeviceHistory types them only as far as the journey needs.
+      cases: (history.cases as readonly Case[])
         .filter((kase) => visibleTo(kase, actor))
         .map((kase) => ({
           caseId: kase.caseId,

@@ -8,6 +8,7 @@ export const handler = httpHandler(
   async ({ brand, actor, params, body }) => {
     const kase = await releaseCustodyCommand({ brand, caseId: params.caseId, actor, release: body }, deps());
     const item = kase.custody.find((candidate) => candidate.itemId === body.itemId);
-    return { status: 201, body: { caseId: kase.caseId, item } };
+    // The command found the item, or this replays a releaseId whose release found it.
+    return { status: 201, body: { caseId: kase.caseId, item: item as NonNullable<typeof item> } };
   },
 );

@@ -20,6 +20,11 @@ export interface FairfixFunctionProps
   extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> {
   /** The handler module, relative to the repository root, e.g. `functions/open-case/handler.ts`. */
   readonly entry: string;
+  /**
+   * It renders PDFs with pdfkit, which reads its font metrics from its own package files at run time:
+   * pdfkit then ships as files beside the bundle instead of inside it.
+   */
+  readonly printsPdf?: boolean;
 }
 
 export type TableAccess = 'read' | 'readwrite';
@@ -30,7 +35,7 @@ export type TableAccess = 'read' | 'readwrite';
  */
 export class FairfixFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: FairfixFunctionProps) {
-    const { entry, environment, bundling, ...rest } = props;
+    const { entry, environment, bundling, printsPdf, ...rest } = props;
     super(scope, id, {
       memorySize: 512,
       timeout: Duration.seconds(10),
@@ -57,6 +62,7 @@ export class FairfixFunction extends NodejsFunction {
         // ESM bundles of CommonJS dependencies still call require(); give them one.
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        ...(printsPdf ? { nodeModules: ['pdfkit'] } : {}),
         ...bundling,
       },
     });

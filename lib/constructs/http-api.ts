@@ -19,13 +19,12 @@ export interface HttpApiProps {
   /** Who issues the JWTs (an OpenID Connect issuer URL) and for which audience. */
   readonly jwtIssuer: string;
   readonly jwtAudience: readonly string[];
-  /** Packages a function ships as files instead of bundled, by operationId. */
-  readonly unbundled?: Readonly<Record<string, string[]>>;
 }
 
 /**
- * The HTTP API (API Gateway v2): one function per operation, a JWT authorizer on every route that
- * names roles, and access logs. Each route carries its operationId so the template describes the API.
+ * The HTTP API (API Gateway v2): one function per operation (shipping pdfkit beside the bundle when
+ * the operation prints PDFs), a JWT authorizer on every route that names roles, and access logs.
+ * Each route carries its operationId so the template describes the API.
  */
 export class FairfixHttpApi extends Construct {
   readonly api: HttpApi;
@@ -60,11 +59,10 @@ export class FairfixHttpApi extends Construct {
     stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
 
     for (const op of props.operations) {
-      const nodeModules = props.unbundled?.[op.operationId];
       const fn = new FairfixFunction(this, pascal(op.operationId), {
         entry: op.entry,
         description: op.summary,
-        ...(nodeModules ? { bundling: { nodeModules } } : {}),
+        printsPdf: op.printsPdf ?? false,
       });
       this.functions.set(op.operationId, fn);
       const [route] = this.api.addRoutes({

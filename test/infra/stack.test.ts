@@ -4,10 +4,9 @@ import path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { operations } from '../../functions/api/operations.ts';
+import { type Access, operations } from '../../functions/api/operations.ts';
 import { WAITS, type Wait } from '../../functions/domain/waits.ts';
 import { createApp, synthesizeChecked } from '../../lib/app.ts';
-import { CHANGES_CASES, READS_CASES, READS_POLICY } from '../../lib/fairfix-stack.ts';
 import { sharedTemplate } from '../support/cloud.ts';
 
 let template: Template;
@@ -95,6 +94,12 @@ describe('what each function is given', () => {
       );
   };
 
+  const withAccess = (...access: Access[]) =>
+    operations.filter((op) => access.includes(op.access)).map((op) => op.operationId);
+  const READS_CASES = withAccess('read-cases');
+  const READS_POLICY = withAccess('read-policy');
+  const CHANGES_CASES = withAccess('change-cases', 'start-workflow');
+
   it('gives every route that reads cases the table’s name and read access', () => {
     for (const id of [...READS_CASES, ...CHANGES_CASES]) {
       const { logicalId, fn } = fnOf(id);
@@ -111,6 +116,31 @@ describe('what each function is given', () => {
       expect(actions, id).toContain('dynamodb:PutItem');
       expect(actions, id).toContain(id === 'openCase' ? 'states:StartExecution' : 'states:SendTaskSuccess');
     }
+  });
+
+  it('lets only opening a case start a workflow', () => {
+    expect(withAccess('start-workflow')).toEqual(['openCase']);
+  });
+
+  it('gives routes that only read no write access, and routes that need no table no table', () => {
+    for (const id of READS_CASES) {
+      const { logicalId, fn } = fnOf(id);
+      expect(fn?.Properties.Environment.Variables.CASE_WORKFLOW_ARN, id).toBeUndefined();
+      expect(policyActionsOf(logicalId), id).not.toContain('dynamodb:PutItem');
+    }
+    for (const id of withAccess('none', 'read-policy')) {
+      const { logicalId, fn } = fnOf(id);
+      expect(fn?.Properties.Environment.Variables.TABLE_NAME, id).toBeUndefined();
+      expect(
+        policyActionsOf(logicalId).filter((action) => action.startsWith('dynamodb:')),
+        id,
+      ).toEqual([]);
+    }
+  });
+
+  it('declares every POST route as changing cases and every GET route as only reading', () => {
+    const changes = new Set(CHANGES_CASES);
+    expect(operations.filter((op) => (op.method === 'POST') !== changes.has(op.operationId))).toEqual([]);
   });
 
   it('covers every route that is not public in one of the two lists', () => {
