@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { Case } from '../domain/case.ts';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { Case, Stored } from '../domain/case.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
 import { ownerWork } from '../domain/escalation.ts';
 import type { CaseDocument, CaseRepository, DeviceHistory } from '../domain/ports.ts';
@@ -22,16 +28,63 @@ export const keys = {
   queue: (brand: string, queue: string) => `T#${brand}#QUEUE#${queue}`,
   owner: (brand: string, owner: string) => `T#${brand}#OWNER#${owner}`,
   allCases: (brand: string) => `T#${brand}#CASES`,
+  /** An entry of a case's journal, in order: `TL#0000000042` is the timeline's 43rd entry. */
+  entry: (brand: string, caseId: string, journal: Journal, seq: number) => ({
+    pk: `T#${brand}#CASE#${caseId}`,
+    sk: `${JOURNALS[journal]}${String(seq).padStart(10, '0')}`,
+  }),
+  /** An id the case took, per sender (`depot:evt-1`): the inbox that answers "seen before?". */
+  inbox: (brand: string, caseId: string, key: string) => ({
+    pk: `T#${brand}#CASE#${caseId}`,
+    sk: `IN#${key}`,
+  }),
 };
+
+/**
+ * A case's journals grow without bound (a timeline of 10,000 entries is a busy case, not an attack),
+ * so they are not kept in the case's item, which DynamoDB caps at 400 KB: each entry is an item of its
+ * own in the case's partition. A change commits by one conditional write of the case item, which
+ * carries the change's own entries (its tail); only then are they written out as items, by this writer
+ * or, after a crash, by the next one. An entry item is therefore only ever written with committed
+ * content, so two racing writers never overwrite each other's entries.
+ */
+const JOURNALS = { timeline: 'TL#', notifications: 'NT#' } as const;
+type Journal = keyof typeof JOURNALS;
+
+/** How many recent inbox keys the case item keeps, so an immediate retry is caught without a lookup. */
+const RECENT_SEEN = 64;
+
+const EMPTY: Stored = {
+  timeline: 0,
+  notifications: 0,
+  seenLoaded: 0,
+  recentSeen: [],
+  tail: { timeline: [], notifications: [], seen: [] },
+};
+
+/** Where an item's journals stand; an item written before journals lived apart holds them all inline. */
+function storedOf(item: Record<string, unknown>): Stored {
+  if (item.stored) return Stored.parse(item.stored);
+  const legacy = Case.pick({ timeline: true, notifications: true, seenEventIds: true }).parse(item);
+  return {
+    timeline: legacy.timeline.length,
+    notifications: legacy.notifications.length,
+    seenLoaded: 0,
+    recentSeen: legacy.seenEventIds.slice(-RECENT_SEEN),
+    tail: { timeline: legacy.timeline, notifications: legacy.notifications, seen: legacy.seenEventIds },
+  };
+}
 
 /** A case's place in its brand's fixed pseudo-random order, for sampling: hex, evenly spread. */
 const sampleKey = (caseId: string) => createHash('sha256').update(caseId).digest('hex').slice(0, 16);
 
-function toItem(kase: Case) {
+function toItem(kase: Case, stored: Stored) {
   const work = ownerWork(kase);
+  const { timeline: _timeline, notifications: _notifications, seenEventIds: _seen, ...state } = kase;
   return {
     ...keys.case(kase.brand, kase.caseId),
-    ...kase,
+    ...state,
+    stored,
     gsi1pk: keys.serial(kase.brand, kase.device.serial),
     gsi1sk: kase.openedAt,
     gsi2pk: `T#${kase.brand}#CUSTOMER#${kase.customer.email.toLowerCase()}`,
@@ -52,33 +105,155 @@ const isConditionFailure = (error: unknown) => error instanceof ConditionalCheck
 export class DynamoCaseRepository implements CaseRepository {
   constructor(private readonly tableName = requiredEnv('TABLE_NAME')) {}
 
-  async get(brand: string, caseId: string): Promise<Case | undefined> {
+  async get(brand: string, caseId: string, seen: readonly string[] = []): Promise<Case | undefined> {
     const { Item } = await dynamo.send(
       new GetCommand({ TableName: this.tableName, Key: keys.case(brand, caseId), ConsistentRead: true }),
     );
+    if (!Item) return undefined;
+    const stored = storedOf(Item);
+    const recent = new Set([...stored.recentSeen, ...stored.tail.seen]);
+    const found = await this.inboxHas(
+      brand,
+      caseId,
+      seen.filter((key) => !recent.has(key)),
+    );
+    const seenEventIds = [...recent, ...found];
     // The workflow's direct DynamoDB steps add attributes of their own; parse() keeps what the domain knows.
-    return Item ? Case.parse(Item) : undefined;
+    return Case.parse({
+      ...Item,
+      timeline: [],
+      notifications: [],
+      seenEventIds,
+      stored: { ...stored, seenLoaded: seenEventIds.length },
+    });
   }
 
   async create(kase: Case): Promise<boolean> {
-    return this.putOnce(toItem(kase));
+    const stored = committed(kase, EMPTY);
+    const created = await this.putOnce(toItem(kase, stored));
+    if (created) await this.writeOut(kase, stored);
+    return created;
   }
 
   async save(kase: Case, expectedVersion: number): Promise<Case> {
+    const before = kase.stored ?? EMPTY;
+    // The last change's entries may not be written out yet (its writer stopped): they are now.
+    await this.writeOut(kase, before);
+    const stored = committed(kase, before);
     const next = { ...kase, version: expectedVersion + 1 };
     try {
       await dynamo.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(next),
+          Item: toItem(next, stored),
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': expectedVersion },
         }),
       );
-      return next;
     } catch (error) {
       if (isConditionFailure(error)) throw new ConcurrentUpdateError(kase.caseId);
       throw error;
+    }
+    await this.writeOut(kase, stored);
+    return {
+      ...next,
+      timeline: [],
+      notifications: [],
+      stored: { ...stored, seenLoaded: kase.seenEventIds.length },
+    };
+  }
+
+  /**
+   * A page of a case's journal, oldest first: the `limit` entries before `before` (default: the end),
+   * the journal's length, and where the page before this one ends, if there is one.
+   */
+  async journal(
+    brand: string,
+    caseId: string,
+    journal: Journal,
+    page: { before?: number; limit: number },
+  ): Promise<{ entries: unknown[]; total: number; before?: number } | undefined> {
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.case(brand, caseId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const stored = storedOf(Item);
+    const total = stored[journal];
+    const end = Math.max(0, Math.min(page.before ?? total, total));
+    const start = Math.max(0, end - page.limit);
+    const tail = stored.tail[journal] as unknown[];
+    const tailFrom = total - tail.length;
+    const entries: unknown[] = [];
+    if (start < Math.min(end, tailFrom)) {
+      let from: Record<string, unknown> | undefined;
+      do {
+        const result = await dynamo.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :case AND sk BETWEEN :first AND :last',
+            ExpressionAttributeValues: {
+              ':case': keys.case(brand, caseId).pk,
+              ':first': keys.entry(brand, caseId, journal, start).sk,
+              ':last': keys.entry(brand, caseId, journal, Math.min(end, tailFrom) - 1).sk,
+            },
+            ConsistentRead: true,
+            ExclusiveStartKey: from,
+          }),
+        );
+        entries.push(...(result.Items ?? []).map(({ pk: _pk, sk: _sk, ...entry }) => entry));
+        from = result.LastEvaluatedKey;
+      } while (from);
+    }
+    for (let seq = Math.max(start, tailFrom); seq < end; seq++) entries.push(tail[seq - tailFrom]);
+    return { entries, total, ...(start > 0 ? { before: start } : {}) };
+  }
+
+  /** Which of `keys` the case's inbox holds. */
+  private async inboxHas(brand: string, caseId: string, wanted: readonly string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (let i = 0; i < wanted.length; i += 100) {
+      const chunk = wanted.slice(i, i + 100);
+      const { Responses } = await dynamo.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [this.tableName]: {
+              Keys: chunk.map((key) => keys.inbox(brand, caseId, key)),
+              ConsistentRead: true,
+            },
+          },
+        }),
+      );
+      found.push(...(Responses?.[this.tableName] ?? []).map((item) => String(item.sk).slice('IN#'.length)));
+    }
+    return found;
+  }
+
+  /** Writes a committed change's entries out as items of their own; writing them twice writes the same. */
+  private async writeOut(kase: Case, stored: Stored): Promise<void> {
+    const { brand, caseId } = kase;
+    const at = (journal: Journal, entries: readonly unknown[]) =>
+      entries.map((entry, i) => ({
+        ...keys.entry(brand, caseId, journal, stored[journal] - entries.length + i),
+        ...(entry as object),
+      }));
+    const items = [
+      ...at('timeline', stored.tail.timeline),
+      ...at('notifications', stored.tail.notifications),
+      ...stored.tail.seen.map((key) => ({ ...keys.inbox(brand, caseId, key), key })),
+    ];
+    for (let i = 0; i < items.length; i += 25) {
+      let pending: Record<string, unknown>[] = items
+        .slice(i, i + 25)
+        .map((item) => ({ PutRequest: { Item: item } }));
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const { UnprocessedItems } = await dynamo.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
+        );
+        pending = (UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+        if (pending.length > 0 && attempt >= 8)
+          throw new Error(`Could not write out case ${caseId}'s journals`);
+        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      }
     }
   }
 
@@ -232,5 +407,17 @@ function toDocument(documentId: string, item: Record<string, unknown>): CaseDocu
     title: String(item.title),
     contentType: String(item.contentType),
     data: item.data as Uint8Array,
+  };
+}
+
+/** Where the journals stand once `kase`'s change is committed: its own entries are the new tail. */
+function committed(kase: Case, before: Stored): Stored {
+  const seen = kase.seenEventIds.slice(before.seenLoaded);
+  return {
+    timeline: before.timeline + kase.timeline.length,
+    notifications: before.notifications + kase.notifications.length,
+    seenLoaded: 0,
+    recentSeen: [...new Set([...before.recentSeen, ...seen])].slice(-RECENT_SEEN),
+    tail: { timeline: kase.timeline, notifications: kase.notifications, seen },
   };
 }

@@ -208,11 +208,18 @@ export const operations = [
     roles: ['customer', 'agent', 'depot', 'technician', 'reviewer'],
     access: 'read-cases',
     params: CaseParams,
+    query: z.object({
+      /** Earlier timeline entries: those before this position (a page's `timelineBefore`). */
+      timelineBefore: z.coerce.number().int().min(0).max(1_000_000_000).optional(),
+    }),
     responses: {
       200: {
-        description: 'The case, and the step waiting for an event, if one is.',
-        schema: Case.omit({ waiting: true, seenEventIds: true }).extend({
+        description:
+          'The case, the step waiting for an event (if one is), and the latest entries of its timeline and notices; `timelineBefore` pages back through the earlier ones.',
+        schema: Case.omit({ waiting: true, seenEventIds: true, stored: true }).extend({
           waitingFor: z.object({ step: z.string(), since: z.string() }).optional(),
+          timelineTotal: z.number().int(),
+          timelineBefore: z.number().int().optional(),
         }),
       },
       ...problems,

@@ -11,6 +11,8 @@ export interface CaseTarget {
   readonly brand: string;
   readonly caseId: string;
   readonly actor?: Actor;
+  /** The inbox keys and request ids the change will ask about: the store says which it took before. */
+  readonly seen?: readonly string[];
 }
 
 /** What one change decides: the case after it, the caller's answer, and an event for a waiting step. */
@@ -33,8 +35,8 @@ export async function changeCase<R>(
 ): Promise<{ case: Case; result: R }> {
   const { saved, result, deliver } = await retryOnConflict(async () => {
     const before = target.actor
-      ? await mustSee(deps.repo, target.brand, target.caseId, target.actor)
-      : await mustGet(deps.repo, target.brand, target.caseId);
+      ? await mustSee(deps.repo, target.brand, target.caseId, target.actor, target.seen)
+      : await mustGet(deps.repo, target.brand, target.caseId, target.seen);
     const after = await change(before);
     const saved = after.case === before ? before : await deps.repo.save(after.case, before.version);
     return { saved, result: after.result, deliver: after.deliver };
@@ -83,8 +85,13 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 8
   }
 }
 
-export async function mustGet(repo: CaseRepository, brand: string, caseId: string): Promise<Case> {
-  const kase = await repo.get(brand, caseId);
+export async function mustGet(
+  repo: CaseRepository,
+  brand: string,
+  caseId: string,
+  seen?: readonly string[],
+): Promise<Case> {
+  const kase = await repo.get(brand, caseId, seen);
   if (!kase) throw new CaseNotFoundError(caseId);
   return kase;
 }
@@ -95,8 +102,9 @@ export async function mustSee(
   brand: string,
   caseId: string,
   actor: Actor,
+  seen?: readonly string[],
 ): Promise<Case> {
-  const kase = await mustGet(repo, brand, caseId);
+  const kase = await mustGet(repo, brand, caseId, seen);
   if (!visibleTo(kase, actor)) throw new CaseNotFoundError(caseId);
   return kase;
 }

@@ -1,4 +1,4 @@
-import type { Actor, Case } from '../domain/case.ts';
+import type { Actor, Case, Notification, TimelineEntry } from '../domain/case.ts';
 import { openItems } from '../domain/custody.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { ownerWork } from '../domain/escalation.ts';
@@ -16,6 +16,57 @@ export function getCaseQuery(
   repo: CaseRepository,
 ): Promise<Case> {
   return mustSee(repo, brand, caseId, actor);
+}
+
+/** How much of a case's timeline and notifications one read returns; earlier entries are paged. */
+export const JOURNAL_PAGE = 200;
+
+/**
+ * The case as `actor` sees it on its page: its state, the latest entries of its timeline and of the
+ * notices sent (each page oldest first), and where the earlier timeline entries end.
+ */
+export async function caseViewQuery(
+  brand: string,
+  caseId: string,
+  actor: Actor,
+  repo: CaseRepository,
+  page: { timelineBefore?: number } = {},
+) {
+  const kase = await mustSee(repo, brand, caseId, actor);
+  const [timeline, notifications] = await Promise.all([
+    repo.journal(brand, caseId, 'timeline', {
+      limit: JOURNAL_PAGE,
+      ...(page.timelineBefore === undefined ? {} : { before: page.timelineBefore }),
+    }),
+    repo.journal(brand, caseId, 'notifications', { limit: JOURNAL_PAGE }),
+  ]);
+  return {
+    case: kase,
+    timeline: (timeline?.entries ?? []) as TimelineEntry[],
+    notifications: (notifications?.entries ?? []) as Notification[],
+    timelineTotal: timeline?.total ?? 0,
+    ...(timeline?.before === undefined ? {} : { timelineBefore: timeline.before }),
+  };
+}
+
+/** Every entry of a case's journal, oldest first, read a page at a time. */
+async function wholeJournal(
+  repo: CaseRepository,
+  brand: string,
+  caseId: string,
+  journal: 'timeline' | 'notifications',
+): Promise<never[]> {
+  const pages: unknown[][] = [];
+  let before: number | undefined;
+  do {
+    const page = await repo.journal(brand, caseId, journal, {
+      limit: 1000,
+      ...(before === undefined ? {} : { before }),
+    });
+    pages.unshift(page?.entries ?? []);
+    before = page?.before;
+  } while (before !== undefined);
+  return pages.flat() as never[];
 }
 
 /** A reviewer's sample of the brand's cases: `size` cases from a random point of the brand's case list (P14). */
@@ -36,11 +87,16 @@ export async function exportCaseQuery(brand: string, caseId: string, repo: CaseR
     waiting: _waiting,
     seenEventIds: _seen,
     pendingEvents: _pending,
+    stored: _stored,
     ...kase
   } = await mustGet(repo, brand, caseId);
+  const [timeline, notifications] = await Promise.all([
+    wholeJournal(repo, brand, caseId, 'timeline'),
+    wholeJournal(repo, brand, caseId, 'notifications'),
+  ]);
   const documents = await repo.listDocuments(brand, caseId);
   return {
-    case: kase,
+    case: { ...kase, timeline, notifications },
     documents: documents.map((document) => ({
       documentId: document.documentId,
       title: document.title,

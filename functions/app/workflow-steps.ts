@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Case, Shipment } from '../domain/case.ts';
 import { packParts, settleCustody } from '../domain/custody.ts';
 import { ConflictError, ReplacementUnavailableError } from '../domain/errors.ts';
-import { escalateOverdue } from '../domain/escalation.ts';
+import { escalateOverdue, overdueEscalationId } from '../domain/escalation.ts';
 import { applySurveyAnswer, closeCase, recordNoSurveyAnswer } from '../domain/follow-up.ts';
 import { applyDiagnosis, applyEstimateAnswer } from '../domain/good-faith.ts';
 import { planCase } from '../domain/intake.ts';
@@ -206,7 +206,8 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
 /** Runs one step on its case: read, decide, save (again on a conflict), answer the workflow. */
 export async function runCaseStep(input: StepInput, deps: Deps): Promise<object> {
   const run = caseSteps[input.step] as Step<StepName>;
-  const { result } = await changeCase(input, deps, (kase) => run(kase, deps, input));
+  const seen = input.step === 'escalateOverdue' ? [overdueEscalationId(input.overdue)] : [];
+  const { result } = await changeCase({ ...input, seen }, deps, (kase) => run(kase, deps, input));
   return result;
 }
 

@@ -131,10 +131,29 @@ export const Notification = z.object({
   to: z.string(),
   text: z.string(),
 });
+export type Notification = z.infer<typeof Notification>;
 
 const Amount = z.object({ amountMinor: z.number(), currency: z.string() });
 
-/** The case as it is stored and shown: one item, its timeline inside it, so both change in one write. */
+/**
+ * How far the case's journals (timeline, notifications, inbox) are stored beside it: each holds this
+ * many entries; the last change's own entries ride in `tail` until they are written out on their own.
+ */
+export const Stored = z.object({
+  timeline: z.number(),
+  notifications: z.number(),
+  /** How many of `seenEventIds` were loaded from the store: the rest are new. */
+  seenLoaded: z.number(),
+  recentSeen: z.array(z.string()),
+  tail: z.object({
+    timeline: z.array(TimelineEntry),
+    notifications: z.array(Notification),
+    seen: z.array(z.string()),
+  }),
+});
+export type Stored = z.infer<typeof Stored>;
+
+/** The case as it is stored and shown: its current state in one item, its journals beside it (see Stored). */
 export const Case = z.object({
   brand: z.string(),
   caseId: z.string(),
@@ -215,7 +234,8 @@ export const Case = z.object({
     .optional(),
   charges: z.array(Amount.extend({ description: z.string() })),
   refund: Amount.extend({ at: z.string() }).optional(),
-  notifications: z.array(Notification),
+  /** Messages to the customer that this change sends (the store keeps every earlier one apart). */
+  notifications: z.array(Notification).default([]),
   nextStep: NextStep,
   escalationLevel: z.number(),
   escalationPath: z.array(EscalationLevel),
@@ -261,7 +281,11 @@ export const Case = z.object({
       status: z.enum(['open', 'done']),
     })
     .optional(),
-  timeline: z.array(TimelineEntry),
+  /**
+   * Entries this change appends to the case's append-only timeline. The store keeps the whole timeline
+   * as items of their own beside the case (see functions/adapters/case-repository.ts); readers page it.
+   */
+  timeline: z.array(TimelineEntry).default([]),
   /** The workflow step waiting for an event, and the token that resumes it. Never shown to anyone. */
   waiting: z
     .object({
@@ -276,7 +300,10 @@ export const Case = z.object({
   pendingEvents: z.array(CaseEvent),
   /** The once-per-case questions already answered (arrival, diagnosis...): a second answer is refused. */
   answered: z.array(z.string()).default([]),
-  seenEventIds: z.array(z.string()),
+  /** Ids already taken (an inbox key per event, request ids): the recent ones, and any the change asked about. */
+  seenEventIds: z.array(z.string()).default([]),
+  /** Where the store keeps the case's journals; set by the repository, carried unchanged by every rule. */
+  stored: Stored.optional(),
 });
 
 export type Case = z.infer<typeof Case>;

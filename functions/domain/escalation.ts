@@ -71,6 +71,10 @@ export function escalateCase(
   return escalate(kase, request.escalationId, request.reason, policy, now, by);
 }
 
+/** An overdue step escalates once per entry into it: the entry names the escalation. */
+export const overdueEscalationId = (overdue: { step: string; enteredAt: string }) =>
+  `overdue:${overdue.step}:${overdue.enteredAt}`;
+
 /**
  * A waiting step's deadline passed (P7): the case goes one level up, the customer is told who owns it
  * now, and the step waits again with the new owner's own deadline (`waitSeconds`). Once per entry into
@@ -82,7 +86,7 @@ export function escalateOverdue(
   policy: BrandPolicy,
   now: Date,
 ): { case: Case; waitSeconds: number } {
-  const escalationId = `overdue:${overdue.step}:${overdue.enteredAt}`;
+  const escalationId = overdueEscalationId(overdue);
   const escalated = escalate(
     kase,
     escalationId,

@@ -68,6 +68,9 @@ export const inboxKey = (sender: string, eventId: string) => `${sender}:${eventI
 export const hasSeen = (kase: Case, sender: string, eventId: string) =>
   kase.seenEventIds.includes(inboxKey(sender, eventId));
 
+/** How many events a case keeps for later steps; a sender reporting far ahead of the case is refused beyond. */
+export const MAX_KEPT = 50;
+
 /** Questions whose second answer restates the first (the depot scans what the carrier delivered). */
 const SAME_FACT: ReadonlySet<string> = new Set(['arrival', 'delivery']);
 
@@ -113,6 +116,16 @@ export function recordEvent(
   if (alreadyAnswered || !awaitedWhile(event.type).includes(kase.status)) {
     return {
       case: noted('event-refused', `does not apply to a case that is ${kase.status}.`, kase),
+      outcome: 'not-applicable',
+    };
+  }
+  if (kase.pendingEvents.length >= MAX_KEPT) {
+    return {
+      case: noted(
+        'event-refused',
+        `not kept: the case already keeps ${MAX_KEPT} events for later steps.`,
+        kase,
+      ),
       outcome: 'not-applicable',
     };
   }

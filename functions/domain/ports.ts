@@ -30,7 +30,18 @@ export interface DeviceHistory {
 
 /** The case store as the domain sees it. */
 export interface CaseRepository {
-  get(brand: string, caseId: string): Promise<Case | undefined>;
+  /**
+   * The case's current state, with its recent inbox keys and those of `seen` it has taken; its journals
+   * (timeline, notifications) hold only what a change appends, and are read with `journal`.
+   */
+  get(brand: string, caseId: string, seen?: readonly string[]): Promise<Case | undefined>;
+  /** A page of a case's timeline or notifications, oldest first, ending before `before` (default: the end). */
+  journal(
+    brand: string,
+    caseId: string,
+    journal: 'timeline' | 'notifications',
+    page: { before?: number; limit: number },
+  ): Promise<{ entries: unknown[]; total: number; before?: number } | undefined>;
   /** Stores a new case; false when a case with that id already exists (an idempotent replay). */
   create(kase: Case): Promise<boolean>;
   /** Replaces the case if nobody changed it since `expectedVersion`; returns it with the next version. */

@@ -1,16 +1,18 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { getCaseQuery } from '../app/queries.ts';
+import { caseViewQuery } from '../app/queries.ts';
 import { deps } from '../shared/deps.ts';
 
-export const handler = httpHandler(operation('getCase'), async ({ brand, actor, params }) => {
-  // Task tokens and dedup bookkeeping are the workflow's business, never a caller's.
-  const {
-    waiting,
-    seenEventIds: _seen,
-    ...visible
-  } = await getCaseQuery(brand, params.caseId, actor, deps().repo);
+export const handler = httpHandler(operation('getCase'), async ({ brand, actor, params, query }) => {
+  const view = await caseViewQuery(brand, params.caseId, actor, deps().repo, query);
+  // Task tokens and dedup bookkeeping are the workflow's and the store's business, never a caller's.
+  const { waiting, seenEventIds: _seen, stored: _stored, ...visible } = view.case;
   const waitingFor =
     waiting && !waiting.delivered ? { waitingFor: { step: waiting.step, since: waiting.since } } : {};
-  return { status: 200, body: { ...visible, ...waitingFor } };
+  const { timeline, notifications, timelineTotal } = view;
+  const before = view.timelineBefore === undefined ? {} : { timelineBefore: view.timelineBefore };
+  return {
+    status: 200,
+    body: { ...visible, timeline, notifications, timelineTotal, ...before, ...waitingFor },
+  };
 });

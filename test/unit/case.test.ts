@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { caseIdFor } from '../../functions/app/ids.ts';
 import type { Case } from '../../functions/domain/case.ts';
-import { beginWait, recordEvent, returnUndelivered } from '../../functions/domain/event-inbox.ts';
+import { beginWait, MAX_KEPT, recordEvent, returnUndelivered } from '../../functions/domain/event-inbox.ts';
 import { closeCase } from '../../functions/domain/follow-up.ts';
 import { openCase } from '../../functions/domain/intake.ts';
 import { policyFor } from '../../functions/domain/policy.ts';
@@ -223,5 +223,25 @@ describe('an inbox per sender', () => {
     expect(
       closed.timeline.some((entry) => entry.type === 'event-refused' && entry.summary.includes('late-1')),
     ).toBe(true);
+  });
+});
+
+describe('a bounded inbox', () => {
+  it('refuses to keep more than its share of early events, without spending their ids', () => {
+    let kase: Case = fresh();
+    const early = (i: number): CaseEvent => ({
+      eventId: `early-${i}`,
+      type: 'repair-attempted',
+      occurredAt: now.toISOString(),
+      result: 'not-fixed',
+      faultCode: 'PWR-01',
+      partsUsed: [],
+    });
+    for (let i = 0; i < MAX_KEPT; i++) kase = recordEvent(kase, early(i), now, depot).case;
+    expect(kase.pendingEvents).toHaveLength(MAX_KEPT);
+    const refused = recordEvent(kase, early(MAX_KEPT), now, depot);
+    expect(refused.outcome).toBe('not-applicable');
+    expect(refused.case.pendingEvents).toHaveLength(MAX_KEPT);
+    expect(refused.case.seenEventIds).not.toContain(`depot:early-${MAX_KEPT}`);
   });
 });

@@ -75,14 +75,13 @@ export function escalateCaseCommand(
 ) {
   const by = actorId(command.actor);
   const policy = policyFor(command.brand);
-  return updateCase(command, deps, (kase) => escalateCase(kase, command.request, policy, deps.now, by)).then(
-    (after) => {
-      // Every brand's ladder has a level: an escalated case always carries its escalation.
-      if (!after.escalation)
-        throw new PolicyIncompleteError(`Case ${after.caseId} has no escalation ladder.`);
-      return after.escalation;
-    },
-  );
+  return updateCase({ ...command, seen: [command.request.escalationId] }, deps, (kase) =>
+    escalateCase(kase, command.request, policy, deps.now, by),
+  ).then((after) => {
+    // Every brand's ladder has a level: an escalated case always carries its escalation.
+    if (!after.escalation) throw new PolicyIncompleteError(`Case ${after.caseId} has no escalation ladder.`);
+    return after.escalation;
+  });
 }
 
 /** A person replaces a denial's reason, with a justification; the customer sees both reasons (P8). */
@@ -98,7 +97,7 @@ export function supersedeDecisionCommand(
 ) {
   const by = actorId(command.actor);
   const policy = policyFor(command.brand);
-  return updateCase(command, deps, (kase) =>
+  return updateCase({ ...command, seen: [command.request.supersessionId] }, deps, (kase) =>
     supersedeDecision(kase, command.decision, command.request, policy, deps.now, by),
   );
 }

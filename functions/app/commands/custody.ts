@@ -7,7 +7,7 @@ import {
   removePart,
   returnPart,
 } from '../../domain/custody.ts';
-import { recordEvent } from '../../domain/event-inbox.ts';
+import { inboxKey, recordEvent } from '../../domain/event-inbox.ts';
 import { policyFor } from '../../domain/policy.ts';
 import type { CaseEvent, CustodyEvent } from '../../domain/schemas.ts';
 import { changeCase } from '../change-case.ts';
@@ -23,13 +23,15 @@ async function changeCustody(
   change: (kase: Case) => Promise<Case> | Case,
   deps: Deps,
 ): Promise<Case> {
-  const { case: saved } = await changeCase(command, deps, async (before) => {
+  const nudgeId = `custody:${command.changeId}`;
+  const seen = [command.changeId, inboxKey(command.actor.role, nudgeId)];
+  const { case: saved } = await changeCase({ ...command, seen }, deps, async (before) => {
     const changed = await change(before);
     if (changed === before || changed.status !== 'settling-custody')
       return { case: changed, result: undefined };
     const nudge: CaseEvent = {
       type: 'custody-changed',
-      eventId: `custody:${command.changeId}`,
+      eventId: nudgeId,
       occurredAt: deps.now.toISOString(),
     };
     const told = recordEvent(changed, nudge, deps.now, command.actor);

@@ -13,7 +13,8 @@ export async function recordCaseEventCommand(
   command: { brand: string; caseId: string; actor: Actor; event: CaseEvent },
   deps: Deps,
 ) {
-  const { case: saved, result: outcome } = await changeCase(command, deps, (kase) => {
+  const seen = [inboxKey(command.actor.role, command.event.eventId)];
+  const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
     const { case: recorded, outcome, deliver } = recordEvent(kase, command.event, deps.now, command.actor);
     return { case: recorded, result: outcome, deliver };
   });
@@ -33,7 +34,8 @@ export async function recordCarrierEventCommand(
   const { event, actor } = command;
   const caseId = await deps.repo.caseOfTracking(command.brand, event.trackingNumber);
   if (!caseId) throw new NotFoundError(`shipment with tracking number ${event.trackingNumber}`);
-  const { result: outcome } = await changeCase({ brand: command.brand, caseId }, deps, (before) => {
+  const seen = [inboxKey(actor.role, event.eventId)];
+  const { result: outcome } = await changeCase({ brand: command.brand, caseId, seen }, deps, (before) => {
     if (hasSeen(before, actor.role, event.eventId)) return { case: before, result: 'duplicate' as const };
     const tracking = trackShipment(before, event, deps.now);
     const { caseEvent } = tracking;

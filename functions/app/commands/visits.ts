@@ -1,7 +1,7 @@
 import { mayReportVisitEvent } from '../../domain/access.ts';
 import type { Actor } from '../../domain/case.ts';
 import { isCustodyEvent } from '../../domain/custody.ts';
-import { hasSeen } from '../../domain/event-inbox.ts';
+import { hasSeen, inboxKey } from '../../domain/event-inbox.ts';
 import type { CaseEvent, VisitEvent } from '../../domain/schemas.ts';
 import { checkWindow, reportVisit, signOffVisit, visitOf } from '../../domain/visits.ts';
 import { mustSee, updateCase } from '../change-case.ts';
@@ -14,7 +14,8 @@ export async function bookVisitCommand(
   command: { brand: string; caseId: string; actor: Actor; booking: { bookingId: string; windowId: string } },
   deps: Deps,
 ) {
-  const kase = await mustSee(deps.repo, command.brand, command.caseId, command.actor);
+  const seen = [inboxKey(command.actor.role, command.booking.bookingId)];
+  const kase = await mustSee(deps.repo, command.brand, command.caseId, command.actor, seen);
   if (!hasSeen(kase, command.actor.role, command.booking.bookingId))
     checkWindow(kase, command.booking.windowId);
   const event: CaseEvent = {
@@ -35,7 +36,8 @@ export async function visitEventCommand(
   deps: Deps,
 ) {
   const { actor, event, visitId } = command;
-  const kase = await mustSee(deps.repo, command.brand, command.caseId, actor);
+  const seen = [inboxKey(actor.role, event.eventId)];
+  const kase = await mustSee(deps.repo, command.brand, command.caseId, actor, seen);
   const visit = visitOf(kase, visitId);
   mayReportVisitEvent(actor, visit, event.type);
   if (isCustodyEvent(event)) {
@@ -54,10 +56,14 @@ export async function visitEventCommand(
             accepted: event.accepted,
           };
     if (event.type === 'signed-off' && !hasSeen(kase, actor.role, event.eventId)) {
-      await updateCase(command, deps, (current) => signOffVisit(current, visitId, event, deps.now));
+      await updateCase({ ...command, seen }, deps, (current) =>
+        signOffVisit(current, visitId, event, deps.now),
+      );
     }
     return recordCaseEventCommand({ ...command, event: ended }, deps);
   }
-  await updateCase(command, deps, (current) => reportVisit(current, visitId, event, deps.now, actor));
+  await updateCase({ ...command, seen }, deps, (current) =>
+    reportVisit(current, visitId, event, deps.now, actor),
+  );
   return { outcome: 'recorded' as const };
 }
