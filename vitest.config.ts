@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // One synth per run, shared with every test file (DESIGN.md: the first synth costs seconds).
+    // One synth per run, shared with every test file (docs/architecture.md, "Figures": the first synth costs seconds).
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: figures for the local cloud on this machine, printed, never asserted.
  * Every throughput is shown beside the raw store throughput measured in the same run, as a ratio,
- * because the store is the local ceiling (DESIGN.md) and absolute numbers vary between machines.
+ * because the store is the local ceiling (docs/architecture.md, "Figures") and absolute numbers vary between machines.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,17 +2,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/constructs/fairfix-function.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { browserAvailable, launchBrowser, SCREENSHOTS as SHOTS } from '../support/browser.ts';
 import { startTestCloud } from '../support/cloud.ts';
 import { Journey } from '../support/journey.ts';
 
 /**
  * The customer portal and the depot console in a real browser (Debian's chromium, playwright-core),
- * against the local cloud. Screenshots of the main pages go to docs/screenshots, which the README shows.
+ * against the local cloud. Screenshots of the main pages go to test-results/screenshots; `npm run
+ * screenshots` writes them to docs/screenshots instead, which the README shows.
  */
-const SHOTS = path.join(PROJECT_ROOT, 'docs', 'screenshots');
 const hasBrowser = browserAvailable();
 /** The workflow and the page both move asynchronously: give each poll time. */
 const POLL = { timeout: 15_000, interval: 100 };

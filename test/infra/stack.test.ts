@@ -257,7 +257,7 @@ describe('the case workflow', () => {
       expect(state?.ResultPath, wait.state).toBe(wait.keepAt);
       const timeout = wait.deadline.startsWith('$.') ? wait.deadline : `$.sla.${wait.deadline}`;
       expect(state?.TimeoutSecondsPath, wait.state).toBe(timeout);
-      const onTimeout = definition.States[(state?.Catch as { Next: string }[])[0]?.Next ?? ''];
+      const onTimeout = definition.States[(state?.Catch as { Next: string }[] | undefined)?.[0]?.Next ?? ''];
       if ('escalate' in wait.onDeadline) {
         expect(onTimeout?.Parameters, wait.state).toMatchObject({
           step: 'escalateOverdue',

@@ -1,8 +1,20 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { PROJECT_ROOT } from '../../lib/constructs/fairfix-function.ts';
 
 /** Debian's chromium (the project installs it in CI), or the one FAIRFIX_CHROMIUM names. */
 export const CHROMIUM = process.env.FAIRFIX_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Where the browser tests put their screenshots: test-results/screenshots (ignored by git), so `npm test`
+ * leaves the work tree as it found it. `npm run screenshots` points FAIRFIX_SCREENSHOTS_DIR at
+ * docs/screenshots to refresh the README's copies.
+ */
+export const SCREENSHOTS = path.resolve(
+  PROJECT_ROOT,
+  process.env.FAIRFIX_SCREENSHOTS_DIR ?? path.join('test-results', 'screenshots'),
+);
 
 /** Browser tests run whenever a Chromium is present; in CI a missing one is a failure, not a skip. */
 export function browserAvailable(): boolean {

@@ -17,9 +17,9 @@ import { ACCOUNT, REGION } from '../../local/template.ts';
 import { eventually, startTestCloud } from '../support/cloud.ts';
 
 /**
- * The runner's answers to each gap DESIGN.md lists for aws-local-stepfunctions, proven through the
- * Step Functions API with the unchanged AWS SDK. A task "parks" its token in DynamoDB, where the test
- * picks it up as a depot or carrier integration would.
+ * The runner's answers to each gap of aws-local-stepfunctions that docs/local-cloud.md lists, proven
+ * through the Step Functions API with the unchanged AWS SDK. A task "parks" its token in DynamoDB, where
+ * the test picks it up as a depot or carrier integration would.
  */
 let cloud: LocalCloud;
 let sfn: SFNClient;

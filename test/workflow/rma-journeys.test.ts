@@ -3,7 +3,7 @@ import type { LocalCloud } from '../../local/cloud.ts';
 import { startTestCloud } from '../support/cloud.ts';
 import { isoDaysAgo, Journey, opening } from '../support/journey.ts';
 
-/** The repair journeys of PRODUCT.md P1-P4, P12, P13, through the synthesized workflow on the local cloud. */
+/** The repair journeys of docs/product.md P1-P4, P12, P13, through the synthesized workflow on the local cloud. */
 let cloud: LocalCloud;
 let journey: Journey;
 const daysAgo = (days: number) => isoDaysAgo(cloud.clock.now(), days);
