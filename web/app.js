@@ -693,7 +693,7 @@ function escalatePanel(kase, rerender) {
             `Escalated. Your case is now owned by ${owner.role} (${owner.contact}), who will respond by ${fmtTime(respondBy)}.`,
           ),
         );
-        setTimeout(rerender, 4000);
+        refreshLater(rerender, 4000);
       },
     },
     reason,
@@ -748,7 +748,7 @@ function visitsPanel(kase, rerender, depotView) {
         ? h('p', { className: 'notice' }, 'Booked: your technician is assigned in a moment.')
         : problemBox(response.body),
     );
-    setTimeout(rerender, 1000);
+    refreshLater(rerender, 1000);
   };
   return h(
     'section',
@@ -816,7 +816,7 @@ function custodyPanel(kase, rerender, depotView) {
             ? h('p', { className: 'notice' }, 'Your choice is recorded.')
             : problemBox(response.body),
         );
-        setTimeout(rerender, 1000);
+        refreshLater(rerender, 1000);
       },
     },
     h(
@@ -914,7 +914,7 @@ function surveyPanel(kase, rerender) {
         ? h('p', { className: 'notice' }, 'Thank you: your answer is recorded.')
         : problemBox(response.body),
     );
-    setTimeout(rerender, 1500);
+    refreshLater(rerender, 1500);
   };
   return h(
     'section',
@@ -949,7 +949,7 @@ function estimatePanel(kase, rerender) {
           : 'Declined: your device comes back unrepaired, free of charge.'
         : problemBox(response.body),
     );
-    setTimeout(rerender, 500);
+    refreshLater(rerender, 500);
   };
   return h(
     'section',
@@ -1044,6 +1044,25 @@ async function depotPage() {
   );
 }
 
+/**
+ * Shows the case anew a moment after an action (the workflow moves on its own), unless the person has
+ * typed since: a refresh must never wipe what someone is entering into the next form.
+ */
+let lastTyped = 0;
+document.addEventListener(
+  'input',
+  () => {
+    lastTyped = Date.now();
+  },
+  true,
+);
+function refreshLater(rerender, ms) {
+  const scheduledAt = Date.now();
+  setTimeout(() => {
+    if (lastTyped <= scheduledAt) rerender();
+  }, ms);
+}
+
 function depotActions(kase, rerender) {
   const summary = h('div');
   const post = async (form, event) => {
@@ -1060,7 +1079,7 @@ function depotActions(kase, rerender) {
         : problemBox(response.body),
     );
     form.reset();
-    setTimeout(rerender, 700);
+    refreshLater(rerender, 700);
   };
   const receipt = h(
     'form',
