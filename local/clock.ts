@@ -1,8 +1,36 @@
+import { z } from 'zod';
+
+const YEAR_MS = 365.25 * 86_400_000;
+
+/** The furthest one POST /_local/clock may move time at once. */
+export const MAX_ADVANCE_MS = 10 * YEAR_MS;
+/** How slow and how fast the clock may run: from a thousandth of real time to about 11.6 days a second. */
+export const MIN_SCALE = 0.001;
+export const MAX_SCALE = 1_000_000;
+/**
+ * Where the clock stops: 1000 years short of the last four-digit ISO 8601 year, so every deadline and
+ * warranty computed from it is still a valid date (JavaScript's dates end at 275760; ISO's at 9999).
+ */
+export const MAX_TIME = Date.UTC(9000, 0, 1);
+
 /** What the clock persists so time keeps counting across restarts: virtual time at a real instant, and the speed. */
-export interface ClockState {
-  anchorReal: number;
-  anchorVirtual: number;
-  scale: number;
+const instant = z
+  .number('not a number of milliseconds')
+  .min(0, 'before 1970')
+  .max(MAX_TIME, `past ${new Date(MAX_TIME).toISOString()}, where the clock stops`);
+export const ClockState = z.object({
+  anchorReal: instant,
+  anchorVirtual: instant,
+  scale: z.number('not a number').min(MIN_SCALE, `below ${MIN_SCALE}`).max(MAX_SCALE, `above ${MAX_SCALE}`),
+});
+export type ClockState = z.infer<typeof ClockState>;
+
+/** The persisted clock is not one this clock can run from (say, moved past the end of dates). */
+export class ClockStateError extends Error {
+  constructor(state: unknown, problems: string) {
+    super(`The saved local clock cannot be read (${JSON.stringify(state)}: ${problems}).`);
+    this.name = 'ClockStateError';
+  }
 }
 
 interface Timer {
@@ -20,11 +48,25 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
  */
 export class LocalClock {
   private readonly timers = new Set<Timer>();
+  /** Changes one at a time, each persisted before it applies. */
+  private changes: Promise<unknown> = Promise.resolve();
+  private state: ClockState;
 
+  /** @throws ClockStateError when `state` (as persisted) is not a clock this can run. */
   constructor(
-    private state: ClockState,
+    state: ClockState,
     private readonly persist: (state: ClockState) => Promise<void> = async () => {},
-  ) {}
+  ) {
+    const checked = ClockState.safeParse(state);
+    if (!checked.success)
+      throw new ClockStateError(
+        state,
+        checked.error.issues
+          .map((issue) => `${issue.path.join('.') || 'state'}: ${issue.message}`)
+          .join('; '),
+      );
+    this.state = checked.data;
+  }
 
   static fresh(scale = 1): ClockState {
     const now = Date.now();
@@ -32,7 +74,10 @@ export class LocalClock {
   }
 
   now(): number {
-    return this.state.anchorVirtual + (Date.now() - this.state.anchorReal) * this.state.scale;
+    return Math.min(
+      this.state.anchorVirtual + (Date.now() - this.state.anchorReal) * this.state.scale,
+      MAX_TIME,
+    );
   }
 
   get scale(): number {
@@ -43,23 +88,50 @@ export class LocalClock {
     return { ...this.state };
   }
 
-  /** Moves time forward; everything due by then fires. */
+  /**
+   * Moves time forward, by at most MAX_ADVANCE_MS and not past MAX_TIME; everything due by then fires.
+   * The new time is persisted before it applies: if saving fails, the clock has not moved.
+   */
   async advance(ms: number): Promise<number> {
-    if (!Number.isFinite(ms) || ms < 0)
-      throw new RangeError('The clock only moves forward: give a positive number of ms');
-    this.state = { anchorReal: Date.now(), anchorVirtual: this.now() + ms, scale: this.state.scale };
-    await this.persist(this.state);
-    this.rearmAll();
+    await this.adjust({ advanceMs: ms });
     return this.now();
   }
 
-  /** Changes how many virtual milliseconds pass per real one, from now on. */
-  async setScale(scale: number): Promise<void> {
-    if (!Number.isFinite(scale) || scale <= 0)
-      throw new RangeError('The clock scale must be a positive number');
-    this.state = { anchorReal: Date.now(), anchorVirtual: this.now(), scale };
-    await this.persist(this.state);
-    this.rearmAll();
+  /** Changes how many virtual milliseconds pass per real one, from now on (persisted first, as advance). */
+  setScale(scale: number): Promise<void> {
+    return this.adjust({ scale });
+  }
+
+  /**
+   * Changes speed and/or moves forward as one change, persisted before it applies: both or neither.
+   * @throws RangeError for an advance or a scale out of bounds, before anything changes
+   */
+  adjust(change: { advanceMs?: number; scale?: number }): Promise<void> {
+    return this.change(() => {
+      const { advanceMs = 0, scale = this.state.scale } = change;
+      if (!Number.isFinite(advanceMs) || advanceMs < 0)
+        throw new RangeError('The clock only moves forward: give a positive number of ms');
+      if (advanceMs > MAX_ADVANCE_MS)
+        throw new RangeError(`The clock moves at most ${MAX_ADVANCE_MS} ms (10 years) at once`);
+      if (!Number.isFinite(scale) || scale < MIN_SCALE || scale > MAX_SCALE)
+        throw new RangeError(`The clock scale must be a number from ${MIN_SCALE} to ${MAX_SCALE}`);
+      const anchorVirtual = this.now() + advanceMs;
+      if (anchorVirtual > MAX_TIME)
+        throw new RangeError(`The clock cannot pass ${new Date(MAX_TIME).toISOString()}`);
+      return { anchorReal: Date.now(), anchorVirtual, scale };
+    });
+  }
+
+  /** Computes the next state after every earlier change, persists it, and only then applies it. */
+  private change(next: () => ClockState): Promise<void> {
+    const done = this.changes.then(async () => {
+      const state = next();
+      await this.persist(state);
+      this.state = state;
+      this.rearmAll();
+    });
+    this.changes = done.catch(() => {});
+    return done;
   }
 
   /** Resolves once virtual time reaches `deadline` (epoch ms), or when `signal` aborts (then it rejects). */

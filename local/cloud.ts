@@ -8,8 +8,9 @@ import { LocalClock } from './clock.ts';
 import { createTables, dynamoClient, LOCAL_CREDENTIALS, startDynamo } from './dynamo.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { LocalFunctions } from './functions.ts';
-import { DevTokens, defaultSubject } from './http/dev-tokens.ts';
-import { type AdminHandler, startHttpServer } from './http/server.ts';
+import { adminEndpoints } from './http/admin.ts';
+import { DevTokens } from './http/dev-tokens.ts';
+import { startHttpServer } from './http/server.ts';
 import { startStepFunctionsServer } from './sfn/api.ts';
 import { StepFunctionsEngine } from './sfn/engine.ts';
 import { LocalIntegrations } from './sfn/integrations.ts';
@@ -136,71 +137,4 @@ export class LocalCloud {
       await new Promise((resolve) => server.close(resolve));
     }
   }
-}
-
-function adminEndpoints(
-  clock: LocalClock,
-  tokens: DevTokens,
-  httpUrl: () => string,
-): Record<string, AdminHandler> {
-  const problem = (detail: string) => ({ status: 400, body: { message: detail } });
-  return {
-    clock: async (method, body) => {
-      if (method === 'POST') {
-        const { advanceMs, scale } = body as { advanceMs?: unknown; scale?: unknown };
-        if (advanceMs === undefined && scale === undefined)
-          return problem('Send advanceMs (a number of ms) and/or scale');
-        try {
-          if (scale !== undefined) await clock.setScale(Number(scale));
-          if (advanceMs !== undefined) await clock.advance(Number(advanceMs));
-        } catch (error) {
-          return problem((error as Error).message);
-        }
-      }
-      return { status: 200, body: { now: new Date(clock.now()).toISOString(), scale: clock.scale } };
-    },
-    /**
-     * The local carrier reports a tracking update, as a real carrier's webhook would: signed in as the
-     * brand's carrier, through the public route POST /carrier/events.
-     */
-    'carrier-events': async (method, body) => {
-      if (method !== 'POST')
-        return { status: 405, body: { message: 'POST {tenant, trackingNumber, status}' } };
-      const { tenant, trackingNumber, status } = body as Record<string, unknown>;
-      if (typeof tenant !== 'string' || typeof trackingNumber !== 'string' || typeof status !== 'string') {
-        return problem(
-          'Send tenant, trackingNumber and status (picked-up, in-transit, out-for-delivery, delivered, exception)',
-        );
-      }
-      const token = tokens.issue({ tenant, role: 'carrier', sub: 'fairfix-local-post' });
-      const response = await fetch(`${httpUrl()}/carrier/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          eventId: `local-post-${trackingNumber}-${status}-${clock.now()}`,
-          trackingNumber,
-          status,
-          occurredAt: new Date(clock.now()).toISOString(),
-          location: 'fairfix local post',
-        }),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-    tokens: async (method, body) => {
-      if (method !== 'POST') return { status: 405, body: { message: 'POST {tenant, role, sub}' } };
-      const { tenant, role, sub } = body as Record<string, unknown>;
-      if (typeof tenant !== 'string' || typeof role !== 'string')
-        return problem('Send tenant and role as strings');
-      return {
-        status: 201,
-        body: {
-          token: tokens.issue({
-            tenant,
-            role,
-            sub: typeof sub === 'string' ? sub : defaultSubject(tenant, role),
-          }),
-        },
-      };
-    },
-  };
 }

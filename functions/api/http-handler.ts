@@ -59,8 +59,13 @@ export type Reply<Op extends Operation = Operation> = {
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 
+/** A brand's id, as tokens carry it and keys begin with it. */
+export const Tenant = z
+  .string('Give the brand as text.')
+  .regex(/^[a-z0-9-]{2,40}$/, 'Give 2 to 40 lower-case letters, digits or -.');
+
 /** The claims every fairfix token carries: the brand (tenant) it is valid for and the role on it. */
-const Claims = z.object({ tenant: z.string().regex(/^[a-z0-9-]{2,40}$/), role: z.string(), sub: z.string() });
+const Claims = z.object({ tenant: Tenant, role: z.string(), sub: z.string() });
 
 /**
  * The edge of every route: authenticate and scope to one brand, validate everything at once,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalClock } from '../../local/clock.ts';
+import { type ClockState, ClockStateError, LocalClock, MAX_TIME } from '../../local/clock.ts';
 
 describe('LocalClock', () => {
   it('runs faster by its scale', async () => {
@@ -52,5 +52,43 @@ describe('LocalClock', () => {
   it('refuses to move backwards', async () => {
     const clock = new LocalClock(LocalClock.fresh(1));
     await expect(clock.advance(-1)).rejects.toThrow(RangeError);
+  });
+
+  it('saves a change before applying it: when saving fails, time has not moved', async () => {
+    const state = LocalClock.fresh(1);
+    const clock = new LocalClock(state, async () => {
+      throw new Error('disk full');
+    });
+    await expect(clock.advance(86_400_000)).rejects.toThrow('disk full');
+    await expect(clock.setScale(60)).rejects.toThrow('disk full');
+    expect(clock.snapshot()).toEqual(state);
+  });
+
+  it('moves at most 10 years at once, never past the end of ISO dates, and at a sane speed', async () => {
+    const saved: ClockState[] = [];
+    const clock = new LocalClock(LocalClock.fresh(1), async (state) => {
+      saved.push(state);
+    });
+    const before = clock.snapshot();
+    for (const ms of [8.65e15, 1e20, 10 * 366 * 86_400_000, Number.NaN])
+      await expect(clock.advance(ms)).rejects.toThrow(RangeError);
+    for (const scale of [0, -1, 1e300, 1e7, Number.POSITIVE_INFINITY])
+      await expect(clock.setScale(scale)).rejects.toThrow(RangeError);
+    expect(clock.snapshot()).toEqual(before);
+    expect(saved).toEqual([]);
+    const late = new LocalClock({ anchorReal: Date.now(), anchorVirtual: MAX_TIME - 1000, scale: 1 });
+    await expect(late.advance(2000)).rejects.toThrow(RangeError);
+    expect(new Date(late.now()).toISOString()).toMatch(/^\d{4}-/);
+  });
+
+  it('refuses, with a ClockStateError, a saved state it cannot run from', () => {
+    const now = Date.now();
+    for (const state of [
+      { anchorReal: now, anchorVirtual: now + 8.65e15, scale: 1 },
+      { anchorReal: now, anchorVirtual: now, scale: 0 },
+      { anchorReal: now, anchorVirtual: 'soon', scale: 1 },
+      {},
+    ])
+      expect(() => new LocalClock(state as ClockState)).toThrow(ClockStateError);
   });
 });
