@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Tenant } from '../../functions/api/http-handler.ts';
 import { Role } from '../../functions/api/operations.ts';
 import { fieldErrors, problem } from '../../functions/api/problem.ts';
-import { CarrierEvent } from '../../functions/domain/case.ts';
+import { CarrierEvent } from '../../functions/domain/schemas.ts';
 import { type LocalClock, MAX_ADVANCE_MS, MAX_SCALE, MIN_SCALE } from '../clock.ts';
 import { type DevTokens, defaultSubject } from './dev-tokens.ts';
 import type { AdminEndpoint, AdminReply } from './server.ts';
