@@ -99,3 +99,10 @@ export class PolicyIncompleteError extends DomainError {
     super(message, 500, 'policy-incomplete', 'The brand’s policy is incomplete');
   }
 }
+
+/** A rule of the code itself does not hold (a bug, not a caller's mistake): loud, never silent. */
+export class InvariantError extends DomainError {
+  constructor(message: string) {
+    super(message, 500, 'invariant', 'An internal rule was broken');
+  }
+}

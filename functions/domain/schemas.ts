@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvariantError } from './errors.ts';
 
 /**
  * What callers send: the bodies of the API's requests, and the events that depots, technicians,
@@ -261,6 +262,6 @@ export type CaseEvent = z.infer<typeof CaseEvent>;
 /** The schema of one kind of case event, for a workflow step that is resumed by exactly that kind. */
 export function caseEventOf<const T extends CaseEvent['type']>(type: T) {
   const schema = CaseEvent.options.find((option) => option.shape.type.value === type);
-  if (!schema) throw new Error(`No case event of type ${type}`);
+  if (!schema) throw new InvariantError(`No case event of type ${type}.`);
   return schema as unknown as z.ZodType<Extract<CaseEvent, { type: T }>>;
 }

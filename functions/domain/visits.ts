@@ -1,7 +1,7 @@
 import { type Actor, actorId, type Case, type Visit } from './case.ts';
 import { isoAfter, isoDay } from './dates.ts';
 import { deny } from './decisions.ts';
-import { ConflictError, InvalidFieldError, NotFoundError } from './errors.ts';
+import { ConflictError, InvalidFieldError, NotFoundError, PolicyIncompleteError } from './errors.ts';
 import { escalate, notify } from './escalation.ts';
 import { hasSeen, inboxKey } from './event-inbox.ts';
 import type { BrandPolicy } from './policy.ts';
@@ -108,7 +108,7 @@ export function bookVisit(
     return { case: kase, waitSeconds: untilTimer(booked, policy, now) };
   const window = checkWindow(kase, windowId);
   const technician = policy.technicians[kase.visits.length % policy.technicians.length];
-  if (!technician) throw new Error(`${policy.brand} has no technicians`);
+  if (!technician) throw new PolicyIncompleteError(`${policy.brand} has no technicians to send.`);
   const visit: Visit = {
     visitId: `visit-${kase.visits.length + 1}`,
     window,
@@ -167,7 +167,7 @@ export function visitTimer(
   now: Date,
 ): { case: Case; next: 'wait' | 'no-show'; waitSeconds: number } {
   const visit = kase.visits.at(-1);
-  if (!visit) throw new Error(`Case ${kase.caseId} has no visit`);
+  if (!visit) throw new ConflictError(`Case ${kase.caseId} has no visit to time.`, 'No visit');
   if (!visit.remindedAt) {
     const reminded = { ...visit, remindedAt: now.toISOString() };
     return {
