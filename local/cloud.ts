@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { useClockSource } from '../functions/adapters/clock.ts';
@@ -36,12 +36,23 @@ export interface LocalUrls {
 
 const url = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+/** `starting`: resuming stored executions; `ready`: serving; `stopping`: letting go of everything. */
+export type CloudStatus = 'starting' | 'ready' | 'stopping';
+
 /**
  * The whole of fairfix on one machine: the synthesized template's tables on dynalite, its state
  * machines on the durable engine, its HTTP routes on the same handlers. Functions use the real AWS
  * SDK, pointed here by the standard AWS_ENDPOINT_URL_* variables.
+ *
+ * It takes work only once it knows its executions. Every endpoint listens from the start, so that
+ * /health can say "starting" and a client learns to come back (a closed port says nothing), but
+ * until the engine has resumed every execution the journal holds, the HTTP API answers any other
+ * request 503 with Retry-After; the Step Functions API answers 503 only until the engine has claimed
+ * them, because the resumed steps themselves call it (a claimed execution cannot be started twice).
  */
 export class LocalCloud {
+  private stopping: Promise<void> | undefined;
+
   private constructor(
     readonly urls: LocalUrls,
     readonly model: TemplateModel,
@@ -49,8 +60,13 @@ export class LocalCloud {
     readonly engine: StepFunctionsEngine,
     readonly bus: LocalEventBus,
     readonly tokens: DevTokens,
-    private readonly servers: Server[],
+    private readonly servers: { http: Server; stepFunctions: Server; dynamodb: Server },
   ) {}
+
+  get status(): CloudStatus {
+    if (this.stopping) return 'stopping';
+    return this.engine.phase === 'ready' ? 'ready' : 'starting';
+  }
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
     const model = new TemplateModel(options.template ?? synthesizeTemplate());
@@ -86,6 +102,7 @@ export class LocalCloud {
       secret,
     );
     for (const machine of model.stateMachines) engine.register(machine);
+    // Answers 503 until recovery has claimed the stored executions (engine.phase).
     const sfnServer = await startStepFunctionsServer(engine, ports.stepFunctions);
 
     Object.assign(process.env, {
@@ -122,19 +139,95 @@ export class LocalCloud {
       engine,
       bus,
       tokens,
-      [httpServer, sfnServer, dynamoServer],
+      { http: httpServer, stepFunctions: sfnServer, dynamodb: dynamoServer },
     );
-    await engine.recover();
+    // Installed before the first request can arrive: listen() resolved in this very turn.
+    serveOnlyWhenReady(httpServer, cloud);
+    try {
+      await engine.recover();
+    } catch (error) {
+      await cloud
+        .stop()
+        .catch((stopError: unknown) => console.error('Stopping after a failed start:', stopError));
+      throw error;
+    }
     return cloud;
   }
 
-  /** Stops serving. Running executions stay RUNNING in the journal and resume on the next start. */
-  async stop(): Promise<void> {
-    await this.engine.close();
-    this.clock.dispose();
-    for (const server of this.servers) {
-      server.closeAllConnections?.();
-      await new Promise((resolve) => server.close(resolve));
-    }
+  /**
+   * Stops serving. Running executions stay RUNNING in the journal and resume on the next start. In
+   * order: the HTTP API takes no more work and finishes what it has; the engine lets go of every run
+   * once its journal writes and calls are done; then the Step Functions API closes, then the database.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await closeServer(this.servers.http);
+      await this.engine.close();
+      await closeServer(this.servers.stepFunctions);
+      this.clock.dispose();
+      await closeServer(this.servers.dynamodb);
+    })();
+    return this.stopping;
   }
+}
+
+/** How long a stopping server waits for requests under way before it cuts their connections (ms). */
+const CLOSE_GRACE_MS = 5_000;
+
+/** Stops accepting connections, lets requests under way finish (for a while), then closes. */
+async function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // A kept-alive connection whose request has been answered is idle: let it go at once.
+  const idle = setInterval(() => server.closeIdleConnections(), 20);
+  const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+  server.closeIdleConnections();
+  await closed;
+  clearInterval(idle);
+  clearTimeout(cut);
+}
+
+/**
+ * Puts a gate before the HTTP API's own handler: while the cloud is starting or stopping, GET /health
+ * answers 503 with the status (what a load balancer asks), and every other request 503 problem+json
+ * with Retry-After; the request never reaches a function.
+ */
+function serveOnlyWhenReady(server: Server, cloud: LocalCloud): void {
+  const handlers = server.listeners('request') as ((
+    request: IncomingMessage,
+    response: ServerResponse,
+  ) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const status = cloud.status;
+    if (status === 'ready') {
+      for (const handler of handlers) handler.call(server, request, response);
+      return;
+    }
+    request.resume();
+    const { stored, resumed } = cloud.engine.recovery;
+    const detail =
+      status === 'starting'
+        ? `fairfix is starting: it resumes the executions it holds (${resumed} of ${stored}) before it takes work.`
+        : 'fairfix is stopping.';
+    const health = new URL(request.url ?? '/', 'http://127.0.0.1').pathname === '/health';
+    const body = JSON.stringify(
+      health
+        ? { status, detail, time: new Date(cloud.clock.now()).toISOString() }
+        : // The problem document the functions answer with (functions/api/problem.ts).
+          {
+            type: `https://fairfix.dev/problems/${status}`,
+            title: 'Service Unavailable',
+            status: 503,
+            detail,
+          },
+    );
+    response.writeHead(503, {
+      'content-type': health ? 'application/json' : 'application/problem+json',
+      'content-length': Buffer.byteLength(body),
+      'retry-after': '1',
+      'cache-control': 'no-store',
+    });
+    response.end(body);
+  });
 }

@@ -147,16 +147,28 @@ export function stepFunctionsApi(
 export function startStepFunctionsServer(engine: StepFunctionsEngine, port: number): Promise<Server> {
   const operations = stepFunctionsApi(engine);
   const server = createServer((request, response) => {
-    void handle(operations, request, response);
+    handle(engine, operations, request, response).catch((error: unknown) => {
+      // handle() answers every failure itself; this is for the answer that could not be written.
+      console.error('The Step Functions API could not answer a request:', error);
+      response.destroy();
+    });
   });
   return listen(server, port, 'FAIRFIX_SFN_PORT');
 }
 
 async function handle(
+  engine: StepFunctionsEngine,
   operations: ReturnType<typeof stepFunctionsApi>,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  if (engine.phase === 'starting') {
+    // Until the engine knows which executions it holds, a start or a token could race their recovery.
+    request.resume();
+    const type = 'ServiceUnavailable';
+    send(response, 503, { __type: type, message: 'The local engine is starting; retry shortly' }, type);
+    return;
+  }
   const target = String(request.headers['x-amz-target'] ?? '');
   const operation = target.startsWith('AWSStepFunctions.')
     ? operations[target.slice('AWSStepFunctions.'.length)]
@@ -177,7 +189,7 @@ async function handle(
     send(response, 200, await operation(params));
   } catch (error) {
     if (error instanceof SfnApiError) {
-      send(response, 400, { __type: error.type, message: error.message }, error.type);
+      send(response, error.status, { __type: error.type, message: error.message }, error.type);
     } else {
       send(
         response,
@@ -197,6 +209,7 @@ function send(response: ServerResponse, status: number, body: unknown, errorType
     'content-length': Buffer.byteLength(text),
     'x-amzn-requestid': crypto.randomUUID(),
     ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+    ...(status === 503 ? { 'retry-after': '1' } : {}),
   });
   response.end(text);
 }

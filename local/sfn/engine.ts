@@ -41,15 +41,35 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const INSTANT = new Set(['Choice', 'Pass', 'Succeed', 'Fail']);
 
+/** How many stored executions recovery reads and resumes at once. */
+const RECOVERY_CONCURRENCY = 16;
+
+/**
+ * Where the engine is in its life. `starting`: it does not yet know which executions the journal holds,
+ * so it takes no work. `resuming`: every stored execution is claimed (a StartExecution cannot race its
+ * recovery any more) and they are being resumed. `ready`: all resumed. `closed`: nothing new runs here.
+ */
+export type EnginePhase = 'starting' | 'resuming' | 'ready' | 'closed';
+
+/** A stored execution recovery has claimed but not resumed yet: nothing else may start a run for it. */
+class Claim {
+  constructor(readonly record: ExecutionRecord) {}
+}
+
 /**
  * A Step Functions engine for the synthesized state machines: aws-local-stepfunctions interprets
  * the ASL; this runner adds what it lacks. Every execution's position (top-level state, its input,
  * when it was entered), task tokens and history are journaled, so after a crash each execution
- * resumes where it was, waits keep their deadlines, and tokens stay valid.
+ * resumes where it was, waits keep their deadlines, and tokens stay valid. An execution has at most
+ * one run in this process: the registry below holds it (or recovery's claim on it) until it ends.
  */
 export class StepFunctionsEngine {
   private readonly machines = new Map<string, Machine>();
-  private readonly runs = new Map<string, ExecutionRun>();
+  private readonly runs = new Map<string, ExecutionRun | Claim>();
+  private current: EnginePhase = 'starting';
+  private recovering: Promise<number> | undefined;
+  /** Recovery's progress: executions the journal held as running, and how many are resumed. */
+  readonly recovery = { stored: 0, resumed: 0 };
   /** Steps waiting on a token in this process; SendTask* calls reach them here. */
   readonly waiters = new Map<string, { settle: (record: TokenRecord) => void; heartbeat: () => void }>();
   constructor(
@@ -59,6 +79,15 @@ export class StepFunctionsEngine {
     /** Kept in the journal: tokens derived from it stay valid across restarts. */
     private readonly tokenSecret: string,
   ) {}
+
+  get phase(): EnginePhase {
+    return this.current;
+  }
+
+  /** Whether the execution has a run (or recovery's claim to one) in this process. */
+  runsHere(executionArn: string): boolean {
+    return this.runs.has(executionArn);
+  }
 
   register(machine: {
     arn: string;
@@ -94,18 +123,47 @@ export class StepFunctionsEngine {
     return machine;
   }
 
-  /** Resumes every execution the journal says is running: the durable half of the engine. */
-  async recover(): Promise<number> {
-    const running = await this.journal.runningExecutions();
-    for (const record of running) {
-      if (!this.machines.has(record.stateMachineArn)) continue;
+  /**
+   * Resumes every execution the journal says is running: the durable half of the engine. Runs once,
+   * before anything else may start work here: first it claims every stored execution (from then on a
+   * StartExecution of the same name finds it and starts nothing, and the API serves), then it resumes
+   * them, reading where each one's history ends.
+   */
+  recover(): Promise<number> {
+    if (this.current !== 'starting' || this.recovering)
+      throw new Error('The engine recovers once, when it starts');
+    this.recovering = this.resumeStored();
+    return this.recovering;
+  }
+
+  private async resumeStored(): Promise<number> {
+    const stored = (await this.journal.runningExecutions()).filter((record) =>
+      this.machines.has(record.stateMachineArn),
+    );
+    if (this.current === 'closed') return 0;
+    const claims = stored.map((record) => {
+      const claim = new Claim(record);
+      this.runs.set(record.executionArn, claim);
+      return claim;
+    });
+    this.recovery.stored = claims.length;
+    this.current = 'resuming';
+    await eachConcurrently(claims, RECOVERY_CONCURRENCY, async (claim) => {
+      const { record } = claim;
+      if (this.current === 'closed') return;
       const last = await this.journal.history(record.executionArn, 1, true);
+      // Stopped while waiting here, or the engine closed: nothing to resume.
+      if (this.runs.get(record.executionArn) !== claim) return;
+      this.runs.delete(record.executionArn);
       this.launch({ ...record, nextEventId: (last.events[0]?.id ?? 0) + 1 }, record.position);
-    }
-    return running.length;
+      this.recovery.resumed++;
+    });
+    if (this.current === 'resuming') this.current = 'ready';
+    return claims.length;
   }
 
   async startExecution(stateMachineArn: string, name: string | undefined, input: string | undefined) {
+    this.assertServing();
     const machine = this.machine(stateMachineArn);
     const executionName = name ?? randomUUID();
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(executionName)) {
@@ -147,16 +205,23 @@ export class StepFunctionsEngine {
   }
 
   async stopExecution(executionArn: string, error?: string, cause?: string): Promise<number> {
+    this.assertServing();
     const record = await this.describeExecution(executionArn);
     const stopDate = this.clock.now();
     const run = this.runs.get(executionArn);
-    if (run) await run.stop(error, cause, stopDate);
-    else if (record.status === 'RUNNING')
+    if (run instanceof ExecutionRun) {
+      await run.stop(error, cause, stopDate);
+      return stopDate;
+    }
+    // Claimed by recovery but not resumed yet: it never will be.
+    if (run) this.runs.delete(executionArn);
+    if (record.status === 'RUNNING')
       await this.journal.finishExecution(record, { status: 'ABORTED', error, cause, stopDate });
     return stopDate;
   }
 
   async sendTaskSuccess(token: string, output: string): Promise<void> {
+    this.assertServing();
     try {
       JSON.parse(output);
     } catch {
@@ -166,6 +231,7 @@ export class StepFunctionsEngine {
   }
 
   async sendTaskFailure(token: string, error?: string, cause?: string): Promise<void> {
+    this.assertServing();
     await this.completeToken(token, {
       status: 'FAILED',
       error: error ?? 'States.TaskFailed',
@@ -174,13 +240,23 @@ export class StepFunctionsEngine {
   }
 
   async sendTaskHeartbeat(token: string): Promise<void> {
+    this.assertServing();
     const record = await this.waitingToken(token);
     this.waiters.get(record.token)?.heartbeat();
   }
 
-  /** Stops running executions without ending them: the journal keeps them RUNNING for the next start. */
+  /**
+   * Stops running executions without ending them: the journal keeps them RUNNING for the next start.
+   * Resolves once every run has let go, with its journal writes and the calls it made finished, so the
+   * database may close after it. Executions started after this resume on the next start.
+   */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.runs.values()].map((run) => run.suspend()));
+    this.current = 'closed';
+    // A recovery under way resumes nothing more now; its reads finish before the database closes.
+    await Promise.allSettled([this.recovering]);
+    const runs = [...this.runs.values()].filter((run) => run instanceof ExecutionRun);
+    for (const run of runs) run.suspend();
+    await Promise.all(runs.map((run) => run.done));
   }
 
   /** A token is unguessable and names where it belongs, so a resumed step derives the same one. */
@@ -225,15 +301,26 @@ export class StepFunctionsEngine {
     this.waiters.get(token)?.settle({ ...record, ...outcome });
   }
 
+  /** Before recovery has claimed the stored executions, work could race it: the API answers 503. */
+  private assertServing(): void {
+    if (this.current === 'starting')
+      throw new SfnApiError(
+        'ServiceUnavailable',
+        'The local engine is starting: it is reading which executions it holds',
+        503,
+      );
+  }
+
+  /** Runs the execution here, unless it already runs (or is claimed) here, or the engine closed. */
   private launch(record: ExecutionRecord, resumeFrom: Position | undefined): void {
+    const { executionArn } = record;
+    if (this.runs.has(executionArn) || this.current === 'closed') return;
     const run = new ExecutionRun(this, this.machine(record.stateMachineArn), record, resumeFrom);
-    this.runs.set(record.executionArn, run);
-    void run
-      .start()
-      .catch((error: Error) =>
-        console.error(`Execution ${record.executionArn} could not run: ${error.message}`),
-      )
-      .finally(() => this.runs.delete(record.executionArn));
+    this.runs.set(executionArn, run);
+    run.begin();
+    void run.done.then(() => {
+      if (this.runs.get(executionArn) === run) this.runs.delete(executionArn);
+    });
   }
 }
 
@@ -243,7 +330,12 @@ interface Invocation {
   attempt: number;
 }
 
-/** One execution, from its start or its journaled position to its end. */
+/**
+ * One execution, from its start or its journaled position to its end. Whatever it writes to the journal
+ * is tried a few times (Journal); if a write still fails, the run stops here, says so in the log with the
+ * execution's ARN, and leaves the execution RUNNING at its last saved position, to resume on the next
+ * start. Nothing it starts is left without someone awaiting it.
+ */
 class ExecutionRun {
   private readonly abort = new AbortController();
   private libraryAbort: (() => void) | undefined;
@@ -262,6 +354,17 @@ class ExecutionRun {
     | { status: 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string; stopDate: number }
     | undefined;
   private suspended = false;
+  /** The journal failure that stopped this run, if one did. */
+  private failure: unknown;
+  /**
+   * Journal requests and integration calls under way. The library lets go of a task's handler when the
+   * run is aborted, but what the handler started still runs: closing waits for it.
+   */
+  private readonly pending = new Set<Promise<unknown>>();
+  /** Settles when the run has ended (or let go of) the execution in the journal. */
+  ended: Promise<void> = Promise.resolve();
+  /** Settles when, besides, nothing the run started is under way. Never rejects. */
+  done: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly engine: StepFunctionsEngine,
@@ -272,7 +375,22 @@ class ExecutionRun {
     this.nextEventId = record.nextEventId;
   }
 
-  async start(): Promise<void> {
+  begin(): void {
+    this.ended = this.run();
+    this.done = this.ended.then(
+      () => this.quiet(),
+      (error: unknown) => {
+        if (error !== this.failure)
+          console.error(
+            `Execution ${this.record.executionArn} stopped running here; it stays RUNNING in the journal and resumes on the next start:`,
+            error,
+          );
+        return this.quiet();
+      },
+    );
+  }
+
+  private async run(): Promise<void> {
     const { clock } = this.engine;
     const startAt = this.resumeFrom?.state ?? this.machine.definition.StartAt;
     const input = this.resumeFrom ? this.resumeFrom.input : JSON.parse(this.record.input);
@@ -291,7 +409,7 @@ class ExecutionRun {
       },
     });
     this.libraryAbort = run.abort;
-    const consuming = this.consume(run.eventLogs as AsyncGenerator<LibraryEvent>);
+    const consuming = this.consume(run.eventLogs as AsyncGenerator<LibraryEvent>).catch(this.unlessOwn);
     const { executionTimeoutSeconds } = this.machine.normalized;
     if (executionTimeoutSeconds) {
       clock.sleepUntil(this.record.startDate + executionTimeoutSeconds * 1000, this.abort.signal).then(
@@ -302,7 +420,7 @@ class ExecutionRun {
             cause: 'The execution timed out',
             stopDate: clock.now(),
           }),
-        () => {},
+        this.unlessOwn,
       );
     }
     let outcome: Partial<ExecutionRecord>;
@@ -318,25 +436,85 @@ class ExecutionRun {
       };
     }
     this.abort.abort();
-    await consuming.catch(() => {});
-    if (this.suspended) return;
+    await consuming;
+    if (this.suspended || this.failure) return;
     const end = { ...outcome, stopDate: this.ending?.stopDate ?? clock.now() } as Parameters<
       Journal['finishExecution']
     >[1];
     this.event(historyTypeOfEnd(end.status), endDetails(end));
     await this.flushHistory();
-    await this.engine.journal.finishExecution(this.record, end);
+    await this.journaled(() => this.engine.journal.finishExecution(this.record, end));
   }
 
+  /** Ends the execution as ABORTED; resolves once that is in the journal. */
   async stop(error: string | undefined, cause: string | undefined, stopDate: number): Promise<void> {
     this.end({ status: 'ABORTED', ...(error ? { error } : {}), ...(cause ? { cause } : {}), stopDate });
+    await this.ended.catch(this.unlessOwn);
+    if (this.failure)
+      throw new Error(
+        `Execution ${this.record.executionArn} could not be stopped: its journal could not be written`,
+        { cause: this.failure },
+      );
   }
 
   /** The process is shutting down: let go of the execution without ending it. */
-  async suspend(): Promise<void> {
+  suspend(): void {
     this.suspended = true;
     this.abort.abort(new Error('suspended'));
     this.libraryAbort?.();
+  }
+
+  /** Resolves when nothing this run started is under way. */
+  private async quiet(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    const forget = () => this.pending.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  /** A journal request of this run: if it fails (after the journal's own retries), the run stops here. */
+  private async journaled<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await this.track(request());
+    } catch (error) {
+      this.fail(error);
+      throw error;
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = error;
+    console.error(
+      `Execution ${this.record.executionArn} stopped running here: ${(error as Error)?.message ?? String(error)}. ` +
+        'It stays RUNNING in the journal at its last saved state, and resumes from there on the next start.',
+    );
+    this.abort.abort(error);
+    this.libraryAbort?.();
+  }
+
+  /**
+   * For promises nobody else awaits: what this run brought about itself (its abort, a journal failure
+   * already reported) is expected; anything else is logged with the execution's ARN.
+   */
+  private readonly unlessOwn = (error: unknown): void => {
+    if (error === this.failure || error === this.abort.signal.reason) return;
+    console.error(`Execution ${this.record.executionArn}:`, error);
+  };
+
+  /** `work`, unless the run is aborted first: then the abort's reason. */
+  private whileLive<T>(work: Promise<T>): Promise<T> {
+    const { signal } = this.abort;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   private end(ending: NonNullable<ExecutionRun['ending']>): void {
@@ -401,7 +579,7 @@ class ExecutionRun {
 
   private async invoke(resource: string, parameters: unknown): Promise<unknown> {
     this.assertLive();
-    return this.engine.integrations.invoke(resource, parameters);
+    return this.track(this.engine.integrations.invoke(resource, parameters));
   }
 
   /** After a stop or during shutdown no further side effect may happen. */
@@ -422,26 +600,27 @@ class ExecutionRun {
     const { engine } = this;
     const heartbeatSeconds = seconds(step.heartbeatSeconds, step.heartbeatSecondsPath, rawInput);
     let lastBeat = startedAt;
-    const settled = new Promise<TokenRecord>((resolve, reject) => {
+    const answered = new Promise<TokenRecord>((resolve) => {
       engine.waiters.set(token, { settle: resolve, heartbeat: () => (lastBeat = engine.clock.now()) });
-      this.abort.signal.addEventListener('abort', () => reject(this.abort.signal.reason), { once: true });
     });
-    settled.catch(() => {});
     try {
       // The waiter is registered before the journal is read, so a completion racing a resume is never lost.
-      const existing = await engine.journal.getToken(token);
+      const existing = await this.journaled(() => engine.journal.getToken(token));
       if (existing && existing.status !== 'WAITING') return tokenResult(existing);
       if (!existing) {
-        await engine.journal.putToken({
-          token,
-          executionArn: this.record.executionArn,
-          seq,
-          state: name,
-          status: 'WAITING',
-        });
+        await this.journaled(() =>
+          engine.journal.putToken({
+            token,
+            executionArn: this.record.executionArn,
+            seq,
+            state: name,
+            status: 'WAITING',
+          }),
+        );
       }
       // Also on resume: the step that hands the token out may not have finished before the crash.
       await this.invoke(step.resource, swapPlaceholders(parameters, { [TOKEN]: token }));
+      const settled = this.whileLive(answered);
       if (!heartbeatSeconds) return tokenResult(await settled);
       return tokenResult(
         await Promise.race([settled, this.heartbeatTimeout(token, heartbeatSeconds, () => lastBeat)]),
@@ -449,7 +628,8 @@ class ExecutionRun {
     } finally {
       engine.waiters.delete(token);
       // A wait that ends without an answer (stopped, failed) closes its token; on shutdown it stays open.
-      if (!this.suspended) await engine.journal.completeToken(token, { status: 'CLOSED' }).catch(() => {});
+      if (!this.suspended && !this.failure)
+        await this.journaled(() => engine.journal.completeToken(token, { status: 'CLOSED' }));
     }
   }
 
@@ -467,7 +647,7 @@ class ExecutionRun {
   }
 
   private async closeToken(token: string, status: 'TIMED_OUT'): Promise<void> {
-    await this.engine.journal.completeToken(token, { status });
+    await this.journaled(() => this.engine.journal.completeToken(token, { status }));
   }
 
   private async withTimeout(
@@ -530,11 +710,14 @@ class ExecutionRun {
       switch (event.type) {
         case 'StateEntered': {
           if (!state) break;
-          this.event(`${original}StateEntered`, {
-            stateEnteredEventDetails: { name: state.name, input: JSON.stringify(state.input) },
-          });
+          const resumed =
+            topLevel && first && this.resumeFrom?.state === state.name ? this.resumeFrom : undefined;
+          // The state a run resumes in was entered before the restart, and its entry is in the history.
+          if (!resumed)
+            this.event(`${original}StateEntered`, {
+              stateEnteredEventDetails: { name: state.name, input: JSON.stringify(state.input) },
+            });
           if (!topLevel) break;
-          const resumed = first && this.resumeFrom?.state === state.name ? this.resumeFrom : undefined;
           first = false;
           const position: Position = resumed ?? {
             seq: (this.position?.seq ?? this.resumeFrom?.seq ?? 0) + 1,
@@ -545,7 +728,7 @@ class ExecutionRun {
           this.position = position;
           // Choice, Pass, Succeed and Fail take no time and touch nothing: a crash among them resumes
           // at the state before, which is idempotent. Everything else is a point to resume at.
-          if (!resumed && !INSTANT.has(original ?? '')) await this.savePosition(position).catch(() => {});
+          if (!resumed && !INSTANT.has(original ?? '')) await this.savePosition(position);
           this.announce(state.name, { position, attempt: resumed?.attempt ?? 0 });
           break;
         }
@@ -592,17 +775,18 @@ class ExecutionRun {
   }
 
   private async savePosition(position: Position): Promise<void> {
-    if (this.suspended || this.ending) return;
-    await Promise.all([
-      this.engine.journal.savePosition(this.record.executionArn, position),
-      this.flushHistory(),
-    ]);
+    if (this.suspended || this.ending || this.failure) return;
+    // The history first: a saved position implies its state's entry is stored, so a resumed run need not
+    // write it again.
+    await this.flushHistory();
+    await this.journaled(() => this.engine.journal.savePosition(this.record.executionArn, position));
   }
 
   private async flushHistory(): Promise<void> {
     const events = this.pendingHistory;
     this.pendingHistory = [];
-    if (events.length > 0) await this.engine.journal.appendHistory(this.record.executionArn, events);
+    if (events.length > 0)
+      await this.journaled(() => this.engine.journal.appendHistory(this.record.executionArn, events));
   }
 }
 
@@ -684,4 +868,29 @@ function endDetails(end: Partial<ExecutionRecord>): Record<string, unknown> {
     default:
       return { executionTimedOutEventDetails: { error: end.error, cause: end.cause } };
   }
+}
+
+/**
+ * Runs `work` on every item, at most `limit` at a time. After a failure no more start; it rejects with
+ * the first failure once those under way have settled.
+ */
+async function eachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    while (failures.length === 0 && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
 }

@@ -1,10 +1,11 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 
-/** An error the Step Functions API answers with; `type` is AWS's exception name. */
+/** An error the Step Functions API answers with; `type` is AWS's exception name, `status` its HTTP status. */
 export class SfnApiError extends Error {
   constructor(
     readonly type: string,
     message: string,
+    readonly status = 400,
   ) {
     super(message);
     this.name = type;

@@ -64,6 +64,21 @@ export interface HistoryEvent {
 
 const pad = (n: number) => String(n).padStart(10, '0');
 
+/** Pauses before each retry of a journal request (ms): four tries in about a second. */
+const RETRY_DELAYS_MS = [50, 200, 800];
+
+/** A journal request that failed every time it was tried: the engine cannot trust what it would record. */
+export class JournalError extends Error {
+  constructor(what: string, attempts: number, cause: unknown) {
+    super(`${what} failed ${attempts} times; last: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'JournalError';
+  }
+}
+
+const conditionFailed = (error: unknown) => (error as Error)?.name === 'ConditionalCheckFailedException';
+/** Errors that are the store's answer (a condition did not hold, the table exists): trying again changes nothing. */
+const ANSWERS = new Set(['ConditionalCheckFailedException', 'ResourceInUseException']);
+
 /**
  * The engine's durable memory, in the same embedded DynamoDB as the application's data: executions,
  * their positions and history, task tokens, and the clock. Nothing the engine knows lives only in memory.
@@ -71,25 +86,35 @@ const pad = (n: number) => String(n).padStart(10, '0');
 export class Journal {
   private readonly doc: DynamoDBDocumentClient;
 
-  constructor(private readonly client: DynamoDBClient) {
+  /**
+   * Every request is tried again a few times when it fails (a busy or restarting store answers again a
+   * moment later), then fails with a JournalError; never is a failure dropped.
+   */
+  constructor(
+    /** Where the journal lives; tests inject faults into its middleware stack. */
+    readonly client: DynamoDBClient,
+    private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
+  ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
   async ensureTable(): Promise<void> {
     try {
-      await this.client.send(
-        new CreateTableCommand({
-          TableName: JOURNAL_TABLE,
-          BillingMode: 'PAY_PER_REQUEST',
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-        }),
+      await this.send('Creating the journal table', () =>
+        this.client.send(
+          new CreateTableCommand({
+            TableName: JOURNAL_TABLE,
+            BillingMode: 'PAY_PER_REQUEST',
+            KeySchema: [
+              { AttributeName: 'pk', KeyType: 'HASH' },
+              { AttributeName: 'sk', KeyType: 'RANGE' },
+            ],
+            AttributeDefinitions: [
+              { AttributeName: 'pk', AttributeType: 'S' },
+              { AttributeName: 'sk', AttributeType: 'S' },
+            ],
+          }),
+        ),
       );
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
@@ -99,11 +124,16 @@ export class Journal {
   /** Creates the execution unless one with that ARN exists; answers the one stored. */
   async createExecution(record: ExecutionRecord): Promise<{ created: boolean; record: ExecutionRecord }> {
     const created = await this.conditionally(
+      `Creating execution ${record.executionArn}`,
       new PutCommand({
         TableName: JOURNAL_TABLE,
         Item: { pk: `EXEC#${record.executionArn}`, sk: 'META', ...record },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
+      async () => {
+        const stored = await this.getExecution(record.executionArn);
+        return stored?.startDate === record.startDate && stored.input === record.input;
+      },
     );
     if (!created) {
       const existing = await this.getExecution(record.executionArn);
@@ -119,7 +149,8 @@ export class Journal {
   }
 
   async savePosition(executionArn: string, position: Position): Promise<void> {
-    await this.doc.send(
+    await this.write(
+      `Saving the position of ${executionArn}`,
       new UpdateCommand({
         TableName: JOURNAL_TABLE,
         Key: { pk: `EXEC#${executionArn}`, sk: 'META' },
@@ -137,11 +168,16 @@ export class Journal {
     end: Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'cause' | 'stopDate'>,
   ): Promise<boolean> {
     const ended = await this.conditionally(
+      `Ending execution ${record.executionArn}`,
       new UpdateCommand({
         TableName: JOURNAL_TABLE,
         Key: { pk: `EXEC#${record.executionArn}`, sk: 'META' },
         ...settle(end, 'RUNNING', { stopDate: end.stopDate }),
       }),
+      async () => {
+        const stored = await this.getExecution(record.executionArn);
+        return stored?.status === end.status && stored.stopDate === end.stopDate;
+      },
     );
     if (ended) await this.putListing({ ...record, ...end });
     return ended;
@@ -151,14 +187,16 @@ export class Journal {
     const items: ExecutionRecord[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.doc.send(
-        new ScanCommand({
-          TableName: JOURNAL_TABLE,
-          FilterExpression: 'sk = :meta AND #status = :running',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':meta': 'META', ':running': 'RUNNING' },
-          ExclusiveStartKey: start,
-        }),
+      const page = await this.send('Listing running executions', () =>
+        this.doc.send(
+          new ScanCommand({
+            TableName: JOURNAL_TABLE,
+            FilterExpression: 'sk = :meta AND #status = :running',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':meta': 'META', ':running': 'RUNNING' },
+            ExclusiveStartKey: start,
+          }),
+        ),
       );
       items.push(...(page.Items ?? []).map((item) => strip<ExecutionRecord>(item)));
       start = page.LastEvaluatedKey;
@@ -168,15 +206,17 @@ export class Journal {
 
   /** Executions of a state machine, newest first. */
   async listExecutions(stateMachineArn: string, limit: number, after?: Record<string, unknown>) {
-    const page = await this.doc.send(
-      new QueryCommand({
-        TableName: JOURNAL_TABLE,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `LIST#${stateMachineArn}` },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: after,
-      }),
+    const page = await this.send(`Listing executions of ${stateMachineArn}`, () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: JOURNAL_TABLE,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `LIST#${stateMachineArn}` },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: after,
+        }),
+      ),
     );
     return {
       items: (page.Items ?? []).map((item) => strip<ExecutionRecord>(item)),
@@ -191,8 +231,8 @@ export class Journal {
         PutRequest: { Item: { pk: `HIST#${executionArn}`, sk: pad(event.id), event } },
       }));
       while (requests && requests.length > 0) {
-        const result = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [JOURNAL_TABLE]: requests as never } }),
+        const result = await this.send(`Appending the history of ${executionArn}`, () =>
+          this.doc.send(new BatchWriteCommand({ RequestItems: { [JOURNAL_TABLE]: requests as never } })),
         );
         requests = result.UnprocessedItems?.[JOURNAL_TABLE] as Record<string, unknown>[] | undefined;
       }
@@ -200,16 +240,18 @@ export class Journal {
   }
 
   async history(executionArn: string, limit: number, reverse: boolean, after?: Record<string, unknown>) {
-    const page = await this.doc.send(
-      new QueryCommand({
-        TableName: JOURNAL_TABLE,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `HIST#${executionArn}` },
-        ScanIndexForward: !reverse,
-        Limit: limit,
-        ExclusiveStartKey: after,
-        ConsistentRead: true,
-      }),
+    const page = await this.send(`Reading the history of ${executionArn}`, () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: JOURNAL_TABLE,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `HIST#${executionArn}` },
+          ScanIndexForward: !reverse,
+          Limit: limit,
+          ExclusiveStartKey: after,
+          ConsistentRead: true,
+        }),
+      ),
     );
     return {
       events: (page.Items ?? []).map((item) => item.event as HistoryEvent),
@@ -218,7 +260,8 @@ export class Journal {
   }
 
   async putToken(record: TokenRecord): Promise<void> {
-    await this.doc.send(
+    await this.write(
+      `Saving a task token of ${record.executionArn}`,
       new PutCommand({
         TableName: JOURNAL_TABLE,
         Item: { pk: `TOKEN#${record.token}`, sk: 'TOKEN', ...record },
@@ -236,11 +279,21 @@ export class Journal {
     outcome: Pick<TokenRecord, 'status' | 'output' | 'error' | 'cause'>,
   ): Promise<boolean> {
     return this.conditionally(
+      'Completing a task token',
       new UpdateCommand({
         TableName: JOURNAL_TABLE,
         Key: { pk: `TOKEN#${token}`, sk: 'TOKEN' },
         ...settle(outcome, 'WAITING'),
       }),
+      async () => {
+        const stored = await this.getToken(token);
+        return (
+          stored?.status === outcome.status &&
+          stored.output === outcome.output &&
+          stored.error === outcome.error &&
+          stored.cause === outcome.cause
+        );
+      },
     );
   }
 
@@ -248,6 +301,7 @@ export class Journal {
   async tokenSecret(): Promise<string> {
     const fresh = randomBytes(32).toString('hex');
     const made = await this.conditionally(
+      'Making the token secret',
       new PutCommand({
         TableName: JOURNAL_TABLE,
         Item: { pk: 'SECRET', sk: 'SECRET', value: fresh },
@@ -258,39 +312,72 @@ export class Journal {
   }
 
   async loadClock(): Promise<ClockState | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk: 'CLOCK', sk: 'CLOCK' } }),
+    const { Item } = await this.send('Reading the clock', () =>
+      this.doc.send(new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk: 'CLOCK', sk: 'CLOCK' } })),
     );
     return Item ? (Item.state as ClockState) : undefined;
   }
 
   async saveClock(state: ClockState): Promise<void> {
-    await this.doc.send(
+    await this.write(
+      'Saving the clock',
       new PutCommand({ TableName: JOURNAL_TABLE, Item: { pk: 'CLOCK', sk: 'CLOCK', state } }),
     );
   }
 
-  /** Sends a conditional write; false when its condition did not hold. */
-  private async conditionally(command: PutCommand | UpdateCommand): Promise<boolean> {
+  /**
+   * Sends a conditional write; false when its condition did not hold. After a failed try, the condition
+   * may fail on the write of that very try (done, but its answer lost): `isOurs` tells by what is stored.
+   */
+  private async conditionally(
+    what: string,
+    command: PutCommand | UpdateCommand,
+    isOurs?: () => Promise<boolean>,
+  ): Promise<boolean> {
+    let retried = false;
     try {
-      await this.doc.send(command as PutCommand);
+      await this.send(
+        what,
+        () => this.doc.send(command as PutCommand),
+        () => (retried = true),
+      );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
+      if (!conditionFailed(error)) throw error;
+      return retried && isOurs ? isOurs() : false;
+    }
+  }
+
+  private write(what: string, command: PutCommand | UpdateCommand): Promise<unknown> {
+    return this.send(what, () => this.doc.send(command as PutCommand));
+  }
+
+  /** One request, tried again after each pause while it fails; a failed condition is an answer, not a failure. */
+  private async send<T>(what: string, request: () => Promise<T>, onRetry?: () => void): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request();
+      } catch (error) {
+        if (ANSWERS.has((error as Error)?.name)) throw error;
+        const pause = this.retryDelaysMs[attempt - 1];
+        if (pause === undefined) throw new JournalError(what, attempt, error);
+        onRetry?.();
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   }
 
   private async read<T>(pk: string, sk: string): Promise<T | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk, sk }, ConsistentRead: true }),
+    const { Item } = await this.send(`Reading ${pk}`, () =>
+      this.doc.send(new GetCommand({ TableName: JOURNAL_TABLE, Key: { pk, sk }, ConsistentRead: true })),
     );
     return Item ? strip<T>(Item) : undefined;
   }
 
   private async putListing(record: ExecutionRecord): Promise<void> {
     const { position: _, input: _i, output: _o, ...summary } = record;
-    await this.doc.send(
+    await this.write(
+      `Listing execution ${record.executionArn}`,
       new PutCommand({
         TableName: JOURNAL_TABLE,
         Item: {
