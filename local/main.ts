@@ -42,6 +42,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1);
     stopping = true;
-    void cloud.stop().then(() => process.exit(0));
+    cloud.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        // Whatever did not stop cleanly resumes from the journal on the next start; say what it was.
+        console.error(
+          `fairfix did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        process.exit(1);
+      },
+    );
   });
 }
