@@ -97,25 +97,12 @@ export function startHttpServer(options: {
   async function serve(request: IncomingMessage, response: ServerResponse) {
     const method = request.method ?? 'GET';
     const url = requestUrl(request.url);
-    if (!url)
-      return respond(
-        response,
-        problemResult(
-          400,
-          'bad-request',
-          'Bad request',
-          'The request target must be a path, such as /cases.',
-        ),
-      );
+    const badRequest = (detail: string) =>
+      respond(response, problemResult(400, 'bad-request', 'Bad request', detail));
+    if (!url) return badRequest('The request target must be a path, such as /cases.');
     if (!isWellEncoded(url.pathname))
-      return respond(
-        response,
-        problemResult(
-          400,
-          'bad-request',
-          'Bad request',
-          'The path has a malformed percent-encoding: every % must begin an escape of UTF-8, such as %20.',
-        ),
+      return badRequest(
+        'The path has a malformed percent-encoding: every % must begin an escape of UTF-8, such as %20.',
       );
     if (url.pathname === '/_local' || url.pathname.startsWith('/_local/'))
       return serveAdmin(request, response, method, url.pathname.slice('/_local/'.length));

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -14,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/constructs/fairfix-function.ts';
 import { dynamoClient, LOCAL_CREDENTIALS } from '../../local/dynamo.ts';
 import { ApiClient, opening } from '../support/api.ts';
-import { eventually } from '../support/cloud.ts';
+import { eventually, freePort } from '../support/cloud.ts';
 
 /**
  * `npm start` as a separate process, killed with SIGKILL while cases wait, then started again on the
@@ -24,14 +23,6 @@ const DAY_MS = 86_400_000;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'fairfix-e2e-'));
 let ports: { dynamodb: number; sfn: number; http: number };
 let child: ChildProcess | undefined;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startCloud(): Promise<void> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {

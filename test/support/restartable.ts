@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -10,15 +9,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { LocalCloud } from '../../local/cloud.ts';
 import { LOCAL_CREDENTIALS } from '../../local/dynamo.ts';
-import { eventually, sharedTemplate } from './cloud.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { eventually, freePort, sharedTemplate } from './cloud.ts';
 
 /**
  * A local cloud that can be stopped and started again on its data directory, in this process. It
