@@ -59,7 +59,8 @@ const EMPTY: Stored = {
   notifications: 0,
   seenLoaded: 0,
   recentSeen: [],
-  tail: { timeline: [], notifications: [], seen: [] },
+  recentFingerprints: {},
+  tail: { timeline: [], notifications: [], seen: [], fingerprints: {} },
 };
 
 /** Where an item's journals stand; an item written before journals lived apart holds them all inline. */
@@ -71,7 +72,13 @@ function storedOf(item: Record<string, unknown>): Stored {
     notifications: legacy.notifications.length,
     seenLoaded: 0,
     recentSeen: legacy.seenEventIds.slice(-RECENT_SEEN),
-    tail: { timeline: legacy.timeline, notifications: legacy.notifications, seen: legacy.seenEventIds },
+    recentFingerprints: {},
+    tail: {
+      timeline: legacy.timeline,
+      notifications: legacy.notifications,
+      seen: legacy.seenEventIds,
+      fingerprints: {},
+    },
   };
 }
 
@@ -80,7 +87,13 @@ const sampleKey = (caseId: string) => createHash('sha256').update(caseId).digest
 
 function toItem(kase: Case, stored: Stored) {
   const work = ownerWork(kase);
-  const { timeline: _timeline, notifications: _notifications, seenEventIds: _seen, ...state } = kase;
+  const {
+    timeline: _timeline,
+    notifications: _notifications,
+    seenEventIds: _seen,
+    seenFingerprints: _fingerprints,
+    ...state
+  } = kase;
   return {
     ...keys.case(kase.brand, kase.caseId),
     ...state,
@@ -117,13 +130,15 @@ export class DynamoCaseRepository implements CaseRepository {
       caseId,
       seen.filter((key) => !recent.has(key)),
     );
-    const seenEventIds = [...recent, ...found];
+    const seenEventIds = [...recent, ...Object.keys(found)];
+    const seenFingerprints = { ...stored.recentFingerprints, ...stored.tail.fingerprints, ...found };
     // The workflow's direct DynamoDB steps add attributes of their own; parse() keeps what the domain knows.
     return Case.parse({
       ...Item,
       timeline: [],
       notifications: [],
       seenEventIds,
+      seenFingerprints,
       stored: { ...stored, seenLoaded: seenEventIds.length },
     });
   }
@@ -208,9 +223,13 @@ export class DynamoCaseRepository implements CaseRepository {
     return { entries, total, ...(start > 0 ? { before: start } : {}) };
   }
 
-  /** Which of `keys` the case's inbox holds. */
-  private async inboxHas(brand: string, caseId: string, wanted: readonly string[]): Promise<string[]> {
-    const found: string[] = [];
+  /** Which of `keys` the case's inbox holds, each with the fingerprint of what it said ('' if unknown). */
+  private async inboxHas(
+    brand: string,
+    caseId: string,
+    wanted: readonly string[],
+  ): Promise<Record<string, string>> {
+    const found: Record<string, string> = {};
     for (let i = 0; i < wanted.length; i += 100) {
       const chunk = wanted.slice(i, i + 100);
       const { Responses } = await dynamo.send(
@@ -223,7 +242,8 @@ export class DynamoCaseRepository implements CaseRepository {
           },
         }),
       );
-      found.push(...(Responses?.[this.tableName] ?? []).map((item) => String(item.sk).slice('IN#'.length)));
+      for (const item of Responses?.[this.tableName] ?? [])
+        found[String(item.sk).slice('IN#'.length)] = String(item.fingerprint ?? '');
     }
     return found;
   }
@@ -239,7 +259,11 @@ export class DynamoCaseRepository implements CaseRepository {
     const items = [
       ...at('timeline', stored.tail.timeline),
       ...at('notifications', stored.tail.notifications),
-      ...stored.tail.seen.map((key) => ({ ...keys.inbox(brand, caseId, key), key })),
+      ...stored.tail.seen.map((key) => ({
+        ...keys.inbox(brand, caseId, key),
+        key,
+        ...(stored.tail.fingerprints[key] ? { fingerprint: stored.tail.fingerprints[key] } : {}),
+      })),
     ];
     for (let i = 0; i < items.length; i += 25) {
       let pending: Record<string, unknown>[] = items
@@ -413,11 +437,17 @@ function toDocument(documentId: string, item: Record<string, unknown>): CaseDocu
 /** Where the journals stand once `kase`'s change is committed: its own entries are the new tail. */
 function committed(kase: Case, before: Stored): Stored {
   const seen = kase.seenEventIds.slice(before.seenLoaded);
+  const recentSeen = [...new Set([...before.recentSeen, ...seen])].slice(-RECENT_SEEN);
+  const known = (keys: readonly string[]) =>
+    Object.fromEntries(
+      keys.flatMap((key) => (kase.seenFingerprints[key] ? [[key, kase.seenFingerprints[key]]] : [])),
+    );
   return {
     timeline: before.timeline + kase.timeline.length,
     notifications: before.notifications + kase.notifications.length,
     seenLoaded: 0,
-    recentSeen: [...new Set([...before.recentSeen, ...seen])].slice(-RECENT_SEEN),
-    tail: { timeline: kase.timeline, notifications: kase.notifications, seen },
+    recentSeen,
+    recentFingerprints: known(recentSeen),
+    tail: { timeline: kase.timeline, notifications: kase.notifications, seen, fingerprints: known(seen) },
   };
 }

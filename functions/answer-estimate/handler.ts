@@ -11,6 +11,9 @@ export const handler = httpHandler(operation('answerEstimate'), async ({ brand, 
     occurredAt: context.now.toISOString(),
     approved: body.approved,
   };
-  const { outcome } = await recordCaseEventCommand({ brand, caseId: params.caseId, actor, event }, context);
+  const { outcome } = await recordCaseEventCommand(
+    { brand, caseId: params.caseId, actor, event, request: body },
+    context,
+  );
   return { status: 202, body: { caseId: params.caseId, eventId: body.answerId, outcome } };
 });

@@ -12,6 +12,9 @@ export const handler = httpHandler(operation('answerSurvey'), async ({ brand, ac
     met: body.met,
     ...(body.comment ? { comment: body.comment } : {}),
   };
-  const { outcome } = await recordCaseEventCommand({ brand, caseId: params.caseId, actor, event }, context);
+  const { outcome } = await recordCaseEventCommand(
+    { brand, caseId: params.caseId, actor, event, request: body },
+    context,
+  );
   return { status: 202, body: { caseId: params.caseId, eventId: body.answerId, outcome } };
 });

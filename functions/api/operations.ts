@@ -148,6 +148,13 @@ const problems = {
 } as const;
 const notFound = { 404: { description: 'No such case for this brand.', schema: ProblemSchema } } as const;
 const conflict = (description: string) => ({ 409: { description, schema: ProblemSchema } }) as const;
+/** Event ids are the sender's: the same id with other content is another event under a reused id. */
+const reusedId = {
+  422: {
+    description: 'The sender used this id before for a different event; nothing changed.',
+    schema: ProblemSchema,
+  },
+} as const;
 
 export const CaseParams = z.object({ caseId: CaseId });
 
@@ -216,11 +223,13 @@ export const operations = [
       200: {
         description:
           'The case, the step waiting for an event (if one is), and the latest entries of its timeline and notices; `timelineBefore` pages back through the earlier ones.',
-        schema: Case.omit({ waiting: true, seenEventIds: true, stored: true }).extend({
-          waitingFor: z.object({ step: z.string(), since: z.string() }).optional(),
-          timelineTotal: z.number().int(),
-          timelineBefore: z.number().int().optional(),
-        }),
+        schema: Case.omit({ waiting: true, seenEventIds: true, seenFingerprints: true, stored: true }).extend(
+          {
+            waitingFor: z.object({ step: z.string(), since: z.string() }).optional(),
+            timelineTotal: z.number().int(),
+            timelineBefore: z.number().int().optional(),
+          },
+        ),
       },
       ...problems,
       ...notFound,
@@ -239,6 +248,7 @@ export const operations = [
     responses: {
       202: { description: 'The answer was recorded.', schema: EventReceipt },
       ...problems,
+      ...reusedId,
       ...notFound,
       409: { description: 'No estimate awaits an answer; the attempt was recorded.', schema: ProblemSchema },
     },
@@ -353,6 +363,7 @@ export const operations = [
     responses: {
       202: { description: 'The tracking update was recorded.', schema: EventReceipt },
       ...problems,
+      ...reusedId,
       404: { description: 'No shipment of this brand has that tracking number.', schema: ProblemSchema },
     },
   },
@@ -371,6 +382,7 @@ export const operations = [
     responses: {
       202: { description: 'The event was recorded.', schema: EventReceipt },
       ...problems,
+      ...reusedId,
       ...notFound,
       409: {
         description: 'The event does not apply to the case now; it was recorded.',
@@ -392,6 +404,7 @@ export const operations = [
     responses: {
       202: { description: 'The answer was recorded.', schema: EventReceipt },
       ...problems,
+      ...reusedId,
       ...notFound,
       ...conflict(
         'The case is not resolved yet, or its survey is answered or closed; the attempt was recorded.',
@@ -518,6 +531,7 @@ export const operations = [
     responses: {
       202: { description: 'The booking was recorded.', schema: EventReceipt },
       ...problems,
+      ...reusedId,
       ...notFound,
       ...conflict('No visit windows are offered now; the attempt was recorded.'),
     },
@@ -537,6 +551,7 @@ export const operations = [
     responses: {
       202: { description: 'The report was recorded.', schema: EventReceipt },
       ...problems,
+      ...reusedId,
       ...notFound,
       ...conflict('The visit takes no such report now (over, or no outcome to sign off yet).'),
     },

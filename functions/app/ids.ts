@@ -19,3 +19,22 @@ export function certificateIdFor(itemId: string): string {
 
 /** Where a reviewer's sample starts in the brand's hash order: anywhere, each time. */
 export const randomSampleStart = () => randomBytes(8).toString('hex');
+
+/**
+ * What a request said, as a short fingerprint: the same JSON in any key order gives the same one. An
+ * event id sent again with another fingerprint is another event under a reused id.
+ */
+export function fingerprintOf(request: unknown): string {
+  return createHash('sha256').update(canonical(request)).digest('hex').slice(0, 32);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.entries(value)
+      .filter(([, entry]) => entry !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, entry]) => `${JSON.stringify(key)}:${canonical(entry)}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}

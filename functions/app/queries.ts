@@ -86,6 +86,7 @@ export async function exportCaseQuery(brand: string, caseId: string, repo: CaseR
   const {
     waiting: _waiting,
     seenEventIds: _seen,
+    seenFingerprints: _said,
     pendingEvents: _pending,
     stored: _stored,
     ...kase

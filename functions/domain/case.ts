@@ -145,10 +145,12 @@ export const Stored = z.object({
   /** How many of `seenEventIds` were loaded from the store: the rest are new. */
   seenLoaded: z.number(),
   recentSeen: z.array(z.string()),
+  recentFingerprints: z.record(z.string(), z.string()).default({}),
   tail: z.object({
     timeline: z.array(TimelineEntry),
     notifications: z.array(Notification),
     seen: z.array(z.string()),
+    fingerprints: z.record(z.string(), z.string()).default({}),
   }),
 });
 export type Stored = z.infer<typeof Stored>;
@@ -302,6 +304,8 @@ export const Case = z.object({
   answered: z.array(z.string()).default([]),
   /** Ids already taken (an inbox key per event, request ids): the recent ones, and any the change asked about. */
   seenEventIds: z.array(z.string()).default([]),
+  /** What each of those events said (a fingerprint of its body), where known: an id reused for another event is refused. */
+  seenFingerprints: z.record(z.string(), z.string()).default({}),
   /** Where the store keeps the case's journals; set by the repository, carried unchanged by every rule. */
   stored: Stored.optional(),
 });

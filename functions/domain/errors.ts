@@ -106,3 +106,15 @@ export class InvariantError extends DomainError {
     super(message, 500, 'invariant', 'An internal rule was broken');
   }
 }
+
+/** A sender reused an event id for a different event: nothing changed (the first event stands). */
+export class EventIdReusedError extends DomainError {
+  constructor(sender: string, eventId: string) {
+    super(
+      `${sender} already sent an event with id ${eventId}, with other content; nothing changed. Send a new event with a new id.`,
+      422,
+      'event-id-reused',
+      'Event id reused for a different event',
+    );
+  }
+}

@@ -1,4 +1,5 @@
 import { type Actor, actorId, type Case } from './case.ts';
+import { EventIdReusedError } from './errors.ts';
 import type { CaseEvent } from './schemas.ts';
 import { describe, entry } from './timeline.ts';
 import { awaitedWhile, isAwaited } from './waits.ts';
@@ -71,6 +72,27 @@ export const hasSeen = (kase: Case, sender: string, eventId: string) =>
 /** How many events a case keeps for later steps; a sender reporting far ahead of the case is refused beyond. */
 export const MAX_KEPT = 50;
 
+/**
+ * Whether `sender` already sent `eventId`: the same event again is a duplicate; the same id with other
+ * content is refused, since ids are the sender's promise that two requests are one.
+ */
+export function repeated(kase: Case, sender: string, eventId: string, fingerprint?: string): boolean {
+  if (!hasSeen(kase, sender, eventId)) return false;
+  const known = kase.seenFingerprints[inboxKey(sender, eventId)];
+  if (fingerprint && known && known !== fingerprint) throw new EventIdReusedError(sender, eventId);
+  return true;
+}
+
+/** The case with `eventId` taken from `sender` (and what it said, when known). */
+export function take(kase: Case, sender: string, eventId: string, fingerprint?: string): Case {
+  const key = inboxKey(sender, eventId);
+  return {
+    ...kase,
+    seenEventIds: [...kase.seenEventIds, key],
+    ...(fingerprint ? { seenFingerprints: { ...kase.seenFingerprints, [key]: fingerprint } } : {}),
+  };
+}
+
 /** Questions whose second answer restates the first (the depot scans what the carrier delivered). */
 const SAME_FACT: ReadonlySet<string> = new Set(['arrival', 'delivery']);
 
@@ -85,9 +107,11 @@ export function recordEvent(
   event: CaseEvent,
   now: Date,
   by: Actor,
+  /** What the sender's request said, as a fingerprint: the same id with other content is refused. */
+  fingerprint?: string,
 ): { case: Case; outcome: EventOutcome; deliver?: { token: string; event: CaseEvent } } {
-  if (hasSeen(kase, by.role, event.eventId)) return { case: kase, outcome: 'duplicate' };
-  const seen = { ...kase, seenEventIds: [...kase.seenEventIds, inboxKey(by.role, event.eventId)] };
+  if (repeated(kase, by.role, event.eventId, fingerprint)) return { case: kase, outcome: 'duplicate' };
+  const seen = take(kase, by.role, event.eventId, fingerprint);
   const actor = actorId(by);
   const noted = (type: string, summary: string, base: Case = seen) => ({
     ...base,

@@ -76,6 +76,7 @@ export function openCase(
     pendingEvents: [],
     answered: [],
     seenEventIds: [],
+    seenFingerprints: {},
   };
 }
 

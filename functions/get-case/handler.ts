@@ -6,7 +6,7 @@ import { deps } from '../shared/deps.ts';
 export const handler = httpHandler(operation('getCase'), async ({ brand, actor, params, query }) => {
   const view = await caseViewQuery(brand, params.caseId, actor, deps().repo, query);
   // Task tokens and dedup bookkeeping are the workflow's and the store's business, never a caller's.
-  const { waiting, seenEventIds: _seen, stored: _stored, ...visible } = view.case;
+  const { waiting, seenEventIds: _seen, seenFingerprints: _said, stored: _stored, ...visible } = view.case;
   const waitingFor =
     waiting && !waiting.delivered ? { waitingFor: { step: waiting.step, since: waiting.since } } : {};
   const { timeline, notifications, timelineTotal } = view;

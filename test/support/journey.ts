@@ -106,9 +106,10 @@ export class Journey {
   }
 
   async depotEvent(caseId: string, event: Record<string, unknown>) {
+    const eventId = (event.eventId as string | undefined) ?? nextId('depot');
     return this.depot.post(`/cases/${caseId}/events`, {
-      eventId: nextId('depot'),
-      occurredAt: new Date().toISOString(),
+      eventId,
+      occurredAt: this.sentAt(eventId),
       ...event,
     });
   }
@@ -118,9 +119,18 @@ export class Journey {
       eventId,
       trackingNumber,
       status,
-      occurredAt: new Date().toISOString(),
+      occurredAt: this.sentAt(eventId),
     });
   }
+
+  /** When an event happened: fixed at its first sending, so sending it again is a faithful retry. */
+  private sentAt(eventId: string): string {
+    const at = this.occurred.get(eventId) ?? new Date().toISOString();
+    this.occurred.set(eventId, at);
+    return at;
+  }
+
+  private readonly occurred = new Map<string, string>();
 
   async answer(caseId: string, approved: boolean) {
     return this.customer.post(`/cases/${caseId}/approvals`, { answerId: nextId('answer'), approved });

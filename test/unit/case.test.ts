@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { caseIdFor } from '../../functions/app/ids.ts';
 import type { Case } from '../../functions/domain/case.ts';
+import { EventIdReusedError } from '../../functions/domain/errors.ts';
 import { beginWait, MAX_KEPT, recordEvent, returnUndelivered } from '../../functions/domain/event-inbox.ts';
 import { closeCase } from '../../functions/domain/follow-up.ts';
 import { openCase } from '../../functions/domain/intake.ts';
@@ -243,5 +244,18 @@ describe('a bounded inbox', () => {
     expect(refused.outcome).toBe('not-applicable');
     expect(refused.case.pendingEvents).toHaveLength(MAX_KEPT);
     expect(refused.case.seenEventIds).not.toContain(`depot:early-${MAX_KEPT}`);
+  });
+});
+
+describe('an id reused for another event', () => {
+  it('takes the same event twice as a duplicate, and refuses the same id with other content', () => {
+    const first = recordEvent(fresh(), received('scan-7'), now, depot, 'fingerprint-a');
+    expect(first.outcome).toBe('kept');
+    expect(recordEvent(first.case, received('scan-7'), now, depot, 'fingerprint-a').outcome).toBe(
+      'duplicate',
+    );
+    expect(() => recordEvent(first.case, received('scan-7'), now, depot, 'fingerprint-b')).toThrow(
+      EventIdReusedError,
+    );
   });
 });

@@ -299,6 +299,30 @@ describe('events that come early, late, twice or out of order', () => {
     expect(shipping.outcome).toBe('repaired');
   });
 
+  it('answers a repeated event as a duplicate, and the same id with other content with 422, changing nothing', async () => {
+    const caseId = await journey.open(opening());
+    await journey.waitsFor(caseId, 'Wait for device at depot');
+    const diagnosis = {
+      eventId: `diag-${caseId}`,
+      type: 'diagnosed',
+      faultCode: 'PWR-01',
+      cause: 'unknown',
+      covered: true,
+      occurredAt: '2026-11-20T10:00:00.000Z',
+    };
+    expect((await journey.depotEvent(caseId, diagnosis)).body.outcome).toBe('kept');
+    expect((await journey.depotEvent(caseId, diagnosis)).body.outcome).toBe('duplicate');
+    const other = await journey.depotEvent(caseId, { ...diagnosis, faultCode: 'PWR-99' });
+    expect(other).toMatchObject({
+      status: 422,
+      body: { type: 'https://fairfix.dev/problems/event-id-reused' },
+    });
+    const kase = await journey.get(caseId);
+    expect(kase.pendingEvents.map((event) => (event as { faultCode?: string }).faultCode)).toEqual([
+      'PWR-01',
+    ]);
+  });
+
   it('answers an unknown tracking number with 404 and keeps brands apart', async () => {
     expect((await journey.carrierEvent('FFX000000000000', 'delivered')).status).toBe(404);
     const caseId = await journey.open(opening());

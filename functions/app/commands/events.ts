@@ -1,21 +1,41 @@
 import type { Actor } from '../../domain/case.ts';
 import { deliverParts } from '../../domain/custody.ts';
 import { EventNotApplicableError, NotFoundError } from '../../domain/errors.ts';
-import { beginWait, hasSeen, inboxKey, recordEvent, type WaitRequest } from '../../domain/event-inbox.ts';
+import {
+  beginWait,
+  inboxKey,
+  recordEvent,
+  repeated,
+  take,
+  type WaitRequest,
+} from '../../domain/event-inbox.ts';
 import type { CarrierEvent, CaseEvent } from '../../domain/schemas.ts';
 import { trackShipment } from '../../domain/shipping.ts';
 import { describe } from '../../domain/timeline.ts';
 import { changeCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
+import { fingerprintOf } from '../ids.ts';
 
 /** A depot, a carrier or the customer reports something: recorded once, applied when the case is ready (P9). */
 export async function recordCaseEventCommand(
-  command: { brand: string; caseId: string; actor: Actor; event: CaseEvent },
+  command: {
+    brand: string;
+    caseId: string;
+    actor: Actor;
+    event: CaseEvent;
+    /** The body the sender sent, when it is not the event itself: what a repeated id is compared by. */
+    request?: unknown;
+  },
   deps: Deps,
 ) {
   const seen = [inboxKey(command.actor.role, command.event.eventId)];
+  const fingerprint = fingerprintOf(command.request ?? command.event);
   const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
-    const { case: recorded, outcome, deliver } = recordEvent(kase, command.event, deps.now, command.actor);
+    const {
+      case: recorded,
+      outcome,
+      deliver,
+    } = recordEvent(kase, command.event, deps.now, command.actor, fingerprint);
     return { case: recorded, result: outcome, deliver };
   });
   if (outcome === 'not-applicable') {
@@ -35,8 +55,10 @@ export async function recordCarrierEventCommand(
   const caseId = await deps.repo.caseOfTracking(command.brand, event.trackingNumber);
   if (!caseId) throw new NotFoundError(`shipment with tracking number ${event.trackingNumber}`);
   const seen = [inboxKey(actor.role, event.eventId)];
+  const fingerprint = fingerprintOf(event);
   const { result: outcome } = await changeCase({ brand: command.brand, caseId, seen }, deps, (before) => {
-    if (hasSeen(before, actor.role, event.eventId)) return { case: before, result: 'duplicate' as const };
+    if (repeated(before, actor.role, event.eventId, fingerprint))
+      return { case: before, result: 'duplicate' as const };
     const tracking = trackShipment(before, event, deps.now);
     const { caseEvent } = tracking;
     // A parcel delivered to the customer brings back the parts that rode in it (P5).
@@ -44,14 +66,9 @@ export async function recordCarrierEventCommand(
       caseEvent?.type === 'delivered-to-customer'
         ? deliverParts(tracking.case, event.trackingNumber, deps.now)
         : tracking.case;
-    if (!caseEvent) {
-      const seen = {
-        ...tracked,
-        seenEventIds: [...tracked.seenEventIds, inboxKey(actor.role, event.eventId)],
-      };
-      return { case: seen, result: 'recorded' as const };
-    }
-    const recorded = recordEvent(tracked, caseEvent, deps.now, actor);
+    if (!caseEvent)
+      return { case: take(tracked, actor.role, event.eventId, fingerprint), result: 'recorded' as const };
+    const recorded = recordEvent(tracked, caseEvent, deps.now, actor, fingerprint);
     // A delivery the case no longer waits for is still a fact about the parcel: recorded, not refused.
     const result = recorded.outcome === 'not-applicable' ? ('recorded' as const) : recorded.outcome;
     return { case: recorded.case, result, deliver: recorded.deliver };

@@ -24,7 +24,7 @@ export async function bookVisitCommand(
     occurredAt: deps.now.toISOString(),
     windowId: command.booking.windowId,
   };
-  return recordCaseEventCommand({ ...command, event }, deps);
+  return recordCaseEventCommand({ ...command, event, request: command.booking }, deps);
 }
 
 /**
@@ -60,7 +60,7 @@ export async function visitEventCommand(
         signOffVisit(current, visitId, event, deps.now),
       );
     }
-    return recordCaseEventCommand({ ...command, event: ended }, deps);
+    return recordCaseEventCommand({ ...command, event: ended, request: event }, deps);
   }
   await updateCase({ ...command, seen }, deps, (current) =>
     reportVisit(current, visitId, event, deps.now, actor),
