@@ -285,7 +285,7 @@ export const Case = z.object({
     .optional(),
   /**
    * Entries this change appends to the case's append-only timeline. The store keeps the whole timeline
-   * as items of their own beside the case (see functions/adapters/case-repository.ts); readers page it.
+   * as items of their own beside the case (the case repository writes and reads them); readers page it.
    */
   timeline: z.array(TimelineEntry).default([]),
   /** The workflow step waiting for an event, and the token that resumes it. Never shown to anyone. */
