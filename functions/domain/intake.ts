@@ -35,7 +35,11 @@ export function openCase(
   now: Date,
   by: Actor,
 ): Case {
-  const nextStep = { name: 'We prepare your prepaid shipping label', deadline: isoAfter(now, 60) };
+  // The path (depot, visit, return, replacement) is decided next, in seconds: promise nothing before it.
+  const nextStep = {
+    name: 'We check your coverage and choose how to serve you',
+    deadline: isoAfter(now, 60),
+  };
   return {
     ...ids,
     version: 1,
@@ -103,6 +107,9 @@ export function unknownDeviceFields(
   ];
 }
 
+/** Said in the first message of every repair (P2): no diagnosis fee, no charge nobody approved. */
+const GOOD_FAITH = 'The diagnosis is free, and nothing is charged without an estimate you approve first.';
+
 export type Route = 'repair' | 'on-site' | 'return' | 'instant-replacement' | 'denied';
 
 /**
@@ -169,7 +176,7 @@ export function planCase(
       name,
       isoAfter(now, seconds),
       now,
-      `We received your case ${kase.caseId}. ${why}${exchange ? ` ${custodyNotice(kase, policy)}` : ''}`,
+      `We received your case ${kase.caseId}. ${why}${route === 'repair' || route === 'on-site' ? ` ${GOOD_FAITH}` : ''}${exchange ? ` ${custodyNotice(kase, policy)}` : ''}`,
     ),
     route,
   };

@@ -1,6 +1,6 @@
 import type { Case } from './case.ts';
 import { isoAfter } from './dates.ts';
-import { advance, notify } from './escalation.ts';
+import { advance } from './escalation.ts';
 import type { BrandPolicy } from './policy.ts';
 import type { CaseEvent } from './schemas.ts';
 import { entry } from './timeline.ts';
@@ -80,7 +80,13 @@ export function applyRepairAttempt(
       `Repair attempt: fixed (${event.faultCode}).`,
     );
     return {
-      case: notify(fixed, 'Your device is repaired; we ship it back to you now.', now),
+      case: advance(
+        fixed,
+        'We ship your repaired device back to you',
+        isoAfter(now, 60),
+        now,
+        'Your device is repaired.',
+      ),
       next: 'ship-back',
       failed,
     };

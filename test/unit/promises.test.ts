@@ -278,3 +278,45 @@ describe('escalation when a deadline passes (P7)', () => {
     expect(second.waitSeconds).toBe(2 * 86_400);
   });
 });
+
+describe('every message names the step that really comes next (issue 12, journey 10)', () => {
+  const lastNotice = (kase: Case) => kase.notifications.at(-1)?.text ?? '';
+
+  it('does not promise a shipping label before the path is known', () => {
+    for (const overrides of [
+      { preferredService: 'on-site' },
+      {},
+      { service: 'return', returnReason: 'unfit' },
+    ]) {
+      expect(caseOf(overrides).nextStep.name).not.toMatch(/label/i);
+    }
+  });
+
+  it('after a repair that fixed the fault, the next step is the trip back, not another repair', () => {
+    const planned = planCase(caseOf(), acme, [], now).case;
+    const fixed = applyRepairAttempt(
+      planned,
+      {
+        eventId: 'a1',
+        type: 'repair-attempted',
+        occurredAt: now.toISOString(),
+        result: 'fixed',
+        faultCode: 'PWR-01',
+        partsUsed: [],
+      },
+      [],
+      acme,
+      now,
+    ).case;
+    expect(fixed.nextStep.name).toMatch(/back to you/);
+    expect(lastNotice(fixed)).not.toMatch(/Next: Repair at the depot/);
+  });
+
+  it('says in the first message that the diagnosis is free and nothing is charged unasked (P2)', () => {
+    for (const overrides of [{}, { preferredService: 'on-site' }]) {
+      const planned = planCase(caseOf(overrides), acme, [], now).case;
+      expect(lastNotice(planned)).toMatch(/diagnosis is free/i);
+      expect(lastNotice(planned)).toMatch(/nothing is charged without an estimate you approve/i);
+    }
+  });
+});
