@@ -83,11 +83,13 @@ export class FairfixStack extends Stack {
           break;
         case 'change-cases':
         case 'start-workflow':
+        case 'reopen-cases':
           fn.bindTable(table, 'readwrite');
           fn.addEnvironment('CASE_WORKFLOW_ARN', stateMachine.stateMachineArn);
-          // Opening starts a case's workflow; every other change may resume a step waiting for it.
-          if (op.access === 'start-workflow') stateMachine.grantStartExecution(fn);
-          else stateMachine.grantTaskResponse(fn);
+          // Opening starts a case's workflow; every other change may resume a step waiting for it; a
+          // complaint about a closed case starts the execution that carries it.
+          if (op.access !== 'change-cases') stateMachine.grantStartExecution(fn);
+          if (op.access !== 'start-workflow') stateMachine.grantTaskResponse(fn);
           break;
         default:
           throw new Error(`Unknown access ${op.access satisfies never as string} of ${op.operationId}`);

@@ -560,8 +560,15 @@ async function casePage(caseId, depotView = false) {
     if (mine !== generation) return;
     if (!response.ok) return show(h('h1', {}, 'Case'), problemBox(response.body));
     const kase = response.body;
+    // A case handed to a person (the case desk) is theirs until it climbs above the level they took it at.
+    const handover =
+      kase.handover?.status === 'open' && kase.escalationLevel <= kase.handover.level
+        ? { role: kase.handover.owner.name, contact: kase.handover.owner.contact }
+        : undefined;
     const owner =
-      kase.escalation ?? kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
+      handover ??
+      kase.escalation ??
+      kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
     const focused = document.activeElement?.id;
     show(
       h('h1', {}, `Case ${kase.caseId}`),

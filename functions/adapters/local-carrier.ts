@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { CarrierUnavailableError } from '../domain/errors.ts';
 import type { Carrier, IssuedShipment, ShipmentRequest, Warehouse } from '../domain/ports.ts';
 
 const POINTS_PER_INCH = 72;
+
+/**
+ * Whether the local carrier's label service answers. The local cloud's development endpoints can take
+ * it down, to see what a carrier's outage does to cases (P7): exactly what a real one would, an error
+ * from the label call. Nothing else in fairfix reads it.
+ */
+export const localPost = { down: false };
 
 /**
  * The carrier fairfix uses until a brand configures a real one: it issues tracking numbers and real
@@ -14,6 +22,7 @@ export class LocalCarrier implements Carrier {
   readonly name = 'fairfix-local-post';
 
   async createShipment(request: ShipmentRequest): Promise<IssuedShipment> {
+    if (localPost.down) throw new CarrierUnavailableError(this.name);
     const digits = BigInt(`0x${createHash('sha256').update(request.reference).digest('hex').slice(0, 15)}`)
       .toString()
       .padStart(12, '0')

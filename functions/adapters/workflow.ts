@@ -12,12 +12,12 @@ import { requiredEnv, sfn } from './aws-clients.ts';
 export class StepFunctionsWorkflow implements Workflow {
   constructor(private readonly stateMachineArn = requiredEnv('CASE_WORKFLOW_ARN')) {}
 
-  async start(caseId: string, input: object): Promise<void> {
+  async start(name: string, input: object): Promise<void> {
     try {
       await sfn.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
-          name: caseId,
+          name,
           input: JSON.stringify(input),
         }),
       );

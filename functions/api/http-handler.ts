@@ -76,7 +76,11 @@ export interface HandlerOptions {
    * Checks that need the store (say, what is on file for a serial), run when the request has other
    * errors, so that every error is reported at once (P9).
    */
-  readonly moreErrors?: (brand: string, body: unknown) => Promise<FieldError[]>;
+  readonly moreErrors?: (
+    brand: string,
+    body: unknown,
+    pathParameters: Record<string, string | undefined>,
+  ) => Promise<FieldError[]>;
 }
 
 export function httpHandler<
@@ -93,7 +97,9 @@ export function httpHandler<
         if ('status' in identity) return respond(identity.status, identity);
         const parsed = parseRequest(op, event);
         if ('invalid' in parsed) {
-          const more = options.moreErrors ? await options.moreErrors(identity.brand, parsed.json) : [];
+          const more = options.moreErrors
+            ? await options.moreErrors(identity.brand, parsed.json, event.pathParameters ?? {})
+            : [];
           const named = new Set(parsed.invalid.map((error) => error.pointer));
           return respond(
             400,

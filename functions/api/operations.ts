@@ -18,6 +18,9 @@ import {
   DepotEvent,
   EscalationRequest,
   EstimateAnswer,
+  FollowUpOutcome,
+  OfferAnswer,
+  PersonDecision,
   SupersessionRequest,
   SurveyAnswer,
   VisitBooking,
@@ -60,8 +63,15 @@ export interface Operation {
  * - `change-cases`: reads and writes the table, and may resume a workflow step waiting for the change
  *   (task responses on the case workflow, whose ARN it is given).
  * - `start-workflow`: reads and writes the table, and starts a case's workflow (opening a case).
+ * - `reopen-cases`: as `change-cases`, and starts the workflow of a closed case a complaint reopens.
  */
-export type Access = 'none' | 'read-policy' | 'read-cases' | 'change-cases' | 'start-workflow';
+export type Access =
+  | 'none'
+  | 'read-policy'
+  | 'read-cases'
+  | 'change-cases'
+  | 'start-workflow'
+  | 'reopen-cases';
 
 export const Role = z.enum(['customer', 'agent', 'depot', 'technician', 'carrier', 'reviewer']);
 export type Role = z.infer<typeof Role>;
@@ -118,7 +128,8 @@ export const DeviceHistoryView = z.object({
 export const WorkItem = z.object({
   caseId: CaseId,
   status: z.string(),
-  work: z.enum(['escalation', 'follow-up']),
+  /** A decision on a case handed to the owner, an escalation, or a follow-up they owe. */
+  work: z.enum(['decision', 'escalation', 'follow-up']),
   due: z.string(),
   overdue: z.boolean(),
   summary: z.string(),
@@ -258,10 +269,10 @@ export const operations = [
     method: 'POST',
     path: '/cases/{caseId}/escalations',
     summary:
-      'The customer takes the case one level up, at any time; the answer names the new owner and their deadline.',
+      'The customer takes the case one level up, at any time; the answer names the new owner and their deadline. A closed case reopens as a complaint in that owner’s queue.',
     entry: 'functions/escalate-case/handler.ts',
     roles: ['customer', 'agent'],
-    access: 'change-cases',
+    access: 'reopen-cases',
     params: CaseParams,
     body: EscalationRequest,
     responses: {
@@ -447,11 +458,70 @@ export const operations = [
     },
   },
   {
+    operationId: 'decideHandover',
+    method: 'POST',
+    path: '/cases/{caseId}/handover/decisions',
+    summary:
+      'The person who has a case the workflow could not take further decides how it goes on: resume, replace (another model is offered), refund at list or purchase price, repair elsewhere, or close with a published reason.',
+    entry: 'functions/decide-handover/handler.ts',
+    roles: ['agent'],
+    access: 'change-cases',
+    params: CaseParams,
+    body: PersonDecision,
+    responses: {
+      202: { description: 'The decision was recorded; the workflow goes on with it.', schema: EventReceipt },
+      ...problems,
+      ...reusedId,
+      ...notFound,
+      ...conflict('The case waits for no person’s decision now.'),
+    },
+  },
+  {
+    operationId: 'answerOffer',
+    method: 'POST',
+    path: '/cases/{caseId}/offer/answers',
+    summary:
+      'The customer accepts or declines the other model offered when no like-for-like or better replacement can be supplied.',
+    entry: 'functions/answer-offer/handler.ts',
+    roles: ['customer', 'agent'],
+    access: 'change-cases',
+    params: CaseParams,
+    body: OfferAnswer,
+    responses: {
+      202: { description: 'The answer was recorded.', schema: EventReceipt },
+      ...problems,
+      ...reusedId,
+      ...notFound,
+      ...conflict('No offer waits for an answer.'),
+    },
+  },
+  {
+    operationId: 'closeFollowUp',
+    method: 'POST',
+    path: '/cases/{caseId}/follow-up/outcomes',
+    summary:
+      'The owner of a follow-up (needs not met) closes it with what they did and agreed; the customer is told.',
+    entry: 'functions/close-follow-up/handler.ts',
+    roles: ['agent'],
+    access: 'change-cases',
+    params: CaseParams,
+    body: FollowUpOutcome,
+    responses: {
+      201: {
+        description: 'The follow-up is closed.',
+        schema: z.object({ caseId: CaseId, followUp: Case.shape.followUp }),
+      },
+      ...problems,
+      ...notFound,
+      ...conflict('The case has no open follow-up.'),
+    },
+  },
+  {
     operationId: 'getOwnerQueue',
     method: 'GET',
     path: '/queues/owners/{owner}',
     summary:
-      'One owner’s work: cases escalated to a ladder role (e.g. service-supervisor) or follow-ups a person owes (e.g. dana-reyes), earliest due first.',
+      'One owner’s work, earliest due first: decisions on cases handed to them (e.g. case-desk), cases escalated to a ladder role (e.g. service-supervisor), follow-ups a person owes (e.g. dana-reyes).',
     entry: 'functions/get-owner-queue/handler.ts',
     roles: ['agent'],
     access: 'read-cases',

@@ -12,6 +12,14 @@ export function caseIdFor(brand: string, idempotencyKey?: string): string {
   return `RMA-${[...bytes.subarray(0, 12)].map((byte) => ALPHABET[byte % 32]).join('')}`;
 }
 
+/**
+ * The execution that carries a complaint about a closed case: named by the case and the complaint, so
+ * a retried request starts it once (execution names allow letters, digits, - and _).
+ */
+export function complaintExecutionName(caseId: string, complaintId: string): string {
+  return `${caseId}-complaint-${createHash('sha256').update(complaintId).digest('hex').slice(0, 12)}`;
+}
+
 /** A certificate of destruction is named by the item it certifies: a repeated report prints none anew. */
 export function certificateIdFor(itemId: string): string {
   return `certificate-${createHash('sha256').update(itemId).digest('hex').slice(0, 16)}`;

@@ -5,13 +5,28 @@ import { ConflictError, ReplacementUnavailableError } from '../domain/errors.ts'
 import { escalateOverdue, overdueEscalationId } from '../domain/escalation.ts';
 import { applySurveyAnswer, closeCase, recordNoSurveyAnswer } from '../domain/follow-up.ts';
 import { applyDiagnosis, applyEstimateAnswer } from '../domain/good-faith.ts';
+import {
+  answerOffer,
+  applyDecision,
+  keepWithPerson,
+  needsNewLabel,
+  parcelProblem,
+  secondsToDecide,
+  stepFailed,
+} from '../domain/handover.ts';
 import { planCase } from '../domain/intake.ts';
 import { type BrandPolicy, policyFor } from '../domain/policy.ts';
 import { applyRepairAttempt } from '../domain/repairs.ts';
-import { chooseReplacement, orderReplacement } from '../domain/replacement.ts';
+import { orderReplacement, replacementFor } from '../domain/replacement.ts';
 import { refundReturn } from '../domain/returns.ts';
 import { caseEventOf } from '../domain/schemas.ts';
-import { addShipment, labelledShipment, recordArrival, shipmentLeg } from '../domain/shipping.ts';
+import {
+  addShipment,
+  labelledShipment,
+  nextAttempt,
+  recordArrival,
+  shipmentLeg,
+} from '../domain/shipping.ts';
 import { bookVisit, endVisit, offerVisit, visitTimer } from '../domain/visits.ts';
 import { type Change, changeCase } from './change-case.ts';
 import type { Deps } from './deps.ts';
@@ -27,6 +42,17 @@ const step = <const Name extends string>(name: Name) =>
 
 /** A waiting step whose deadline passed, as the workflow names it. */
 const Overdue = z.object({ step: z.string(), what: z.string(), enteredAt: z.string(), slaKey: z.string() });
+
+/**
+ * Why the workflow hands a case to a person: the state it stopped at, and the error that stopped it
+ * after its retries (as Step Functions' Catch names it), or the carrier's report of a parcel problem.
+ * With neither, the case says why (a complaint, a declined offer).
+ */
+const Why = z.object({
+  state: z.string(),
+  failure: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  event: caseEventOf('parcel-exception').optional(),
+});
 
 /** Every step and what the workflow hands it; the case-step function validates its input with this. */
 export const StepInput = z.discriminatedUnion('step', [
@@ -52,6 +78,10 @@ export const StepInput = z.discriminatedUnion('step', [
   step('recordNoSurveyAnswer'),
   /** Its answer is the workflow's new SLA map: the overdue step waits again with the new owner's deadline. */
   step('escalateOverdue').extend({ overdue: Overdue, sla: z.record(z.string(), z.number()) }),
+  /** Its answer is the workflow's new SLA map, with how long the person has to decide. */
+  step('handToPerson').extend({ why: Why, enteredAt: z.string(), sla: z.record(z.string(), z.number()) }),
+  step('applyPersonDecision').extend({ event: caseEventOf('person-decided') }),
+  step('applyOfferAnswer').extend({ event: caseEventOf('offer-answered') }),
 ]);
 export type StepInput = z.infer<typeof StepInput>;
 export type StepName = StepInput['step'];
@@ -115,8 +145,12 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   async orderReplacement(kase, deps) {
     const policy = policyFor(kase.brand);
     if (kase.replacement) return { case: kase, result: { serial: kase.replacement.serial } };
-    const chosen = chooseReplacement(kase.device.model, policy);
-    if (!chosen) throw new ReplacementUnavailableError(kase.device.model);
+    const chosen = replacementFor(kase, policy);
+    // Nothing like-for-like or better to supply: the workflow hands the case to a person (P4, P7).
+    if (!chosen) {
+      const known = policy.catalogue.some((model) => model.model === kase.device.model);
+      throw new ReplacementUnavailableError(kase.replacementOffer?.model ?? kase.device.model, known);
+    }
     const serial = await deps.warehouse.allocate(`${kase.brand}/${kase.caseId}`, chosen.model);
     const ordered = orderReplacement(kase, chosen, serial, policy, deps.now);
     const { replacement } = ordered;
@@ -182,13 +216,17 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     return { case: settling, result: { open } };
   },
 
+  /** Answers whether the customer is still to say if their needs were met (not when closed again after a complaint). */
   async close(kase, deps) {
-    return { case: closeCase(kase, policyFor(kase.brand), deps.now), result: {} };
+    const closed = closeCase(kase, policyFor(kase.brand), deps.now);
+    return { case: closed, result: { next: closed.survey ? 'done' : 'survey' } };
   },
 
+  /** Answers whether a follow-up is owed, which the workflow then waits for (P10). */
   async applySurveyAnswer(kase, deps, { event }) {
     const answer = { met: event.met, ...(event.comment ? { comment: event.comment } : {}) };
-    return { case: applySurveyAnswer(kase, answer, policyFor(kase.brand), deps.now), result: {} };
+    const answered = applySurveyAnswer(kase, answer, policyFor(kase.brand), deps.now);
+    return { case: answered, result: { next: answered.followUp?.status === 'open' ? 'follow-up' : 'done' } };
   },
 
   async recordNoSurveyAnswer(kase, deps) {
@@ -201,7 +239,58 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     // The result is the workflow's new SLA map: the overdue step waits with the new owner's deadline.
     return { case: escalated, result: { ...sla, [overdue.slaKey]: waitSeconds } };
   },
+
+  /**
+   * The workflow cannot go on by itself: a person has the case (P7). The entry time names the handover,
+   * so a step run again for the same entry hands it over once (and asks the carrier for one label).
+   */
+  async handToPerson(kase, deps, { why, enteredAt, sla }) {
+    const policy = policyFor(kase.brand);
+    const id = `handover:${why.state}:${enteredAt}`;
+    let handed: Case;
+    if (why.event) {
+      const lost = needsNewLabel(kase, why.event);
+      const relabel = lost
+        ? await issueShipment(kase, 'to-depot', lost.purpose, policy, deps, nextAttempt(lost))
+        : undefined;
+      handed = parcelProblem(kase, id, why.event, relabel, policy, deps.now);
+    } else if (why.failure) {
+      const failure = { id, state: why.state, error: why.failure.Error, message: plainCause(why.failure) };
+      handed = stepFailed(kase, failure, policy, deps.now);
+    } else {
+      handed = keepWithPerson(kase, { id, state: why.state }, policy, deps.now);
+    }
+    return { case: handed, result: { ...sla, decisionSeconds: secondsToDecide(handed, deps.now) } };
+  },
+
+  async applyPersonDecision(kase, deps, { event }) {
+    const { case: decided, next } = applyDecision(kase, event, policyFor(kase.brand), deps.now);
+    return { case: decided, result: { next } };
+  },
+
+  async applyOfferAnswer(kase, deps, { event }) {
+    const answer = { id: event.eventId, accepted: event.accepted };
+    const { case: answered, next } = answerOffer(kase, answer, policyFor(kase.brand), deps.now);
+    return { case: answered, result: { next } };
+  },
 };
+
+/**
+ * The error a step failed with, in the words of its message: a function's error comes as the JSON
+ * Lambda reports (`errorMessage`), others (a timeout, the runtime) as text, or not at all.
+ */
+function plainCause(failure: { Error: string; Cause?: string | undefined }): string {
+  const cause = failure.Cause?.trim();
+  if (!cause) return `the step ended with ${failure.Error}`;
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    const message = (parsed as { errorMessage?: unknown } | null)?.errorMessage;
+    if (typeof message === 'string' && message.trim()) return message.trim().slice(0, 500);
+  } catch {
+    // Not JSON: the cause is the message.
+  }
+  return cause.slice(0, 500);
+}
 
 /** Runs one step on its case: read, decide, save (again on a conflict), answer the workflow. */
 export async function runCaseStep(input: StepInput, deps: Deps): Promise<object> {
@@ -221,8 +310,9 @@ async function issueShipment(
   purpose: Shipment['purpose'],
   policy: BrandPolicy,
   deps: Deps,
+  attempt = 1,
 ): Promise<Shipment> {
-  const leg = shipmentLeg(kase, direction, purpose, policy);
+  const leg = shipmentLeg(kase, direction, purpose, policy, attempt);
   if ('existing' in leg) return leg.existing;
   const issued = await deps.carrier.createShipment(leg.request);
   const shipment = labelledShipment(leg.shipmentId, direction, purpose, kase, issued, deps.now);

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { CarrierStatus, CaseEvent, CustodyChoice, FaultCause, Money, PartCategory } from './schemas.ts';
+import {
+  CarrierStatus,
+  CaseEvent,
+  CustodyChoice,
+  FaultCause,
+  Money,
+  PartCategory,
+  PersonAction,
+} from './schemas.ts';
 
 /**
  * The case as it is stored and shown: one record across every party on it (P11), from opening to the
@@ -16,7 +24,7 @@ export interface Actor {
 /** How an actor is named on the timeline and in records: `role:subject`. */
 export const actorId = (actor: Actor) => `${actor.role}:${actor.subject}`;
 
-export const DecisionKind = z.enum(['coverage', 'return', 'visit']);
+export const DecisionKind = z.enum(['coverage', 'return', 'visit', 'closure']);
 
 /** A denial and its one reason from the brand's catalogue; a superseded one stays, marked so (P8). */
 export const Decision = z.object({
@@ -105,6 +113,8 @@ export const CaseStatus = z.enum([
   'shipping-to-customer',
   'settling-custody',
   'closed',
+  /** A closed case a customer complained about: a person has it again (P7). */
+  'reopened',
 ]);
 
 export type CaseStatus = z.infer<typeof CaseStatus>;
@@ -134,6 +144,41 @@ export const Notification = z.object({
 export type Notification = z.infer<typeof Notification>;
 
 const Amount = z.object({ amountMinor: z.number(), currency: z.string() });
+
+/**
+ * A case the workflow could not take further by itself, in a person's hands (P7): a step that failed
+ * after its retries, a replacement that cannot be supplied, a parcel the carrier lost, a complaint
+ * about a closed case. The workflow waits for their decision, and escalates when it is late.
+ */
+export const Handover = z.object({
+  /** Names the handover: the step that hands a case over, run again, hands it over once. */
+  id: z.string(),
+  kind: z.enum(['step-failed', 'no-replacement', 'parcel-problem', 'complaint', 'offer-declined']),
+  owner: z.object({ name: z.string(), contact: z.string() }),
+  /** The owner's work queue. */
+  queue: z.string(),
+  /** The case's escalation level when it was handed over: an escalation above it takes the work up the ladder. */
+  level: z.number(),
+  since: z.string(),
+  due: z.string(),
+  /** What went wrong, in plain words, for the person who decides. */
+  problem: z.string(),
+  /** Where the workflow goes on if the person says "resume": its state, and the step the customer waited on. */
+  resumeAt: z.object({ state: z.string(), nextStep: NextStep }),
+  status: z.enum(['open', 'decided']),
+  decision: z
+    .object({
+      id: z.string(),
+      action: PersonAction,
+      /** Where the workflow goes next, as the decision's step answered it. */
+      next: z.string(),
+      summary: z.string(),
+      by: z.string(),
+      at: z.string(),
+    })
+    .optional(),
+});
+export type Handover = z.infer<typeof Handover>;
 
 /**
  * How far the case's journals (timeline, notifications, inbox) are stored beside it: each holds this
@@ -234,6 +279,17 @@ export const Case = z.object({
       reason: z.string(),
     })
     .optional(),
+  /** Another model a person offered when no like-for-like or better one could be supplied (P4). */
+  replacementOffer: z
+    .object({
+      model: z.string(),
+      status: z.enum(['offered', 'accepted', 'declined']),
+      offeredAt: z.string(),
+      answeredAt: z.string().optional(),
+    })
+    .optional(),
+  /** The last time the case was handed to a person to decide how it continues (P7). */
+  handover: Handover.optional(),
   charges: z.array(Amount.extend({ description: z.string() })),
   refund: Amount.extend({ at: z.string() }).optional(),
   /** Messages to the customer that this change sends (the store keeps every earlier one apart). */
@@ -281,6 +337,12 @@ export const Case = z.object({
       due: z.string(),
       reason: z.string(),
       status: z.enum(['open', 'done']),
+      /** The case's escalation level when it opened: an escalation above it takes it up the ladder. */
+      level: z.number().optional(),
+      /** What the owner did and agreed with the customer, when they closed it. */
+      outcome: z.string().optional(),
+      closedAt: z.string().optional(),
+      closedBy: z.string().optional(),
     })
     .optional(),
   /**

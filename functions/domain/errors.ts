@@ -60,9 +60,11 @@ export class MissingFieldsError extends DomainError {
 
 /** No model of the range can replace the device like-for-like or better; a person must decide. */
 export class ReplacementUnavailableError extends DomainError {
-  constructor(model: string) {
+  constructor(model: string, known = true) {
     super(
-      `No ${model} or better model is in stock to replace the device.`,
+      known
+        ? `No ${model} or better model is in stock to replace the device.`
+        : `The brand’s range has no model ${model}, so none can replace it like-for-like or better.`,
       409,
       'replacement-unavailable',
       'No replacement available',
@@ -83,6 +85,34 @@ export class InvalidFieldError extends DomainError {
     super('1 field(s) need attention; nothing was saved.', 400, 'validation', 'Your request has errors', [
       { pointer, detail },
     ]);
+  }
+}
+
+/** Values valid in form that the case or the brand's rules refuse, every one at once (P9); nothing changed. */
+export class InvalidFieldsError extends DomainError {
+  constructor(errors: { pointer: string; detail: string }[]) {
+    super(
+      `${errors.length} field(s) need attention; nothing was saved.`,
+      400,
+      'validation',
+      'Your request has errors',
+      errors,
+    );
+  }
+}
+
+/**
+ * The carrier's label service did not answer. The workflow retries the step, then hands the case to a
+ * person (P7): an outage must never leave a case stuck unseen.
+ */
+export class CarrierUnavailableError extends DomainError {
+  constructor(carrier: string) {
+    super(
+      `The carrier ${carrier} did not answer our request for a label.`,
+      503,
+      'carrier-unavailable',
+      'The carrier is unavailable',
+    );
   }
 }
 

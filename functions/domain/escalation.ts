@@ -43,8 +43,11 @@ export function notify(kase: Case, message: string, now: Date): Case {
   };
 }
 
-/** The escalation level that owns the case now, as the customer is told it. */
+/** The escalation level that owns the case now, as the customer is told it; or the person it was handed to. */
 export function ownerOf(kase: Case): string {
+  const { handover } = kase;
+  if (handover?.status === 'open' && kase.escalationLevel <= handover.level)
+    return `${handover.owner.name} (${handover.owner.contact})`;
   const level = kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
   return level ? `${level.role} (${level.contact})` : 'the service team';
 }
@@ -130,17 +133,31 @@ export function escalate(
   );
 }
 
-/** The work a case asks of someone now: an open follow-up, else an escalation of an open case (P7). */
+/**
+ * The work a case asks of someone now (P7, P10): a decision on a case handed to a person, an open
+ * follow-up, else an escalation of an open case. An escalation above the level a handover or a
+ * follow-up began at takes that work up the ladder, to the escalation's owner.
+ */
 export function ownerWork(
   kase: Case,
-): { owner: string; kind: 'follow-up' | 'escalation'; due: string; summary: string } | undefined {
-  if (kase.followUp?.status === 'open') {
-    const { owner, due, reason } = kase.followUp;
+):
+  | { owner: string; kind: 'decision' | 'follow-up' | 'escalation'; due: string; summary: string }
+  | undefined {
+  const { handover, followUp, escalation } = kase;
+  const climbed = (level: number | undefined) =>
+    escalation !== undefined && level !== undefined && kase.escalationLevel > level;
+  const open = handover?.status === 'open' ? handover : undefined;
+  const following = followUp?.status === 'open' ? followUp : undefined;
+  if (open && !climbed(open.level))
+    return { owner: open.queue, kind: 'decision', due: open.due, summary: open.problem };
+  if (following && !climbed(following.level)) {
+    const { owner, due, reason } = following;
     return { owner: queueOf(owner.name), kind: 'follow-up', due, summary: `Needs not met: ${reason}` };
   }
-  if (kase.status !== 'closed' && kase.escalation) {
-    const { role, respondBy, reason } = kase.escalation;
-    return { owner: queueOf(role), kind: 'escalation', due: respondBy, summary: reason };
+  if ((kase.status !== 'closed' || following) && escalation) {
+    const { role, respondBy, reason } = escalation;
+    const about = open ? ` ${open.problem}` : following ? ` Needs not met: ${following.reason}` : '';
+    return { owner: queueOf(role), kind: 'escalation', due: respondBy, summary: `${reason}${about}` };
   }
   return undefined;
 }

@@ -5,6 +5,7 @@ import { ConflictError } from './errors.ts';
 import { notify } from './escalation.ts';
 import { settleKept } from './event-inbox.ts';
 import { type BrandPolicy, queueOf } from './policy.ts';
+import type { CaseEvent } from './schemas.ts';
 import { entry } from './timeline.ts';
 
 /**
@@ -22,16 +23,17 @@ export function closeCase(kase: Case, policy: BrandPolicy, now: Date): Case {
     );
   }
   const outcome = kase.outcome ?? (kase.route === 'denied' ? 'denied' : undefined);
+  const closed = `Your case ${kase.caseId} is closed${outcome ? ` (${outcome})` : ''}.`;
+  const base = { ...settleKept(kase, now), status: 'closed' as const, ...(outcome ? { outcome } : {}) };
+  // Closed again after a complaint: the customer already said whether their needs were met.
+  if (kase.survey) {
+    return notify({ ...base, nextStep: { name: NOTHING_MORE, deadline: now.toISOString() } }, closed, now);
+  }
   const ask = 'Tell us whether your needs were met';
   const deadline = isoAfter(now, policy.surveyWindowSeconds);
   return notify(
-    {
-      ...settleKept(kase, now),
-      status: 'closed',
-      ...(outcome ? { outcome } : {}),
-      nextStep: { name: ask, deadline },
-    },
-    `Your case ${kase.caseId} is closed${outcome ? ` (${outcome})` : ''}. Answer at /cases/${kase.caseId}/survey.`,
+    { ...base, nextStep: { name: ask, deadline } },
+    `${closed} Answer at /cases/${kase.caseId}/survey.`,
     now,
   );
 }
@@ -76,11 +78,17 @@ export function applySurveyAnswer(
     );
   }
   const owner = policy.followUpOwner;
-  const due = isoAfter(now, 86_400);
+  const due = isoAfter(now, policy.sla.followUpSeconds);
   return notify(
     {
       ...answered,
-      followUp: { owner, due, reason: answer.comment ?? 'Needs not met', status: 'open' },
+      followUp: {
+        owner,
+        due,
+        reason: answer.comment ?? 'Needs not met',
+        status: 'open',
+        level: kase.escalationLevel,
+      },
       nextStep: { name: `${owner.name} follows up with you`, deadline: due },
       timeline: [
         ...answered.timeline,
@@ -97,9 +105,61 @@ export function applySurveyAnswer(
   );
 }
 
+/**
+ * The owner closes the follow-up with what they did and agreed (P10); the customer is told. The
+ * workflow's wait for it ends now, or when it begins. Once per outcome id.
+ */
+export function closeFollowUp(
+  kase: Case,
+  request: { outcomeId: string; outcome: string },
+  now: Date,
+  by: string,
+): { case: Case; deliver?: { token: string; event: CaseEvent } } {
+  if (kase.seenEventIds.includes(request.outcomeId)) return { case: kase };
+  const followUp = kase.followUp;
+  if (followUp?.status !== 'open')
+    throw new ConflictError(`Case ${kase.caseId} has no open follow-up.`, 'No follow-up to close');
+  const closed = notify(
+    {
+      ...kase,
+      seenEventIds: [...kase.seenEventIds, request.outcomeId],
+      followUp: {
+        ...followUp,
+        status: 'done',
+        outcome: request.outcome,
+        closedAt: now.toISOString(),
+        closedBy: by,
+      },
+      nextStep: { name: NOTHING_MORE, deadline: now.toISOString() },
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'follow-up-closed', `Follow-up closed: ${request.outcome}`, by),
+      ],
+    },
+    `${followUp.owner.name} closed the follow-up of your case: ${request.outcome}`,
+    now,
+  );
+  const event: CaseEvent = {
+    type: 'follow-up-closed',
+    eventId: request.outcomeId,
+    occurredAt: now.toISOString(),
+    outcome: request.outcome,
+    by,
+  };
+  const waiting = kase.waiting;
+  if (waiting && !waiting.delivered && waiting.expect.includes(event.type)) {
+    return {
+      case: { ...closed, waiting: { ...waiting, delivered: event } },
+      deliver: { token: waiting.token, event },
+    };
+  }
+  return { case: { ...closed, pendingEvents: [...closed.pendingEvents, event] } };
+}
+
 /** The survey window passed without an answer: recorded as such, and a late answer is refused (P10). */
 export function recordNoSurveyAnswer(kase: Case, now: Date): Case {
-  if (kase.survey) return kase;
+  // Reopened by a complaint meanwhile: a person has the case, and its next step is theirs.
+  if (kase.survey || kase.status !== 'closed') return kase;
   return {
     ...kase,
     survey: { answered: false, at: now.toISOString() },

@@ -43,9 +43,21 @@ export interface BrandPolicy {
     readonly visitReportSeconds: number;
     /** For every customer-owned part to be returned, destroyed on their choice, or released. */
     readonly custodySeconds: number;
+    /** For the named person to follow up a customer whose needs were not met (P10). */
+    readonly followUpSeconds: number;
   };
   /** Who owns the case at each escalation level, lowest first. */
   readonly escalationLadder: readonly { role: string; contact: string; respondWithinSeconds: number }[];
+  /**
+   * Who decides when the workflow cannot go on by itself (a step failed after its retries, no
+   * replacement can be supplied, a parcel is lost): they see it in their queue and have this long.
+   * A brand without one hands such a case to the next rung of its ladder instead.
+   */
+  readonly caseDesk?: {
+    readonly name: string;
+    readonly contact: string;
+    readonly respondWithinSeconds: number;
+  };
   readonly catalogue: readonly CatalogueModel[];
   /** Families of the range serviced at the customer's home (a TV is visited, a laptop is mailed). */
   readonly onSiteFamilies: readonly string[];
@@ -73,7 +85,8 @@ export interface ReasonCode {
   readonly youCan: string;
 }
 
-export type DecisionKind = 'coverage' | 'return' | 'visit';
+/** What is decided: coverage, a return, a visit, or closing a case a person took over (a closure). */
+export type DecisionKind = 'coverage' | 'return' | 'visit' | 'closure';
 
 /** The work queue of a person or a role on the ladder: `Service supervisor` works from `service-supervisor`. */
 export const queueOf = (name: string) =>
@@ -101,6 +114,7 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
     bookingSeconds: 2 * DAY,
     visitReportSeconds: 4 * 3_600,
     custodySeconds: 7 * DAY,
+    followUpSeconds: DAY,
   },
   escalationLadder: [
     { role: 'Service agent', contact: 'support@{brand}.example', respondWithinSeconds: DAY },
@@ -108,6 +122,7 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
     { role: 'Service manager', contact: 'service-manager@{brand}.example', respondWithinSeconds: 2 * DAY },
     { role: 'Executive office', contact: 'executive-office@{brand}.example', respondWithinSeconds: 2 * DAY },
   ],
+  caseDesk: { name: 'Case desk', contact: 'case-desk@{brand}.example', respondWithinSeconds: 8 * 3_600 },
   catalogue: [
     { model: 'Cam 3', family: 'cam', tier: 3, inStock: true, priceMinor: 45_900 },
     { model: 'Cam 4', family: 'cam', tier: 4, inStock: true, priceMinor: 54_900 },
@@ -116,6 +131,8 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
     { model: 'Dock', family: 'accessory', tier: 1, inStock: true, priceMinor: 8_900 },
     { model: 'Vision 55', family: 'tv', tier: 1, inStock: true, priceMinor: 89_900 },
     { model: 'Vision 65', family: 'tv', tier: 2, inStock: true, priceMinor: 119_900 },
+    // Sold out, and nothing better in its family: a replacement needs a person's decision (P4, P7).
+    { model: 'Lens 50', family: 'lens', tier: 1, inStock: false, priceMinor: 32_900 },
   ],
   onSiteFamilies: ['tv'],
   visitAllowance: 2,
@@ -169,6 +186,18 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
       text: 'Your plan’s on-site visits are used up by completed visits you accepted.',
       youCan: 'Send the device in with a prepaid label, or escalate if a visit was counted wrongly.',
     },
+    {
+      code: 'CUSTOMER-WITHDREW',
+      decision: 'closure',
+      text: 'You asked us to stop: your case is closed at your request.',
+      youCan: 'Open a new case at any time; this one stays on file and is linked to it.',
+    },
+    {
+      code: 'RESOLVED-BY-AGREEMENT',
+      decision: 'closure',
+      text: 'We agreed with you how your request is settled; what was agreed is on your case.',
+      youCan: 'Escalate if what was agreed does not happen.',
+    },
   ],
   surveyWindowSeconds: 7 * DAY,
   followUpOwner: { name: 'Dana Reyes', role: 'Customer care lead', contact: 'care-lead@{brand}.example' },
@@ -194,6 +223,7 @@ export function policyFor(brand: string): BrandPolicy {
     contact: level.contact.replace('{brand}', brand),
   }));
   const followUpOwner = own.followUpOwner ?? DEFAULT_POLICY.followUpOwner;
+  const caseDesk = 'caseDesk' in own ? own.caseDesk : DEFAULT_POLICY.caseDesk;
   return {
     ...DEFAULT_POLICY,
     ...own,
@@ -201,6 +231,7 @@ export function policyFor(brand: string): BrandPolicy {
     displayName,
     escalationLadder: ladder,
     followUpOwner: { ...followUpOwner, contact: followUpOwner.contact.replace('{brand}', brand) },
+    ...(caseDesk ? { caseDesk: { ...caseDesk, contact: caseDesk.contact.replace('{brand}', brand) } } : {}),
     depotAddress: (own.depotAddress ?? DEFAULT_POLICY.depotAddress).replace('{displayName}', displayName),
   };
 }

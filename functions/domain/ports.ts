@@ -69,8 +69,11 @@ export interface CaseRepository {
 
 /** The case workflow as the domain sees it. */
 export interface Workflow {
-  /** Starts the case's execution; starting it again with the same input is a no-op. */
-  start(caseId: string, input: object): Promise<void>;
+  /**
+   * Starts the execution named `name` (a case's own is named by its case id; a complaint about a closed
+   * case gets one of its own); starting it again with the same input is a no-op.
+   */
+  start(name: string, input: object): Promise<void>;
   /** Resumes the step waiting on `token`; false when that wait is over (timed out, stopped). */
   resume(token: string, output: object): Promise<boolean>;
 }

@@ -40,6 +40,17 @@ export function chooseReplacement(model: string, policy: BrandPolicy): Catalogue
     .sort((a, b) => a.tier - b.tier)[0];
 }
 
+/**
+ * What replaces the device: the other model the customer accepted when a person offered it, else
+ * like-for-like or better (P4). Undefined when nothing can be supplied: then a person decides.
+ */
+export function replacementFor(kase: Case, policy: BrandPolicy): CatalogueModel | undefined {
+  const offer = kase.replacementOffer;
+  if (offer?.status === 'accepted')
+    return policy.catalogue.find((candidate) => candidate.model === offer.model && candidate.inStock);
+  return chooseReplacement(kase.device.model, policy);
+}
+
 /** The replacement ordered: the remaining warranty carries over (at least the brand's minimum), serials linked. */
 export function orderReplacement(
   kase: Case,
@@ -53,9 +64,11 @@ export function orderReplacement(
   const remaining = kase.entitlement?.coveredUntil ?? minimum;
   const warrantyUntil = laterDay(remaining, minimum);
   const reason =
-    kase.route === 'instant-replacement'
-      ? 'instant replacement'
-      : `${policy.replaceAfterFailedRepairs} failed repairs`;
+    kase.replacementOffer?.status === 'accepted'
+      ? `${chosen.model} offered by a person and accepted by the customer`
+      : kase.route === 'instant-replacement'
+        ? 'instant replacement'
+        : `${policy.replaceAfterFailedRepairs} failed repairs`;
   return advance(
     {
       ...kase,
@@ -75,6 +88,6 @@ export function orderReplacement(
     'We ship your replacement',
     isoAfter(now, 120),
     now,
-    `We ordered a replacement ${chosen.model}${chosen.model === kase.device.model ? '' : ` (better than your ${kase.device.model})`}, with warranty until ${warrantyUntil}.`,
+    `We ordered a replacement ${chosen.model}${chosen.model === kase.device.model ? '' : kase.replacementOffer?.status === 'accepted' ? ` (the model you accepted for your ${kase.device.model})` : ` (better than your ${kase.device.model})`}, with warranty until ${warrantyUntil}.`,
   );
 }

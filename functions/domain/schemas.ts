@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { InvariantError } from './errors.ts';
 
+/** What a person may decide for a case handed to them (case.ts keeps the decision). */
+export const PersonAction = z.enum(['resume', 'replace', 'refund', 'repair-elsewhere', 'close']);
+
 /**
  * What callers send: the bodies of the API's requests, and the events that depots, technicians,
  * carriers and customers report. The HTTP edge validates each one, every field error at once, before
@@ -195,6 +198,9 @@ export const CarrierStatus = z.enum([
   'exception',
 ]);
 
+/** What went wrong with a parcel, when the carrier reports an exception. */
+export const ParcelProblem = z.enum(['lost', 'damaged', 'returned-to-sender', 'other']);
+
 /** A carrier's tracking update (webhook), found by its tracking number. */
 export const CarrierEvent = z.object({
   eventId: z.string().trim().min(1).max(128),
@@ -202,6 +208,8 @@ export const CarrierEvent = z.object({
   status: CarrierStatus,
   occurredAt: z.iso.datetime(),
   location: z.string().max(200).optional(),
+  /** With an `exception`: what happened to the parcel (unknown: `other`). */
+  problem: ParcelProblem.optional(),
 });
 
 export type CarrierEvent = z.infer<typeof CarrierEvent>;
@@ -227,6 +235,69 @@ export const SupersessionRequest = z.object({
   code: z.string().trim().min(1).max(60),
   justification: z.string().trim().min(10).max(2000),
 });
+
+/**
+ * A person decides how a case handed to them goes on: resume where the workflow stopped, replace the
+ * device (with another model the customer is offered, if named), refund it, have it repaired elsewhere,
+ * or close the case with a published reason. `note` is what they tell the customer.
+ */
+const decided = {
+  /** The person's id for this decision; a retried decision is applied once. */
+  decisionId: z.string().trim().min(1).max(128),
+  note: z.string().trim().min(1).max(2000).optional(),
+};
+export const PersonDecision = z.discriminatedUnion('action', [
+  z.object({ ...decided, action: z.literal('resume') }),
+  z.object({
+    ...decided,
+    action: z.literal('replace'),
+    /** Another model than like-for-like or better: it is offered to the customer, who accepts or declines. */
+    model: z.string().trim().min(1).max(120).optional(),
+  }),
+  z
+    .object({
+      ...decided,
+      action: z.literal('refund'),
+      /** The brand's list price of the model, or what the customer paid (then give `amountMinor`). */
+      price: z.enum(['list', 'purchase']),
+      amountMinor: z.number().int().min(1).max(10_000_000).optional(),
+    })
+    .refine((decision) => decision.price !== 'purchase' || decision.amountMinor !== undefined, {
+      path: ['amountMinor'],
+      message: 'Give the price the customer paid, in minor units, to refund the purchase price.',
+    })
+    .refine((decision) => decision.price !== 'list' || decision.amountMinor === undefined, {
+      path: ['amountMinor'],
+      message: 'The list price is the brand’s own: leave amountMinor out, or refund the purchase price.',
+    }),
+  z.object({
+    ...decided,
+    action: z.literal('repair-elsewhere'),
+    /** Who repairs it instead, reporting through the depot's routes. */
+    repairer: z.string().trim().min(2).max(200),
+  }),
+  z.object({
+    ...decided,
+    action: z.literal('close'),
+    /** A closing reason from the brand's published catalogue (GET /reasons). */
+    reasonCode: z.string().trim().min(1).max(60),
+  }),
+]);
+export type PersonDecision = z.infer<typeof PersonDecision>;
+
+/** The customer accepts or declines the other model a person offered instead of a replacement. */
+export const OfferAnswer = z.object({
+  answerId: z.string().trim().min(1).max(128),
+  accepted: z.boolean(),
+});
+export type OfferAnswer = z.infer<typeof OfferAnswer>;
+
+/** The owner of a follow-up closes it: what they did and agreed with the customer (P10). */
+export const FollowUpOutcome = z.object({
+  outcomeId: z.string().trim().min(1).max(128),
+  outcome: z.string().trim().min(10).max(2000),
+});
+export type FollowUpOutcome = z.infer<typeof FollowUpOutcome>;
 
 export const EstimateAnswer = z.object({
   /** The customer's (or app's) id for this answer; a retried answer is applied once. */
@@ -255,6 +326,26 @@ export const CaseEvent = z.discriminatedUnion('type', [
   }),
   z.object({ ...eventBase, type: z.literal('delivered-to-depot'), trackingNumber: z.string() }),
   z.object({ ...eventBase, type: z.literal('delivered-to-customer'), trackingNumber: z.string() }),
+  z.object({
+    ...eventBase,
+    type: z.literal('parcel-exception'),
+    trackingNumber: z.string(),
+    problem: ParcelProblem,
+    location: z.string().optional(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal('person-decided'),
+    action: PersonAction,
+    by: z.string(),
+    model: z.string().optional(),
+    price: z.enum(['list', 'purchase']).optional(),
+    amountMinor: z.number().optional(),
+    repairer: z.string().optional(),
+    reasonCode: z.string().optional(),
+  }),
+  z.object({ ...eventBase, type: z.literal('offer-answered'), accepted: z.boolean() }),
+  z.object({ ...eventBase, type: z.literal('follow-up-closed'), outcome: z.string(), by: z.string() }),
 ]);
 
 export type CaseEvent = z.infer<typeof CaseEvent>;

@@ -80,13 +80,25 @@ export function trackShipment(
       entry(
         now,
         'shipment-tracked',
-        `Shipment ${event.trackingNumber} (${shipment.direction}): ${event.status}${event.location ? ` at ${event.location}` : ''}.`,
+        `Shipment ${event.trackingNumber} (${shipment.direction}): ${event.status}${event.problem ? ` (${event.problem})` : ''}${event.location ? ` at ${event.location}` : ''}.`,
         `carrier:${shipment.carrier}`,
       ),
     ],
   };
-  if (event.status !== 'delivered') return { case: tracked };
   const base = { eventId: event.eventId, occurredAt: event.occurredAt, trackingNumber: event.trackingNumber };
+  // Lost, damaged, returned: the step waiting for this parcel ends, and a person has the case (P7).
+  if (event.status === 'exception') {
+    return {
+      case: tracked,
+      caseEvent: {
+        ...base,
+        type: 'parcel-exception',
+        problem: event.problem ?? 'other',
+        ...(event.location ? { location: event.location } : {}),
+      },
+    };
+  }
+  if (event.status !== 'delivered') return { case: tracked };
   return {
     case: tracked,
     caseEvent:
@@ -98,15 +110,17 @@ export function trackShipment(
 
 /**
  * One leg of a case's shipping: the shipment it already has, or what to ask the carrier for. A case
- * has one leg of each kind, so the leg names the shipment and a retried step asks for the same one.
+ * has one leg of each kind, so the leg names the shipment and a retried step asks for the same one; a
+ * parcel the carrier lost is sent again on the leg's next attempt (`to-depot-device-2`).
  */
 export function shipmentLeg(
   kase: Case,
   direction: Shipment['direction'],
   purpose: Shipment['purpose'],
   policy: BrandPolicy,
+  attempt = 1,
 ): { existing: Shipment } | { shipmentId: string; request: ShipmentRequest } {
-  const shipmentId = `${direction}-${purpose}`;
+  const shipmentId = attempt > 1 ? `${direction}-${purpose}-${attempt}` : `${direction}-${purpose}`;
   const existing = kase.shipments.find((shipment) => shipment.shipmentId === shipmentId);
   if (existing) return { existing };
   const customer = `${kase.customer.name}, ${kase.customer.address}`;
@@ -125,6 +139,9 @@ export function shipmentLeg(
     },
   };
 }
+
+/** The attempt after a shipment's own, for the parcel that replaces it: `to-depot-device` is attempt 1. */
+export const nextAttempt = (shipment: Shipment) => Number(/-(\d+)$/.exec(shipment.shipmentId)?.[1] ?? 1) + 1;
 
 /** The shipment as the case records it, once the carrier issued its label. */
 export function labelledShipment(

@@ -8,8 +8,14 @@ import type { CaseEvent } from './schemas.ts';
  * which events a case can still take (event-inbox.ts), and the tests read it too.
  */
 
-/** The deadlines a case's workflow runs with: the brand's SLAs and its survey window, in seconds. */
-export type WorkflowSla = BrandPolicy['sla'] & { readonly surveySeconds: number };
+/**
+ * The deadlines a case's workflow runs with: the brand's SLAs and its survey window, in seconds; and,
+ * once a person has the case, how long they have to decide (the step that hands it over sets it).
+ */
+export type WorkflowSla = BrandPolicy['sla'] & {
+  readonly surveySeconds: number;
+  readonly decisionSeconds?: number;
+};
 export type SlaKey = keyof WorkflowSla;
 
 export interface Wait {
@@ -32,10 +38,26 @@ export interface Wait {
   readonly awaitedWhile: readonly CaseStatus[];
 }
 
+/** Every status but closed: a person's decision or a customer's answer to an offer can be due in any of them. */
+const OPEN: readonly CaseStatus[] = [
+  'opened',
+  'awaiting-arrival',
+  'at-depot',
+  'awaiting-estimate-answer',
+  'in-repair',
+  'awaiting-visit-booking',
+  'visit-booked',
+  'replacement-ordered',
+  'shipping-to-customer',
+  'settling-custody',
+  'reopened',
+];
+
 export const WAITS = {
   arrival: {
     state: 'Wait for device at depot',
-    events: ['received', 'delivered-to-depot'],
+    // A carrier's exception (lost, damaged, returned) ends the wait too: a person has it at once.
+    events: ['received', 'delivered-to-depot', 'parcel-exception'],
     deadline: 'arrivalSeconds',
     keepAt: '$.arrival',
     onDeadline: { escalate: 'the device did not reach the depot' },
@@ -67,7 +89,7 @@ export const WAITS = {
   },
   delivery: {
     state: 'Wait for delivery to customer',
-    events: ['delivered-to-customer'],
+    events: ['delivered-to-customer', 'parcel-exception'],
     deadline: 'deliverySeconds',
     keepAt: '$.delivery',
     onDeadline: { escalate: 'the device was not delivered' },
@@ -98,6 +120,24 @@ export const WAITS = {
     onDeadline: { escalate: 'the customer’s parts were not returned, destroyed on their choice or released' },
     awaitedWhile: ['settling-custody'],
   },
+  // The workflow could not go on by itself: the person who has the case decides how it does (P7).
+  decision: {
+    state: 'Wait for a person’s decision',
+    events: ['person-decided'],
+    deadline: 'decisionSeconds',
+    keepAt: '$.personDecision',
+    onDeadline: { escalate: 'no one decided how the case goes on' },
+    awaitedWhile: [...OPEN, 'closed'],
+  },
+  // A person offered another model than like-for-like or better: only the customer can accept it (P4).
+  offer: {
+    state: 'Wait for the customer’s answer to the offer',
+    events: ['offer-answered'],
+    deadline: 'estimateAnswerSeconds',
+    keepAt: '$.offerAnswer',
+    onDeadline: { escalate: 'the offer of another model was not answered' },
+    awaitedWhile: OPEN,
+  },
   // After resolution the customer may say whether their needs were met; silence is recorded, not escalated.
   survey: {
     state: 'Wait for survey answer',
@@ -105,6 +145,15 @@ export const WAITS = {
     deadline: 'surveySeconds',
     keepAt: '$.survey',
     onDeadline: { run: 'recordNoSurveyAnswer' },
+    awaitedWhile: ['closed'],
+  },
+  // Needs not met: the named owner follows up within the brand's deadline, or it climbs the ladder (P10).
+  followUp: {
+    state: 'Wait for the follow-up',
+    events: ['follow-up-closed'],
+    deadline: 'followUpSeconds',
+    keepAt: '$.followUpOutcome',
+    onDeadline: { escalate: 'the follow-up was not done' },
     awaitedWhile: ['closed'],
   },
 } as const satisfies Record<string, Wait>;

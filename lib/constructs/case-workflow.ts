@@ -10,6 +10,8 @@ import {
   IntegrationPattern,
   JsonPath,
   LogLevel,
+  Pass,
+  Result,
   StateMachine,
   StateMachineType,
   Succeed,
@@ -39,13 +41,22 @@ export interface CaseWorkflowProps {
 /**
  * One Standard execution per case, the repair journey of PRODUCT.md P1-P4, P7, P10, P12, P13. Its
  * input: `{ brand, caseId, sla: { arrivalSeconds, diagnosisSeconds, estimateAnswerSeconds, repairSeconds,
- * deliverySeconds, surveySeconds }, pickupAt? }`. Decisions live in the domain
+ * deliverySeconds, surveySeconds, ... }, pickupAt?, reopened? }`. Decisions live in the domain
  * (functions/domain/, one module per promise); this machine only orders the steps. Every waiting step waits on a task
  * token with the brand's SLA as its timeout; a passed deadline escalates the case one level and waits
- * again with the new owner's deadline (P7). After closing, it waits for the customer's survey (P10).
+ * again with the new owner's deadline (P7). After closing, it waits for the customer's survey (P10),
+ * and for the follow-up a "no" opens.
+ *
+ * No step fails silently (P7): any error a step still has after its retries hands the case to a person
+ * ("Hand the case to a person"), who decides how it goes on ("Wait for a person’s decision", escalating
+ * on its deadline like any wait): where it stopped, a replacement, a refund, a repair elsewhere, or
+ * closing with a published reason. A carrier's parcel exception, a replacement that cannot be supplied
+ * and a complaint about a closed case (an execution of its own, started with `reopened`) go the same way.
  */
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
+  /** Every task, and the state the case resumes at when its person says so after it failed. */
+  private readonly tasks: { task: LambdaInvoke; resumeAt: string }[] = [];
 
   constructor(
     scope: Construct,
@@ -80,8 +91,12 @@ export class CaseWorkflow extends Construct {
     });
     const orderReplacement = this.step('Order the replacement', { step: 'orderReplacement' });
     const shipBack = this.step('Ship to the customer', { step: 'shipToCustomer' });
-    const close = this.step('Close the case', { step: 'close' });
-    const applySurvey = this.step('Apply survey answer', { step: 'applySurveyAnswer', after: WAITS.survey });
+    const close = this.step('Close the case', { step: 'close', ...decided });
+    const applySurvey = this.step('Apply survey answer', {
+      step: 'applySurveyAnswer',
+      ...decided,
+      after: WAITS.survey,
+    });
     const offerVisit = this.step('Offer visit windows', { step: 'offerVisit', ...decided });
     const bookVisit = this.step('Book visit with a technician', {
       step: 'bookVisit',
@@ -110,6 +125,16 @@ export class CaseWorkflow extends Construct {
     };
     const visitTimer = onDeadline.visitTimer;
     const noSurveyAnswer = onDeadline.recordNoSurveyAnswer;
+    const applyDecision = this.step('Apply the person’s decision', {
+      step: 'applyPersonDecision',
+      ...decided,
+      after: WAITS.decision,
+    });
+    const applyOfferAnswer = this.step('Apply the answer to the offer', {
+      step: 'applyOfferAnswer',
+      ...decided,
+      after: WAITS.offer,
+    });
     const waitFor = (wait: CaseWait) => this.waitFor(wait, onDeadline);
     const waitForArrival = waitFor(WAITS.arrival);
     const waitForDiagnosis = waitFor(WAITS.diagnosis);
@@ -120,6 +145,18 @@ export class CaseWorkflow extends Construct {
     const waitForVisit = waitFor(WAITS.visit);
     const waitForCustody = waitFor(WAITS.custody);
     const waitForDelivery = waitFor(WAITS.delivery);
+    const waitForDecision = waitFor(WAITS.decision);
+    const waitForOffer = waitFor(WAITS.offer);
+    const waitForFollowUp = waitFor(WAITS.followUp);
+    const handToPerson = this.handToPerson();
+    /** A path to a person for a reason the case states, or a parcel the carrier reports (`event`). */
+    const toPerson = (name: string, state: string, event?: string) =>
+      new Pass(this, name, {
+        ...(event
+          ? { parameters: { state, event: JsonPath.objectAt(event) } }
+          : { result: Result.fromObject({ state }) }),
+        resultPath: '$.why',
+      }).next(handToPerson);
 
     const pickup = new Choice(this, 'Is a carrier pickup scheduled?')
       .when(
@@ -130,7 +167,11 @@ export class CaseWorkflow extends Construct {
       )
       .otherwise(waitForArrival);
 
-    const definition = plan.next(
+    // A complaint about a closed case reopens it in an execution of its own, which starts with its person.
+    const definition = new Choice(this, 'Reopened by a complaint?')
+      .when(Condition.isPresent('$.reopened'), toPerson('A complaint reopened the case', 'Close the case'))
+      .otherwise(plan);
+    plan.next(
       new Choice(this, 'Which service path?')
         .when(Condition.stringEquals('$.plan.route', 'denied'), close)
         .when(Condition.stringEquals('$.plan.route', 'instant-replacement'), orderReplacement)
@@ -164,13 +205,20 @@ export class CaseWorkflow extends Construct {
     );
     waitForCustody.next(settleCustody);
     shipToDepot.next(pickup);
-    waitForArrival
-      .next(recordArrival)
-      .next(
-        new Choice(this, 'Is it a return?')
-          .when(Condition.stringEquals('$.plan.route', 'return'), refund.next(close))
-          .otherwise(waitForDiagnosis),
-      );
+    const parcelProblem = Condition.stringEquals('$.arrival.event.type', 'parcel-exception');
+    waitForArrival.next(
+      new Choice(this, 'Did the parcel reach the depot?')
+        .when(
+          parcelProblem,
+          toPerson('A parcel to the depot went wrong', WAITS.arrival.state, '$.arrival.event'),
+        )
+        .otherwise(recordArrival),
+    );
+    recordArrival.next(
+      new Choice(this, 'Is it a return?')
+        .when(Condition.stringEquals('$.plan.route', 'return'), refund.next(close))
+        .otherwise(waitForDiagnosis),
+    );
     waitForDiagnosis
       .next(applyDiagnosis)
       .next(
@@ -194,9 +242,70 @@ export class CaseWorkflow extends Construct {
           .otherwise(shipBack),
       );
     orderReplacement.next(shipBack);
-    shipBack.next(waitForDelivery).next(settleCustody);
-    close.next(waitForSurvey).next(applySurvey).next(done);
+    shipBack
+      .next(waitForDelivery)
+      .next(
+        new Choice(this, 'Did the parcel reach the customer?')
+          .when(
+            Condition.stringEquals('$.delivery.event.type', 'parcel-exception'),
+            toPerson('A parcel to the customer went wrong', WAITS.delivery.state, '$.delivery.event'),
+          )
+          .otherwise(settleCustody),
+      );
+    close.next(
+      new Choice(this, 'Is the survey still to answer?')
+        .when(Condition.stringEquals('$.decision.next', 'survey'), waitForSurvey)
+        .otherwise(done),
+    );
+    waitForSurvey.next(applySurvey);
+    applySurvey.next(
+      new Choice(this, 'Is a follow-up owed?')
+        .when(Condition.stringEquals('$.decision.next', 'follow-up'), waitForFollowUp)
+        .otherwise(done),
+    );
+    waitForFollowUp.next(done);
     noSurveyAnswer.next(done);
+
+    // A person has the case: they decide how it goes on (P7).
+    handToPerson.next(waitForDecision).next(applyDecision);
+    const nowhere = new Pass(this, 'The decision names no path', {
+      result: Result.fromObject({
+        state: 'Apply the person’s decision',
+        failure: { Error: 'NoSuchPath', Cause: 'The decision names no path of the workflow.' },
+      }),
+      resultPath: '$.why',
+    }).next(handToPerson);
+    const resume = new Choice(this, 'Where does the case go on?');
+    const resumable = new Map(this.tasks.map(({ resumeAt }) => [resumeAt, this.taskNamed(resumeAt)]));
+    for (const [name, state] of resumable) resume.when(Condition.stringEquals('$.why.state', name), state);
+    resume.otherwise(nowhere);
+    const decidedTo = (next: string) => Condition.stringEquals('$.decision.next', next);
+    applyDecision.next(
+      new Choice(this, 'What did the person decide?')
+        .when(decidedTo('resume'), resume)
+        .when(decidedTo('replace'), orderReplacement)
+        .when(decidedTo('offer'), waitForOffer)
+        .when(decidedTo('repair'), waitForRepair)
+        .when(decidedTo('ship-to-depot'), shipToDepot)
+        .when(decidedTo('ship-back'), shipBack)
+        .when(decidedTo('close'), settleCustody)
+        .otherwise(nowhere),
+    );
+    waitForOffer
+      .next(applyOfferAnswer)
+      .next(
+        new Choice(this, 'Did the customer accept the offer?')
+          .when(decidedTo('replace'), orderReplacement)
+          .otherwise(toPerson('The customer declined the offer', 'Order the replacement')),
+      );
+    // Last, so that every step is known: any error after a step's retries hands the case to a person.
+    for (const { task, resumeAt } of this.tasks) {
+      const noted = new Pass(this, `Failed: ${task.stateId}`, {
+        parameters: { state: resumeAt, failure: JsonPath.objectAt('$.failure') },
+        resultPath: '$.why',
+      }).next(handToPerson);
+      task.addCatch(noted, { errors: [Errors.ALL], resultPath: '$.failure' });
+    }
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
@@ -246,7 +355,47 @@ export class CaseWorkflow extends Construct {
           }
         : { resultPath: JsonPath.DISCARD }),
     });
-    return retriedOnConflict(task);
+    this.tasks.push({ task, resumeAt: name });
+    return retried(task);
+  }
+
+  private taskNamed(name: string): LambdaInvoke {
+    const found = this.tasks.find(({ task }) => task.stateId === name)?.task;
+    if (!found) throw new Error(`No task named "${name}" to resume at`);
+    return found;
+  }
+
+  /**
+   * The case goes to a person: the step records who has it, why, and by when, tells the customer, and
+   * answers the workflow's SLA map with how long the person has (`decisionSeconds`). Why is in `$.why`:
+   * the state it stopped at and the error (from a catch), or a parcel the carrier reported. If the step
+   * itself cannot run (the store is down), it tries again later: it is where every other failure goes.
+   */
+  private handToPerson(): LambdaInvoke {
+    const task = new LambdaInvoke(this, 'Hand the case to a person', {
+      lambdaFunction: this.props.caseStep,
+      payloadResponseOnly: true,
+      payload: TaskInput.fromObject({
+        brand: JsonPath.stringAt('$.brand'),
+        caseId: JsonPath.stringAt('$.caseId'),
+        step: 'handToPerson' satisfies CaseStepName,
+        why: JsonPath.objectAt('$.why'),
+        enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
+        sla: JsonPath.objectAt('$.sla'),
+      }),
+      resultPath: '$.sla',
+    });
+    retried(task).addRetry({
+      errors: [Errors.ALL],
+      interval: Duration.seconds(5),
+      maxAttempts: 3,
+      backoffRate: 2,
+    });
+    const later = new Wait(this, 'Wait, then hand the case to a person again', {
+      time: WaitTime.duration(Duration.hours(1)),
+    }).next(task);
+    task.addCatch(later, { errors: [Errors.ALL], resultPath: JsonPath.DISCARD });
+    return task;
   }
 
   /**
@@ -273,6 +422,7 @@ export class CaseWorkflow extends Construct {
       taskTimeout: Timeout.at(deadline.startsWith('$.') ? deadline : `$.sla.${deadline}`),
       resultPath: wait.keepAt,
     });
+    this.tasks.push({ task, resumeAt: name });
     if ('run' in wait.onDeadline) {
       task.addCatch(onDeadline[wait.onDeadline.run], {
         errors: [Errors.TIMEOUT],
@@ -299,7 +449,9 @@ export class CaseWorkflow extends Construct {
       }),
       resultPath: '$.sla',
     });
-    retriedOnConflict(escalate);
+    retried(escalate);
+    // Should escalating fail, the person who then has the case resumes at the wait itself.
+    this.tasks.push({ task: escalate, resumeAt: name });
     task.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
     escalate.next(task);
     return task;
@@ -318,12 +470,21 @@ interface StepOptions {
   readonly after?: CaseWait;
 }
 
-/** Two writers raced for the case (an event and a step): the step reads it again and decides again. */
-function retriedOnConflict(task: LambdaInvoke): LambdaInvoke {
+/**
+ * Two writers raced for the case (an event and a step): the step reads it again and decides again. A
+ * carrier that did not answer is asked again, briefly: a longer outage goes to a person.
+ */
+function retried(task: LambdaInvoke): LambdaInvoke {
   task.addRetry({
     errors: ['ConcurrentUpdateError'],
     interval: Duration.seconds(1),
     maxAttempts: 5,
+    backoffRate: 2,
+  });
+  task.addRetry({
+    errors: ['CarrierUnavailableError'],
+    interval: Duration.seconds(1),
+    maxAttempts: 2,
     backoffRate: 2,
   });
   return task;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localPost } from '../../functions/adapters/local-carrier.ts';
 import { Tenant } from '../../functions/api/http-handler.ts';
 import { Role } from '../../functions/api/operations.ts';
 import { fieldErrors, problem } from '../../functions/api/problem.ts';
@@ -46,6 +47,11 @@ const LocalCarrierEvent = z.strictObject({
   tenant: Tenant,
   trackingNumber: CarrierEvent.shape.trackingNumber,
   status: CarrierEvent.shape.status,
+  problem: CarrierEvent.shape.problem,
+});
+
+const CarrierOutage = z.strictObject({
+  down: z.boolean('Say whether the local carrier’s label service is down: true or false.'),
 });
 
 const invalid = (errors: { pointer: string; detail: string }[]): AdminReply => ({
@@ -119,7 +125,7 @@ export function adminEndpoints(
       handle: async (_method, body) => {
         const event = parse(LocalCarrierEvent, body);
         if (isReply(event)) return event;
-        const { tenant, trackingNumber, status } = event;
+        const { tenant, trackingNumber, status, problem } = event;
         const token = tokens.issue({ tenant, role: 'carrier', sub: 'fairfix-local-post' });
         const response = await fetch(`${httpUrl()}/carrier/events`, {
           method: 'POST',
@@ -130,9 +136,25 @@ export function adminEndpoints(
             status,
             occurredAt: new Date(clock.now()).toISOString(),
             location: 'fairfix local post',
+            ...(problem ? { problem } : {}),
           }),
         });
         return { status: response.status, body: await response.json() };
+      },
+    },
+    /**
+     * Takes the local carrier's label service down, or brings it back: every label asked for meanwhile
+     * fails as in a real carrier's outage, so the workflow's retries, then a person, take over (P7).
+     */
+    'carrier-outage': {
+      methods: ['GET', 'POST'],
+      handle: async (method, body) => {
+        if (method === 'POST') {
+          const outage = parse(CarrierOutage, body);
+          if (isReply(outage)) return outage;
+          localPost.down = outage.down;
+        }
+        return { status: 200, body: { down: localPost.down } };
       },
     },
   };

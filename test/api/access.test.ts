@@ -105,6 +105,18 @@ const requests = (): Record<
     path: `/cases/${target.caseId}/custody/releases`,
     body: { releaseId: nextId('r'), itemId: 'item-1' },
   },
+  decideHandover: {
+    path: `/cases/${target.caseId}/handover/decisions`,
+    body: { decisionId: nextId('h'), action: 'resume' },
+  },
+  answerOffer: {
+    path: `/cases/${target.caseId}/offer/answers`,
+    body: { answerId: nextId('o'), accepted: true },
+  },
+  closeFollowUp: {
+    path: `/cases/${target.caseId}/follow-up/outcomes`,
+    body: { outcomeId: nextId('f'), outcome: 'Called the customer and agreed a refund' },
+  },
 });
 
 const guarded = operations.filter((op) => op.roles.length > 0);

@@ -45,6 +45,7 @@ describe('FAIRFIX_DEV_ENDPOINTS=off', () => {
       ['POST', 'clock', '{"advanceMs":1000}'],
       ['GET', 'clock', undefined],
       ['POST', 'carrier-events', '{}'],
+      ['POST', 'carrier-outage', '{"down":true}'],
     ] as const) {
       const response = await fetch(`${cloud?.urls.http}/_local/${endpoint}`, { method, body });
       expect(response.status, `${method} ${endpoint}`).toBe(404);

@@ -98,7 +98,7 @@ describe('what each function is given', () => {
     operations.filter((op) => access.includes(op.access)).map((op) => op.operationId);
   const READS_CASES = withAccess('read-cases');
   const READS_POLICY = withAccess('read-policy');
-  const CHANGES_CASES = withAccess('change-cases', 'start-workflow');
+  const CHANGES_CASES = withAccess('change-cases', 'start-workflow', 'reopen-cases');
 
   it('gives every route that reads cases the table’s name and read access', () => {
     for (const id of [...READS_CASES, ...CHANGES_CASES]) {
@@ -118,8 +118,12 @@ describe('what each function is given', () => {
     }
   });
 
-  it('lets only opening a case start a workflow', () => {
+  it('lets only opening a case, and a complaint reopening a closed one, start a workflow', () => {
     expect(withAccess('start-workflow')).toEqual(['openCase']);
+    expect(withAccess('reopen-cases')).toEqual(['escalateCase']);
+    const actions = policyActionsOf(fnOf('escalateCase').logicalId);
+    expect(actions).toContain('states:StartExecution');
+    expect(actions).toContain('states:SendTaskSuccess');
   });
 
   it('gives routes that only read no write access, and routes that need no table no table', () => {
@@ -190,21 +194,44 @@ describe('the case workflow', () => {
       Type: 'Task',
       Resource: expect.stringContaining(':states:::lambda:invoke.waitForTaskToken'),
       TimeoutSecondsPath: '$.sla.arrivalSeconds',
-      Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Escalate: device at depot' }],
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: 'Escalate: device at depot' },
+        { ErrorEquals: ['States.ALL'], Next: 'Failed: Wait for device at depot' },
+      ],
     });
     expect(wait?.Parameters).toMatchObject({
-      Payload: { 'taskToken.$': '$$.Task.Token', expect: ['received', 'delivered-to-depot'] },
+      Payload: {
+        'taskToken.$': '$$.Task.Token',
+        expect: ['received', 'delivered-to-depot', 'parcel-exception'],
+      },
     });
   });
 
   it('waits for the survey after closing, and records silence instead of escalating it (P10)', () => {
-    expect(definition.States['Close the case']?.Next).toBe('Wait for survey answer');
+    expect(definition.States['Close the case']?.Next).toBe('Is the survey still to answer?');
+    expect(definition.States['Is the survey still to answer?']).toMatchObject({
+      Choices: [{ StringEquals: 'survey', Next: 'Wait for survey answer' }],
+      Default: 'Case closed',
+    });
     expect(definition.States['Wait for survey answer']).toMatchObject({
       TimeoutSecondsPath: '$.sla.surveySeconds',
       Next: 'Apply survey answer',
-      Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Record no survey answer' }],
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: 'Record no survey answer' },
+        { ErrorEquals: ['States.ALL'], Next: 'Failed: Wait for survey answer' },
+      ],
     });
     expect(definition.States['Record no survey answer']?.Next).toBe('Case closed');
+    // A "no" opens a follow-up, which the workflow waits for; overdue, it escalates.
+    expect(definition.States['Apply survey answer']?.Next).toBe('Is a follow-up owed?');
+    expect(definition.States['Wait for the follow-up']).toMatchObject({
+      TimeoutSecondsPath: '$.sla.followUpSeconds',
+      Next: 'Case closed',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: 'Escalate: the follow-up' },
+        { ErrorEquals: ['States.ALL'] },
+      ],
+    });
   });
 
   it('gives every waiting step an SLA, and an escalation that hands it the new owner’s deadline', () => {
@@ -223,6 +250,9 @@ describe('the case workflow', () => {
         'Wait for repair attempt',
         'Wait for visit booking',
         'Wait for customer-owned parts',
+        'Wait for a person’s decision',
+        'Wait for the customer’s answer to the offer',
+        'Wait for the follow-up',
       ].sort(),
     );
     for (const [name, state] of waits) {
@@ -267,6 +297,73 @@ describe('the case workflow', () => {
         expect(onTimeout?.Parameters, wait.state).toMatchObject({ Payload: { step: wait.onDeadline.run } });
       }
     }
+  });
+
+  it('hands the case to a person on any error a step still has after its retries, and no step is left out (P7)', () => {
+    const tasks = Object.entries(definition.States).filter(([, state]) => state.Type === 'Task');
+    const person = 'Hand the case to a person';
+    for (const [name, state] of tasks.filter(([name]) => name !== person)) {
+      const catchers = state.Catch as { ErrorEquals: string[]; Next: string; ResultPath: string }[];
+      // States.ALL comes last, after any deadline's own catcher.
+      expect(catchers.at(-1), name).toEqual({
+        ErrorEquals: ['States.ALL'],
+        Next: `Failed: ${name}`,
+        ResultPath: '$.failure',
+      });
+      const noted = definition.States[`Failed: ${name}`];
+      expect(noted, name).toMatchObject({ Type: 'Pass', ResultPath: '$.why', Next: person });
+      expect((noted?.Parameters as { state: string } | undefined)?.state, name).toBe(
+        name.startsWith('Escalate: ') ? `Wait for ${name.slice('Escalate: '.length)}` : name,
+      );
+      // Whatever the person's decision, "resume" leads back to where the case stopped.
+      const resumeAt = (noted?.Parameters as { state: string } | undefined)?.state;
+      const choices = definition.States['Where does the case go on?']?.Choices as {
+        StringEquals: string;
+        Next: string;
+      }[];
+      expect(choices, name).toContainEqual({
+        Variable: '$.why.state',
+        StringEquals: resumeAt,
+        Next: resumeAt,
+      });
+    }
+    expect(definition.States[person]).toMatchObject({
+      Parameters: { step: 'handToPerson', 'why.$': '$.why', 'enteredAt.$': '$$.State.EnteredTime' },
+      ResultPath: '$.sla',
+      Next: 'Wait for a person’s decision',
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Wait, then hand the case to a person again' }],
+    });
+    expect(definition.States['Wait, then hand the case to a person again']).toMatchObject({
+      Type: 'Wait',
+      Next: person,
+    });
+  });
+
+  it('lets a person’s decision lead anywhere the journey goes on from', () => {
+    const decide = definition.States['What did the person decide?'];
+    expect(
+      ((decide?.Choices ?? []) as { StringEquals: string; Next: string }[]).map((c) => [
+        c.StringEquals,
+        c.Next,
+      ]),
+    ).toEqual([
+      ['resume', 'Where does the case go on?'],
+      ['replace', 'Order the replacement'],
+      ['offer', 'Wait for the customer’s answer to the offer'],
+      ['repair', 'Wait for repair attempt'],
+      ['ship-to-depot', 'Issue prepaid label'],
+      ['ship-back', 'Ship to the customer'],
+      ['close', 'Check customer-owned parts'],
+    ]);
+    // A carrier's exception ends the parcel's wait and goes to a person at once.
+    expect(definition.States['Did the parcel reach the depot?']).toMatchObject({
+      Choices: [{ StringEquals: 'parcel-exception', Next: 'A parcel to the depot went wrong' }],
+      Default: 'Record arrival at depot',
+    });
+    expect(definition.States['Reopened by a complaint?']).toMatchObject({
+      Choices: [{ Variable: '$.reopened', IsPresent: true, Next: 'A complaint reopened the case' }],
+      Default: 'Decide coverage and path',
+    });
   });
 
   it('uses Choice for the paths and a Wait for a scheduled pickup', () => {

@@ -91,9 +91,10 @@ export class Journey {
     return this.get(caseId);
   }
 
-  private execution(caseId: string) {
+  /** An execution of the case workflow, by name: a case's own is named by its case id. */
+  execution(name: string) {
     const machine = this.cloud.model.stateMachines[0]?.arn as string;
-    const executionArn = `${machine.replace(':stateMachine:', ':execution:')}:${caseId}`;
+    const executionArn = `${machine.replace(':stateMachine:', ':execution:')}:${name}`;
     return this.sfn.send(new DescribeExecutionCommand({ executionArn }));
   }
 

@@ -152,7 +152,8 @@ describe('closing the loop (P10)', () => {
     expect((await journey.survey(closed.caseId, false, 'Took three weeks and nobody called')).status).toBe(
       202,
     );
-    const followed = await journey.finished(closed.caseId);
+    // The workflow now waits for the follow-up, which escalates if it is late (test/workflow/no-dead-ends.test.ts).
+    const followed = await journey.waitsFor(closed.caseId, 'Wait for the follow-up');
     expect(followed.survey).toMatchObject({ answered: true, met: false });
     expect(followed.followUp).toMatchObject({
       owner: { name: 'Dana Reyes', contact: 'care-lead@acme.example' },

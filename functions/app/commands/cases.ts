@@ -2,13 +2,14 @@ import { type Actor, actorId, type Case } from '../../domain/case.ts';
 import { supersedeDecision } from '../../domain/decisions.ts';
 import { PolicyIncompleteError } from '../../domain/errors.ts';
 import { escalateCase } from '../../domain/escalation.ts';
+import { reopenAsComplaint, reopensOnComplaint } from '../../domain/handover.ts';
 import { completeDevice, openCase, unknownDeviceFields } from '../../domain/intake.ts';
 import { type BrandPolicy, type DecisionKind, policyFor } from '../../domain/policy.ts';
 import type { CaseRepository } from '../../domain/ports.ts';
 import type { CaseOpening } from '../../domain/schemas.ts';
 import { mustGet, updateCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
-import { caseIdFor } from '../ids.ts';
+import { caseIdFor, complaintExecutionName } from '../ids.ts';
 
 /** Opening a case, and the changes a person makes to it outside the workflow's waits: escalations, supersessions. */
 
@@ -68,7 +69,10 @@ export async function unknownDeviceFieldsOf(brand: string, body: unknown, repo: 
   return unknownDeviceFields(device, history.cases.at(-1)?.device);
 }
 
-/** A person escalates the case (P7); answers the escalation: who owns the case now, by when they respond. */
+/**
+ * A person escalates the case (P7); answers the escalation: who owns the case now, by when they respond.
+ * A closed case reopens as a complaint, with an execution of its own to climb the ladder on its deadlines.
+ */
 export function escalateCaseCommand(
   command: { brand: string; caseId: string; actor: Actor; request: { escalationId: string; reason: string } },
   deps: Deps,
@@ -76,10 +80,16 @@ export function escalateCaseCommand(
   const by = actorId(command.actor);
   const policy = policyFor(command.brand);
   return updateCase({ ...command, seen: [command.request.escalationId] }, deps, (kase) =>
-    escalateCase(kase, command.request, policy, deps.now, by),
-  ).then((after) => {
+    reopensOnComplaint(kase)
+      ? reopenAsComplaint(kase, command.request, policy, deps.now, by)
+      : escalateCase(kase, command.request, policy, deps.now, by),
+  ).then(async (after) => {
     // Every brand's ladder has a level: an escalated case always carries its escalation.
     if (!after.escalation) throw new PolicyIncompleteError(`Case ${after.caseId} has no escalation ladder.`);
+    if (after.status === 'reopened' && after.handover?.kind === 'complaint') {
+      const input = { ...workflowInput(after, policy), reopened: after.handover.id };
+      await deps.workflow.start(complaintExecutionName(after.caseId, after.handover.id), input);
+    }
     return after.escalation;
   });
 }
