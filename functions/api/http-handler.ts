@@ -77,7 +77,7 @@ export interface HandlerOptions {
    * errors, so that every error is reported at once (P9).
    */
   readonly moreErrors?: (
-    brand: string,
+    caller: { brand: string; actor: Actor },
     body: unknown,
     pathParameters: Record<string, string | undefined>,
   ) => Promise<FieldError[]>;
@@ -98,7 +98,7 @@ export function httpHandler<
         const parsed = parseRequest(op, event);
         if ('invalid' in parsed) {
           const more = options.moreErrors
-            ? await options.moreErrors(identity.brand, parsed.json, event.pathParameters ?? {})
+            ? await options.moreErrors(identity, parsed.json, event.pathParameters ?? {})
             : [];
           const named = new Set(parsed.invalid.map((error) => error.pointer));
           return respond(

@@ -211,8 +211,12 @@ export const operations = [
     responses: {
       201: { description: 'The case was opened.', schema: CaseAcknowledgement },
       200: {
-        description: 'A case was already opened with this idempotency key.',
+        description: 'This caller already opened a case with this Idempotency-Key and the same request.',
         schema: CaseAcknowledgement,
+      },
+      422: {
+        description: 'This caller used this Idempotency-Key for a different request; nothing was opened.',
+        schema: ProblemSchema,
       },
       ...problems,
     },

@@ -4,10 +4,13 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** A case id: derived from the client's idempotency key when there is one, so a retry finds the same case. */
-export function caseIdFor(brand: string, idempotencyKey?: string): string {
+/**
+ * A case id: derived from the caller's idempotency key when there is one, so their retry finds the same
+ * case. The key is the caller's own (brand + `role:subject`): another caller's same key is another case.
+ */
+export function caseIdFor(brand: string, caller: string, idempotencyKey?: string): string {
   const bytes = idempotencyKey
-    ? createHash('sha256').update(`${brand}\n${idempotencyKey}`).digest()
+    ? createHash('sha256').update(`${brand}\n${caller}\n${idempotencyKey}`).digest()
     : randomBytes(12);
   return `RMA-${[...bytes.subarray(0, 12)].map((byte) => ALPHABET[byte % 32]).join('')}`;
 }

@@ -1,3 +1,4 @@
+import { visibleTo } from '../domain/access.ts';
 import type { Actor, Case, Notification, TimelineEntry } from '../domain/case.ts';
 import { openItems } from '../domain/custody.ts';
 import { NotFoundError } from '../domain/errors.ts';
@@ -169,9 +170,16 @@ export async function depotQueueQuery(brand: string, repo: CaseRepository, now: 
   }));
 }
 
-export async function deviceHistoryQuery(brand: string, serial: string, repo: CaseRepository) {
+/**
+ * A device's record, for staff and for the customers and technicians with a case on it (P14); to anyone
+ * else a serial that exists answers exactly as one that does not, so guessing serials tells nothing.
+ */
+export async function deviceHistoryQuery(brand: string, serial: string, actor: Actor, repo: CaseRepository) {
   const history = await repo.deviceHistory(brand, serial);
-  if (history.cases.length === 0 && !history.replacementOf) throw new NotFoundError(`device ${serial}`);
+  const original = history.replacementOf && (await repo.get(brand, history.replacementOf.caseId));
+  const known =
+    history.cases.some((kase) => visibleTo(kase, actor)) || (original ? visibleTo(original, actor) : false);
+  if (!known) throw new NotFoundError(`device ${serial}`);
   return history;
 }
 

@@ -208,6 +208,8 @@ export const Case = z.object({
   /** The customer's sign-in subject when they opened the case themselves: only they see it as a customer (P14). */
   customerSubject: z.string().optional(),
   openedAt: z.string(),
+  /** The opening request's fingerprint, when it came with an Idempotency-Key: a retry must match it. */
+  openingFingerprint: z.string().optional(),
   status: CaseStatus,
   route: z.enum(['repair', 'on-site', 'return', 'instant-replacement', 'denied']).optional(),
   outcome: z.enum(['repaired', 'replaced', 'returned-unrepaired', 'refunded', 'denied']).optional(),

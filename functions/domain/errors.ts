@@ -137,6 +137,18 @@ export class InvariantError extends DomainError {
   }
 }
 
+/** A caller sent an Idempotency-Key again with another request: the first request's case stands. */
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor(key: string) {
+    super(
+      `Idempotency-Key ${key} was already used for another request; nothing was opened. Send a new key for a new case, or the same request to retry.`,
+      422,
+      'idempotency-key-reused',
+      'Idempotency-Key reused for a different request',
+    );
+  }
+}
+
 /** A sender reused an event id for a different event: nothing changed (the first event stands). */
 export class EventIdReusedError extends DomainError {
   constructor(sender: string, eventId: string) {

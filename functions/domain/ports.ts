@@ -20,6 +20,7 @@ export interface DeviceHistory {
   readonly cases: readonly (DeviceCase & {
     readonly device: Case['device'];
     readonly customerSubject?: string;
+    readonly visits?: readonly { readonly technician: { readonly id: string } }[];
   })[];
   readonly replacementOf?: {
     readonly serial: string;

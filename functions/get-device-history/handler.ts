@@ -7,7 +7,7 @@ import { failedRepairs } from '../domain/repairs.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('getDeviceHistory'), async ({ brand, actor, params }) => {
-  const history = await deviceHistoryQuery(brand, params.serial, deps().repo);
+  const history = await deviceHistoryQuery(brand, params.serial, actor, deps().repo);
   const latest = history.cases.at(-1);
   const faults = [
     ...new Set(history.cases.flatMap((kase) => kase.repairAttempts.map((attempt) => attempt.faultCode))),

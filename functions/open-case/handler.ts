@@ -29,5 +29,5 @@ export const handler = httpHandler(
     };
   },
   // A serial we know supplies model and purchase date; one we do not makes them required, said at once.
-  { moreErrors: (brand, body) => unknownDeviceFieldsOf(brand, body, deps().repo) },
+  { moreErrors: ({ brand, actor }, body) => unknownDeviceFieldsOf(brand, actor, body, deps().repo) },
 );

@@ -199,9 +199,8 @@ describe('every route that needs a token', () => {
         const response = await send(stranger, op);
         const what = `${op.operationId} as an acme ${role} with no part in the case`;
         expectNoLeak(response, what);
-        // A device's history is the device's: they see it, but none of the target's cases.
-        if (op.operationId === 'getDeviceHistory') expect(response.status, what).toBe(200);
-        else expect(response.status, what).toBe(404);
+        // A device's facts too are only for those with a case on it (issue 11, finding 9).
+        expect(response.status, what).toBe(404);
       }
     }
   });

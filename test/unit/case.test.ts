@@ -70,10 +70,17 @@ describe('openCase', () => {
 });
 
 describe('caseIdFor', () => {
-  it('derives the same id from the same idempotency key, and a different one per brand', () => {
-    expect(caseIdFor('acme', 'key-123456')).toBe(caseIdFor('acme', 'key-123456'));
-    expect(caseIdFor('acme', 'key-123456')).not.toBe(caseIdFor('globex', 'key-123456'));
-    expect(caseIdFor('acme')).toMatch(/^RMA-[0-9A-Z]{12}$/);
+  it('derives the same id from the same caller’s key, and a different one per brand and per caller', () => {
+    expect(caseIdFor('acme', 'customer:ada', 'key-123456')).toBe(
+      caseIdFor('acme', 'customer:ada', 'key-123456'),
+    );
+    expect(caseIdFor('acme', 'customer:ada', 'key-123456')).not.toBe(
+      caseIdFor('globex', 'customer:ada', 'key-123456'),
+    );
+    expect(caseIdFor('acme', 'customer:ada', 'key-123456')).not.toBe(
+      caseIdFor('acme', 'customer:bob', 'key-123456'),
+    );
+    expect(caseIdFor('acme', 'customer:ada')).toMatch(/^RMA-[0-9A-Z]{12}$/);
   });
 });
 

@@ -1,15 +1,16 @@
+import { visibleTo } from '../../domain/access.ts';
 import { type Actor, actorId, type Case } from '../../domain/case.ts';
 import { supersedeDecision } from '../../domain/decisions.ts';
-import { PolicyIncompleteError } from '../../domain/errors.ts';
+import { IdempotencyKeyReusedError, PolicyIncompleteError } from '../../domain/errors.ts';
 import { escalateCase } from '../../domain/escalation.ts';
 import { reopenAsComplaint, reopensOnComplaint } from '../../domain/handover.ts';
 import { completeDevice, openCase, unknownDeviceFields } from '../../domain/intake.ts';
 import { type BrandPolicy, type DecisionKind, policyFor } from '../../domain/policy.ts';
-import type { CaseRepository } from '../../domain/ports.ts';
+import type { CaseRepository, DeviceHistory } from '../../domain/ports.ts';
 import type { CaseOpening } from '../../domain/schemas.ts';
 import { mustGet, updateCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
-import { caseIdFor, complaintExecutionName } from '../ids.ts';
+import { caseIdFor, complaintExecutionName, fingerprintOf } from '../ids.ts';
 
 /** Opening a case, and the changes a person makes to it outside the workflow's waits: escalations, supersessions. */
 
@@ -31,42 +32,84 @@ export async function openCaseCommand(
   deps: Deps,
 ): Promise<{ case: Case; created: boolean }> {
   const policy = policyFor(command.brand);
-  const caseId = caseIdFor(command.brand, command.idempotencyKey);
+  // Idempotency-Key as the IETF draft has it, scoped to the caller: one conditional write of the case
+  // is the record (no second table or write, as Powertools Idempotency would need), and the request's
+  // fingerprint on it tells a retry (the same case again) from a reused key (422).
+  const caseId = caseIdFor(command.brand, actorId(command.actor), command.idempotencyKey);
+  const fingerprint = command.idempotencyKey ? fingerprintOf(command.opening) : undefined;
   const existing = await deps.repo.get(command.brand, caseId);
-  if (existing) {
-    // A replay: the first attempt may have stored the case and failed before starting its workflow.
-    await deps.workflow.start(caseId, workflowInput(existing, policy));
-    return { case: existing, created: false };
-  }
+  if (existing) return replay(existing, fingerprint, command.idempotencyKey, policy, deps);
   const { serial } = command.opening.device;
-  const history = await deps.repo.deviceHistory(command.brand, serial);
-  const device = completeDevice(command.opening.device, history.cases.at(-1)?.device);
-  const fresh = openCase(
+  const known = knownCasesOf(await deps.repo.deviceHistory(command.brand, serial), command.actor);
+  const device = completeDevice(command.opening.device, known.at(-1)?.device);
+  const opened = openCase(
     command.opening,
     { brand: command.brand, caseId },
     device,
-    history.cases.map((kase) => kase.caseId),
+    known.map((kase) => kase.caseId),
     policy,
     deps.now,
     command.actor,
   );
+  const fresh = fingerprint ? { ...opened, openingFingerprint: fingerprint } : opened;
   const created = await deps.repo.create(fresh);
-  const kase = created ? fresh : await mustGet(deps.repo, command.brand, caseId);
-  await deps.workflow.start(caseId, workflowInput(kase, policy));
-  return { case: kase, created };
+  if (!created)
+    return replay(
+      await mustGet(deps.repo, command.brand, caseId),
+      fingerprint,
+      command.idempotencyKey,
+      policy,
+      deps,
+    );
+  await deps.workflow.start(caseId, workflowInput(fresh, policy));
+  return { case: fresh, created };
+}
+
+/**
+ * The caller's key again: the same request answers the case it opened (whose workflow the first
+ * attempt may not have started before it failed); another request under the key is refused.
+ */
+async function replay(
+  existing: Case,
+  fingerprint: string | undefined,
+  key: string | undefined,
+  policy: BrandPolicy,
+  deps: Deps,
+): Promise<{ case: Case; created: false }> {
+  // A case opened before fingerprints were kept is taken as the same request.
+  if (fingerprint && existing.openingFingerprint && existing.openingFingerprint !== fingerprint)
+    throw new IdempotencyKeyReusedError(key ?? '');
+  await deps.workflow.start(existing.caseId, workflowInput(existing, policy));
+  return { case: existing, created: false };
+}
+
+/**
+ * The device's earlier cases the caller may know of: all of them for staff; for a customer or a
+ * technician only their own, so a guessed serial tells them nothing (P14), not even through intake.
+ */
+function knownCasesOf<T extends DeviceHistory['cases'][number]>(
+  history: { readonly cases: readonly T[] },
+  actor: Actor,
+): T[] {
+  return history.cases.filter((kase) => visibleTo(kase, actor));
 }
 
 /**
  * For a case opening that has other errors too: which device fields the brand's records cannot
  * supply, so the customer hears of every field at once (P9), not of these on the next attempt.
  */
-export async function unknownDeviceFieldsOf(brand: string, body: unknown, repo: CaseRepository) {
+export async function unknownDeviceFieldsOf(
+  brand: string,
+  actor: Actor,
+  body: unknown,
+  repo: CaseRepository,
+) {
   const device = (body as { device?: { serial?: unknown; model?: unknown; purchaseDate?: unknown } } | null)
     ?.device;
   if (typeof device?.serial !== 'string' || (device.model !== undefined && device.purchaseDate !== undefined))
     return [];
-  const history = await repo.deviceHistory(brand, device.serial.trim());
-  return unknownDeviceFields(device, history.cases.at(-1)?.device);
+  const known = knownCasesOf(await repo.deviceHistory(brand, device.serial.trim()), actor);
+  return unknownDeviceFields(device, known.at(-1)?.device);
 }
 
 /**
