@@ -27,7 +27,7 @@ export const CaseOpening = z
   .object({
     customer: z.object({
       name: z.string().trim().min(1).max(200),
-      email: z.email(),
+      email: z.email().max(254),
       phone: z.string().trim().min(5).max(32).optional(),
       preferredChannel: z.enum(['email', 'sms']).default('email'),
       address: z.string().trim().min(5).max(300).default('Address on file'),
