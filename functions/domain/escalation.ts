@@ -61,8 +61,11 @@ function whatNext(kase: Case): string {
 }
 
 /**
- * The customer escalates (P7): the case goes one level up the brand's ladder (the top level stays the
- * top), and the answer names who owns it now and by when they respond. Once per escalation id.
+ * A person escalates (P7): the case goes one level up the brand's ladder (the top level stays the top),
+ * and the answer names who owns it now and by when they respond. Once per escalation id. A customer
+ * climbs one rung per owner's deadline, not per click: while the owner's time to respond runs, the
+ * answer is the pending escalation, and the customer's words go on the timeline for that owner.
+ * Staff (an agent) take a case up at once.
  */
 export function escalateCase(
   kase: Case,
@@ -71,7 +74,22 @@ export function escalateCase(
   now: Date,
   by: string,
 ): Case {
-  return escalate(kase, request.escalationId, request.reason, policy, now, by);
+  const pending = kase.escalation && new Date(kase.escalation.respondBy) > now ? kase.escalation : undefined;
+  if (!pending || !by.startsWith('customer:') || kase.seenEventIds.includes(request.escalationId))
+    return escalate(kase, request.escalationId, request.reason, policy, now, by);
+  return {
+    ...kase,
+    seenEventIds: [...kase.seenEventIds, request.escalationId],
+    timeline: [
+      ...kase.timeline,
+      entry(
+        now,
+        'escalation-pending',
+        `Asked again while ${pending.role} (${pending.contact}) has until ${pending.respondBy} to respond: ${request.reason}`,
+        by,
+      ),
+    ],
+  };
 }
 
 /** An overdue step escalates once per entry into it: the entry names the escalation. */

@@ -243,16 +243,29 @@ describe('escalation by the customer (P7)', () => {
     expect(
       escalateCase(once, { escalationId: 'e1', reason: 'No answer for a week' }, acme, now, 'customer:ada'),
     ).toBe(once);
+    // Staff take it up at once; the top stays the top.
     let top = once;
     for (const id of ['e2', 'e3', 'e4', 'e5'])
-      top = escalateCase(
-        top,
-        { escalationId: id, reason: 'Still nothing at all' },
-        acme,
-        now,
-        'customer:ada',
-      );
+      top = escalateCase(top, { escalationId: id, reason: 'Still nothing at all' }, acme, now, 'agent:sam');
     expect(top.escalation).toMatchObject({ level: 3, role: 'Executive office' });
+  });
+
+  // Issue 12, journey 15 (and issue 11): this test once had a customer reach the executive office with
+  // four clicks in a minute. A customer climbs one rung per owner's deadline; meanwhile they get the
+  // pending escalation as the answer, and their words reach its owner.
+  it('answers a customer’s repeated escalation with the pending one until its owner’s deadline passes', () => {
+    const ask = (kase: Case, id: string, at: Date) =>
+      escalateCase(kase, { escalationId: id, reason: 'Still nothing at all' }, acme, at, 'customer:ada');
+    const once = ask(caseOf(), 'e1', now);
+    let again = once;
+    for (const id of ['e2', 'e3', 'e4']) again = ask(again, id, now);
+    expect(again.escalation).toEqual(once.escalation);
+    expect(again.notifications).toEqual(once.notifications);
+    expect(again.timeline.filter((entry) => entry.type === 'escalation-pending')).toHaveLength(3);
+    const late = new Date(new Date(once.escalation?.respondBy ?? '').getTime() + 1_000);
+    const climbed = ask(again, 'e5', late);
+    expect(climbed.escalation).toMatchObject({ level: 2, role: 'Service manager' });
+    expect(ask(climbed, 'e6', late).escalation).toEqual(climbed.escalation);
   });
 });
 
