@@ -28,6 +28,10 @@ export const keys = {
   queue: (brand: string, queue: string) => `T#${brand}#QUEUE#${queue}`,
   owner: (brand: string, owner: string) => `T#${brand}#OWNER#${owner}`,
   allCases: (brand: string) => `T#${brand}#CASES`,
+  /** A customer's cases by email (lower case), in the byCustomer index. */
+  customer: (brand: string, email: string) => `T#${brand}#CUSTOMER#${email.toLowerCase()}`,
+  /** What a signed-in customer last gave of themselves, by their sign-in subject. */
+  profile: (brand: string, subject: string) => ({ pk: `T#${brand}#PROFILE#${subject}`, sk: 'PROFILE' }),
   /** An entry of a case's journal, in order: `TL#0000000042` is the timeline's 43rd entry. */
   entry: (brand: string, caseId: string, journal: Journal, seq: number) => ({
     pk: `T#${brand}#CASE#${caseId}`,
@@ -100,8 +104,8 @@ function toItem(kase: Case, stored: Stored) {
     stored,
     gsi1pk: keys.serial(kase.brand, kase.device.serial),
     gsi1sk: kase.openedAt,
-    gsi2pk: `T#${kase.brand}#CUSTOMER#${kase.customer.email.toLowerCase()}`,
-    gsi2sk: kase.openedAt,
+    gsi2pk: keys.customer(kase.brand, kase.customer.email),
+    gsi2sk: customerOrder(kase),
     // Open cases sit in the depot's queue, earliest deadline first: overdue work comes first.
     ...(kase.status === 'closed'
       ? {}
@@ -112,6 +116,9 @@ function toItem(kase: Case, stored: Stored) {
     gsi5sk: sampleKey(kase.caseId),
   };
 }
+
+/** A case's place among its customer's cases: by opening time, the id breaking ties (a page's cursor). */
+const customerOrder = (kase: Case) => `${kase.openedAt}#${kase.caseId}`;
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
@@ -380,6 +387,51 @@ export class DynamoCaseRepository implements CaseRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.document(brand, caseId, documentId) }),
     );
     return Item ? toDocument(documentId, Item) : undefined;
+  }
+
+  async customerOnFile(brand: string, subject: string): Promise<Case['customer'] | undefined> {
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.profile(brand, subject) }),
+    );
+    return Item ? Case.shape.customer.parse(Item.customer) : undefined;
+  }
+
+  async keepCustomerOnFile(brand: string, subject: string, customer: Case['customer'], at: string) {
+    await dynamo
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.profile(brand, subject), customer, at },
+          // Two openings racing: the later one's details stay.
+          ConditionExpression: 'attribute_not_exists(pk) OR #at <= :at',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      )
+      .catch((error) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  async customerCases(brand: string, email: string, page: { before?: string; limit: number }) {
+    const { Items } = await dynamo.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byCustomer',
+        KeyConditionExpression: `gsi2pk = :customer${page.before ? ' AND gsi2sk < :before' : ''}`,
+        ExpressionAttributeValues: {
+          ':customer': keys.customer(brand, email),
+          ...(page.before ? { ':before': page.before } : {}),
+        },
+        ScanIndexForward: false,
+        // One more than asked: whether there is a next page.
+        Limit: page.limit + 1,
+      }),
+    );
+    const cases = (Items ?? []).map((item) => Case.parse(item));
+    const shown = cases.slice(0, page.limit);
+    const last = shown.at(-1);
+    return { cases: shown, ...(cases.length > page.limit && last ? { before: customerOrder(last) } : {}) };
   }
 
   async linkTracking(brand: string, trackingNumber: string, caseId: string): Promise<void> {

@@ -125,6 +125,23 @@ export const DeviceHistoryView = z.object({
   ),
 });
 
+export const CustomerCasesView = z.object({
+  customer: z.string(),
+  cases: z.array(
+    z.object({
+      caseId: CaseId,
+      openedAt: z.string(),
+      status: z.string(),
+      outcome: z.string().optional(),
+      device: Case.shape.device,
+      problem: z.object({ description: z.string(), category: z.string() }),
+      nextStep: NextStep,
+    }),
+  ),
+  /** Send as `before` for the next (older) page; absent on the last page. */
+  next: z.string().optional(),
+});
+
 export const WorkItem = z.object({
   caseId: CaseId,
   status: z.string(),
@@ -534,6 +551,25 @@ export const operations = [
     }),
     responses: {
       200: { description: 'The queue.', schema: z.object({ items: z.array(WorkItem) }) },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'listCustomerCases',
+    method: 'GET',
+    path: '/customers/{customer}/cases',
+    summary:
+      'Every case of one customer (by email, any case they opened or that was opened for them), newest first.',
+    entry: 'functions/list-customer-cases/handler.ts',
+    roles: ['agent', 'depot'],
+    access: 'read-cases',
+    params: z.object({ customer: z.email().max(254) }),
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(25),
+      before: z.string().trim().min(1).max(300).optional(),
+    }),
+    responses: {
+      200: { description: 'A page of the customer’s cases.', schema: CustomerCasesView },
       ...problems,
     },
   },

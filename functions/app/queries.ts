@@ -183,6 +183,29 @@ export async function deviceHistoryQuery(brand: string, serial: string, actor: A
   return history;
 }
 
+/** A customer's whole history, for staff: every case under their email, newest first, a page at a time. */
+export async function customerCasesQuery(
+  brand: string,
+  email: string,
+  page: { before?: string; limit: number },
+  repo: CaseRepository,
+) {
+  const { cases, before } = await repo.customerCases(brand, email, page);
+  return {
+    customer: email.toLowerCase(),
+    cases: cases.map((kase) => ({
+      caseId: kase.caseId,
+      openedAt: kase.openedAt,
+      status: kase.status,
+      ...(kase.outcome ? { outcome: kase.outcome } : {}),
+      device: kase.device,
+      problem: { description: kase.problem.description, category: kase.problem.category },
+      nextStep: kase.nextStep,
+    })),
+    ...(before ? { next: before } : {}),
+  };
+}
+
 /** The chain of custody of every part removed from the device (P5). */
 export async function custodyQuery(brand: string, caseId: string, actor: Actor, repo: CaseRepository) {
   const kase = await mustSee(repo, brand, caseId, actor);

@@ -46,7 +46,7 @@ export function openCase(
     ...(by.role === 'customer' ? { customerSubject: by.subject } : {}),
     openedAt: now.toISOString(),
     status: 'opened',
-    customer: opening.customer,
+    customer: completeCustomer(opening.customer, undefined),
     device,
     problem: opening.problem,
     service: opening.service,
@@ -82,6 +82,39 @@ export function openCase(
     seenEventIds: [],
     seenFingerprints: {},
   };
+}
+
+/**
+ * The customer as far as they are known: what they give now, else what they gave before (P3); a name and
+ * an email nobody gave are asked for, with every other missing fact at once (P9).
+ */
+export function completeCustomer(
+  given: CaseOpening['customer'],
+  known: Case['customer'] | undefined,
+): Case['customer'] {
+  const missing = unknownCustomerFields(given, known);
+  const name = given.name ?? known?.name;
+  const email = given.email ?? known?.email;
+  if (missing.length > 0 || !name || !email) throw new MissingFieldsError(missing);
+  const phone = given.phone ?? known?.phone;
+  return {
+    name,
+    email,
+    ...(phone ? { phone } : {}),
+    preferredChannel: given.preferredChannel ?? known?.preferredChannel ?? 'email',
+    address: given.address ?? known?.address ?? 'Address on file',
+  };
+}
+
+export function unknownCustomerFields(
+  given: { name?: unknown; email?: unknown },
+  known: Case['customer'] | undefined,
+) {
+  const detail = 'This field is required: no earlier case of yours tells it.';
+  return [
+    ...(given.name === undefined && !known ? [{ pointer: '#/customer/name', detail }] : []),
+    ...(given.email === undefined && !known ? [{ pointer: '#/customer/email', detail }] : []),
+  ];
 }
 
 /** No field the system already knows is asked again (P3); what nobody knows is asked, all at once. */

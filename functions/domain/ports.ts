@@ -57,6 +57,15 @@ export interface CaseRepository {
   putDocument(brand: string, caseId: string, document: CaseDocument): Promise<void>;
   listDocuments(brand: string, caseId: string): Promise<CaseDocument[]>;
   getDocument(brand: string, caseId: string, documentId: string): Promise<CaseDocument | undefined>;
+  /** What a signed-in customer last gave of themselves (P3), and keeping it for their next case. */
+  customerOnFile(brand: string, subject: string): Promise<Case['customer'] | undefined>;
+  keepCustomerOnFile(brand: string, subject: string, customer: Case['customer'], at: string): Promise<void>;
+  /** A customer's cases (by email, any case), newest first; `before` names the next page when there is one. */
+  customerCases(
+    brand: string,
+    email: string,
+    page: { before?: string; limit: number },
+  ): Promise<{ cases: Case[]; before?: string }>;
   /** Remembers which case a tracking number belongs to, for carrier webhooks. */
   linkTracking(brand: string, trackingNumber: string, caseId: string): Promise<void>;
   caseOfTracking(brand: string, trackingNumber: string): Promise<string | undefined>;

@@ -25,13 +25,16 @@ export const CustodyChoice = z.object({
 
 export const CaseOpening = z
   .object({
-    customer: z.object({
-      name: z.string().trim().min(1).max(200),
-      email: z.email().max(254),
-      phone: z.string().trim().min(5).max(32).optional(),
-      preferredChannel: z.enum(['email', 'sms']).default('email'),
-      address: z.string().trim().min(5).max(300).default('Address on file'),
-    }),
+    /** Who to serve and tell. What a returning customer gave before may be left out (P3). */
+    customer: z
+      .object({
+        name: z.string().trim().min(1).max(200).optional(),
+        email: z.email().max(254).optional(),
+        phone: z.string().trim().min(5).max(32).optional(),
+        preferredChannel: z.enum(['email', 'sms']).optional(),
+        address: z.string().trim().min(5).max(300).optional(),
+      })
+      .default({}),
     device: z.object({
       serial: z.string().trim().min(1).max(64),
       /** Known from an earlier case of the same serial: then it may be left out. */

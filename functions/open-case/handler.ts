@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { openCaseCommand, unknownDeviceFieldsOf } from '../app/commands/cases.ts';
+import { openCaseCommand, unknownFieldsOf } from '../app/commands/cases.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(
@@ -28,6 +28,6 @@ export const handler = httpHandler(
       },
     };
   },
-  // A serial we know supplies model and purchase date; one we do not makes them required, said at once.
-  { moreErrors: ({ brand, actor }, body) => unknownDeviceFieldsOf(brand, actor, body, deps().repo) },
+  // What a customer's or a device's earlier cases tell may be left out; what they do not is asked at once.
+  { moreErrors: ({ brand, actor }, body) => unknownFieldsOf(brand, actor, body, deps().repo) },
 );

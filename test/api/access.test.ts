@@ -86,6 +86,7 @@ const requests = (): Record<
   },
   getOwnerQueue: { path: '/queues/owners/service-supervisor' },
   getReviewSample: { path: '/reviews/sample?size=50' },
+  listCustomerCases: { path: '/customers/ada.acme-only@example.com/cases' },
   exportCase: { path: `/cases/${target.caseId}/export` },
   bookVisit: {
     path: `/cases/${target.caseId}/visits`,
@@ -147,6 +148,7 @@ const BRAND_WIDE: readonly string[] = [
   'getReasonCatalogue',
   'getOwnerQueue',
   'getReviewSample',
+  'listCustomerCases',
 ];
 
 describe('every route that needs a token', () => {

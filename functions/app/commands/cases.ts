@@ -1,10 +1,16 @@
 import { visibleTo } from '../../domain/access.ts';
 import { type Actor, actorId, type Case } from '../../domain/case.ts';
 import { supersedeDecision } from '../../domain/decisions.ts';
-import { IdempotencyKeyReusedError, PolicyIncompleteError } from '../../domain/errors.ts';
+import { IdempotencyKeyReusedError, MissingFieldsError, PolicyIncompleteError } from '../../domain/errors.ts';
 import { escalateCase } from '../../domain/escalation.ts';
 import { reopenAsComplaint, reopensOnComplaint } from '../../domain/handover.ts';
-import { completeDevice, openCase, unknownDeviceFields } from '../../domain/intake.ts';
+import {
+  completeCustomer,
+  completeDevice,
+  openCase,
+  unknownCustomerFields,
+  unknownDeviceFields,
+} from '../../domain/intake.ts';
 import { type BrandPolicy, type DecisionKind, policyFor } from '../../domain/policy.ts';
 import type { CaseRepository, DeviceHistory } from '../../domain/ports.ts';
 import type { CaseOpening } from '../../domain/schemas.ts';
@@ -41,9 +47,17 @@ export async function openCaseCommand(
   if (existing) return replay(existing, fingerprint, command.idempotencyKey, policy, deps);
   const { serial } = command.opening.device;
   const known = knownCasesOf(await deps.repo.deviceHistory(command.brand, serial), command.actor);
+  const onFile = await customerOnFile(command, deps.repo);
+  // Every fact nothing on file tells, asked at once (P9).
+  const missing = [
+    ...unknownCustomerFields(command.opening.customer, onFile),
+    ...unknownDeviceFields(command.opening.device, known.at(-1)?.device),
+  ];
+  if (missing.length > 0) throw new MissingFieldsError(missing);
   const device = completeDevice(command.opening.device, known.at(-1)?.device);
+  const customer = completeCustomer(command.opening.customer, onFile);
   const opened = openCase(
-    command.opening,
+    { ...command.opening, customer },
     { brand: command.brand, caseId },
     device,
     known.map((kase) => kase.caseId),
@@ -61,8 +75,17 @@ export async function openCaseCommand(
       policy,
       deps,
     );
+  if (command.actor.role === 'customer')
+    await deps.repo.keepCustomerOnFile(command.brand, command.actor.subject, customer, fresh.openedAt);
   await deps.workflow.start(caseId, workflowInput(fresh, policy));
   return { case: fresh, created };
+}
+
+/** What a signed-in customer gave of themselves before (P3); staff type the customer's details. */
+function customerOnFile(caller: { brand: string; actor: Actor }, repo: CaseRepository) {
+  return caller.actor.role === 'customer'
+    ? repo.customerOnFile(caller.brand, caller.actor.subject)
+    : Promise.resolve(undefined);
 }
 
 /**
@@ -95,15 +118,19 @@ function knownCasesOf<T extends DeviceHistory['cases'][number]>(
 }
 
 /**
- * For a case opening that has other errors too: which device fields the brand's records cannot
- * supply, so the customer hears of every field at once (P9), not of these on the next attempt.
+ * For a case opening that has other errors too: which customer and device fields nothing on file
+ * supplies, so the customer hears of every field at once (P9), not of these on the next attempt.
  */
-export async function unknownDeviceFieldsOf(
-  brand: string,
-  actor: Actor,
-  body: unknown,
-  repo: CaseRepository,
-) {
+export async function unknownFieldsOf(brand: string, actor: Actor, body: unknown, repo: CaseRepository) {
+  const customer = (body as { customer?: { name?: unknown; email?: unknown } } | null)?.customer ?? {};
+  const onFile =
+    customer.name === undefined || customer.email === undefined
+      ? unknownCustomerFields(customer, await customerOnFile({ brand, actor }, repo))
+      : [];
+  return [...onFile, ...(await unknownDeviceFieldsOf(brand, actor, body, repo))];
+}
+
+async function unknownDeviceFieldsOf(brand: string, actor: Actor, body: unknown, repo: CaseRepository) {
   const device = (body as { device?: { serial?: unknown; model?: unknown; purchaseDate?: unknown } } | null)
     ?.device;
   if (typeof device?.serial !== 'string' || (device.model !== undefined && device.purchaseDate !== undefined))
