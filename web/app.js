@@ -560,6 +560,11 @@ async function casePage(caseId, depotView = false) {
     if (mine !== generation) return;
     if (!response.ok) return show(h('h1', {}, 'Case'), problemBox(response.body));
     const kase = response.body;
+    // Staff see the customer's other cases beside this one (P3): no one explains twice.
+    const others = depotView
+      ? await api('GET', `/customers/${encodeURIComponent(kase.customer.email)}/cases?limit=10`)
+      : undefined;
+    if (mine !== generation) return;
     // A case handed to a person (the case desk) is theirs until it climbs above the level they took it at.
     const handover =
       kase.handover?.status === 'open' && kase.escalationLevel <= kase.handover.level
@@ -634,6 +639,7 @@ async function casePage(caseId, depotView = false) {
       !depotView && kase.waitingFor?.step === 'Wait for survey answer' ? surveyPanel(kase, render) : null,
       !depotView && kase.status !== 'closed' ? escalatePanel(kase, render) : null,
       depotView ? depotActions(kase, render) : null,
+      others?.ok ? customerCasesPanel(kase, others.body) : null,
       h(
         'section',
         {},
@@ -666,6 +672,30 @@ async function casePage(caseId, depotView = false) {
     )
       render();
   }, 3000);
+}
+
+/** The customer's other cases, newest first, for staff (P3). */
+function customerCasesPanel(kase, page) {
+  const others = page.cases.filter((other) => other.caseId !== kase.caseId);
+  return h(
+    'section',
+    { 'aria-labelledby': 'customer-cases' },
+    h('h2', { id: 'customer-cases' }, `${kase.customer.name}’s other cases`),
+    others.length === 0
+      ? h('p', {}, 'None: this is their first case.')
+      : h(
+          'ul',
+          {},
+          others.map((other) =>
+            h(
+              'li',
+              {},
+              h('a', { href: `#/depot/cases/${other.caseId}` }, other.caseId),
+              ` opened ${fmtTime(other.openedAt)}: ${other.device.model} (${other.device.serial}), ${other.problem.category}, ${other.status}.`,
+            ),
+          ),
+        ),
+  );
 }
 
 /** No dead ends (P7): the customer can take the case one level up at any time, and is told who owns it then. */

@@ -120,6 +120,10 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
     const depot = await signedIn('depot');
     await depot.getByRole('link', { name: 'Depot console' }).first().click();
     await depot.getByRole('link', { name: caseId }).click();
+    // The customer's other cases are beside this one (P3).
+    await expect
+      .poll(() => depot.getByRole('heading', { name: 'Grace Hopper’s other cases' }).count(), POLL)
+      .toBe(1);
     await depot.getByRole('button', { name: 'Record receipt of the device' }).click();
     // Applied, or kept for the wait that begins a moment after the label is issued: either way, once.
     await expect
