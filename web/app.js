@@ -723,13 +723,12 @@ function escalatePanel(kase, rerender) {
         clearErrors(form, summary);
         if (!response.ok) return summary.replaceChildren(problemBox(response.body));
         const { owner, respondBy } = response.body;
-        summary.replaceChildren(
-          h(
-            'p',
-            { className: 'notice' },
-            `Escalated. Your case is now owned by ${owner.role} (${owner.contact}), who will respond by ${fmtTime(respondBy)}.`,
-          ),
-        );
+        // 200: an escalation is still pending (one rung per owner's deadline); the words reached its owner.
+        const told =
+          response.status === 200
+            ? `Your case is already with ${owner.role} (${owner.contact}), who will respond by ${fmtTime(respondBy)}. What you wrote is on your case for them; if they have not answered by then, you can take it higher.`
+            : `Escalated. Your case is now owned by ${owner.role} (${owner.contact}), who will respond by ${fmtTime(respondBy)}.`;
+        summary.replaceChildren(h('p', { className: 'notice' }, told));
         refreshLater(rerender, 4000);
       },
     },

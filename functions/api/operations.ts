@@ -95,6 +95,14 @@ export const EventReceipt = z.object({
   outcome: z.enum(['applied', 'kept', 'recorded', 'duplicate']),
 });
 
+/** Who owns an escalated case now, and by when they respond (P7). */
+export const EscalationAnswer = z.object({
+  caseId: CaseId,
+  level: z.number(),
+  owner: z.object({ role: z.string(), contact: z.string() }),
+  respondBy: z.string(),
+});
+
 export const QueueItem = z.object({
   caseId: CaseId,
   status: z.string(),
@@ -297,14 +305,11 @@ export const operations = [
     params: CaseParams,
     body: EscalationRequest,
     responses: {
-      201: {
-        description: 'The case is escalated.',
-        schema: z.object({
-          caseId: CaseId,
-          level: z.number(),
-          owner: z.object({ role: z.string(), contact: z.string() }),
-          respondBy: z.string(),
-        }),
+      201: { description: 'The case is escalated.', schema: EscalationAnswer },
+      200: {
+        description:
+          'Nothing climbed: a customer asked again while the owner still has time to respond (their reason is on the timeline for that owner), or the same request came again. The answer is the escalation pending.',
+        schema: EscalationAnswer,
       },
       ...problems,
       ...notFound,

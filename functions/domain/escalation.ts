@@ -92,6 +92,18 @@ export function escalateCase(
   };
 }
 
+/**
+ * Whether a change took the case up a rung (or gave the top rung a new deadline): not when a customer's
+ * ask found an escalation pending, nor when the same request came again.
+ */
+export function escalationTaken(before: Case, after: Case): boolean {
+  return (
+    after.escalation !== undefined &&
+    (after.escalation.level !== before.escalation?.level ||
+      after.escalation.respondBy !== before.escalation?.respondBy)
+  );
+}
+
 /** An overdue step escalates once per entry into it: the entry names the escalation. */
 export const overdueEscalationId = (overdue: { step: string; enteredAt: string }) =>
   `overdue:${overdue.step}:${overdue.enteredAt}`;

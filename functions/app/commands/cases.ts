@@ -2,7 +2,7 @@ import { visibleTo } from '../../domain/access.ts';
 import { type Actor, actorId, type Case } from '../../domain/case.ts';
 import { supersedeDecision } from '../../domain/decisions.ts';
 import { IdempotencyKeyReusedError, MissingFieldsError, PolicyIncompleteError } from '../../domain/errors.ts';
-import { escalateCase } from '../../domain/escalation.ts';
+import { escalateCase, escalationTaken } from '../../domain/escalation.ts';
 import { reopenAsComplaint, reopensOnComplaint } from '../../domain/handover.ts';
 import {
   completeCustomer,
@@ -14,7 +14,7 @@ import {
 import { type BrandPolicy, type DecisionKind, policyFor } from '../../domain/policy.ts';
 import type { CaseRepository, DeviceHistory } from '../../domain/ports.ts';
 import type { CaseOpening } from '../../domain/schemas.ts';
-import { mustGet, updateCase } from '../change-case.ts';
+import { changeCase, mustGet, updateCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
 import { caseIdFor, complaintExecutionName, fingerprintOf } from '../ids.ts';
 
@@ -140,28 +140,34 @@ async function unknownDeviceFieldsOf(brand: string, actor: Actor, body: unknown,
 }
 
 /**
- * A person escalates the case (P7); answers the escalation: who owns the case now, by when they respond.
- * A closed case reopens as a complaint, with an execution of its own to climb the ladder on its deadlines.
+ * A person escalates the case (P7); answers the escalation: who owns the case now, by when they respond,
+ * and whether this request took the case up (`climbed`) or found one pending (a customer asking again
+ * before the owner's deadline, or the same request again). A closed case reopens as a complaint, with an
+ * execution of its own to climb the ladder on its deadlines.
  */
-export function escalateCaseCommand(
+export async function escalateCaseCommand(
   command: { brand: string; caseId: string; actor: Actor; request: { escalationId: string; reason: string } },
   deps: Deps,
 ) {
   const by = actorId(command.actor);
   const policy = policyFor(command.brand);
-  return updateCase({ ...command, seen: [command.request.escalationId] }, deps, (kase) =>
-    reopensOnComplaint(kase)
-      ? reopenAsComplaint(kase, command.request, policy, deps.now, by)
-      : escalateCase(kase, command.request, policy, deps.now, by),
-  ).then(async (after) => {
-    // Every brand's ladder has a level: an escalated case always carries its escalation.
-    if (!after.escalation) throw new PolicyIncompleteError(`Case ${after.caseId} has no escalation ladder.`);
-    if (after.status === 'reopened' && after.handover?.kind === 'complaint') {
-      const input = { ...workflowInput(after, policy), reopened: after.handover.id };
-      await deps.workflow.start(complaintExecutionName(after.caseId, after.handover.id), input);
-    }
-    return after.escalation;
-  });
+  const { case: after, result: climbed } = await changeCase(
+    { ...command, seen: [command.request.escalationId] },
+    deps,
+    (kase) => {
+      const changed = reopensOnComplaint(kase)
+        ? reopenAsComplaint(kase, command.request, policy, deps.now, by)
+        : escalateCase(kase, command.request, policy, deps.now, by);
+      return { case: changed, result: escalationTaken(kase, changed) };
+    },
+  );
+  // Every brand's ladder has a level: an escalated case always carries its escalation.
+  if (!after.escalation) throw new PolicyIncompleteError(`Case ${after.caseId} has no escalation ladder.`);
+  if (after.status === 'reopened' && after.handover?.kind === 'complaint') {
+    const input = { ...workflowInput(after, policy), reopened: after.handover.id };
+    await deps.workflow.start(complaintExecutionName(after.caseId, after.handover.id), input);
+  }
+  return { escalation: after.escalation, climbed };
 }
 
 /** A person replaces a denial's reason, with a justification; the customer sees both reasons (P8). */
