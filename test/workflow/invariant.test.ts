@@ -70,6 +70,12 @@ type Action =
   | { kind: 'decide'; action: 'resume' | 'close' | 'refund' | 'replace' }
   | { kind: 'survey'; met: boolean }
   | { kind: 'follow-up' }
+  | { kind: 'book' }
+  | {
+      kind: 'visit';
+      report: 'checked-in' | 'fixed' | 'not-fixed' | 'botched' | 'accepted' | 'disputed' | 'no-show';
+    }
+  | { kind: 'custody'; data: 'return' | 'destroy' }
   | { kind: 'clock'; hours: number }
   | { kind: 'repeat' };
 
@@ -123,6 +129,29 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('survey' as const), met: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'follow-up' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'book' as const }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('visit' as const),
+      report: fc.constantFrom(
+        'checked-in' as const,
+        'fixed' as const,
+        'not-fixed' as const,
+        'botched' as const,
+        'accepted' as const,
+        'disputed' as const,
+        'no-show' as const,
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('custody' as const),
+      data: fc.constantFrom('return' as const, 'destroy' as const),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -134,7 +163,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 );
 
 /** The kinds of case a brand sees: covered, out of warranty (an estimate), a return, one dead on arrival. */
-const kind = fc.constantFrom('covered', 'out-of-warranty', 'return', 'dead-on-arrival');
+const kind = fc.constantFrom('covered', 'out-of-warranty', 'return', 'dead-on-arrival', 'home-visit');
 
 function openingOf(caseKind: string) {
   const today = cloud.clock.now();
@@ -149,6 +178,11 @@ function openingOf(caseKind: string) {
         category: 'does-not-power-on',
         deadOnArrival: true,
       },
+    };
+  if (caseKind === 'home-visit')
+    return {
+      ...opening({ model: 'Vision 55', purchaseDate: isoDaysAgo(today, 100) }),
+      preferredService: 'on-site',
     };
   return opening({ purchaseDate: isoDaysAgo(today, 100) });
 }
@@ -236,6 +270,34 @@ async function perform(run: Run, step: Action, kase: CaseView): Promise<void> {
       return send(agent, `/cases/${run.caseId}/follow-up/outcomes`, {
         outcomeId: nextId('f'),
         outcome: 'Called the customer and agreed a goodwill gesture',
+      });
+    case 'book': {
+      const offer = kase.visitOffer as { windows: { windowId: string }[] } | undefined;
+      const window = offer?.windows[0];
+      if (!window) return;
+      return send(customer, `/cases/${run.caseId}/visits`, {
+        bookingId: nextId('b'),
+        windowId: window.windowId,
+      });
+    }
+    case 'visit': {
+      const visit = (kase.visits as { visitId: string; technician: { id: string } }[]).at(-1);
+      if (!visit) return;
+      const technician = ApiClient.as(cloud, 'acme', 'technician', visit.technician.id);
+      const base = { eventId: nextId('v'), occurredAt: now() };
+      const report =
+        step.report === 'accepted' || step.report === 'disputed'
+          ? { type: 'signed-off', accepted: step.report === 'accepted', signedBy: 'Ada Lovelace' }
+          : step.report === 'checked-in' || step.report === 'no-show'
+            ? { type: step.report }
+            : { type: 'outcome', result: step.report, faultCode: 'PWR-01' };
+      return send(technician, `/cases/${run.caseId}/visits/${visit.visitId}/events`, { ...base, ...report });
+    }
+    case 'custody':
+      return send(customer, `/cases/${run.caseId}/custody/choices`, {
+        choiceId: nextId('k'),
+        parts: 'return',
+        data: step.data,
       });
     case 'clock':
       run.log.push(`clock +${step.hours} h`);
