@@ -189,17 +189,22 @@ export class DynamoCaseRepository implements CaseRepository {
    * A page of a case's journal, oldest first: the `limit` entries before `before` (default: the end),
    * the journal's length, and where the page before this one ends, if there is one.
    */
+  private async storedNow(brand: string, caseId: string): Promise<Stored | undefined> {
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.case(brand, caseId), ConsistentRead: true }),
+    );
+    return Item ? storedOf(Item) : undefined;
+  }
+
   async journal(
     brand: string,
     caseId: string,
     journal: Journal,
     page: { before?: number; limit: number },
+    as?: Stored,
   ): Promise<{ entries: unknown[]; total: number; before?: number } | undefined> {
-    const { Item } = await dynamo.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.case(brand, caseId), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    const stored = storedOf(Item);
+    const stored = as ?? (await this.storedNow(brand, caseId));
+    if (!stored) return undefined;
     const total = stored[journal];
     const end = Math.max(0, Math.min(page.before ?? total, total));
     const start = Math.max(0, end - page.limit);

@@ -34,12 +34,16 @@ export async function caseViewQuery(
   page: { timelineBefore?: number } = {},
 ) {
   const kase = await mustSee(repo, brand, caseId, actor);
+  // The journals as of the state just read: a change committed meanwhile shows on the next read, whole.
   const [timeline, notifications] = await Promise.all([
-    repo.journal(brand, caseId, 'timeline', {
-      limit: JOURNAL_PAGE,
-      ...(page.timelineBefore === undefined ? {} : { before: page.timelineBefore }),
-    }),
-    repo.journal(brand, caseId, 'notifications', { limit: JOURNAL_PAGE }),
+    repo.journal(
+      brand,
+      caseId,
+      'timeline',
+      { limit: JOURNAL_PAGE, ...(page.timelineBefore === undefined ? {} : { before: page.timelineBefore }) },
+      kase.stored,
+    ),
+    repo.journal(brand, caseId, 'notifications', { limit: JOURNAL_PAGE }, kase.stored),
   ]);
   return {
     case: kase,

@@ -42,6 +42,8 @@ export interface CaseRepository {
     caseId: string,
     journal: 'timeline' | 'notifications',
     page: { before?: number; limit: number },
+    /** As the case was read (its `stored`): the entries of that version, not of a change since. */
+    as?: Case['stored'],
   ): Promise<{ entries: unknown[]; total: number; before?: number } | undefined>;
   /** Stores a new case; false when a case with that id already exists (an idempotent replay). */
   create(kase: Case): Promise<boolean>;

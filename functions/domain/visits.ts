@@ -149,10 +149,12 @@ export function bookVisit(
 const reminderAt = (window: Visit['window']) => new Date(window.start).getTime() - DAY_MS;
 
 /** Seconds until the visit's next timer: its reminder, or the end of its window plus the brand's grace. */
+/** After the window and the time the technician has to report: a visit not reported by then was missed. */
+const missedAt = (visit: Visit, policy: BrandPolicy) =>
+  new Date(visit.window.end).getTime() + policy.sla.visitReportSeconds * 1000;
+
 function untilTimer(visit: Visit, policy: BrandPolicy, now: Date): number {
-  const until = visit.remindedAt
-    ? new Date(visit.window.end).getTime() + policy.sla.visitReportSeconds * 1000
-    : reminderAt(visit.window);
+  const until = visit.remindedAt ? missedAt(visit, policy) : reminderAt(visit.window);
   return Math.max(60, Math.ceil((until - now.getTime()) / 1000));
 }
 
@@ -166,19 +168,32 @@ export function visitTimer(
   policy: BrandPolicy,
   now: Date,
 ): { case: Case; next: 'wait' | 'no-show'; waitSeconds: number } {
-  const visit = kase.visits.at(-1);
-  if (!visit) throw new ConflictError(`Case ${kase.caseId} has no visit to time.`, 'No visit');
+  const last = kase.visits.at(-1);
+  if (!last) throw new ConflictError(`Case ${kase.caseId} has no visit to time.`, 'No visit');
+  let visit = last;
   if (!visit.remindedAt) {
     const reminded = { ...visit, remindedAt: now.toISOString() };
-    return {
-      case: notify(
-        { ...kase, visits: kase.visits.map((candidate) => (candidate === visit ? reminded : candidate)) },
-        `Reminder: ${visit.technician.name} (${visit.technician.phone}) comes ${describeWindow(visit.window)}.`,
-        now,
-      ),
-      next: 'wait',
-      waitSeconds: untilTimer(reminded, policy, now),
+    const timed = {
+      ...kase,
+      visits: kase.visits.map((candidate) => (candidate === visit ? reminded : candidate)),
     };
+    if (now < new Date(visit.window.start)) {
+      return {
+        case: notify(
+          timed,
+          `Reminder: ${visit.technician.name} (${visit.technician.phone}) comes ${describeWindow(visit.window)}.`,
+          now,
+        ),
+        next: 'wait',
+        waitSeconds: untilTimer(reminded, policy, now),
+      };
+    }
+    // The timer went off late (the cloud was down, or the booking came just before the window): a
+    // reminder would name a visit under way or past. None is sent; a missed visit is seen at once.
+    if (now.getTime() < missedAt(visit, policy))
+      return { case: timed, next: 'wait', waitSeconds: untilTimer(reminded, policy, now) };
+    kase = timed;
+    visit = reminded;
   }
   if (visit.status === 'booked') return { case: kase, next: 'no-show', waitSeconds: 0 };
   const unsigned = escalate(

@@ -323,6 +323,21 @@ describe('deadlines of visits and parts', () => {
     expect(rebook.repairAttempts).toEqual([]);
   });
 
+  it('sends no reminder for a visit whose window has already begun (found by the no-dead-ends invariant)', async () => {
+    const caseId = await journey.open(tv());
+    const { visit } = await book(caseId, 'last');
+    // The process was down (or the clock jumped) past the visit: a reminder now would name the past.
+    await cloud.clock.advance(
+      new Date(visit.window.end).getTime() - cloud.clock.now() + 4 * 3_600_000 + 60_000,
+    );
+    const rebook = await journey.until(
+      caseId,
+      'offered new windows after the no-show',
+      (k) => k.visitOffer !== undefined && k.visits[0]?.status === 'no-show',
+    );
+    expect(rebook.notifications.filter((n) => n.text.startsWith('Reminder:'))).toEqual([]);
+  });
+
   it('cannot close while a removed drive is not back, escalates when that deadline passes, then closes', async () => {
     const caseId = await journey.open(tv());
     const { technician, path } = await book(caseId);
