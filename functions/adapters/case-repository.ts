@@ -401,12 +401,14 @@ export class DynamoCaseRepository implements CaseRepository {
     return Item ? Case.shape.customer.parse(Item.customer) : undefined;
   }
 
-  async keepCustomerOnFile(brand: string, subject: string, customer: Case['customer'], at: string) {
+  async keepCustomerOnFile(brand: string, subject: string, customer: Case['customer'], from: Case) {
+    const at = from.openedAt;
     await dynamo
       .send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.profile(brand, subject), customer, at },
+          // Which case told these details: every item traces back to the request that wrote it.
+          Item: { ...keys.profile(brand, subject), customer, at, caseId: from.caseId },
           // Two openings racing: the later one's details stay.
           ConditionExpression: 'attribute_not_exists(pk) OR #at <= :at',
           ExpressionAttributeNames: { '#at': 'at' },

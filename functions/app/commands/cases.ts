@@ -76,7 +76,7 @@ export async function openCaseCommand(
       deps,
     );
   if (command.actor.role === 'customer')
-    await deps.repo.keepCustomerOnFile(command.brand, command.actor.subject, customer, fresh.openedAt);
+    await deps.repo.keepCustomerOnFile(command.brand, command.actor.subject, customer, fresh);
   await deps.workflow.start(caseId, workflowInput(fresh, policy));
   return { case: fresh, created };
 }
