@@ -1,5 +1,6 @@
-import type { Actor } from '../../domain/case.ts';
+import { type Actor, actorId } from '../../domain/case.ts';
 import { deliverParts } from '../../domain/custody.ts';
+import { giveAddress } from '../../domain/customer-waits.ts';
 import { EventNotApplicableError, NotFoundError } from '../../domain/errors.ts';
 import {
   beginWait,
@@ -9,7 +10,7 @@ import {
   take,
   type WaitRequest,
 } from '../../domain/event-inbox.ts';
-import type { CarrierEvent, CaseEvent } from '../../domain/schemas.ts';
+import type { AddressRequest, CarrierEvent, CaseEvent } from '../../domain/schemas.ts';
 import { trackShipment } from '../../domain/shipping.ts';
 import { describe } from '../../domain/timeline.ts';
 import { changeCase } from '../change-case.ts';
@@ -89,4 +90,39 @@ export async function beginWaitCommand(
       deliver: deliver && { token: command.wait.token, event: deliver },
     };
   });
+}
+
+/**
+ * The customer (or an agent for them) gives the address parcels and technicians go to (issue 12,
+ * journey 7): the case keeps it at once, and the step waiting for it, now or later, is resumed. Once
+ * per address id; a closed case takes none (409). A signed-in customer's address is kept on file (P3).
+ */
+export async function giveAddressCommand(
+  command: { brand: string; caseId: string; actor: Actor; request: AddressRequest },
+  deps: Deps,
+) {
+  const { actor, request } = command;
+  const event: CaseEvent = {
+    type: 'address-given',
+    eventId: request.addressId,
+    occurredAt: deps.now.toISOString(),
+    address: request.address,
+  };
+  const seen = [inboxKey(actor.role, event.eventId)];
+  const fingerprint = fingerprintOf(request);
+  const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
+    const recorded = recordEvent(kase, event, deps.now, actor, fingerprint);
+    if (recorded.outcome === 'not-applicable' || recorded.outcome === 'duplicate')
+      return { case: recorded.case, result: recorded.outcome };
+    const given = giveAddress(recorded.case, request.address, deps.now, actorId(actor));
+    return { case: given, result: recorded.outcome, deliver: recorded.deliver };
+  });
+  if (outcome === 'not-applicable') {
+    throw new EventNotApplicableError(
+      `Case ${saved.caseId} is ${saved.status}: it takes no address now; the attempt was recorded on the timeline.`,
+    );
+  }
+  if (outcome !== 'duplicate' && actor.role === 'customer' && saved.customerSubject === actor.subject)
+    await deps.repo.keepCustomerOnFile(saved.brand, actor.subject, saved.customer, deps.now.toISOString());
+  return { outcome };
 }
