@@ -53,7 +53,8 @@ export function customerOverdue(
   if (reminder?.id === id) return { case: kase, next: 'wait', waitSeconds: secondsUntil(reminder.due, now) };
   if (reminder?.settled?.id === id) return { case: kase, next: reminder.settled.next, waitSeconds: own };
 
-  if (onDeadline.escalateOnceMoving && parcelMoving(kase)) {
+  // A carrier the brand sent to collect, or one that has the parcel: the brand's to answer for.
+  if (onDeadline.escalateOnceMoving && (parcelMoving(kase) || kase.pickupAt)) {
     const { reminder: _moving, ...onItsWay } = kase;
     const what = onDeadline.escalateOnceMoving;
     const escalated = escalateOverdue(onItsWay, { ...overdue, what }, policy, now);

@@ -83,6 +83,13 @@ describe('a customer’s deadline (issue 12, journey 15)', () => {
     expect(overdue.case.escalationLevel).toBe(1);
     expect(overdue.case.reminder).toBeUndefined();
   });
+
+  it('escalates a pickup the carrier did not make: the customer was not the one to send it', () => {
+    const pickup = { ...caseOf('1 Road'), pickupAt: later(DAY).toISOString() };
+    const overdue = customerOverdue(pickup, arrival('t1'), acme, later(15 * DAY));
+    expect(overdue.case.escalationLevel).toBe(1);
+    expect(overdue.case.reminder).toBeUndefined();
+  });
 });
 
 describe('an address (issue 12, journey 7)', () => {

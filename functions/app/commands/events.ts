@@ -1,6 +1,6 @@
 import { type Actor, actorId } from '../../domain/case.ts';
 import { deliverParts } from '../../domain/custody.ts';
-import { giveAddress } from '../../domain/customer-waits.ts';
+import { addressOf, giveAddress } from '../../domain/customer-waits.ts';
 import { EventNotApplicableError, NotFoundError } from '../../domain/errors.ts';
 import {
   beginWait,
@@ -111,6 +111,17 @@ export async function giveAddressCommand(
   const seen = [inboxKey(actor.role, event.eventId)];
   const fingerprint = fingerprintOf(request);
   const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
+    if (repeated(kase, actor.role, event.eventId, fingerprint))
+      return { case: kase, result: 'duplicate' as const };
+    // A new address for an open case that has one and waits for none: kept on the case, no event to keep.
+    const waitsForIt = kase.waiting?.expect.includes(event.type) && !kase.waiting.delivered;
+    if (kase.status !== 'closed' && addressOf(kase.customer) && !waitsForIt) {
+      const taken = take(kase, actor.role, event.eventId, fingerprint);
+      return {
+        case: giveAddress(taken, request.address, deps.now, actorId(actor)),
+        result: 'recorded' as const,
+      };
+    }
     const recorded = recordEvent(kase, event, deps.now, actor, fingerprint);
     if (recorded.outcome === 'not-applicable' || recorded.outcome === 'duplicate')
       return { case: recorded.case, result: recorded.outcome };
