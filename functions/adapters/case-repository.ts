@@ -396,12 +396,18 @@ export class DynamoCaseRepository implements CaseRepository {
     return Item ? Case.shape.customer.parse(Item.customer) : undefined;
   }
 
-  async keepCustomerOnFile(brand: string, subject: string, customer: Case['customer'], at: string) {
+  async keepCustomerOnFile(
+    brand: string,
+    subject: string,
+    customer: Case['customer'],
+    at: string,
+    caseId: string,
+  ) {
     await dynamo
       .send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.profile(brand, subject), customer, at },
+          Item: { ...keys.profile(brand, subject), customer, at, caseId },
           // Two openings racing: the later one's details stay.
           ConditionExpression: 'attribute_not_exists(pk) OR #at <= :at',
           ExpressionAttributeNames: { '#at': 'at' },

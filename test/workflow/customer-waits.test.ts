@@ -208,6 +208,9 @@ describe('a case opened without an address (issue 12, journey 7)', () => {
     expect((await newcomer.post(`/cases/${caseId}/address`, address)).body.outcome).toBe('duplicate');
     const shipping = await asOwner.waitsFor(caseId, 'Wait for delivery to customer');
     expect(shipping.customer.address).toBe('7 Difference Engine Lane, London');
+    // Kept on file: their next case is not asked again (P3).
+    const next = await asOwner.open(withoutAddress());
+    expect((await asOwner.get(next)).customer.address).toBe('7 Difference Engine Lane, London');
     expect(shipping.shipments).toContainEqual(expect.objectContaining({ direction: 'to-customer' }));
     const done = await asOwner.deliverToCustomer(caseId);
     expect(done.outcome).toBe('repaired');

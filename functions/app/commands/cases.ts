@@ -78,7 +78,13 @@ export async function openCaseCommand(
       deps,
     );
   if (command.actor.role === 'customer')
-    await deps.repo.keepCustomerOnFile(command.brand, command.actor.subject, customer, fresh.openedAt);
+    await deps.repo.keepCustomerOnFile(
+      command.brand,
+      command.actor.subject,
+      customer,
+      fresh.openedAt,
+      caseId,
+    );
   await deps.workflow.start(caseId, workflowInput(fresh, policy));
   return { case: fresh, created };
 }

@@ -110,7 +110,10 @@ export async function giveAddressCommand(
   };
   const seen = [inboxKey(actor.role, event.eventId)];
   const fingerprint = fingerprintOf(request);
+  // The address the case had, as the change that saved read it: only a new one is kept on file.
+  let before: string | undefined;
   const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
+    before = addressOf(kase.customer);
     if (repeated(kase, actor.role, event.eventId, fingerprint))
       return { case: kase, result: 'duplicate' as const };
     // A new address for an open case that has one and waits for none: kept on the case, no event to keep.
@@ -133,7 +136,10 @@ export async function giveAddressCommand(
       `Case ${saved.caseId} is ${saved.status}: it takes no address now; the attempt was recorded on the timeline.`,
     );
   }
-  if (outcome !== 'duplicate' && actor.role === 'customer' && saved.customerSubject === actor.subject)
-    await deps.repo.keepCustomerOnFile(saved.brand, actor.subject, saved.customer, deps.now.toISOString());
+  const changed = addressOf(saved.customer) !== before;
+  if (changed && actor.role === 'customer' && saved.customerSubject === actor.subject) {
+    const at = deps.now.toISOString();
+    await deps.repo.keepCustomerOnFile(saved.brand, actor.subject, saved.customer, at, saved.caseId);
+  }
   return { outcome };
 }
