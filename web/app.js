@@ -635,6 +635,7 @@ async function casePage(caseId, depotView = false) {
       kase.decisions.length > 0 ? decisionsPanel(kase) : null,
       kase.visitOffer || kase.visits.length > 0 ? visitsPanel(kase, render, depotView) : null,
       custodyPanel(kase, render, depotView),
+      !depotView && kase.waitingFor?.step === ADDRESS_STEP ? addressPanel(kase, render) : null,
       !depotView && kase.estimate?.status === 'awaiting-answer' ? estimatePanel(kase, render) : null,
       !depotView && kase.waitingFor?.step === 'Wait for survey answer' ? surveyPanel(kase, render) : null,
       !depotView && kase.status !== 'closed' ? escalatePanel(kase, render) : null,
@@ -695,6 +696,51 @@ function customerCasesPanel(kase, page) {
             ),
           ),
         ),
+  );
+}
+
+const ADDRESS_STEP = 'Wait for the customer’s address';
+
+/** Nothing is shipped to the customer or a technician sent without an address: the case asks for it when it needs it. */
+function addressPanel(kase, rerender) {
+  const summary = h('div', { role: 'status' });
+  const form = h(
+    'form',
+    {
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const response = await api('POST', `/cases/${kase.caseId}/address`, {
+          addressId: crypto.randomUUID(),
+          address: form.querySelector('input').value.trim(),
+        });
+        if (response.status === 400) return showErrors(form, summary, response.body);
+        clearErrors(form, summary);
+        if (!response.ok) return summary.replaceChildren(problemBox(response.body));
+        summary.replaceChildren(h('p', { className: 'notice' }, 'Thank you: your case goes on.'));
+        refreshLater(rerender, 1500);
+      },
+    },
+    field({
+      pointer: '#/address',
+      label: 'Your address',
+      required: true,
+      scope: 'address',
+      attrs: { autocomplete: 'street-address' },
+    }),
+    h('button', { type: 'submit' }, 'Send my address'),
+  );
+  return h(
+    'section',
+    { className: 'card' },
+    h('h2', {}, kase.nextStep.name),
+    h(
+      'p',
+      { className: 'hint' },
+      `By ${fmtTime(kase.nextStep.deadline)}; nothing is sent to you without it.`,
+    ),
+    summary,
+    form,
   );
 }
 

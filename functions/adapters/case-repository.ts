@@ -401,14 +401,18 @@ export class DynamoCaseRepository implements CaseRepository {
     return Item ? Case.shape.customer.parse(Item.customer) : undefined;
   }
 
-  async keepCustomerOnFile(brand: string, subject: string, customer: Case['customer'], from: Case) {
-    const at = from.openedAt;
+  async keepCustomerOnFile(
+    brand: string,
+    subject: string,
+    customer: Case['customer'],
+    at: string,
+    caseId: string,
+  ) {
     await dynamo
       .send(
         new PutCommand({
           TableName: this.tableName,
-          // Which case told these details: every item traces back to the request that wrote it.
-          Item: { ...keys.profile(brand, subject), customer, at, caseId: from.caseId },
+          Item: { ...keys.profile(brand, subject), customer, at, caseId },
           // Two openings racing: the later one's details stay.
           ConditionExpression: 'attribute_not_exists(pk) OR #at <= :at',
           ExpressionAttributeNames: { '#at': 'at' },

@@ -10,6 +10,7 @@ import {
   VisitWindow,
 } from '../domain/case.ts';
 import {
+  AddressRequest,
   CarrierEvent,
   CaseOpening,
   CustodyChoice,
@@ -378,7 +379,11 @@ export const operations = [
               status: z.string(),
               window: VisitWindow,
               technician: Technician,
-              customer: z.object({ name: z.string(), address: z.string(), phone: z.string().optional() }),
+              customer: z.object({
+                name: z.string(),
+                address: z.string().optional(),
+                phone: z.string().optional(),
+              }),
               device: Case.shape.device,
               problem: z.string(),
             }),
@@ -519,6 +524,25 @@ export const operations = [
       ...reusedId,
       ...notFound,
       ...conflict('No offer waits for an answer.'),
+    },
+  },
+  {
+    operationId: 'giveAddress',
+    method: 'POST',
+    path: '/cases/{caseId}/address',
+    summary:
+      'The customer gives (or changes) the address parcels and technicians go to; the workflow asks for it before anything is shipped to them or a technician is sent.',
+    entry: 'functions/give-address/handler.ts',
+    roles: ['customer', 'agent'],
+    access: 'change-cases',
+    params: CaseParams,
+    body: AddressRequest,
+    responses: {
+      202: { description: 'The address was recorded.', schema: EventReceipt },
+      ...problems,
+      ...reusedId,
+      ...notFound,
+      ...conflict('The case is closed: it takes no address; the attempt was recorded.'),
     },
   },
   {

@@ -1,6 +1,7 @@
 import { visibleTo } from '../domain/access.ts';
 import type { Actor, Case, Notification, TimelineEntry } from '../domain/case.ts';
 import { openItems } from '../domain/custody.ts';
+import { addressOf } from '../domain/customer-waits.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { ownerWork } from '../domain/escalation.ts';
 import type { CaseRepository } from '../domain/ports.ts';
@@ -151,7 +152,12 @@ export async function visitQueueQuery(brand: string, actor: Actor, repo: CaseRep
           window: visit.window,
           technician: visit.technician,
           // What the technician needs at the door: who, where, what.
-          customer: { name: kase.customer.name, address: kase.customer.address, phone: kase.customer.phone },
+          // The placeholder earlier versions stored is no address: never on a technician's list.
+          customer: {
+            name: kase.customer.name,
+            address: addressOf(kase.customer),
+            phone: kase.customer.phone,
+          },
           device: kase.device,
           problem: kase.problem.description,
         })),

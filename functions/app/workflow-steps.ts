@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Case, Shipment } from '../domain/case.ts';
 import { packParts, settleCustody } from '../domain/custody.ts';
+import { customerOverdue, needAddress } from '../domain/customer-waits.ts';
 import { ConflictError, ReplacementUnavailableError } from '../domain/errors.ts';
 import { escalateOverdue, overdueEscalationId } from '../domain/escalation.ts';
 import { applySurveyAnswer, closeCase, recordNoSurveyAnswer } from '../domain/follow-up.ts';
@@ -28,6 +29,7 @@ import {
   shipmentLeg,
 } from '../domain/shipping.ts';
 import { bookVisit, endVisit, offerVisit, visitTimer } from '../domain/visits.ts';
+import { waitNamed } from '../domain/waits.ts';
 import { type Change, changeCase } from './change-case.ts';
 import type { Deps } from './deps.ts';
 
@@ -78,6 +80,16 @@ export const StepInput = z.discriminatedUnion('step', [
   step('recordNoSurveyAnswer'),
   /** Its answer is the workflow's new SLA map: the overdue step waits again with the new owner's deadline. */
   step('escalateOverdue').extend({ overdue: Overdue, sla: z.record(z.string(), z.number()) }),
+  /**
+   * A wait on the customer whose deadline passed: its answer says where the workflow goes (wait again,
+   * close, ship the device back, a person), with the workflow's new SLA map for the wait.
+   */
+  step('customerOverdue').extend({
+    overdue: Overdue.pick({ step: true, what: true, enteredAt: true }),
+    sla: z.record(z.string(), z.number()),
+  }),
+  /** Before a parcel to the customer or a technician's visit: is there an address to go to? */
+  step('checkAddress').extend({ for: z.enum(['ship-back', 'visit']) }),
   /** Its answer is the workflow's new SLA map, with how long the person has to decide. */
   step('handToPerson').extend({ why: Why, enteredAt: z.string(), sla: z.record(z.string(), z.number()) }),
   step('applyPersonDecision').extend({ event: caseEventOf('person-decided') }),
@@ -240,6 +252,21 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     return { case: escalated, result: { ...sla, [overdue.slaKey]: waitSeconds } };
   },
 
+  /** A customer's deadline passed: remind them, or settle after the grace period (issue 12, journey 15). */
+  async customerOverdue(kase, deps, { overdue, sla }) {
+    const wait = waitNamed(overdue.step);
+    const policy = policyFor(kase.brand);
+    const { case: after, next, waitSeconds } = customerOverdue(kase, overdue, policy, deps.now);
+    const key = wait?.deadline ?? '';
+    return { case: after, result: { next, sla: { ...sla, [key]: waitSeconds } } };
+  },
+
+  /** Answers whether the address is known, and what it is needed for (where to go on once it is given). */
+  async checkAddress(kase, deps, input) {
+    const { case: checked, known } = needAddress(kase, input.for, policyFor(kase.brand), deps.now);
+    return { case: checked, result: { known, purpose: input.for } };
+  },
+
   /**
    * The workflow cannot go on by itself: a person has the case (P7). The entry time names the handover,
    * so a step run again for the same entry hands it over once (and asks the carrier for one label).
@@ -295,7 +322,10 @@ function plainCause(failure: { Error: string; Cause?: string | undefined }): str
 /** Runs one step on its case: read, decide, save (again on a conflict), answer the workflow. */
 export async function runCaseStep(input: StepInput, deps: Deps): Promise<object> {
   const run = caseSteps[input.step] as Step<StepName>;
-  const seen = input.step === 'escalateOverdue' ? [overdueEscalationId(input.overdue)] : [];
+  const seen =
+    input.step === 'escalateOverdue' || input.step === 'customerOverdue'
+      ? [overdueEscalationId(input.overdue)]
+      : [];
   const { result } = await changeCase({ ...input, seen }, deps, (kase) => run(kase, deps, input));
   return result;
 }

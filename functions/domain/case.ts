@@ -153,7 +153,15 @@ const Amount = z.object({ amountMinor: z.number(), currency: z.string() });
 export const Handover = z.object({
   /** Names the handover: the step that hands a case over, run again, hands it over once. */
   id: z.string(),
-  kind: z.enum(['step-failed', 'no-replacement', 'parcel-problem', 'complaint', 'offer-declined']),
+  kind: z.enum([
+    'step-failed',
+    'no-replacement',
+    'parcel-problem',
+    'complaint',
+    'offer-declined',
+    /** The customer did not do what only they can (give an address) by their deadline and its grace. */
+    'customer-silent',
+  ]),
   owner: z.object({ name: z.string(), contact: z.string() }),
   /** The owner's work queue. */
   queue: z.string(),
@@ -218,7 +226,8 @@ export const Case = z.object({
     email: z.string(),
     phone: z.string().optional(),
     preferredChannel: z.enum(['email', 'sms']),
-    address: z.string(),
+    /** Where parcels and technicians go; unknown until the customer gives it (the workflow asks before either). */
+    address: z.string().optional(),
   }),
   device: z.object({
     serial: z.string(),
@@ -259,7 +268,8 @@ export const Case = z.object({
       items: z.array(Money),
       totalMinor: z.number(),
       currency: z.string(),
-      status: z.enum(['awaiting-answer', 'approved', 'declined']),
+      /** `lapsed`: not answered by its deadline and the grace after a reminder; the device went back. */
+      status: z.enum(['awaiting-answer', 'approved', 'declined', 'lapsed']),
       answeredAt: z.string().optional(),
     })
     .optional(),
@@ -285,9 +295,27 @@ export const Case = z.object({
   replacementOffer: z
     .object({
       model: z.string(),
-      status: z.enum(['offered', 'accepted', 'declined']),
+      status: z.enum(['offered', 'accepted', 'declined', 'lapsed']),
       offeredAt: z.string(),
       answeredAt: z.string().optional(),
+    })
+    .optional(),
+  /**
+   * The customer missed a deadline of theirs and was reminded (waits.ts): the step, when, and the end
+   * of the grace period, after which the case closes with `then` (or a person takes it over). Cleared
+   * when the step is answered or another wait begins.
+   */
+  reminder: z
+    .object({
+      /** Names the reminder: the deadline it came from (a step run again reminds once). */
+      id: z.string(),
+      step: z.string(),
+      at: z.string(),
+      due: z.string(),
+      /** What happens at `due`, as the customer was told. */
+      whatThen: z.string(),
+      /** The grace period ended: by which deadline, and where the workflow went (a step run again goes there). */
+      settled: z.object({ id: z.string(), next: z.enum(['close', 'ship-back', 'person']) }).optional(),
     })
     .optional(),
   /** The last time the case was handed to a person to decide how it continues (P7). */

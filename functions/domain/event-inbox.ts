@@ -26,10 +26,12 @@ export function beginWait(kase: Case, wait: WaitRequest, now: Date): { case: Cas
   }
   const early = kase.pendingEvents.find((event) => wait.expect.includes(event.type));
   const waiting = { step: wait.step, expect: [...wait.expect], token: wait.token, since: now.toISOString() };
-  if (!early) return { case: { ...kase, waiting } };
+  // A reminder lasts while its step is unanswered: it ends with the answer, or when another wait begins.
+  const reminded = kase.reminder?.step === wait.step && !early ? kase : withoutReminder(kase);
+  if (!early) return { case: { ...reminded, waiting } };
   return {
     case: {
-      ...kase,
+      ...reminded,
       waiting: { ...waiting, delivered: early },
       pendingEvents: kase.pendingEvents.filter((event) => event !== early),
       answered: answer(kase, early),
@@ -40,6 +42,12 @@ export function beginWait(kase: Case, wait: WaitRequest, now: Date): { case: Cas
     },
     deliver: early,
   };
+}
+
+function withoutReminder(kase: Case): Case {
+  if (!kase.reminder) return kase;
+  const { reminder: _done, ...rest } = kase;
+  return rest;
 }
 
 export type EventOutcome = 'applied' | 'kept' | 'recorded' | 'duplicate' | 'not-applicable';
@@ -123,7 +131,7 @@ export function recordEvent(
   if (!alreadyAnswered && waiting && !waiting.delivered && waiting.expect.includes(event.type)) {
     return {
       case: noted('event-applied', `applied to "${waiting.step}".`, {
-        ...seen,
+        ...(seen.reminder?.step === waiting.step ? withoutReminder(seen) : seen),
         answered: answer(kase, event),
         waiting: { ...waiting, delivered: event },
       }),

@@ -115,6 +115,20 @@ export function keepWithPerson(
 }
 
 /**
+ * The customer did not do what only they can (give an address), by their deadline nor in the grace
+ * period after a reminder, and closing would leave something undone (a device at the depot): a person
+ * takes the case over and reaches them (issue 12, journeys 7 and 15).
+ */
+export function customerSilent(
+  kase: Case,
+  request: { id: string; state: string; problem: string; tell: string },
+  policy: BrandPolicy,
+  now: Date,
+): Case {
+  return handOver(kase, { ...request, kind: 'customer-silent', options: '' }, policy, now);
+}
+
+/**
  * The carrier reports a parcel lost, damaged or returned to the sender (P1, P7): a person has it at
  * once. A lost or returned parcel on its way to the depot comes with a new prepaid label (`relabel`).
  */
@@ -325,7 +339,7 @@ const listPrice = (kase: Case, policy: BrandPolicy) =>
   policy.catalogue.find((model) => model.model === kase.device.model)?.priceMinor;
 
 /** The device is at the depot: it arrived, and has not left again. */
-const atDepot = (kase: Case) =>
+export const atDepot = (kase: Case) =>
   kase.answered.includes('arrival') &&
   !kase.shipments.some((shipment) => shipment.direction === 'to-customer');
 
@@ -490,7 +504,7 @@ function decide(
 }
 
 /** A closure's one published reason (P8); a reopened case closed again supersedes the reason before. */
-function closure(kase: Case, code: string, policy: BrandPolicy, now: Date, by: string): Case {
+export function closure(kase: Case, code: string, policy: BrandPolicy, now: Date, by: string): Case {
   const reason = policy.reasonCatalogue.find(
     (candidate) => candidate.code === code && candidate.decision === 'closure',
   );

@@ -1,5 +1,6 @@
 import { type Actor, actorId, type Case } from './case.ts';
 import { custodyNotice } from './custody.ts';
+import { addressOf } from './customer-waits.ts';
 import { isoAfter } from './dates.ts';
 import { deny } from './decisions.ts';
 import { decideEntitlement } from './entitlement.ts';
@@ -97,13 +98,30 @@ export function completeCustomer(
   const email = given.email ?? known?.email;
   if (missing.length > 0 || !name || !email) throw new MissingFieldsError(missing);
   const phone = given.phone ?? known?.phone;
+  // No address is fine until something is sent to the customer: the workflow asks for it then.
+  const address = given.address ?? (known ? addressOf(known) : undefined);
   return {
     name,
     email,
     ...(phone ? { phone } : {}),
     preferredChannel: given.preferredChannel ?? known?.preferredChannel ?? 'email',
-    address: given.address ?? known?.address ?? 'Address on file',
+    ...(address ? { address } : {}),
   };
+}
+
+/** A carrier collects from an address: a pickup needs one, given now or on file (P9: with every other error). */
+export function addressNeededFields(
+  opening: { customer?: { address?: unknown } | undefined; pickupAt?: unknown },
+  known: Case['customer'] | undefined,
+) {
+  if (opening.pickupAt === undefined || opening.customer?.address !== undefined) return [];
+  if (known && addressOf(known)) return [];
+  return [
+    {
+      pointer: '#/customer/address',
+      detail: 'A carrier pickup needs the address to collect from: give it, or leave the pickup out.',
+    },
+  ];
 }
 
 export function unknownCustomerFields(

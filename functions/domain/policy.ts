@@ -45,6 +45,13 @@ export interface BrandPolicy {
     readonly custodySeconds: number;
     /** For the named person to follow up a customer whose needs were not met (P10). */
     readonly followUpSeconds: number;
+    /** For the customer to give the address a parcel or a technician needs, when none is on file. */
+    readonly addressSeconds: number;
+    /**
+     * How long a customer who missed a deadline of theirs has after being reminded, before the case
+     * closes with a published reason (or, for a missing address, a person takes it over).
+     */
+    readonly customerGraceSeconds: number;
   };
   /** Who owns the case at each escalation level, lowest first. */
   readonly escalationLadder: readonly { role: string; contact: string; respondWithinSeconds: number }[];
@@ -115,6 +122,8 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
     visitReportSeconds: 4 * 3_600,
     custodySeconds: 7 * DAY,
     followUpSeconds: DAY,
+    addressSeconds: 3 * DAY,
+    customerGraceSeconds: 7 * DAY,
   },
   escalationLadder: [
     { role: 'Service agent', contact: 'support@{brand}.example', respondWithinSeconds: DAY },
@@ -197,6 +206,32 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
       decision: 'closure',
       text: 'We agreed with you how your request is settled; what was agreed is on your case.',
       youCan: 'Escalate if what was agreed does not happen.',
+    },
+    // Closures after a customer's own deadline and a reminder's grace period (waits.ts).
+    {
+      code: 'DEVICE-NOT-SENT',
+      decision: 'closure',
+      text: 'The device did not reach us, and no carrier scan showed it on its way, by the deadline we reminded you of.',
+      youCan:
+        'Do not send the device on this case’s label. Open a new case when you are ready: it is linked to this one and comes with a new label.',
+    },
+    {
+      code: 'ESTIMATE-NOT-ANSWERED',
+      decision: 'closure',
+      text: 'The estimate was not answered by the deadline we reminded you of: your device goes back to you unrepaired, and nothing is charged.',
+      youCan: 'Open a new case to have it repaired; this one stays on file and is linked to it.',
+    },
+    {
+      code: 'VISIT-NOT-BOOKED',
+      decision: 'closure',
+      text: 'No visit window was chosen by the deadline we reminded you of.',
+      youCan: 'Open a new case when a visit suits you; this one stays on file and is linked to it.',
+    },
+    {
+      code: 'OFFER-NOT-ANSWERED',
+      decision: 'closure',
+      text: 'The model we offered instead of a replacement was not accepted or declined by the deadline we reminded you of.',
+      youCan: 'Escalate to have the offer made again, or a refund or a repair elsewhere decided.',
     },
   ],
   surveyWindowSeconds: 7 * DAY,

@@ -61,7 +61,14 @@ export interface CaseRepository {
   getDocument(brand: string, caseId: string, documentId: string): Promise<CaseDocument | undefined>;
   /** What a signed-in customer last gave of themselves (P3), and keeping it for their next case. */
   customerOnFile(brand: string, subject: string): Promise<Case['customer'] | undefined>;
-  keepCustomerOnFile(brand: string, subject: string, customer: Case['customer'], from: Case): Promise<void>;
+  /** `caseId`: the case they gave it on, kept with it so that the record says where it came from. */
+  keepCustomerOnFile(
+    brand: string,
+    subject: string,
+    customer: Case['customer'],
+    at: string,
+    caseId: string,
+  ): Promise<void>;
   /** A customer's cases (by email, any case), newest first; `before` names the next page when there is one. */
   customerCases(
     brand: string,

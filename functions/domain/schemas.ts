@@ -217,6 +217,14 @@ export const CarrierEvent = z.object({
 
 export type CarrierEvent = z.infer<typeof CarrierEvent>;
 
+/** Where the customer's parcels and technicians go, given after opening (the workflow asks for it). */
+export const AddressRequest = z.object({
+  /** The caller's id for this address; a retried request is applied once. */
+  addressId: z.string().trim().min(1).max(128),
+  address: z.string().trim().min(5).max(300),
+});
+export type AddressRequest = z.infer<typeof AddressRequest>;
+
 /** A customer (or agent) takes the case one level up the escalation ladder, at any time. */
 export const EscalationRequest = z.object({
   /** The caller's id for this request; a retried request escalates once. */
@@ -348,6 +356,7 @@ export const CaseEvent = z.discriminatedUnion('type', [
     reasonCode: z.string().optional(),
   }),
   z.object({ ...eventBase, type: z.literal('offer-answered'), accepted: z.boolean() }),
+  z.object({ ...eventBase, type: z.literal('address-given'), address: z.string() }),
   z.object({ ...eventBase, type: z.literal('follow-up-closed'), outcome: z.string(), by: z.string() }),
 ]);
 

@@ -1,6 +1,8 @@
 import type { Case, Shipment } from './case.ts';
 import { partsToReturn } from './custody.ts';
+import { addressOf } from './customer-waits.ts';
 import { isoAfter } from './dates.ts';
+import { InvariantError } from './errors.ts';
 import { advance } from './escalation.ts';
 import type { BrandPolicy } from './policy.ts';
 import type { IssuedShipment, ShipmentRequest } from './ports.ts';
@@ -123,8 +125,15 @@ export function shipmentLeg(
   const shipmentId = attempt > 1 ? `${direction}-${purpose}-${attempt}` : `${direction}-${purpose}`;
   const existing = kase.shipments.find((shipment) => shipment.shipmentId === shipmentId);
   if (existing) return { existing };
-  const customer = `${kase.customer.name}, ${kase.customer.address}`;
   const toDepot = direction === 'to-depot';
+  const address = addressOf(kase.customer);
+  // A label is never printed without an address: the workflow asks for it before any parcel to the
+  // customer. A prepaid label to the depot names the sender's address when it is known.
+  if (!address && !toDepot)
+    throw new InvariantError(
+      `Case ${kase.caseId} has no address to send a parcel to; ask the customer for it.`,
+    );
+  const customer = address ? `${kase.customer.name}, ${address}` : kase.customer.name;
   return {
     shipmentId,
     request: {

@@ -48,13 +48,7 @@ export function offerVisit(
       next: 'mail-in',
     };
   }
-  const windows = [1, 2, 3].flatMap((days) => {
-    const day = isoDay(new Date(now.getTime() + days * DAY_MS));
-    return [
-      { windowId: `${day}-am`, start: `${day}T08:00:00.000Z`, end: `${day}T12:00:00.000Z` },
-      { windowId: `${day}-pm`, start: `${day}T13:00:00.000Z`, end: `${day}T17:00:00.000Z` },
-    ];
-  });
+  const windows = windowsFrom(now);
   const deadline = isoAfter(now, policy.sla.bookingSeconds);
   return {
     case: notify(
@@ -68,6 +62,29 @@ export function offerVisit(
       now,
     ),
     next: 'book',
+  };
+}
+
+/** The windows offered from `now`: mornings and afternoons of the next three days. */
+function windowsFrom(now: Date) {
+  return [1, 2, 3].flatMap((days) => {
+    const day = isoDay(new Date(now.getTime() + days * DAY_MS));
+    return [
+      { windowId: `${day}-am`, start: `${day}T08:00:00.000Z`, end: `${day}T12:00:00.000Z` },
+      { windowId: `${day}-pm`, start: `${day}T13:00:00.000Z`, end: `${day}T17:00:00.000Z` },
+    ];
+  });
+}
+
+/**
+ * The windows offered, from `now` again: a customer reminded to book is not offered days already past.
+ * Answers the case unchanged when no windows are offered.
+ */
+export function renewWindows(kase: Case, now: Date): Case {
+  if (!kase.visitOffer) return kase;
+  return {
+    ...kase,
+    visitOffer: { ...kase.visitOffer, windows: windowsFrom(now), offeredAt: now.toISOString() },
   };
 }
 

@@ -29,14 +29,33 @@ export interface Wait {
   readonly keepAt: `$.${string}`;
   /**
    * What passing the deadline means: the case escalates one level ("what" did not happen in time),
-   * or a step of its own handles it (a reminder, silence recorded).
+   * a step of its own handles it (a reminder, silence recorded), or, for a wait on the customer, the
+   * customer is reminded (see {@link RemindCustomer}).
    */
   readonly onDeadline:
     | { readonly escalate: string }
-    | { readonly run: 'visitTimer' | 'recordNoSurveyAnswer' };
+    | { readonly run: 'visitTimer' | 'recordNoSurveyAnswer' }
+    | RemindCustomer;
   /** The case statuses in which this wait is current or still to come: its events are kept until then. */
   readonly awaitedWhile: readonly CaseStatus[];
 }
+
+/**
+ * A wait on the customer (issue 12, journey 15): their silence is not the brand's staff's fault, so its
+ * deadline does not escalate. The customer is reminded ("what" did not happen in time) with the step,
+ * the new deadline and what happens then; the wait goes on for the brand's grace period
+ * (`customerGraceSeconds`); still nothing, and the case closes with a published reason (`thenClose`,
+ * shipping the device back first if the depot has it), or a person takes it over (`thenHandOver`, when
+ * closing would leave something undone). An event during the grace period resumes the journey as usual.
+ */
+export type RemindCustomer = {
+  readonly remindCustomer: string;
+  /**
+   * The wait is on the customer only until the carrier has the parcel: once a scan shows it moving, the
+   * deadline escalates as this says, as any wait on the brand does.
+   */
+  readonly escalateOnceMoving?: string;
+} & ({ readonly thenClose: string } | { readonly thenHandOver: string });
 
 /** Every status but closed: a person's decision or a customer's answer to an offer can be due in any of them. */
 const OPEN: readonly CaseStatus[] = [
@@ -60,7 +79,11 @@ export const WAITS = {
     events: ['received', 'delivered-to-depot', 'parcel-exception'],
     deadline: 'arrivalSeconds',
     keepAt: '$.arrival',
-    onDeadline: { escalate: 'the device did not reach the depot' },
+    onDeadline: {
+      remindCustomer: 'the device was not sent',
+      thenClose: 'DEVICE-NOT-SENT',
+      escalateOnceMoving: 'the device did not reach the depot',
+    },
     awaitedWhile: ['opened', 'awaiting-arrival'],
   },
   diagnosis: {
@@ -76,7 +99,7 @@ export const WAITS = {
     events: ['estimate-answered'],
     deadline: 'estimateAnswerSeconds',
     keepAt: '$.answer',
-    onDeadline: { escalate: 'the estimate was not answered' },
+    onDeadline: { remindCustomer: 'the estimate was not answered', thenClose: 'ESTIMATE-NOT-ANSWERED' },
     awaitedWhile: ['awaiting-estimate-answer'],
   },
   repair: {
@@ -100,7 +123,7 @@ export const WAITS = {
     events: ['visit-booked'],
     deadline: 'bookingSeconds',
     keepAt: '$.booking',
-    onDeadline: { escalate: 'the customer did not choose a visit window' },
+    onDeadline: { remindCustomer: 'no visit window was chosen', thenClose: 'VISIT-NOT-BOOKED' },
     awaitedWhile: ['awaiting-visit-booking'],
   },
   // Its timer goes off the day before (a reminder) and after the window plus grace (a missed visit).
@@ -135,7 +158,20 @@ export const WAITS = {
     events: ['offer-answered'],
     deadline: 'estimateAnswerSeconds',
     keepAt: '$.offerAnswer',
-    onDeadline: { escalate: 'the offer of another model was not answered' },
+    onDeadline: { remindCustomer: 'the offer was not answered', thenClose: 'OFFER-NOT-ANSWERED' },
+    awaitedWhile: OPEN,
+  },
+  // Before anything is shipped to the customer or a technician is sent, when no address is known
+  // (issue 12, journey 7). The device may be at the depot: a silent customer's case goes to a person.
+  address: {
+    state: 'Wait for the customer’s address',
+    events: ['address-given'],
+    deadline: 'addressSeconds',
+    keepAt: '$.addressGiven',
+    onDeadline: {
+      remindCustomer: 'no address was given',
+      thenHandOver: 'The customer gave no address to send the device or a technician to, despite a reminder.',
+    },
     awaitedWhile: OPEN,
   },
   // After resolution the customer may say whether their needs were met; silence is recorded, not escalated.
@@ -159,6 +195,12 @@ export const WAITS = {
 } as const satisfies Record<string, Wait>;
 
 export type WaitName = keyof typeof WAITS;
+
+/** The declared wait of a workflow state, if it is one. */
+export function waitNamed(state: string): Wait | undefined {
+  const waits: readonly Wait[] = Object.values(WAITS);
+  return waits.find((wait) => wait.state === state);
+}
 
 /**
  * Events no step waits for. A depot's "shipped" is kept while the device may still leave the depot;

@@ -23,7 +23,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { StepName as CaseStepName } from '../../functions/app/workflow-steps.ts';
-import { type Wait as CaseWait, WAITS } from '../../functions/domain/waits.ts';
+import { type Wait as CaseWait, type RemindCustomer, WAITS } from '../../functions/domain/waits.ts';
 import { acceptFinding, logicalIdOf } from '../nag-acknowledgements.ts';
 
 export interface CaseWorkflowProps {
@@ -57,6 +57,13 @@ export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   /** Every task, and the state the case resumes at when its person says so after it failed. */
   private readonly tasks: { task: LambdaInvoke; resumeAt: string }[] = [];
+  /** The waits on the customer and the step their deadline runs, wired once the steps they lead to exist. */
+  private readonly customerDeadlines: {
+    wait: CaseWait;
+    onDeadline: RemindCustomer;
+    task: LambdaInvoke;
+    passed: LambdaInvoke;
+  }[] = [];
 
   constructor(
     scope: Construct,
@@ -148,7 +155,15 @@ export class CaseWorkflow extends Construct {
     const waitForDecision = waitFor(WAITS.decision);
     const waitForOffer = waitFor(WAITS.offer);
     const waitForFollowUp = waitFor(WAITS.followUp);
+    const waitForAddress = waitFor(WAITS.address);
     const handToPerson = this.handToPerson();
+    const nowhere = new Pass(this, 'The decision names no path', {
+      result: Result.fromObject({
+        state: 'Apply the person’s decision',
+        failure: { Error: 'NoSuchPath', Cause: 'The decision names no path of the workflow.' },
+      }),
+      resultPath: '$.why',
+    }).next(handToPerson);
     /** A path to a person for a reason the case states, or a parcel the carrier reports (`event`). */
     const toPerson = (name: string, state: string, event?: string) =>
       new Pass(this, name, {
@@ -157,6 +172,35 @@ export class CaseWorkflow extends Construct {
           : { result: Result.fromObject({ state }) }),
         resultPath: '$.why',
       }).next(handToPerson);
+
+    // Nothing goes to the customer and no technician is sent without an address: the customer is asked.
+    const addressFor = (name: string, purpose: 'ship-back' | 'visit', onward: LambdaInvoke) => {
+      const check = this.step(name, {
+        step: 'checkAddress',
+        input: { for: purpose },
+        answer: { known: '$.Payload.known', purpose: '$.Payload.purpose' },
+        at: '$.address',
+      });
+      check.next(
+        new Choice(this, purpose === 'visit' ? 'Can a technician be sent?' : 'Can we ship to the customer?')
+          .when(Condition.booleanEquals('$.address.known', true), onward)
+          .otherwise(waitForAddress),
+      );
+      return check;
+    };
+    const toCustomer = addressFor('Is there an address to ship to?', 'ship-back', shipBack);
+    const forVisit = addressFor('Is there an address for the visit?', 'visit', offerVisit);
+    const neededFor = (purpose: string) =>
+      Condition.and(
+        Condition.isPresent('$.address.purpose'),
+        Condition.stringEquals('$.address.purpose', purpose),
+      );
+    waitForAddress.next(
+      new Choice(this, 'Where was the address needed?')
+        .when(neededFor('visit'), forVisit)
+        .when(neededFor('ship-back'), toCustomer)
+        .otherwise(nowhere),
+    );
 
     const pickup = new Choice(this, 'Is a carrier pickup scheduled?')
       .when(
@@ -175,7 +219,7 @@ export class CaseWorkflow extends Construct {
       new Choice(this, 'Which service path?')
         .when(Condition.stringEquals('$.plan.route', 'denied'), close)
         .when(Condition.stringEquals('$.plan.route', 'instant-replacement'), orderReplacement)
-        .when(Condition.stringEquals('$.plan.route', 'on-site'), offerVisit)
+        .when(Condition.stringEquals('$.plan.route', 'on-site'), forVisit)
         .otherwise(shipToDepot),
     );
     // On site (P6): windows, a booked technician, the visit; then close, visit again, replace, or mail in.
@@ -231,7 +275,7 @@ export class CaseWorkflow extends Construct {
       .next(
         new Choice(this, 'Was the estimate approved?')
           .when(Condition.stringEquals('$.decision.next', 'repair'), waitForRepair)
-          .otherwise(shipBack),
+          .otherwise(toCustomer),
       );
     waitForRepair
       .next(recordAttempt)
@@ -239,9 +283,9 @@ export class CaseWorkflow extends Construct {
         new Choice(this, 'Fixed, retry or replace?')
           .when(Condition.stringEquals('$.decision.next', 'retry'), waitForRepair)
           .when(Condition.stringEquals('$.decision.next', 'replace'), orderReplacement)
-          .otherwise(shipBack),
+          .otherwise(toCustomer),
       );
-    orderReplacement.next(shipBack);
+    orderReplacement.next(toCustomer);
     shipBack
       .next(waitForDelivery)
       .next(
@@ -268,13 +312,6 @@ export class CaseWorkflow extends Construct {
 
     // A person has the case: they decide how it goes on (P7).
     handToPerson.next(waitForDecision).next(applyDecision);
-    const nowhere = new Pass(this, 'The decision names no path', {
-      result: Result.fromObject({
-        state: 'Apply the person’s decision',
-        failure: { Error: 'NoSuchPath', Cause: 'The decision names no path of the workflow.' },
-      }),
-      resultPath: '$.why',
-    }).next(handToPerson);
     const resume = new Choice(this, 'Where does the case go on?');
     const resumable = new Map(this.tasks.map(({ resumeAt }) => [resumeAt, this.taskNamed(resumeAt)]));
     for (const [name, state] of resumable) resume.when(Condition.stringEquals('$.why.state', name), state);
@@ -287,7 +324,7 @@ export class CaseWorkflow extends Construct {
         .when(decidedTo('offer'), waitForOffer)
         .when(decidedTo('repair'), waitForRepair)
         .when(decidedTo('ship-to-depot'), shipToDepot)
-        .when(decidedTo('ship-back'), shipBack)
+        .when(decidedTo('ship-back'), toCustomer)
         .when(decidedTo('close'), settleCustody)
         .otherwise(nowhere),
     );
@@ -298,6 +335,24 @@ export class CaseWorkflow extends Construct {
           .when(decidedTo('replace'), orderReplacement)
           .otherwise(toPerson('The customer declined the offer', 'Order the replacement')),
       );
+    // A customer's deadline passed: they were reminded (or, a parcel the carrier has, it escalated) and
+    // the wait goes on with its new deadline; or, after the grace period, the case settles as declared.
+    for (const { wait, onDeadline, task, passed } of this.customerDeadlines) {
+      const short = wait.state.replace(/^Wait for /, '');
+      const outcome = (next: string) => Condition.stringEquals('$.customerDeadline.next', next);
+      // The step's SLA map is the workflow's from now on: the wait's next timeout, or its own deadline again.
+      const newDeadline = new Pass(this, `New deadline: ${short}`, {
+        inputPath: '$.customerDeadline.sla',
+        resultPath: '$.sla',
+      });
+      const after = new Choice(this, `After the deadline: ${short}?`).when(outcome('wait'), task);
+      if ('thenClose' in onDeadline) {
+        after.when(outcome('close'), settleCustody).when(outcome('ship-back'), toCustomer);
+      } else {
+        after.when(outcome('person'), toPerson(`The customer did not answer: ${short}`, wait.state));
+      }
+      passed.next(newDeadline).next(after.otherwise(nowhere));
+    }
     // Last, so that every step is known: any error after a step's retries hands the case to a person.
     for (const { task, resumeAt } of this.tasks) {
       const noted = new Pass(this, `Failed: ${task.stateId}`, {
@@ -337,13 +392,14 @@ export class CaseWorkflow extends Construct {
 
   /** One journey step (functions/case-step): a decision of the domain, or an action such as a label. */
   private step(name: string, options: StepOptions): LambdaInvoke {
-    const { step, answer, at, after } = options;
+    const { step, answer, at, after, input } = options;
     const task = new LambdaInvoke(this, name, {
       lambdaFunction: this.props.caseStep,
       payload: TaskInput.fromObject({
         brand: JsonPath.stringAt('$.brand'),
         caseId: JsonPath.stringAt('$.caseId'),
         step,
+        ...input,
         ...(after ? { event: JsonPath.objectAt(`${after.keepAt}.event`) } : {}),
       }),
       ...(answer
@@ -423,6 +479,31 @@ export class CaseWorkflow extends Construct {
       resultPath: wait.keepAt,
     });
     this.tasks.push({ task, resumeAt: name });
+    if ('remindCustomer' in wait.onDeadline) {
+      // The entry time names this deadline: a step run again for the same one reminds (or settles) once.
+      const passed = new LambdaInvoke(this, `Deadline passed: ${name.replace(/^Wait for /, '')}`, {
+        lambdaFunction: this.props.caseStep,
+        payloadResponseOnly: true,
+        payload: TaskInput.fromObject({
+          brand: JsonPath.stringAt('$.brand'),
+          caseId: JsonPath.stringAt('$.caseId'),
+          step: 'customerOverdue' satisfies CaseStepName,
+          sla: JsonPath.objectAt('$.sla'),
+          overdue: {
+            step: name,
+            what: wait.onDeadline.remindCustomer,
+            enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
+          },
+        }),
+        resultPath: '$.customerDeadline',
+      });
+      retried(passed);
+      // Should it fail, the person who then has the case resumes at the wait itself.
+      this.tasks.push({ task: passed, resumeAt: name });
+      task.addCatch(passed, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+      this.customerDeadlines.push({ wait, onDeadline: wait.onDeadline, task, passed });
+      return task;
+    }
     if ('run' in wait.onDeadline) {
       task.addCatch(onDeadline[wait.onDeadline.run], {
         errors: [Errors.TIMEOUT],
@@ -468,6 +549,8 @@ interface StepOptions {
   readonly at?: string;
   /** The wait this step follows: the step is handed the event that resumed it. */
   readonly after?: CaseWait;
+  /** Fixed values the step is handed besides the case (what an address is needed for). */
+  readonly input?: Record<string, string>;
 }
 
 /**

@@ -114,6 +114,10 @@ const requests = (): Record<
     path: `/cases/${target.caseId}/offer/answers`,
     body: { answerId: nextId('o'), accepted: true },
   },
+  giveAddress: {
+    path: `/cases/${target.caseId}/address`,
+    body: { addressId: nextId('ad'), address: '2 Somebody Else’s Road, Leeds' },
+  },
   closeFollowUp: {
     path: `/cases/${target.caseId}/follow-up/outcomes`,
     body: { outcomeId: nextId('f'), outcome: 'Called the customer and agreed a refund' },

@@ -232,6 +232,29 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
     await customer.screenshot({ path: path.join(SHOTS, 'case-visit.png'), fullPage: true });
   });
 
+  it('asks for the address when the case needs one, and goes on once it is given (issue 12, journey 7)', async () => {
+    // A customer with nothing on file opens a home visit without an address.
+    const subject = `newcomer-${Date.now().toString(36)}`;
+    const journey = new Journey(cloud, 'acme', subject);
+    const caseId = await journey.open({
+      customer: { name: 'Rosalind Franklin', email: 'rosalind@example.com' },
+      device: { serial: 'TV-WEB-5', model: 'Vision 55', purchaseDate: '2026-06-01' },
+      problem: { description: 'No sound from the speakers at all', category: 'hardware-fault' },
+      preferredService: 'on-site',
+    });
+    await journey.waitsFor(caseId, 'Wait for the customer’s address');
+    const page = await signedIn('customer');
+    const token = cloud.tokens.issue({ tenant: 'acme', role: 'customer', sub: subject });
+    await page.evaluate(
+      (value) => sessionStorage.setItem('fairfix:session', value),
+      JSON.stringify({ tenant: 'acme', role: 'customer', token }),
+    );
+    await page.goto(`${cloud.urls.http}/#/cases/${caseId}`);
+    await page.getByLabel('Your address').fill('3 Helix Road, London');
+    await page.getByRole('button', { name: 'Send my address' }).click();
+    await journey.waitsFor(caseId, 'Wait for visit booking');
+  });
+
   it('works with the keyboard alone and labels every control, also on a phone-sized screen', async () => {
     const page = await signedIn('customer', 390);
     await page.goto(`${cloud.urls.http}/#/open`);

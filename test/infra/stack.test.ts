@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Access, operations } from '../../functions/api/operations.ts';
+import { policyFor } from '../../functions/domain/policy.ts';
 import { WAITS, type Wait } from '../../functions/domain/waits.ts';
 import { createApp, synthesizeChecked } from '../../lib/app.ts';
 import { sharedTemplate } from '../support/cloud.ts';
@@ -188,14 +189,15 @@ describe('the case workflow', () => {
     });
   });
 
-  it('waits for the depot on a task token with the brand’s SLA, and escalates on States.Timeout', () => {
+  it('waits for the device on a task token with the brand’s SLA, and handles States.Timeout as a wait on the customer', () => {
     const wait = definition.States['Wait for device at depot'];
     expect(wait).toMatchObject({
       Type: 'Task',
       Resource: expect.stringContaining(':states:::lambda:invoke.waitForTaskToken'),
       TimeoutSecondsPath: '$.sla.arrivalSeconds',
       Catch: [
-        { ErrorEquals: ['States.Timeout'], Next: 'Escalate: device at depot' },
+        // Reminds a customer who has not sent it; escalates once the carrier has the parcel (issue 12, journey 15).
+        { ErrorEquals: ['States.Timeout'], Next: 'Deadline passed: device at depot' },
         { ErrorEquals: ['States.ALL'], Next: 'Failed: Wait for device at depot' },
       ],
     });
@@ -234,24 +236,34 @@ describe('the case workflow', () => {
     });
   });
 
-  it('gives every waiting step an SLA, and an escalation that hands it the new owner’s deadline', () => {
-    const waits = Object.entries(definition.States).filter(
+  it('gives every waiting step an SLA, and an escalation that hands it the new owner’s deadline (the customer’s own waits remind instead)', () => {
+    const onTimeout = (state: { Catch?: unknown }) => (state.Catch as { Next: string }[])[0]?.Next ?? '';
+    const tokenWaits = Object.entries(definition.States).filter(
       ([name, state]) =>
         String(state.Resource).includes('waitForTaskToken') &&
         name !== 'Wait for survey answer' &&
         name !== 'Wait for visit',
     );
+    const [onCustomer, waits] = [
+      tokenWaits.filter(([, state]) => onTimeout(state).startsWith('Deadline passed: ')),
+      tokenWaits.filter(([, state]) => !onTimeout(state).startsWith('Deadline passed: ')),
+    ];
+    expect(onCustomer.map(([name]) => name).sort()).toEqual(
+      [
+        'Wait for device at depot',
+        'Wait for estimate answer',
+        'Wait for visit booking',
+        'Wait for the customer’s answer to the offer',
+        'Wait for the customer’s address',
+      ].sort(),
+    );
     expect(waits.map(([name]) => name).sort()).toEqual(
       [
         'Wait for delivery to customer',
         'Wait for depot diagnosis',
-        'Wait for device at depot',
-        'Wait for estimate answer',
         'Wait for repair attempt',
-        'Wait for visit booking',
         'Wait for customer-owned parts',
         'Wait for a person’s decision',
-        'Wait for the customer’s answer to the offer',
         'Wait for the follow-up',
       ].sort(),
     );
@@ -293,6 +305,44 @@ describe('the case workflow', () => {
           step: 'escalateOverdue',
           overdue: { what: wait.onDeadline.escalate },
         });
+      } else if ('remindCustomer' in wait.onDeadline) {
+        // A wait on the customer: reminded, then the wait again with its grace period; or settled.
+        expect(onTimeout?.Parameters, wait.state).toMatchObject({
+          step: 'customerOverdue',
+          overdue: { step: wait.state, what: wait.onDeadline.remindCustomer },
+        });
+        // Its answer's SLA map is the workflow's from then on: the wait's grace period, or its own deadline again.
+        const newDeadline = definition.States[onTimeout?.Next as string];
+        expect(newDeadline, wait.state).toMatchObject({
+          Type: 'Pass',
+          InputPath: '$.customerDeadline.sla',
+          ResultPath: '$.sla',
+        });
+        const after = definition.States[newDeadline?.Next as string] as {
+          Choices: { StringEquals: string; Next: string }[];
+          Default: string;
+        };
+        const branches = Object.fromEntries(
+          after.Choices.map((choice) => [choice.StringEquals, choice.Next]),
+        );
+        expect(branches.wait, wait.state).toBe(wait.state);
+        if ('thenClose' in wait.onDeadline) {
+          expect(Object.keys(branches).sort(), wait.state).toEqual(['close', 'ship-back', 'wait']);
+          expect(branches.close).toBe('Check customer-owned parts');
+          expect(branches['ship-back']).toBe('Is there an address to ship to?');
+          const code = wait.onDeadline.thenClose;
+          expect(policyFor('acme').reasonCatalogue, code).toContainEqual(
+            expect.objectContaining({ code, decision: 'closure' }),
+          );
+        } else {
+          expect(Object.keys(branches).sort(), wait.state).toEqual(['person', 'wait']);
+          const toPerson = definition.States[branches.person ?? ''];
+          expect(toPerson, wait.state).toMatchObject({
+            Type: 'Pass',
+            Result: { state: wait.state },
+            Next: 'Hand the case to a person',
+          });
+        }
       } else {
         expect(onTimeout?.Parameters, wait.state).toMatchObject({ Payload: { step: wait.onDeadline.run } });
       }
@@ -313,7 +363,9 @@ describe('the case workflow', () => {
       const noted = definition.States[`Failed: ${name}`];
       expect(noted, name).toMatchObject({ Type: 'Pass', ResultPath: '$.why', Next: person });
       expect((noted?.Parameters as { state: string } | undefined)?.state, name).toBe(
-        name.startsWith('Escalate: ') ? `Wait for ${name.slice('Escalate: '.length)}` : name,
+        /^(Escalate|Deadline passed): /.test(name)
+          ? `Wait for ${name.replace(/^(Escalate|Deadline passed): /, '')}`
+          : name,
       );
       // Whatever the person's decision, "resume" leads back to where the case stopped.
       const resumeAt = (noted?.Parameters as { state: string } | undefined)?.state;
@@ -352,7 +404,8 @@ describe('the case workflow', () => {
       ['offer', 'Wait for the customer’s answer to the offer'],
       ['repair', 'Wait for repair attempt'],
       ['ship-to-depot', 'Issue prepaid label'],
-      ['ship-back', 'Ship to the customer'],
+      // Nothing is shipped to the customer without an address (issue 12, journey 7).
+      ['ship-back', 'Is there an address to ship to?'],
       ['close', 'Check customer-owned parts'],
     ]);
     // A carrier's exception ends the parcel's wait and goes to a person at once.
@@ -363,6 +416,33 @@ describe('the case workflow', () => {
     expect(definition.States['Reopened by a complaint?']).toMatchObject({
       Choices: [{ Variable: '$.reopened', IsPresent: true, Next: 'A complaint reopened the case' }],
       Default: 'Decide coverage and path',
+    });
+  });
+
+  it('ships to the customer and offers a visit only after its address check (issue 12, journey 7)', () => {
+    const into = (target: string) =>
+      Object.entries(definition.States)
+        .filter(([, state]) => {
+          const choices = (state.Choices ?? []) as { Next: string }[];
+          return (
+            state.Next === target ||
+            state.Default === target ||
+            choices.some((choice) => choice.Next === target)
+          );
+        })
+        .map(([name]) => name)
+        .sort();
+    // "Where does the case go on?" resumes a step that failed, which it reached through its check.
+    expect(into('Ship to the customer')).toEqual([
+      'Can we ship to the customer?',
+      'Where does the case go on?',
+    ]);
+    expect(into('Offer visit windows')).toEqual(
+      ['After the visit?', 'Can a technician be sent?', 'Where does the case go on?'].sort(),
+    );
+    expect(definition.States['Can we ship to the customer?']).toMatchObject({
+      Choices: [{ Variable: '$.address.known', BooleanEquals: true, Next: 'Ship to the customer' }],
+      Default: 'Wait for the customer’s address',
     });
   });
 

@@ -24,8 +24,10 @@ export class Journey {
   constructor(
     private readonly cloud: LocalCloud,
     readonly brand = 'acme',
+    /** The customer's sign-in subject: another one is a customer with nothing on file. */
+    customerSubject?: string,
   ) {
-    this.customer = ApiClient.as(cloud, brand, 'customer');
+    this.customer = ApiClient.as(cloud, brand, 'customer', customerSubject);
     this.depot = ApiClient.as(cloud, brand, 'depot');
     this.carrier = ApiClient.as(cloud, brand, 'carrier');
     this.sfn = new SFNClient({

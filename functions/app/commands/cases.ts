@@ -5,6 +5,7 @@ import { IdempotencyKeyReusedError, MissingFieldsError, PolicyIncompleteError } 
 import { escalateCase, escalationTaken } from '../../domain/escalation.ts';
 import { reopenAsComplaint, reopensOnComplaint } from '../../domain/handover.ts';
 import {
+  addressNeededFields,
   completeCustomer,
   completeDevice,
   openCase,
@@ -51,6 +52,7 @@ export async function openCaseCommand(
   // Every fact nothing on file tells, asked at once (P9).
   const missing = [
     ...unknownCustomerFields(command.opening.customer, onFile),
+    ...addressNeededFields(command.opening, onFile),
     ...unknownDeviceFields(command.opening.device, known.at(-1)?.device),
   ];
   if (missing.length > 0) throw new MissingFieldsError(missing);
@@ -76,7 +78,13 @@ export async function openCaseCommand(
       deps,
     );
   if (command.actor.role === 'customer')
-    await deps.repo.keepCustomerOnFile(command.brand, command.actor.subject, customer, fresh);
+    await deps.repo.keepCustomerOnFile(
+      command.brand,
+      command.actor.subject,
+      customer,
+      fresh.openedAt,
+      caseId,
+    );
   await deps.workflow.start(caseId, workflowInput(fresh, policy));
   return { case: fresh, created };
 }
@@ -122,11 +130,20 @@ function knownCasesOf<T extends DeviceHistory['cases'][number]>(
  * supplies, so the customer hears of every field at once (P9), not of these on the next attempt.
  */
 export async function unknownFieldsOf(brand: string, actor: Actor, body: unknown, repo: CaseRepository) {
-  const customer = (body as { customer?: { name?: unknown; email?: unknown } } | null)?.customer ?? {};
-  const onFile =
-    customer.name === undefined || customer.email === undefined
-      ? unknownCustomerFields(customer, await customerOnFile({ brand, actor }, repo))
-      : [];
+  const opening = (body ?? {}) as {
+    customer?: { name?: unknown; email?: unknown; address?: unknown };
+    pickupAt?: unknown;
+  };
+  const customer = opening.customer ?? {};
+  const needsFile =
+    customer.name === undefined || customer.email === undefined || opening.pickupAt !== undefined;
+  const file = needsFile ? await customerOnFile({ brand, actor }, repo) : undefined;
+  const onFile = [
+    ...(customer.name === undefined || customer.email === undefined
+      ? unknownCustomerFields(customer, file)
+      : []),
+    ...addressNeededFields({ ...opening, customer }, file),
+  ];
   return [...onFile, ...(await unknownDeviceFieldsOf(brand, actor, body, repo))];
 }
 

@@ -1,5 +1,6 @@
-import type { Actor } from '../../domain/case.ts';
+import { type Actor, actorId } from '../../domain/case.ts';
 import { deliverParts } from '../../domain/custody.ts';
+import { addressOf, giveAddress } from '../../domain/customer-waits.ts';
 import { EventNotApplicableError, NotFoundError } from '../../domain/errors.ts';
 import {
   beginWait,
@@ -9,7 +10,7 @@ import {
   take,
   type WaitRequest,
 } from '../../domain/event-inbox.ts';
-import type { CarrierEvent, CaseEvent } from '../../domain/schemas.ts';
+import type { AddressRequest, CarrierEvent, CaseEvent } from '../../domain/schemas.ts';
 import { trackShipment } from '../../domain/shipping.ts';
 import { describe } from '../../domain/timeline.ts';
 import { changeCase } from '../change-case.ts';
@@ -89,4 +90,56 @@ export async function beginWaitCommand(
       deliver: deliver && { token: command.wait.token, event: deliver },
     };
   });
+}
+
+/**
+ * The customer (or an agent for them) gives the address parcels and technicians go to (issue 12,
+ * journey 7): the case keeps it at once, and the step waiting for it, now or later, is resumed. Once
+ * per address id; a closed case takes none (409). A signed-in customer's address is kept on file (P3).
+ */
+export async function giveAddressCommand(
+  command: { brand: string; caseId: string; actor: Actor; request: AddressRequest },
+  deps: Deps,
+) {
+  const { actor, request } = command;
+  const event: CaseEvent = {
+    type: 'address-given',
+    eventId: request.addressId,
+    occurredAt: deps.now.toISOString(),
+    address: request.address,
+  };
+  const seen = [inboxKey(actor.role, event.eventId)];
+  const fingerprint = fingerprintOf(request);
+  // The address the case had, as the change that saved read it: only a new one is kept on file.
+  let before: string | undefined;
+  const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
+    before = addressOf(kase.customer);
+    if (repeated(kase, actor.role, event.eventId, fingerprint))
+      return { case: kase, result: 'duplicate' as const };
+    // A new address for an open case that has one and waits for none: kept on the case, no event to keep.
+    const waitsForIt = kase.waiting?.expect.includes(event.type) && !kase.waiting.delivered;
+    if (kase.status !== 'closed' && addressOf(kase.customer) && !waitsForIt) {
+      const taken = take(kase, actor.role, event.eventId, fingerprint);
+      return {
+        case: giveAddress(taken, request.address, deps.now, actorId(actor)),
+        result: 'recorded' as const,
+      };
+    }
+    const recorded = recordEvent(kase, event, deps.now, actor, fingerprint);
+    if (recorded.outcome === 'not-applicable' || recorded.outcome === 'duplicate')
+      return { case: recorded.case, result: recorded.outcome };
+    const given = giveAddress(recorded.case, request.address, deps.now, actorId(actor));
+    return { case: given, result: recorded.outcome, deliver: recorded.deliver };
+  });
+  if (outcome === 'not-applicable') {
+    throw new EventNotApplicableError(
+      `Case ${saved.caseId} is ${saved.status}: it takes no address now; the attempt was recorded on the timeline.`,
+    );
+  }
+  const changed = addressOf(saved.customer) !== before;
+  if (changed && actor.role === 'customer' && saved.customerSubject === actor.subject) {
+    const at = deps.now.toISOString();
+    await deps.repo.keepCustomerOnFile(saved.brand, actor.subject, saved.customer, at, saved.caseId);
+  }
+  return { outcome };
 }

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import type { Case } from '../../functions/domain/case.ts';
+import { customerOverdue, needAddress } from '../../functions/domain/customer-waits.ts';
+import { completeCustomer, openCase } from '../../functions/domain/intake.ts';
+import { policyFor } from '../../functions/domain/policy.ts';
+import { CaseOpening } from '../../functions/domain/schemas.ts';
+import { shipmentLeg } from '../../functions/domain/shipping.ts';
+import { WAITS } from '../../functions/domain/waits.ts';
+
+/** Waits on the customer (issue 12, journeys 7 and 15): the rules, without the workflow around them. */
+const now = new Date('2026-11-22T10:00:00Z');
+const acme = policyFor('acme');
+const DAY = 86_400_000;
+const later = (ms: number) => new Date(now.getTime() + ms);
+
+function caseOf(address?: string): Case {
+  const opening = CaseOpening.parse({
+    customer: { name: 'Ada', email: 'ada@example.com', ...(address ? { address } : {}) },
+    device: { serial: 'SN1', model: 'Cam 3', purchaseDate: '2026-11-20' },
+    problem: { description: 'Does not power on', category: 'does-not-power-on' },
+  });
+  const device = { serial: 'SN1', model: 'Cam 3', purchaseDate: '2026-11-20' };
+  const kase = openCase(
+    { ...opening, customer: completeCustomer(opening.customer, undefined) },
+    { brand: 'acme', caseId: 'RMA-1' },
+    device,
+    [],
+    acme,
+    now,
+    { role: 'customer', subject: 'ada' },
+  );
+  return {
+    ...kase,
+    status: 'awaiting-arrival',
+    nextStep: { name: 'Send the device to the depot', deadline: 'x' },
+  };
+}
+
+const arrival = (enteredAt: string) => ({ step: WAITS.arrival.state, enteredAt });
+
+describe('a customer’s deadline (issue 12, journey 15)', () => {
+  it('reminds once per deadline, then closes with the published reason when the grace period ends too', () => {
+    const first = customerOverdue(caseOf('1 Road'), arrival('t1'), acme, later(14 * DAY));
+    expect(first.next).toBe('wait');
+    expect(first.waitSeconds).toBe(acme.sla.customerGraceSeconds);
+    expect(first.case.reminder).toMatchObject({ step: WAITS.arrival.state, whatThen: expect.any(String) });
+    expect(first.case.escalationLevel).toBe(0);
+    // The same deadline again (a retried step): nothing more happens.
+    const again = customerOverdue(first.case, arrival('t1'), acme, later(14 * DAY));
+    expect(again.case).toBe(first.case);
+    expect(again.next).toBe('wait');
+
+    const closed = customerOverdue(first.case, arrival('t2'), acme, later(21 * DAY));
+    expect(closed.next).toBe('close');
+    expect(closed.waitSeconds).toBe(acme.sla.arrivalSeconds);
+    expect(closed.case.decisions).toContainEqual(
+      expect.objectContaining({ decision: 'closure', code: 'DEVICE-NOT-SENT', status: 'live' }),
+    );
+    expect(customerOverdue(closed.case, arrival('t2'), acme, later(21 * DAY)).case).toBe(closed.case);
+  });
+
+  it('escalates instead once a carrier scan shows the parcel moving', () => {
+    const kase = caseOf('1 Road');
+    const moving: Case = {
+      ...kase,
+      shipments: [
+        {
+          shipmentId: 'to-depot-device',
+          direction: 'to-depot',
+          purpose: 'device',
+          carrier: 'c',
+          trackingNumber: 'FFX1',
+          labelDocumentId: 'l',
+          box: false,
+          status: 'in-transit',
+          updatedAt: now.toISOString(),
+          packingList: [],
+        },
+      ],
+    };
+    const overdue = customerOverdue(moving, arrival('t1'), acme, later(14 * DAY));
+    expect(overdue.next).toBe('wait');
+    expect(overdue.case.escalationLevel).toBe(1);
+    expect(overdue.case.reminder).toBeUndefined();
+  });
+
+  it('escalates a pickup the carrier did not make: the customer was not the one to send it', () => {
+    const pickup = { ...caseOf('1 Road'), pickupAt: later(DAY).toISOString() };
+    const overdue = customerOverdue(pickup, arrival('t1'), acme, later(15 * DAY));
+    expect(overdue.case.escalationLevel).toBe(1);
+    expect(overdue.case.reminder).toBeUndefined();
+  });
+});
+
+describe('an address (issue 12, journey 7)', () => {
+  it('is not made up: an opening without one has none, and the placeholder earlier versions stored counts as none', () => {
+    expect(caseOf().customer.address).toBeUndefined();
+    const onFile = {
+      name: 'Ada',
+      email: 'ada@example.com',
+      preferredChannel: 'email' as const,
+      address: 'Address on file',
+    };
+    expect(completeCustomer({}, onFile).address).toBeUndefined();
+    expect(needAddress({ ...caseOf(), customer: onFile }, 'ship-back', acme, now).known).toBe(false);
+  });
+
+  it('is never missing from a label to the customer; a prepaid label to the depot names the sender without one', () => {
+    expect(() => shipmentLeg(caseOf(), 'to-customer', 'device', acme)).toThrow(/no address/);
+    const toDepot = shipmentLeg(caseOf(), 'to-depot', 'device', acme);
+    expect('request' in toDepot && toDepot.request.from).toBe('Ada');
+    const shipped = shipmentLeg(caseOf('7 Engine Lane, London'), 'to-customer', 'device', acme);
+    expect('request' in shipped && shipped.request.to).toBe('Ada, 7 Engine Lane, London');
+  });
+
+  it('is asked for with the brand’s deadline, once, and given addresses kept for the wait serve once it is known', () => {
+    const asked = needAddress(caseOf(), 'visit', acme, now);
+    expect(asked.known).toBe(false);
+    expect(asked.case.nextStep).toEqual({
+      name: 'Tell us where the technician should come',
+      deadline: later(acme.sla.addressSeconds * 1000).toISOString(),
+    });
+    expect(needAddress(asked.case, 'visit', acme, now).case).toBe(asked.case);
+    const given: Case = {
+      ...caseOf('7 Engine Lane'),
+      pendingEvents: [
+        { type: 'address-given', eventId: 'a1', occurredAt: now.toISOString(), address: '7 Engine Lane' },
+      ],
+    };
+    expect(needAddress(given, 'ship-back', acme, now)).toMatchObject({
+      known: true,
+      case: { pendingEvents: [] },
+    });
+  });
+});
