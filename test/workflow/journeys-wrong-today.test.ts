@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
 import { ApiClient, nextId } from '../support/api.ts';
@@ -57,5 +58,139 @@ describe('a supersession with several errors (issue 12, journey 13; P8, P9)', ()
     expect((await journey.get(caseId)).decisions).toEqual([
       expect.objectContaining({ code: 'OUT-OF-WARRANTY', status: 'live' }),
     ]);
+  });
+});
+
+const MINUTE = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The words of a PDF pdfkit printed: its content streams inflated, its hex-encoded strings decoded. */
+function pdfText(bytes: Buffer): string {
+  const raw = bytes.toString('latin1');
+  const words: string[] = [];
+  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+    let content: string;
+    try {
+      content = inflateSync(Buffer.from(match[1] as string, 'latin1')).toString('latin1');
+    } catch {
+      continue;
+    }
+    for (const line of content.matchAll(/\[(.*?)\] TJ/g))
+      words.push(
+        [...(line[1] as string).matchAll(/<([0-9a-f]+)>/g)]
+          .map((hex) => Buffer.from(hex[1] as string, 'hex').toString('latin1'))
+          .join(''),
+      );
+  }
+  return words.join('\n');
+}
+
+describe('event times (issue 12, journey 8; P5, P9)', () => {
+  it('refuses an event dated in the future or before the case opened, naming occurredAt with the body’s other errors', async () => {
+    const caseId = await journey.open(opening());
+    const opened = Date.parse((await journey.get(caseId)).openedAt);
+    await journey.toDepot(caseId);
+    const future = await journey.depotEvent(caseId, {
+      type: 'diagnosed',
+      faultCode: 'PWR-01',
+      cause: 'manufacturing-defect',
+      covered: true,
+      occurredAt: iso(cloud.clock.now() + 60 * MINUTE),
+    });
+    expect(future.status).toBe(400);
+    expect(future.body.errors).toEqual([
+      { pointer: '#/occurredAt', detail: expect.stringContaining('future') },
+    ]);
+
+    const early = await journey.depotEvent(caseId, {
+      type: 'diagnosed',
+      cause: 'manufacturing-defect',
+      covered: true,
+      occurredAt: iso(opened - 60 * MINUTE),
+    });
+    expect(early.status).toBe(400);
+    expect(early.body.errors).toEqual(
+      expect.arrayContaining([
+        { pointer: '#/faultCode', detail: expect.any(String) },
+        { pointer: '#/occurredAt', detail: expect.stringContaining('before the case was opened') },
+      ]),
+    );
+    expect(early.body.errors).toHaveLength(2);
+
+    // A carrier's scan is checked too; a few minutes of clock difference are allowed.
+    const kase = await journey.get(caseId);
+    const scan = await journey.carrier.post('/carrier/events', {
+      eventId: nextId('carrier'),
+      trackingNumber: journey.tracking(kase, 'to-depot'),
+      status: 'in-transit',
+      occurredAt: iso(cloud.clock.now() + 30 * MINUTE),
+    });
+    expect(scan.status).toBe(400);
+    expect(scan.body.errors).toEqual([
+      { pointer: '#/occurredAt', detail: expect.stringContaining('future') },
+    ]);
+    const skewed = await journey.depotEvent(caseId, {
+      type: 'diagnosed',
+      faultCode: 'PWR-01',
+      cause: 'manufacturing-defect',
+      covered: true,
+      occurredAt: iso(cloud.clock.now() + 2 * MINUTE),
+    });
+    expect(skewed.status).toBe(202);
+    // Nothing refused reached the case.
+    expect((await journey.waitsFor(caseId, 'Wait for repair attempt')).diagnosis?.faultCode).toBe('PWR-01');
+  });
+
+  it('refuses a destruction dated before the customer chose it; the certificate states the case’s own record', async () => {
+    const caseId = await journey.open(opening({ model: 'Cam 4' }));
+    await journey.toDepot(caseId);
+    await journey.depotEvent(caseId, {
+      type: 'part-removed',
+      description: 'SD card 64 GB',
+      category: 'memory-card',
+      serial: 'SD-7731',
+    });
+    const [card] = (await journey.get(caseId)).custody;
+    await cloud.clock.advance(30 * MINUTE);
+    const choice = { choiceId: nextId('choice'), parts: 'return', data: 'destroy' };
+    expect((await journey.customer.post(`/cases/${caseId}/custody/choices`, choice)).status).toBe(201);
+    const chosenAt = (await journey.get(caseId)).custodyChoice?.at as string;
+
+    const backdated = await journey.depotEvent(caseId, {
+      type: 'part-destroyed',
+      itemId: card?.itemId,
+      method: 'shredded',
+      occurredAt: iso(Date.parse(chosenAt) - 10 * MINUTE),
+    });
+    expect(backdated.status).toBe(400);
+    expect(backdated.body.errors).toEqual([
+      { pointer: '#/occurredAt', detail: expect.stringContaining('chose') },
+    ]);
+    expect((await journey.get(caseId)).custody[0]?.status).toBe('held');
+
+    await cloud.clock.advance(5 * MINUTE);
+    const destroyedAt = iso(cloud.clock.now() - MINUTE);
+    const destroyed = await journey.depotEvent(caseId, {
+      type: 'part-destroyed',
+      itemId: card?.itemId,
+      method: 'shredded',
+      occurredAt: destroyedAt,
+    });
+    expect(destroyed.status).toBe(202);
+    const item = (await journey.get(caseId)).custody[0];
+    expect(item?.chain.at(-1)).toMatchObject({ at: destroyedAt, what: 'destroyed (shredded)' });
+    const response = await fetch(
+      `${cloud.urls.http}/cases/${caseId}/documents/${item?.certificateDocumentId}`,
+      {
+        headers: {
+          authorization: `Bearer ${cloud.tokens.issue({ tenant: 'acme', role: 'customer', sub: 'customer@acme.example' })}`,
+        },
+      },
+    );
+    expect(response.status).toBe(200);
+    const text = pdfText(Buffer.from(await response.arrayBuffer()));
+    expect(text).toContain(destroyedAt);
+    expect(text).toContain(chosenAt);
+    expect(Date.parse(destroyedAt)).toBeGreaterThan(Date.parse(chosenAt));
   });
 });

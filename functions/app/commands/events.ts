@@ -1,6 +1,6 @@
-import type { Actor } from '../../domain/case.ts';
+import type { Actor, Case } from '../../domain/case.ts';
 import { deliverParts } from '../../domain/custody.ts';
-import { EventNotApplicableError, NotFoundError } from '../../domain/errors.ts';
+import { EventNotApplicableError, InvalidFieldsError, NotFoundError } from '../../domain/errors.ts';
 import {
   beginWait,
   inboxKey,
@@ -9,7 +9,8 @@ import {
   take,
   type WaitRequest,
 } from '../../domain/event-inbox.ts';
-import type { CarrierEvent, CaseEvent } from '../../domain/schemas.ts';
+import { occurredAtErrors } from '../../domain/event-times.ts';
+import { CarrierEvent, type CaseEvent } from '../../domain/schemas.ts';
 import { trackShipment } from '../../domain/shipping.ts';
 import { describe } from '../../domain/timeline.ts';
 import { changeCase } from '../change-case.ts';
@@ -31,6 +32,7 @@ export async function recordCaseEventCommand(
   const seen = [inboxKey(command.actor.role, command.event.eventId)];
   const fingerprint = fingerprintOf(command.request ?? command.event);
   const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
+    refuseTimes(kase, command.event, deps.now);
     const {
       case: recorded,
       outcome,
@@ -59,6 +61,7 @@ export async function recordCarrierEventCommand(
   const { result: outcome } = await changeCase({ brand: command.brand, caseId, seen }, deps, (before) => {
     if (repeated(before, actor.role, event.eventId, fingerprint))
       return { case: before, result: 'duplicate' as const };
+    refuseTimes(before, event, deps.now);
     const tracking = trackShipment(before, event, deps.now);
     const { caseEvent } = tracking;
     // A parcel delivered to the customer brings back the parts that rode in it (P5).
@@ -89,4 +92,32 @@ export async function beginWaitCommand(
       deliver: deliver && { token: command.wait.token, event: deliver },
     };
   });
+}
+
+/** An event dated in the future, before the case opened or before what it follows is refused (event-times.ts). */
+function refuseTimes(kase: Case, event: unknown, now: Date) {
+  const errors = occurredAtErrors(kase, event, now);
+  if (errors.length > 0) throw new InvalidFieldsError(errors);
+}
+
+/**
+ * For an event that has other errors too: what is wrong with its time, against the clock and the case
+ * (found by its id, or by the tracking number a carrier gives), so the sender hears of it at once (P9).
+ */
+export async function occurredAtErrorsOf(
+  brand: string,
+  where: { caseId?: unknown; trackingNumber?: unknown },
+  body: unknown,
+  deps: Deps,
+) {
+  // A tracking number the schema refused is not looked up (a key too long for the store, say).
+  const tracking = CarrierEvent.shape.trackingNumber.safeParse(where.trackingNumber);
+  const caseId = tracking.success
+    ? await deps.repo.caseOfTracking(brand, tracking.data)
+    : where.trackingNumber === undefined
+      ? where.caseId
+      : undefined;
+  const known = typeof caseId === 'string' && /^RMA-[0-9A-Z]{12}$/.test(caseId);
+  const kase = known ? await deps.repo.get(brand, caseId) : undefined;
+  return occurredAtErrors(kase, body, deps.now);
 }
