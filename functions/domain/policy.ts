@@ -28,6 +28,11 @@ export interface BrandPolicy {
   readonly returnWindowDays: number;
   /** Failed repairs of one device (same fault, across all its cases) before it is replaced. */
   readonly replaceAfterFailedRepairs: number;
+  /**
+   * A repair reported fixed whose fault is reported again on the device within this many days did not
+   * hold: it counts as a failed repair (P4).
+   */
+  readonly repairHoldsDays: number;
   /** Warranty a replacement gets at least, in months, when less remains on the original. */
   readonly replacementMinimumWarrantyMonths: number;
   /** Deadlines of the waiting steps, in seconds. */
@@ -104,6 +109,7 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
   deadOnArrivalDays: 14,
   returnWindowDays: 30,
   replaceAfterFailedRepairs: 3,
+  repairHoldsDays: 90,
   replacementMinimumWarrantyMonths: 6,
   sla: {
     arrivalSeconds: 14 * DAY,

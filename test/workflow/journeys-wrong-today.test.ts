@@ -194,3 +194,69 @@ describe('event times (issue 12, journey 8; P5, P9)', () => {
     expect(Date.parse(destroyedAt)).toBeGreaterThan(Date.parse(chosenAt));
   });
 });
+
+/** A covered repair of `faultCode` at the depot: the attempts as given, then back to the customer. */
+async function repairedAfter(caseId: string, faultCode: string, results: string[]) {
+  await journey.toDepot(caseId);
+  await journey.depotEvent(caseId, {
+    type: 'diagnosed',
+    faultCode,
+    cause: 'manufacturing-defect',
+    covered: true,
+  });
+  for (const result of results) {
+    await journey.waitsFor(caseId, 'Wait for repair attempt');
+    await journey.depotEvent(caseId, { type: 'repair-attempted', result, faultCode });
+  }
+  return journey.deliverToCustomer(caseId);
+}
+
+describe('a fault that comes back after a fixed repair (issue 12, journey 9; P4)', () => {
+  it('counts the fix as a failed repair within the brand’s window: at N the device is replaced, not repaired again', async () => {
+    const serial = nextId('SN-BACK');
+    const first = await journey.open(opening({ serial }));
+    expect((await repairedAfter(first, 'PWR-07', ['not-fixed', 'not-fixed', 'fixed'])).outcome).toBe(
+      'repaired',
+    );
+    await cloud.clock.advance(30 * 24 * 60 * MINUTE);
+
+    // The same fault, 30 days later: the fix did not hold, so it is the third failed repair (acme: N = 3).
+    const second = await journey.open({ ...opening(), device: { serial } });
+    await journey.toDepot(second);
+    await journey.depotEvent(second, {
+      type: 'diagnosed',
+      faultCode: 'PWR-07',
+      cause: 'manufacturing-defect',
+      covered: true,
+    });
+    const replaced = await journey.deliverToCustomer(second);
+    expect(replaced.outcome).toBe('replaced');
+    expect(replaced.repairAttempts).toEqual([]);
+    expect(replaced.replacement).toMatchObject({ model: 'Cam 3', reason: '3 failed repairs' });
+    expect(replaced.timeline.map((entry) => entry.summary).join('\n')).toMatch(/PWR-07 came back .* fixed/);
+    const history = await journey.customer.get<{ failedRepairs: Record<string, number> }>(
+      `/devices/${serial}/history`,
+    );
+    expect(history.body.failedRepairs).toEqual({ 'PWR-07': 3 });
+  });
+
+  it('does not count a fix whose fault came back after the brand’s window', async () => {
+    const serial = nextId('SN-LATE');
+    const first = await journey.open(opening({ serial }));
+    await repairedAfter(first, 'PWR-08', ['not-fixed', 'fixed']);
+    await cloud.clock.advance(91 * 24 * 60 * MINUTE);
+    const second = await journey.open({ ...opening(), device: { serial } });
+    await journey.toDepot(second);
+    await journey.depotEvent(second, {
+      type: 'diagnosed',
+      faultCode: 'PWR-08',
+      cause: 'manufacturing-defect',
+      covered: true,
+    });
+    await journey.waitsFor(second, 'Wait for repair attempt');
+    await journey.depotEvent(second, { type: 'repair-attempted', result: 'not-fixed', faultCode: 'PWR-08' });
+    const retried = await journey.waitsFor(second, 'Wait for repair attempt');
+    expect(retried.replacement).toBeUndefined();
+    expect(retried.notifications.at(-1)?.text).toContain('2 of 3 failed attempts');
+  });
+});

@@ -146,7 +146,9 @@ describe('replacement after N failed repairs (P4)', () => {
       cause: 'manufacturing-defect',
       covered: true,
     });
-    for (const result of ['not-fixed', 'not-fixed', 'fixed']) {
+    // Its fix will not hold: the fault comes back within the brand's 90 days, which counts it as failed
+    // too, so the second case's failed attempt is the third (issue 12, journey 9).
+    for (const result of ['not-fixed', 'fixed']) {
       await journey.waitsFor(first, 'Wait for repair attempt');
       await journey.depotEvent(first, { type: 'repair-attempted', result, faultCode: 'PWR-01' });
     }
