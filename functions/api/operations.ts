@@ -12,6 +12,7 @@ import {
 import {
   CarrierEvent,
   CaseOpening,
+  CoverageGrant,
   CustodyChoice,
   CustodyChoiceRequest,
   CustodyRelease,
@@ -459,6 +460,27 @@ export const operations = [
       ...problems,
       ...notFound,
       ...conflict('The case has no such denial, or it already has that reason.'),
+    },
+  },
+  {
+    operationId: 'grantCoverage',
+    method: 'POST',
+    path: '/cases/{caseId}/decisions/coverage/grants',
+    summary:
+      'A person overturns the coverage denial, saying why: the repair is covered, the estimate withdrawn, and the case goes on to the repair; the denial stays on the case, overturned.',
+    entry: 'functions/grant-coverage/handler.ts',
+    roles: ['agent'],
+    access: 'change-cases',
+    params: CaseParams,
+    body: CoverageGrant,
+    responses: {
+      201: {
+        description: 'The repair is covered; the denial is kept, overturned, with who and why.',
+        schema: z.object({ caseId: CaseId, decisions: z.array(Decision) }),
+      },
+      ...problems,
+      ...notFound,
+      ...conflict('The case has no coverage denial, or its device has left the depot.'),
     },
   },
   {

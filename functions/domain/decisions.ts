@@ -136,3 +136,36 @@ export function supersessionErrors(
   if (codes.length === 0 || codes.includes(code)) return [];
   return [{ pointer: '#/code', detail: `Not a ${kind} reason of this brand; one of: ${codes.join(', ')}.` }];
 }
+
+/**
+ * A person overturns a live denial: it stays on the case, marked overturned with who, when and why,
+ * as a supersession keeps the reason it replaced (P8). The rule that grants what was denied says what
+ * follows (good-faith.ts for coverage).
+ */
+export function overturnDenial(
+  kase: Case,
+  kind: DecisionKind,
+  justification: string,
+  now: Date,
+  by: string,
+): { case: Case; overturned: Decision } {
+  const live = liveDecision(kase, kind);
+  if (!live)
+    throw new ConflictError(`Case ${kase.caseId} has no ${kind} denial to overturn.`, 'Nothing to overturn');
+  const overturned: Decision = {
+    ...live,
+    status: 'overturned',
+    overturned: { by, at: now.toISOString(), justification },
+  };
+  return {
+    case: {
+      ...kase,
+      decisions: kase.decisions.map((decision) => (decision === live ? overturned : decision)),
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'decision-overturned', `${kind} denial ${live.code} overturned: ${justification}`, by),
+      ],
+    },
+    overturned,
+  };
+}

@@ -236,6 +236,13 @@ export const SupersessionRequest = z.object({
   justification: z.string().trim().min(10).max(2000),
 });
 
+/** A person overturns a coverage denial: the repair is covered after all, and they say why. */
+export const CoverageGrant = z.object({
+  grantId: z.string().trim().min(1).max(128),
+  justification: z.string().trim().min(10).max(2000),
+});
+export type CoverageGrant = z.infer<typeof CoverageGrant>;
+
 /**
  * A person decides how a case handed to them goes on: resume where the workflow stopped, replace the
  * device (with another model the customer is offered, if named), refund it, have it repaired elsewhere,

@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { occurredAtErrorsOf, recordCarrierEventCommand } from '../app/commands/events.ts';
+import { eventErrorsOf, recordCarrierEventCommand } from '../app/commands/events.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(
@@ -12,7 +12,7 @@ export const handler = httpHandler(
   // A time in the future or before the case opened is named with the request's other errors (P9).
   {
     moreErrors: ({ brand }, body) =>
-      occurredAtErrorsOf(
+      eventErrorsOf(
         brand,
         { trackingNumber: (body as { trackingNumber?: unknown } | null)?.trackingNumber },
         body,

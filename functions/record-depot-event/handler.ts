@@ -1,7 +1,7 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
 import { custodyEventCommand } from '../app/commands/custody.ts';
-import { occurredAtErrorsOf, recordCaseEventCommand } from '../app/commands/events.ts';
+import { eventErrorsOf, recordCaseEventCommand } from '../app/commands/events.ts';
 import { isCustodyEvent } from '../domain/custody.ts';
 import { deps } from '../shared/deps.ts';
 
@@ -17,6 +17,6 @@ export const handler = httpHandler(
     const { outcome } = await recordCaseEventCommand({ ...command, event: body }, deps());
     return { status: 202, body: { caseId: params.caseId, eventId: body.eventId, outcome } };
   },
-  // A time in the future or before the case opened is named with the request's other errors (P9).
-  { moreErrors: ({ brand }, body, path) => occurredAtErrorsOf(brand, { caseId: path.caseId }, body, deps()) },
+  // A time in the future or before the case opened, or a denial the plan covers, is named with the request's other errors (P9).
+  { moreErrors: ({ brand }, body, path) => eventErrorsOf(brand, { caseId: path.caseId }, body, deps()) },
 );

@@ -1,6 +1,6 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { occurredAtErrorsOf } from '../app/commands/events.ts';
+import { eventErrorsOf } from '../app/commands/events.ts';
 import { visitEventCommand } from '../app/commands/visits.ts';
 import { deps } from '../shared/deps.ts';
 
@@ -14,5 +14,5 @@ export const handler = httpHandler(
     return { status: 202, body: { caseId: params.caseId, eventId: body.eventId, outcome } };
   },
   // A time in the future or before the case opened is named with the request's other errors (P9).
-  { moreErrors: ({ brand }, body, path) => occurredAtErrorsOf(brand, { caseId: path.caseId }, body, deps()) },
+  { moreErrors: ({ brand }, body, path) => eventErrorsOf(brand, { caseId: path.caseId }, body, deps()) },
 );

@@ -84,6 +84,10 @@ const requests = (): Record<
       justification: 'Trying another brand’s case',
     },
   },
+  grantCoverage: {
+    path: `/cases/${target.caseId}/decisions/coverage/grants`,
+    body: { grantId: nextId('g'), justification: 'Trying another brand’s case' },
+  },
   getOwnerQueue: { path: '/queues/owners/service-supervisor' },
   getReviewSample: { path: '/reviews/sample?size=50' },
   exportCase: { path: `/cases/${target.caseId}/export` },

@@ -260,3 +260,102 @@ describe('a fault that comes back after a fixed repair (issue 12, journey 9; P4)
     expect(retried.notifications.at(-1)?.text).toContain('2 of 3 failed attempts');
   });
 });
+
+describe('a denial that contradicts the entitlement (issue 12, journey 5; P2, P8)', () => {
+  it('refuses ACCIDENTAL-DAMAGE on a case whose plan covers accidental damage, naming covered with the other errors', async () => {
+    const caseId = await journey.open(
+      opening({
+        plan: 'accidental-damage',
+        problem: { description: 'Dropped it on the stairs, screen cracked', category: 'damage' },
+      }),
+    );
+    await journey.toDepot(caseId);
+    const refused = await journey.depotEvent(caseId, {
+      type: 'diagnosed',
+      cause: 'accidental-damage',
+      covered: false,
+      estimate: [{ description: 'Screen', amountMinor: 12_900 }],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual(
+      expect.arrayContaining([
+        { pointer: '#/faultCode', detail: expect.any(String) },
+        { pointer: '#/covered', detail: expect.stringContaining('accidental-damage plan') },
+      ]),
+    );
+    expect(refused.body.errors).toHaveLength(2);
+    const again = await journey.depotEvent(caseId, {
+      type: 'diagnosed',
+      faultCode: 'SCR-01',
+      cause: 'accidental-damage',
+      covered: false,
+      estimate: [{ description: 'Screen', amountMinor: 12_900 }],
+    });
+    expect(again.body.errors).toEqual([
+      { pointer: '#/covered', detail: expect.stringContaining('accidental-damage plan') },
+    ]);
+    await journey.depotEvent(caseId, {
+      type: 'diagnosed',
+      faultCode: 'SCR-01',
+      cause: 'accidental-damage',
+      covered: true,
+    });
+    const repairing = await journey.waitsFor(caseId, 'Wait for repair attempt');
+    expect(repairing.decisions).toEqual([]);
+    expect(repairing.diagnosis).toMatchObject({ covered: true });
+  });
+
+  it('covers an in-warranty device opened as “damage” once the depot finds a manufacturing defect', async () => {
+    const caseId = await journey.open(
+      opening({ problem: { description: 'The hinge snapped by itself', category: 'damage' } }),
+    );
+    await journey.toDepot(caseId);
+    await journey.depotEvent(caseId, {
+      type: 'diagnosed',
+      faultCode: 'HNG-01',
+      cause: 'manufacturing-defect',
+      covered: true,
+    });
+    const repairing = await journey.waitsFor(caseId, 'Wait for repair attempt');
+    expect(repairing.decisions).toEqual([]);
+    expect(repairing.diagnosis).toMatchObject({ covered: true });
+    expect(repairing.notifications.at(-1)?.text).toContain('the repair is free');
+  });
+
+  it('lets an agent overturn a denial: recorded with who and why, and the case goes on as covered', async () => {
+    const caseId = await deniedOutOfWarranty();
+    const path = `/cases/${caseId}/decisions/coverage/grants`;
+    const justification = 'The receipt shows the device was bought 10 months ago; the battery is a defect';
+    const invalid = await agent.post<{ errors: { pointer: string }[] }>(path, {
+      grantId: '',
+      justification: 'short',
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors.map((error) => error.pointer).sort()).toEqual([
+      '#/grantId',
+      '#/justification',
+    ]);
+    expect((await journey.depot.post(path, { grantId: nextId('grant'), justification })).status).toBe(403);
+    const granted = await agent.post(path, { grantId: nextId('grant'), justification });
+    expect(granted.status).toBe(201);
+    const repairing = await journey.waitsFor(caseId, 'Wait for repair attempt');
+    expect(repairing.decisions).toEqual([
+      expect.objectContaining({
+        code: 'OUT-OF-WARRANTY',
+        status: 'overturned',
+        overturned: expect.objectContaining({ by: 'agent:agent-kim', justification }),
+      }),
+    ]);
+    expect(repairing.estimate?.status).toBe('withdrawn');
+    expect(repairing.diagnosis).toMatchObject({ covered: true });
+    expect(repairing.notifications.map((notice) => notice.text).join('\n')).toContain(
+      'We overturned our decision not to cover the repair (OUT-OF-WARRANTY)',
+    );
+    // Nothing left to overturn.
+    expect((await agent.post(path, { grantId: nextId('grant'), justification })).status).toBe(409);
+    await journey.depotEvent(caseId, { type: 'repair-attempted', result: 'fixed', faultCode: 'BAT-02' });
+    const closed = await journey.deliverToCustomer(caseId);
+    expect(closed.charges).toEqual([]);
+    expect(closed.outcome).toBe('repaired');
+  });
+});

@@ -10,6 +10,8 @@ import {
   type WaitRequest,
 } from '../../domain/event-inbox.ts';
 import { occurredAtErrors } from '../../domain/event-times.ts';
+import { diagnosisErrors } from '../../domain/good-faith.ts';
+import { policyFor } from '../../domain/policy.ts';
 import { CarrierEvent, type CaseEvent } from '../../domain/schemas.ts';
 import { trackShipment } from '../../domain/shipping.ts';
 import { describe } from '../../domain/timeline.ts';
@@ -32,7 +34,7 @@ export async function recordCaseEventCommand(
   const seen = [inboxKey(command.actor.role, command.event.eventId)];
   const fingerprint = fingerprintOf(command.request ?? command.event);
   const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
-    refuseTimes(kase, command.event, deps.now);
+    refuseWrong(kase, command.event, deps.now);
     const {
       case: recorded,
       outcome,
@@ -61,7 +63,7 @@ export async function recordCarrierEventCommand(
   const { result: outcome } = await changeCase({ brand: command.brand, caseId, seen }, deps, (before) => {
     if (repeated(before, actor.role, event.eventId, fingerprint))
       return { case: before, result: 'duplicate' as const };
-    refuseTimes(before, event, deps.now);
+    refuseWrong(before, event, deps.now);
     const tracking = trackShipment(before, event, deps.now);
     const { caseEvent } = tracking;
     // A parcel delivered to the customer brings back the parts that rode in it (P5).
@@ -94,9 +96,16 @@ export async function beginWaitCommand(
   });
 }
 
-/** An event dated in the future, before the case opened or before what it follows is refused (event-times.ts). */
-function refuseTimes(kase: Case, event: unknown, now: Date) {
-  const errors = occurredAtErrors(kase, event, now);
+/**
+ * What the case refuses in an event, every field at once: a time in the future, before the case opened
+ * or before what it follows (event-times.ts); a denial the entitlement contradicts (good-faith.ts).
+ */
+function eventErrors(kase: Case, event: unknown, now: Date) {
+  return [...occurredAtErrors(kase, event, now), ...diagnosisErrors(kase, event, policyFor(kase.brand))];
+}
+
+function refuseWrong(kase: Case, event: unknown, now: Date) {
+  const errors = eventErrors(kase, event, now);
   if (errors.length > 0) throw new InvalidFieldsError(errors);
 }
 
@@ -104,7 +113,7 @@ function refuseTimes(kase: Case, event: unknown, now: Date) {
  * For an event that has other errors too: what is wrong with its time, against the clock and the case
  * (found by its id, or by the tracking number a carrier gives), so the sender hears of it at once (P9).
  */
-export async function occurredAtErrorsOf(
+export async function eventErrorsOf(
   brand: string,
   where: { caseId?: unknown; trackingNumber?: unknown },
   body: unknown,
@@ -119,5 +128,5 @@ export async function occurredAtErrorsOf(
       : undefined;
   const known = typeof caseId === 'string' && /^RMA-[0-9A-Z]{12}$/.test(caseId);
   const kase = known ? await deps.repo.get(brand, caseId) : undefined;
-  return occurredAtErrors(kase, body, deps.now);
+  return kase ? eventErrors(kase, body, deps.now) : occurredAtErrors(undefined, body, deps.now);
 }
