@@ -227,6 +227,8 @@ export const Case = z.object({
     model: z.string(),
     purchaseDate: z.string(),
     firmware: z.string().optional(),
+    /** What the customer paid, when they said at opening (minor units, the brand's currency). */
+    purchasePriceMinor: z.number().optional(),
   }),
   problem: z.object({
     description: z.string(),

@@ -92,8 +92,35 @@ export function completeDevice(
   const model = given.model ?? known?.model;
   const purchaseDate = given.purchaseDate ?? known?.purchaseDate;
   const firmware = given.firmware ?? known?.firmware;
+  const purchasePriceMinor = given.purchasePriceMinor ?? known?.purchasePriceMinor;
   if (!model || !purchaseDate) throw new MissingFieldsError(unknownDeviceFields(given, known));
-  return { serial: given.serial, model, purchaseDate, ...(firmware ? { firmware } : {}) };
+  return {
+    serial: given.serial,
+    model,
+    purchaseDate,
+    ...(firmware ? { firmware } : {}),
+    ...(purchasePriceMinor === undefined ? {} : { purchasePriceMinor }),
+  };
+}
+
+/**
+ * A model the brand does not list cannot be served (no price to refund, nothing to replace it with):
+ * named at opening with the brand's models, with the request's other errors (P9, P13).
+ */
+export function unknownModelErrors(
+  body: unknown,
+  policy: BrandPolicy,
+): { pointer: string; detail: string }[] {
+  const model = (body as { device?: { model?: unknown } } | null)?.device?.model;
+  if (typeof model !== 'string') return [];
+  const name = model.trim();
+  if (policy.catalogue.some((candidate) => candidate.model === name)) return [];
+  return [
+    {
+      pointer: '#/device/model',
+      detail: `${policy.displayName} does not list a model ${name}; one of: ${policy.catalogue.map((candidate) => candidate.model).join(', ')}.`,
+    },
+  ];
 }
 
 export function unknownDeviceFields(

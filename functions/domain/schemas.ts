@@ -38,6 +38,8 @@ export const CaseOpening = z
       model: z.string().trim().min(1).max(120).optional(),
       purchaseDate: isoDate.optional(),
       firmware: z.string().trim().max(64).optional(),
+      /** What the customer paid, in minor units: a return refunds it rather than the brand's price. */
+      purchasePriceMinor: z.number().int().min(0).max(10_000_000).optional(),
     }),
     problem: z.object({
       description: z.string().trim().min(10).max(5000),

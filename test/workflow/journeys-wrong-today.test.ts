@@ -359,3 +359,50 @@ describe('a denial that contradicts the entitlement (issue 12, journey 5; P2, P8
     expect(closed.outcome).toBe('repaired');
   });
 });
+
+describe('a return’s refund (issue 12, journey 6; P9, P13)', () => {
+  const today = () => new Date(cloud.clock.now()).toISOString().slice(0, 10);
+
+  it('refuses a model the brand does not list at opening, naming its models with the other errors', async () => {
+    const refused = await journey.customer.post<{ errors: { pointer: string; detail: string }[] }>('/cases', {
+      ...opening({ model: 'Walkman', purchaseDate: today(), service: 'return', returnReason: 'unopened' }),
+      problem: { description: 'short', category: 'other' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual(
+      expect.arrayContaining([
+        { pointer: '#/problem/description', detail: expect.any(String) },
+        { pointer: '#/device/model', detail: expect.stringMatching(/Walkman.*Cam 3.*Dock/) },
+      ]),
+    );
+    expect(refused.body.errors).toHaveLength(2);
+    // Alone, it is refused all the same: nothing is opened that would be refunded 0.00.
+    const alone = await journey.customer.post<{ errors: { pointer: string }[] }>(
+      '/cases',
+      opening({ model: 'Walkman', purchaseDate: today(), service: 'return', returnReason: 'unopened' }),
+    );
+    expect(alone.status).toBe(400);
+    expect(alone.body.errors.map((error) => error.pointer)).toEqual(['#/device/model']);
+  });
+
+  it('refunds the purchase price given at opening, else the brand’s price for the model', async () => {
+    const paid = await journey.open({
+      ...opening({ service: 'return', returnReason: 'unopened' }),
+      device: { serial: nextId('SN-DOCK'), model: 'Dock', purchaseDate: today(), purchasePriceMinor: 7_450 },
+      problem: { description: 'Bought the wrong dock, never opened', category: 'other' },
+    });
+    const listed = await journey.open({
+      ...opening({ model: 'Dock', purchaseDate: today(), service: 'return', returnReason: 'unopened' }),
+      problem: { description: 'Bought the wrong dock, never opened', category: 'other' },
+    });
+    for (const [caseId, amountMinor] of [
+      [paid, 7_450],
+      [listed, 8_900],
+    ] as const) {
+      const waiting = await journey.waitsFor(caseId, 'Wait for device at depot');
+      await journey.carrierEvent(journey.tracking(waiting, 'to-depot'), 'delivered');
+      const done = await journey.closed(caseId);
+      expect(done).toMatchObject({ outcome: 'refunded', refund: { amountMinor, currency: 'EUR' } });
+    }
+  });
+});
