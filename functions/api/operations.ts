@@ -11,7 +11,7 @@ import {
 } from '../domain/case.ts';
 import {
   CarrierEvent,
-  CaseOpening,
+  CaseOpeningRequest,
   CoverageGrant,
   CustodyChoice,
   CustodyChoiceRequest,
@@ -208,7 +208,7 @@ export const operations = [
         .optional()
         .describe('Send the same key to retry safely.'),
     }),
-    body: CaseOpening,
+    body: CaseOpeningRequest,
     responses: {
       201: { description: 'The case was opened.', schema: CaseAcknowledgement },
       200: {

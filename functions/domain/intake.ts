@@ -9,7 +9,7 @@ import type { BrandPolicy } from './policy.ts';
 import type { DeviceCase } from './repairs.ts';
 import { instantReplacement } from './replacement.ts';
 import { returnRoute } from './returns.ts';
-import type { CaseOpening } from './schemas.ts';
+import type { CaseOpening, CaseOpeningRequest } from './schemas.ts';
 import { entry } from './timeline.ts';
 
 /**
@@ -101,6 +101,55 @@ export function completeDevice(
     ...(firmware ? { firmware } : {}),
     ...(purchasePriceMinor === undefined ? {} : { purchasePriceMinor }),
   };
+}
+
+/**
+ * What the brand's range refuses in an opening, every field at once (P9): a model it does not list,
+ * and a serial left out of a product it sells with one.
+ */
+export function openingErrors(body: unknown, policy: BrandPolicy): { pointer: string; detail: string }[] {
+  return [...unknownModelErrors(body, policy), ...missingSerialErrors(body, policy)];
+}
+
+/**
+ * A product the brand sells without a serial (an accessory) may be opened without one (P13); then no
+ * earlier case can tell its model or purchase date, so both are needed.
+ */
+function missingSerialErrors(body: unknown, policy: BrandPolicy): { pointer: string; detail: string }[] {
+  const device = (body as { device?: Record<string, unknown> } | null)?.device;
+  if (!device || typeof device !== 'object' || device.serial !== undefined) return [];
+  const unserialized = policy.catalogue.filter((candidate) => candidate.unserialized);
+  const model = typeof device.model === 'string' ? device.model.trim() : undefined;
+  if (model !== undefined && unserialized.some((candidate) => candidate.model === model)) {
+    return device.purchaseDate === undefined
+      ? [
+          {
+            pointer: '#/device/purchaseDate',
+            detail: 'This field is required: a product without a serial has no earlier case to tell it.',
+          },
+        ]
+      : [];
+  }
+  const sold = unserialized.map((candidate) => candidate.model).join(', ') || 'none';
+  return [
+    {
+      pointer: '#/device/serial',
+      detail: `Give the serial printed on the device; only these products are sold without one: ${sold}.`,
+    },
+    ...(model === undefined
+      ? [
+          {
+            pointer: '#/device/model',
+            detail: 'This field is required: without a serial no earlier case tells it.',
+          },
+        ]
+      : []),
+  ];
+}
+
+/** An opening whose product has no serial, given the one the system made for it (ids.ts). */
+export function withSerial(request: CaseOpeningRequest, serial: () => string): CaseOpening {
+  return { ...request, device: { ...request.device, serial: request.device.serial ?? serial() } };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface CatalogueModel {
   readonly inStock: boolean;
   /** Price in minor units: the refund of a return, the basis of an estimate. */
   readonly priceMinor: number;
+  /** Sold without a serial (an accessory): a case for one may leave the serial out. */
+  readonly unserialized?: true;
 }
 
 /** What a brand (tenant) promises its customers; each brand has its own. */
@@ -134,7 +136,7 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
     { model: 'Cam 4', family: 'cam', tier: 4, inStock: true, priceMinor: 54_900 },
     { model: 'Book 14', family: 'book', tier: 1, inStock: false, priceMinor: 99_900 },
     { model: 'Book 14 Pro', family: 'book', tier: 2, inStock: true, priceMinor: 129_900 },
-    { model: 'Dock', family: 'accessory', tier: 1, inStock: true, priceMinor: 8_900 },
+    { model: 'Dock', family: 'accessory', tier: 1, inStock: true, priceMinor: 8_900, unserialized: true },
     { model: 'Vision 55', family: 'tv', tier: 1, inStock: true, priceMinor: 89_900 },
     { model: 'Vision 65', family: 'tv', tier: 2, inStock: true, priceMinor: 119_900 },
     // Sold out, and nothing better in its family: a replacement needs a person's decision (P4, P7).

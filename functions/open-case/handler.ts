@@ -1,23 +1,23 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
 import { openCaseCommand, unknownDeviceFieldsOf } from '../app/commands/cases.ts';
+import { unserializedSerialFor } from '../app/ids.ts';
+import { actorId } from '../domain/case.ts';
 import { InvalidFieldsError } from '../domain/errors.ts';
-import { unknownModelErrors } from '../domain/intake.ts';
+import { openingErrors, withSerial } from '../domain/intake.ts';
 import { policyFor } from '../domain/policy.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(
   operation('openCase'),
   async ({ brand, actor, headers, body }) => {
-    const unknownModel = unknownModelErrors(body, policyFor(brand));
-    if (unknownModel.length > 0) throw new InvalidFieldsError(unknownModel);
+    const refused = openingErrors(body, policyFor(brand));
+    if (refused.length > 0) throw new InvalidFieldsError(refused);
+    const key = headers['idempotency-key'];
+    // A product sold without a serial is given one of its own (P13).
+    const opening = withSerial(body, () => unserializedSerialFor(brand, actorId(actor), key));
     const { case: kase, created } = await openCaseCommand(
-      {
-        brand,
-        actor,
-        opening: body,
-        ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
-      },
+      { brand, actor, opening, ...(key ? { idempotencyKey: key } : {}) },
       deps(),
     );
     const location = `/cases/${kase.caseId}`;
@@ -34,11 +34,11 @@ export const handler = httpHandler(
     };
   },
   // A serial we know supplies model and purchase date; one we do not makes them required, said at once.
-  // A model the brand does not list is named with them too, with the brand's models.
+  // A model the brand does not list, or a serial missing from a product sold with one, is named with them too.
   {
     moreErrors: async ({ brand, actor }, body) => [
       ...(await unknownDeviceFieldsOf(brand, actor, body, deps().repo)),
-      ...unknownModelErrors(body, policyFor(brand)),
+      ...openingErrors(body, policyFor(brand)),
     ],
   },
 );

@@ -406,3 +406,49 @@ describe('a return’s refund (issue 12, journey 6; P9, P13)', () => {
     }
   });
 });
+
+describe('an accessory without a serial (issue 12, journey 12; P13)', () => {
+  const today = () => new Date(cloud.clock.now()).toISOString().slice(0, 10);
+  const dockReturn = () => ({
+    ...opening({ service: 'return', returnReason: 'unfit' }),
+    device: { model: 'Dock', purchaseDate: today() },
+    problem: { description: 'The dock does not fit my camera', category: 'other' },
+  });
+
+  it('is returned and refunded when the brand sells the product without a serial', async () => {
+    const headers = { 'idempotency-key': nextId('dock-no-serial') };
+    const first = await journey.customer.post('/cases', dockReturn(), headers);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    // A retry of the same request is the same case: the serial the case is given is the request's own.
+    const again = await journey.customer.post('/cases', dockReturn(), headers);
+    expect(again).toMatchObject({ status: 200, body: { caseId: first.body.caseId } });
+    const caseId = first.body.caseId as string;
+    const waiting = await journey.waitsFor(caseId, 'Wait for device at depot');
+    expect(waiting.device.serial).toMatch(/^NOSERIAL-/);
+    await journey.carrierEvent(journey.tracking(waiting, 'to-depot'), 'delivered');
+    const done = await journey.closed(caseId);
+    expect(done).toMatchObject({ outcome: 'refunded', refund: { amountMinor: 8_900 } });
+  });
+
+  it('still needs the serial of a serialized product, named with the other errors', async () => {
+    const refused = await journey.customer.post<{ errors: { pointer: string; detail: string }[] }>('/cases', {
+      ...dockReturn(),
+      device: { model: 'Cam 3', purchaseDate: today() },
+      customer: { name: 'Ada', email: 'not-an-email' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual(
+      expect.arrayContaining([
+        { pointer: '#/customer/email', detail: expect.any(String) },
+        { pointer: '#/device/serial', detail: expect.stringContaining('Dock') },
+      ]),
+    );
+    expect(refused.body.errors).toHaveLength(2);
+    const alone = await journey.customer.post<{ errors: { pointer: string }[] }>('/cases', {
+      ...dockReturn(),
+      device: { model: 'Cam 3', purchaseDate: today() },
+    });
+    expect(alone.status).toBe(400);
+    expect(alone.body.errors.map((error) => error.pointer)).toEqual(['#/device/serial']);
+  });
+});
