@@ -90,6 +90,7 @@ const requests = (): Record<
   },
   getOwnerQueue: { path: '/queues/owners/service-supervisor' },
   getReviewSample: { path: '/reviews/sample?size=50' },
+  getReviewExport: { path: '/reviews/export?from=2020-01-01&to=2100-01-01' },
   exportCase: { path: `/cases/${target.caseId}/export` },
   bookVisit: {
     path: `/cases/${target.caseId}/visits`,
@@ -151,6 +152,7 @@ const BRAND_WIDE: readonly string[] = [
   'getReasonCatalogue',
   'getOwnerQueue',
   'getReviewSample',
+  'getReviewExport',
 ];
 
 describe('every route that needs a token', () => {

@@ -452,3 +452,76 @@ describe('an accessory without a serial (issue 12, journey 12; P13)', () => {
     expect(alone.body.errors.map((error) => error.pointer)).toEqual(['#/device/serial']);
   });
 });
+
+describe('auditors (issue 12, journey 14; P14)', () => {
+  interface ExportLine {
+    case: { caseId: string; openedAt: string; timeline: unknown[]; notifications: unknown[] };
+    documents: { documentId: string; link: string }[];
+  }
+
+  it('export a period as NDJSON, a page at a time with a cursor, and every bad parameter is named at once', async () => {
+    const reviewer = ApiClient.as(cloud, 'acme', 'reviewer');
+    // A year on, three cases are opened; nothing before the period is exported.
+    await cloud.clock.advance(365 * 24 * 60 * MINUTE);
+    const from = iso(cloud.clock.now());
+    const opened = [
+      await journey.open(opening()),
+      await journey.open(opening()),
+      await journey.open(opening()),
+    ];
+    await journey.waitsFor(opened[2] as string, 'Wait for device at depot');
+    const to = iso(cloud.clock.now());
+
+    const seen: ExportLine[] = [];
+    let next: string | undefined = `/reviews/export?from=${from}&to=${to}&limit=2`;
+    let pages = 0;
+    while (next) {
+      const page: Awaited<ReturnType<typeof reviewer.get<ExportLine[]>>> =
+        await reviewer.get<ExportLine[]>(next);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toContain('application/x-ndjson');
+      expect(page.body.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body);
+      next = page.headers.get('link')?.match(/<([^>]+)>; rel="next"/)?.[1];
+      pages++;
+    }
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(seen.map((line) => line.case.caseId).sort()).toEqual([...opened].sort());
+    const first = seen[0] as ExportLine;
+    expect(first.case.timeline.length).toBeGreaterThan(1);
+    expect(first.case.notifications.length).toBeGreaterThan(0);
+    expect(first.documents).toContainEqual(
+      expect.objectContaining({
+        link: expect.stringMatching(new RegExp(`^/cases/${first.case.caseId}/documents/`)),
+      }),
+    );
+    expect(JSON.stringify(seen)).not.toContain('token');
+
+    const bad = await reviewer.get<{ errors: { pointer: string }[] }>(
+      `/reviews/export?from=${to}&to=${from}&limit=0&cursor=somebody-elses`,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.body.errors.map((error) => error.pointer).sort()).toEqual([
+      '#/query/cursor',
+      '#/query/limit',
+      '#/query/to',
+    ]);
+  });
+
+  it('sample cases stratified by outcome: every outcome is represented', async () => {
+    const reviewer = ApiClient.as(cloud, 'acme', 'reviewer');
+    const sample = await reviewer.get<{
+      items: { caseId: string; stratum: string }[];
+      strata: Record<string, number>;
+    }>('/reviews/sample?size=8&stratify=outcome');
+    expect(sample.status).toBe(200);
+    expect(sample.body.items).toHaveLength(8);
+    // This file's cases ended refunded, replaced and repaired, and some are still open.
+    for (const stratum of ['open', 'refunded', 'repaired', 'replaced'])
+      expect(sample.body.strata[stratum], stratum).toBeGreaterThanOrEqual(1);
+    const counts = Object.values(sample.body.strata);
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(8);
+    expect(new Set(sample.body.items.map((item) => item.caseId)).size).toBe(8);
+  });
+});
