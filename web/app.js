@@ -804,12 +804,19 @@ function decisionsPanel(kase) {
         h(
           'li',
           { 'data-status': d.status },
+          d.status === 'live'
+            ? h('strong', {}, `${d.decision} denied: ${d.code}. `)
+            : h('s', {}, `${d.decision} denied: ${d.code}, ${d.text}`),
           d.status === 'superseded'
-            ? h('s', {}, `${d.decision} denied: ${d.code}, ${d.text}`)
-            : h('strong', {}, `${d.decision} denied: ${d.code}. `),
-          d.status === 'superseded' ? ' (replaced)' : `${d.text} What you can do: ${d.youCan}`,
+            ? ' (replaced)'
+            : d.status === 'overturned'
+              ? ' (overturned: granted after all)'
+              : `${d.text} What you can do: ${d.youCan}`,
           d.supersedes
             ? h('p', { className: 'hint' }, `Replaces ${d.supersedes}: ${d.justification} (${d.by})`)
+            : null,
+          d.overturned
+            ? h('p', { className: 'hint' }, `Overturned: ${d.overturned.justification} (${d.overturned.by})`)
             : null,
         ),
       ),

@@ -89,6 +89,9 @@ function storedOf(item: Record<string, unknown>): Stored {
 /** A case's place in its brand's fixed pseudo-random order, for sampling: hex, evenly spread. */
 const sampleKey = (caseId: string) => createHash('sha256').update(caseId).digest('hex').slice(0, 16);
 
+/** How many of a brand's cases one page of a review export reads at most, to find those of its period. */
+const EXPORT_READ_BUDGET = 1_000;
+
 function toItem(kase: Case, stored: Stored) {
   const work = ownerWork(kase);
   const {
@@ -370,6 +373,50 @@ export class DynamoCaseRepository implements CaseRepository {
     const before = after.length < size ? ((await page('')).Items ?? []) : [];
     const items = [...after, ...before.filter((item) => String(item.gsi5sk) < from)].slice(0, size);
     return items.map((item) => Case.parse(item));
+  }
+
+  async casesOpened(
+    brand: string,
+    period: { from: string; to: string },
+    page: { limit: number; after?: string },
+  ): Promise<{ cases: Case[]; after?: string }> {
+    const at = (caseId: string) => ({
+      gsi5pk: keys.allCases(brand),
+      gsi5sk: sampleKey(caseId),
+      ...keys.case(brand, caseId),
+    });
+    const cases: Case[] = [];
+    let start: Record<string, unknown> | undefined = page.after ? at(page.after) : undefined;
+    // A page reads at most this many of the brand's cases, so a request stays short however few match.
+    let budget = EXPORT_READ_BUDGET;
+    while (budget > 0) {
+      const result = await dynamo.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byBrand',
+          KeyConditionExpression: 'gsi5pk = :brand',
+          FilterExpression: 'openedAt BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':brand': keys.allCases(brand),
+            ':from': period.from,
+            ':to': period.to,
+          },
+          ExclusiveStartKey: start,
+          Limit: Math.min(100, budget),
+        }),
+      );
+      budget -= result.ScannedCount ?? 0;
+      for (const item of result.Items ?? []) {
+        const kase = Case.parse(item);
+        cases.push(kase);
+        if (cases.length === page.limit) return { cases, after: kase.caseId };
+      }
+      if (!result.LastEvaluatedKey) return { cases };
+      start = result.LastEvaluatedKey;
+    }
+    // Out of budget: the next page starts after the last case read, matched or not.
+    const last = String(start?.pk ?? '').split('#CASE#')[1];
+    return last ? { cases, after: last } : { cases };
   }
 
   async listDocuments(brand: string, caseId: string): Promise<CaseDocument[]> {

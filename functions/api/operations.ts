@@ -12,7 +12,8 @@ import {
 import {
   AddressRequest,
   CarrierEvent,
-  CaseOpening,
+  CaseOpeningRequest,
+  CoverageGrant,
   CustodyChoice,
   CustodyChoiceRequest,
   CustodyRelease,
@@ -195,6 +196,37 @@ const reusedId = {
 
 export const CaseParams = z.object({ caseId: CaseId });
 
+/** An instant or a day (ISO-8601, UTC): a day starts a period at its first moment and ends it at its last. */
+const PeriodBound = z.union([z.iso.datetime(), z.iso.date()], 'Give an ISO-8601 date or date-time (UTC).');
+
+/** Where a period starts and ends, as instants: a day given as `to` includes the whole day. */
+export const periodOf = (from: string, to: string) => ({
+  from: new Date(from.length === 10 ? `${from}T00:00:00.000Z` : from).toISOString(),
+  to: new Date(to.length === 10 ? `${to}T23:59:59.999Z` : to).toISOString(),
+});
+
+export const ReviewPeriod = z
+  .object({
+    from: PeriodBound,
+    to: PeriodBound,
+    limit: z.coerce.number().int().min(1).max(50).default(10),
+    /** The last page's cursor (from its `Link` header): where this page starts. */
+    cursor: CaseId.optional(),
+  })
+  .refine(
+    (query) =>
+      typeof query.from !== 'string' ||
+      typeof query.to !== 'string' ||
+      Number.isNaN(Date.parse(query.from)) ||
+      Number.isNaN(Date.parse(query.to)) ||
+      periodOf(query.from, query.to).from <= periodOf(query.from, query.to).to,
+    {
+      path: ['to'],
+      message: 'The period ends before it starts: give a `to` at or after `from`.',
+      when: () => true,
+    },
+  );
+
 export const operations = [
   {
     operationId: 'getHealth',
@@ -233,7 +265,7 @@ export const operations = [
         .optional()
         .describe('Send the same key to retry safely.'),
     }),
-    body: CaseOpening,
+    body: CaseOpeningRequest,
     responses: {
       201: { description: 'The case was opened.', schema: CaseAcknowledgement },
       200: {
@@ -489,6 +521,27 @@ export const operations = [
     },
   },
   {
+    operationId: 'grantCoverage',
+    method: 'POST',
+    path: '/cases/{caseId}/decisions/coverage/grants',
+    summary:
+      'A person overturns the coverage denial, saying why: the repair is covered, the estimate withdrawn, and the case goes on to the repair; the denial stays on the case, overturned.',
+    entry: 'functions/grant-coverage/handler.ts',
+    roles: ['agent'],
+    access: 'change-cases',
+    params: CaseParams,
+    body: CoverageGrant,
+    responses: {
+      201: {
+        description: 'The repair is covered; the denial is kept, overturned, with who and why.',
+        schema: z.object({ caseId: CaseId, decisions: z.array(Decision) }),
+      },
+      ...problems,
+      ...notFound,
+      ...conflict('The case has no coverage denial, or its device has left the depot.'),
+    },
+  },
+  {
     operationId: 'decideHandover',
     method: 'POST',
     path: '/cases/{caseId}/handover/decisions',
@@ -610,10 +663,14 @@ export const operations = [
     entry: 'functions/get-review-sample/handler.ts',
     roles: ['reviewer', 'agent'],
     access: 'read-cases',
-    query: z.object({ size: z.coerce.number().int().min(1).max(50).default(10) }),
+    query: z.object({
+      size: z.coerce.number().int().min(1).max(50).default(10),
+      /** `outcome`: one case of each outcome in turn (`open` for none yet), rather than a plain random run. */
+      stratify: z.enum(['outcome']).optional(),
+    }),
     responses: {
       200: {
-        description: 'The sample.',
+        description: 'The sample; stratified, each case names its stratum and `strata` counts them.',
         schema: z.object({
           items: z.array(
             z.object({
@@ -621,10 +678,30 @@ export const operations = [
               openedAt: z.string(),
               status: z.string(),
               outcome: z.string().optional(),
+              stratum: z.string().optional(),
               links: z.object({ case: z.string(), export: z.string() }),
             }),
           ),
+          strata: z.record(z.string(), z.number()).optional(),
         }),
+      },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'getReviewExport',
+    method: 'GET',
+    path: '/reviews/export',
+    summary:
+      'Every case of the brand opened in a period, exported whole, as NDJSON (one case per line), a page at a time: the `Link` header (rel="next") gives the next page.',
+    entry: 'functions/get-review-export/handler.ts',
+    roles: ['reviewer', 'agent'],
+    access: 'read-cases',
+    query: ReviewPeriod,
+    responses: {
+      200: {
+        description:
+          'application/x-ndjson: one line per case ({ case, documents }, documents as links), in the brand’s fixed case order; a `Link: <…&cursor=…>; rel="next"` header while more may follow.',
       },
       ...problems,
     },

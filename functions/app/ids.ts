@@ -16,6 +16,13 @@ export function caseIdFor(brand: string, caller: string, idempotencyKey?: string
 }
 
 /**
+ * The serial of a product the brand sells without one: derived like the case id, so a retry of the same
+ * request (with its Idempotency-Key) is the same request; each new case's product is a device of its own.
+ */
+export const unserializedSerialFor = (brand: string, caller: string, idempotencyKey?: string) =>
+  `NOSERIAL-${caseIdFor(brand, caller, idempotencyKey).slice(4)}`;
+
+/**
  * The execution that carries a complaint about a closed case: named by the case and the complaint, so
  * a retried request starts it once (execution names allow letters, digits, - and _).
  */

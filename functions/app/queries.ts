@@ -78,13 +78,92 @@ async function wholeJournal(
 /** A reviewer's sample of the brand's cases: `size` cases from a random point of the brand's case list (P14). */
 export async function reviewSampleQuery(brand: string, size: number, repo: CaseRepository) {
   const cases = await repo.sample(brand, size, randomSampleStart());
-  return cases.map((kase) => ({
-    caseId: kase.caseId,
-    openedAt: kase.openedAt,
-    status: kase.status,
-    ...(kase.outcome ? { outcome: kase.outcome } : {}),
-    links: { case: `/cases/${kase.caseId}`, export: `/cases/${kase.caseId}/export` },
-  }));
+  return cases.map(sampled);
+}
+
+const sampled = (kase: Case) => ({
+  caseId: kase.caseId,
+  openedAt: kase.openedAt,
+  status: kase.status,
+  ...(kase.outcome ? { outcome: kase.outcome } : {}),
+  links: { case: `/cases/${kase.caseId}`, export: `/cases/${kase.caseId}/export` },
+});
+
+/** How many of the brand's cases a stratified sample draws from: a random run of its fixed order. */
+export const STRATIFIED_POOL = 500;
+
+/**
+ * A sample stratified by outcome (P14): from a random run of the brand's cases, one of each outcome in
+ * turn (`open` for a case without one yet) until `size`, so a rare outcome is seen as often as a common
+ * one. `strata` counts the sample's cases per outcome.
+ */
+export async function stratifiedSampleQuery(brand: string, size: number, repo: CaseRepository) {
+  const pool = await repo.sample(brand, STRATIFIED_POOL, randomSampleStart());
+  const strata = new Map<string, Case[]>();
+  for (const kase of pool) {
+    const stratum = kase.outcome ?? 'open';
+    strata.set(stratum, [...(strata.get(stratum) ?? []), kase]);
+  }
+  const picked: { kase: Case; stratum: string }[] = [];
+  for (let round = 0; picked.length < size; round++) {
+    const before = picked.length;
+    for (const [stratum, cases] of [...strata].sort(([a], [b]) => a.localeCompare(b))) {
+      const kase = cases[round];
+      if (kase && picked.length < size) picked.push({ kase, stratum });
+    }
+    if (picked.length === before) break;
+  }
+  const counts: Record<string, number> = {};
+  for (const { stratum } of picked) counts[stratum] = (counts[stratum] ?? 0) + 1;
+  return {
+    items: picked.map(({ kase, stratum }) => ({ ...sampled(kase), stratum })),
+    strata: counts,
+  };
+}
+
+/**
+ * A page of the brand's cases opened within a period, each exported whole (the case, its timeline and
+ * notices, links to its documents), for an auditor (P14); `cursor` is where the next page starts.
+ */
+export async function reviewExportQuery(
+  brand: string,
+  request: { from: string; to: string; limit: number; cursor?: string },
+  repo: CaseRepository,
+) {
+  const page = await repo.casesOpened(
+    brand,
+    { from: request.from, to: request.to },
+    { limit: request.limit, ...(request.cursor ? { after: request.cursor } : {}) },
+  );
+  const lines = [];
+  // One case at a time: a page's journals are read in turn, not all at once, to keep the store calm.
+  for (const kase of page.cases) lines.push(await exportLine(brand, kase, repo));
+  return { lines, ...(page.after ? { cursor: page.after } : {}) };
+}
+
+async function exportLine(brand: string, stored: Case, repo: CaseRepository) {
+  const {
+    waiting: _w,
+    seenEventIds: _s,
+    seenFingerprints: _f,
+    pendingEvents: _p,
+    stored: _j,
+    ...kase
+  } = stored;
+  const [timeline, notifications, documents] = await Promise.all([
+    wholeJournal(repo, brand, kase.caseId, 'timeline'),
+    wholeJournal(repo, brand, kase.caseId, 'notifications'),
+    repo.listDocuments(brand, kase.caseId),
+  ]);
+  return {
+    case: { ...kase, timeline, notifications },
+    documents: documents.map((document) => ({
+      documentId: document.documentId,
+      title: document.title,
+      contentType: document.contentType,
+      link: `/cases/${kase.caseId}/documents/${document.documentId}`,
+    })),
+  };
 }
 
 /** Everything a reviewer needs to judge a case, as one JSON document: the case, its custody and its documents (P14). */

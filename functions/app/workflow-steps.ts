@@ -17,7 +17,7 @@ import {
 } from '../domain/handover.ts';
 import { planCase } from '../domain/intake.ts';
 import { type BrandPolicy, policyFor } from '../domain/policy.ts';
-import { applyRepairAttempt } from '../domain/repairs.ts';
+import { applyRepairAttempt, diagnosedAgain } from '../domain/repairs.ts';
 import { orderReplacement, replacementFor } from '../domain/replacement.ts';
 import { refundReturn } from '../domain/returns.ts';
 import { caseEventOf } from '../domain/schemas.ts';
@@ -130,8 +130,13 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   },
 
   async applyDiagnosis(kase, deps, { event }) {
-    const { case: diagnosed, next } = applyDiagnosis(kase, event, policyFor(kase.brand), deps.now);
-    return { case: diagnosed, result: { next } };
+    const policy = policyFor(kase.brand);
+    const { case: diagnosed, next } = applyDiagnosis(kase, event, policy, deps.now);
+    if (next !== 'repair') return { case: diagnosed, result: { next } };
+    // A fault fixed on this device before, back within the brand's window: that fix failed (P4).
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const again = diagnosedAgain(diagnosed, history.cases, policy, deps.now);
+    return { case: again.case, result: { next: again.replace ? ('replace' as const) : next } };
   },
 
   async applyEstimateAnswer(kase, deps, { event }) {

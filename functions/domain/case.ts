@@ -34,10 +34,12 @@ export const Decision = z.object({
   youCan: z.string(),
   at: z.string(),
   by: z.string(),
-  status: z.enum(['live', 'superseded']),
+  status: z.enum(['live', 'superseded', 'overturned']),
   /** Why this reason replaced the one before it, for a superseding decision. */
   justification: z.string().optional(),
   supersedes: z.string().optional(),
+  /** A person overturned the denial (it is granted after all): who, when and why. */
+  overturned: z.object({ by: z.string(), at: z.string(), justification: z.string() }).optional(),
 });
 
 export type Decision = z.infer<typeof Decision>;
@@ -234,6 +236,8 @@ export const Case = z.object({
     model: z.string(),
     purchaseDate: z.string(),
     firmware: z.string().optional(),
+    /** What the customer paid, when they said at opening (minor units, the brand's currency). */
+    purchasePriceMinor: z.number().optional(),
   }),
   problem: z.object({
     description: z.string(),
@@ -268,8 +272,11 @@ export const Case = z.object({
       items: z.array(Money),
       totalMinor: z.number(),
       currency: z.string(),
-      /** `lapsed`: not answered by its deadline and the grace after a reminder; the device went back. */
-      status: z.enum(['awaiting-answer', 'approved', 'declined', 'lapsed']),
+      /**
+       * `lapsed`: not answered by its deadline and the grace after a reminder; the device went back.
+       * `withdrawn`: a person granted coverage after all, so nothing is asked or charged.
+       */
+      status: z.enum(['awaiting-answer', 'approved', 'declined', 'lapsed', 'withdrawn']),
       answeredAt: z.string().optional(),
     })
     .optional(),

@@ -69,9 +69,10 @@ export function removePart(kase: Case, event: Removed, policy: BrandPolicy, now:
     dataBearing,
     owner,
     holder,
-    since: now.toISOString(),
+    // When it was removed, as its remover reported it (checked against the clock and the case).
+    since: event.occurredAt,
     status: 'held',
-    chain: [{ at: now.toISOString(), from: 'customer’s device', to: holder, by: holder, what: 'removed' }],
+    chain: [{ at: event.occurredAt, from: 'customer’s device', to: holder, by: holder, what: 'removed' }],
   };
   const released = owner === 'customer' && !dataBearing && choice.parts === 'release';
   const item = released
@@ -118,7 +119,15 @@ export function destroyPart(
   }
   if (item.status !== 'held') throw new ConflictError(`${item.description} is ${item.status}, not held.`);
   const destroyed = {
-    ...transfer(item, 'destroyed', 'destroyed', now, by, `destroyed (${event.method})`),
+    // When it was destroyed, as reported: never before its removal or the customer's choice (event-times.ts).
+    ...transfer(
+      item,
+      'destroyed',
+      'destroyed',
+      new Date(event.occurredAt),
+      by,
+      `destroyed (${event.method})`,
+    ),
     certificateDocumentId,
   };
   return notify(

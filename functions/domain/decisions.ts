@@ -1,5 +1,5 @@
 import type { Case, Decision } from './case.ts';
-import { ConflictError, InvalidFieldError, PolicyIncompleteError } from './errors.ts';
+import { ConflictError, InvalidFieldsError, PolicyIncompleteError } from './errors.ts';
 import { notify } from './escalation.ts';
 import type { BrandPolicy, DecisionKind } from './policy.ts';
 import { entry } from './timeline.ts';
@@ -73,15 +73,13 @@ export function supersedeDecision(
       `Case ${kase.caseId} has no ${kind} denial to supersede.`,
       'Nothing to supersede',
     );
+  const errors = supersessionErrors(kind, request, policy);
+  if (errors.length > 0) throw new InvalidFieldsError(errors);
   const reason = policy.reasonCatalogue.find(
     (candidate) => candidate.code === request.code && candidate.decision === kind,
   );
-  if (!reason) {
-    const codes = policy.reasonCatalogue
-      .filter((candidate) => candidate.decision === kind)
-      .map((candidate) => candidate.code);
-    throw new InvalidFieldError('#/code', `Not a ${kind} reason of this brand; one of: ${codes.join(', ')}.`);
-  }
+  if (!reason)
+    throw new PolicyIncompleteError(`Reason ${request.code} is not in ${policy.brand}'s ${kind} catalogue.`);
   if (reason.code === live.code)
     throw new ConflictError(`The ${kind} denial already has reason ${live.code}.`, 'Same reason');
   const superseding: Decision = {
@@ -118,4 +116,56 @@ export function supersedeDecision(
     `The reason for our ${kind} decision changed from ${live.code} (${live.text}) to ${reason.code} (${reason.text}) because: ${request.justification} What you can do: ${reason.youCan}`,
     now,
   );
+}
+
+/**
+ * What the brand's catalogue refuses in a supersession request, every field at once (P9): checked with
+ * the request's other errors, so a person never fixes one field only to hear of the next.
+ */
+export function supersessionErrors(
+  kind: unknown,
+  request: unknown,
+  policy: BrandPolicy,
+): { pointer: string; detail: string }[] {
+  const body = (request ?? {}) as Record<string, unknown>;
+  if (typeof body.code !== 'string' || typeof kind !== 'string') return [];
+  const code = body.code.trim();
+  const codes = policy.reasonCatalogue
+    .filter((candidate) => candidate.decision === kind)
+    .map((candidate) => candidate.code);
+  if (codes.length === 0 || codes.includes(code)) return [];
+  return [{ pointer: '#/code', detail: `Not a ${kind} reason of this brand; one of: ${codes.join(', ')}.` }];
+}
+
+/**
+ * A person overturns a live denial: it stays on the case, marked overturned with who, when and why,
+ * as a supersession keeps the reason it replaced (P8). The rule that grants what was denied says what
+ * follows (good-faith.ts for coverage).
+ */
+export function overturnDenial(
+  kase: Case,
+  kind: DecisionKind,
+  justification: string,
+  now: Date,
+  by: string,
+): { case: Case; overturned: Decision } {
+  const live = liveDecision(kase, kind);
+  if (!live)
+    throw new ConflictError(`Case ${kase.caseId} has no ${kind} denial to overturn.`, 'Nothing to overturn');
+  const overturned: Decision = {
+    ...live,
+    status: 'overturned',
+    overturned: { by, at: now.toISOString(), justification },
+  };
+  return {
+    case: {
+      ...kase,
+      decisions: kase.decisions.map((decision) => (decision === live ? overturned : decision)),
+      timeline: [
+        ...kase.timeline,
+        entry(now, 'decision-overturned', `${kind} denial ${live.code} overturned: ${justification}`, by),
+      ],
+    },
+    overturned,
+  };
 }

@@ -1,7 +1,9 @@
 import type { Case } from './case.ts';
 import { isoAfter } from './dates.ts';
-import { deny } from './decisions.ts';
-import { advance } from './escalation.ts';
+import { deny, overturnDenial } from './decisions.ts';
+import { decideEntitlement, type Entitlement } from './entitlement.ts';
+import { ConflictError } from './errors.ts';
+import { advance, notify } from './escalation.ts';
 import { formatMoney } from './money.ts';
 import type { BrandPolicy } from './policy.ts';
 import type { CaseEvent } from './schemas.ts';
@@ -15,11 +17,52 @@ import { entry } from './timeline.ts';
 
 type Diagnosed = Extract<CaseEvent, { type: 'diagnosed' }>;
 
-function coverageDenial(entitled: boolean, cause: Diagnosed['cause']): string {
-  if (!entitled) return 'OUT-OF-WARRANTY';
+const DAMAGE: readonly string[] = ['accidental-damage', 'liquid-damage'];
+
+/**
+ * What the device is covered for, given the cause the depot found rather than the customer's guess at
+ * opening (a device opened as "damage" may turn out defective): decided as of the case's opening, from
+ * its purchase date and plan. An accidental-damage plan covers accidental and liquid damage.
+ */
+export function coverageFor(kase: Case, cause: string, policy: BrandPolicy): Entitlement {
+  return decideEntitlement(
+    {
+      purchaseDate: kase.device.purchaseDate,
+      plan: kase.plan,
+      category: DAMAGE.includes(cause) ? 'damage' : 'hardware-fault',
+    },
+    policy,
+    new Date(kase.openedAt),
+  );
+}
+
+function coverageDenial(kase: Case, cause: Diagnosed['cause'], policy: BrandPolicy): string {
+  if (!coverageFor(kase, 'unknown', policy).covered) return 'OUT-OF-WARRANTY';
   if (cause === 'liquid-damage') return 'LIQUID-DAMAGE';
   if (cause === 'wear') return 'WEAR-AND-TEAR';
   return 'ACCIDENTAL-DAMAGE';
+}
+
+/**
+ * What the case's entitlement refuses in a depot's diagnosis (P2, P8): a denial of damage the customer's
+ * accidental-damage plan covers. Named with the report's other errors; nothing is recorded.
+ */
+export function diagnosisErrors(
+  kase: Case,
+  event: unknown,
+  policy: BrandPolicy,
+): { pointer: string; detail: string }[] {
+  const { type, cause, covered } = (event ?? {}) as Record<string, unknown>;
+  if (type !== 'diagnosed' || covered !== false || typeof cause !== 'string' || !DAMAGE.includes(cause))
+    return [];
+  const coverage = coverageFor(kase, cause, policy);
+  if (coverage.coverage !== 'accidental-damage') return [];
+  return [
+    {
+      pointer: '#/covered',
+      detail: `The customer's accidental-damage plan covers ${cause} until ${coverage.coveredUntil}: report it covered (true); nothing may be charged for it.`,
+    },
+  ];
 }
 
 /**
@@ -35,17 +78,24 @@ export function applyDiagnosis(
   if (kase.diagnosis)
     return { case: kase, next: kase.estimate && kase.estimate.status !== 'approved' ? 'estimate' : 'repair' };
   const diagnosisFree = event.cause === 'unknown' || event.cause === 'firmware-update';
-  const entitled = kase.entitlement?.covered ?? false;
-  // Good faith: within coverage, a defect or a fault nobody can explain is covered whatever the depot thinks.
+  // The cause the depot found decides the coverage, not the category the customer chose at opening.
+  const coverage = coverageFor(kase, event.cause, policy);
+  const entitled = coverage.covered;
+  // Good faith: within coverage, a defect, a fault nobody can explain, or damage the customer's plan
+  // covers is covered whatever the depot thinks.
   const covered =
     event.cause === 'firmware-update' ||
-    (entitled && (event.covered || event.cause === 'manufacturing-defect' || event.cause === 'unknown'));
-  const denial = covered ? undefined : coverageDenial(entitled, event.cause);
+    (entitled &&
+      (event.covered ||
+        event.cause === 'manufacturing-defect' ||
+        event.cause === 'unknown' ||
+        coverage.coverage === 'accidental-damage'));
+  const denial = covered ? undefined : coverageDenial(kase, event.cause, policy);
   const reason =
     event.cause === 'firmware-update'
       ? 'The failure follows our own firmware update: diagnosis and repair are free.'
       : covered
-        ? `Covered (${kase.entitlement?.coverage}): the repair is free.`
+        ? `Covered (${coverage.coverage}): the repair is free.`
         : `Not covered (${denial}): you decide on the estimate; nothing is charged unless you approve it.`;
   const decided = denial ? deny(kase, 'coverage', denial, policy, now, 'depot') : kase;
   const diagnosed: Case = {
@@ -144,4 +194,67 @@ export function applyEstimateAnswer(
     },
     next: 'ship-back',
   };
+}
+
+/** Where a granted repair can still go on as covered: before the device has left the depot. */
+const GRANTABLE: readonly Case['status'][] = ['at-depot', 'awaiting-estimate-answer', 'in-repair'];
+
+/**
+ * A person overturns the coverage denial (P2, P8): the denial stays on the case, overturned with who and
+ * why; the repair is covered, the estimate withdrawn (an approved one's charges waived), and a case
+ * waiting for the customer's answer goes on to the repair. Once per grant id.
+ */
+export function grantCoverage(
+  kase: Case,
+  request: { grantId: string; justification: string },
+  policy: BrandPolicy,
+  now: Date,
+  by: string,
+): Case {
+  if (kase.seenEventIds.includes(request.grantId)) return kase;
+  if (!GRANTABLE.includes(kase.status))
+    throw new ConflictError(
+      `Case ${kase.caseId} is ${kase.status}: the device has left the depot. Refund what was charged through a person's decision, or open a new case.`,
+      'Too late to grant coverage',
+    );
+  const { case: overturned, overturned: denial } = overturnDenial(
+    kase,
+    'coverage',
+    request.justification,
+    now,
+    by,
+  );
+  const estimate = overturned.estimate;
+  const waived = estimate?.status === 'approved' ? estimate.items : [];
+  const granted: Case = {
+    ...overturned,
+    seenEventIds: [...overturned.seenEventIds, request.grantId],
+    ...(overturned.diagnosis
+      ? {
+          diagnosis: {
+            ...overturned.diagnosis,
+            covered: true,
+            reason: `Covered after review: ${request.justification}`,
+          },
+        }
+      : {}),
+    ...(estimate && estimate.status !== 'declined'
+      ? { estimate: { ...estimate, status: 'withdrawn' as const, answeredAt: now.toISOString() } }
+      : {}),
+    charges: overturned.charges.filter(
+      (charge) =>
+        !waived.some(
+          (item) => item.description === charge.description && item.amountMinor === charge.amountMinor,
+        ),
+    ),
+  };
+  const told = `We overturned our decision not to cover the repair (${denial.code}) because: ${request.justification} The repair is covered: nothing is charged.`;
+  if (granted.status !== 'awaiting-estimate-answer') return notify(granted, told, now);
+  return advance(
+    { ...granted, status: 'in-repair' },
+    'Repair at the depot',
+    isoAfter(now, policy.sla.repairSeconds),
+    now,
+    told,
+  );
 }

@@ -10,7 +10,7 @@ import type { BrandPolicy } from './policy.ts';
 import type { DeviceCase } from './repairs.ts';
 import { instantReplacement } from './replacement.ts';
 import { returnRoute } from './returns.ts';
-import type { CaseOpening } from './schemas.ts';
+import type { CaseOpening, CaseOpeningRequest } from './schemas.ts';
 import { entry } from './timeline.ts';
 
 /**
@@ -143,8 +143,84 @@ export function completeDevice(
   const model = given.model ?? known?.model;
   const purchaseDate = given.purchaseDate ?? known?.purchaseDate;
   const firmware = given.firmware ?? known?.firmware;
+  const purchasePriceMinor = given.purchasePriceMinor ?? known?.purchasePriceMinor;
   if (!model || !purchaseDate) throw new MissingFieldsError(unknownDeviceFields(given, known));
-  return { serial: given.serial, model, purchaseDate, ...(firmware ? { firmware } : {}) };
+  return {
+    serial: given.serial,
+    model,
+    purchaseDate,
+    ...(firmware ? { firmware } : {}),
+    ...(purchasePriceMinor === undefined ? {} : { purchasePriceMinor }),
+  };
+}
+
+/**
+ * What the brand's range refuses in an opening, every field at once (P9): a model it does not list,
+ * and a serial left out of a product it sells with one.
+ */
+export function openingErrors(body: unknown, policy: BrandPolicy): { pointer: string; detail: string }[] {
+  return [...unknownModelErrors(body, policy), ...missingSerialErrors(body, policy)];
+}
+
+/**
+ * A product the brand sells without a serial (an accessory) may be opened without one (P13); then no
+ * earlier case can tell its model or purchase date, so both are needed.
+ */
+function missingSerialErrors(body: unknown, policy: BrandPolicy): { pointer: string; detail: string }[] {
+  const device = (body as { device?: Record<string, unknown> } | null)?.device;
+  if (!device || typeof device !== 'object' || device.serial !== undefined) return [];
+  const unserialized = policy.catalogue.filter((candidate) => candidate.unserialized);
+  const model = typeof device.model === 'string' ? device.model.trim() : undefined;
+  if (model !== undefined && unserialized.some((candidate) => candidate.model === model)) {
+    return device.purchaseDate === undefined
+      ? [
+          {
+            pointer: '#/device/purchaseDate',
+            detail: 'This field is required: a product without a serial has no earlier case to tell it.',
+          },
+        ]
+      : [];
+  }
+  const sold = unserialized.map((candidate) => candidate.model).join(', ') || 'none';
+  return [
+    {
+      pointer: '#/device/serial',
+      detail: `Give the serial printed on the device; only these products are sold without one: ${sold}.`,
+    },
+    ...(model === undefined
+      ? [
+          {
+            pointer: '#/device/model',
+            detail: 'This field is required: without a serial no earlier case tells it.',
+          },
+        ]
+      : []),
+  ];
+}
+
+/** An opening whose product has no serial, given the one the system made for it (ids.ts). */
+export function withSerial(request: CaseOpeningRequest, serial: () => string): CaseOpening {
+  return { ...request, device: { ...request.device, serial: request.device.serial ?? serial() } };
+}
+
+/**
+ * A model the brand does not list cannot be served (no price to refund, nothing to replace it with):
+ * named at opening with the brand's models, with the request's other errors (P9, P13).
+ */
+export function unknownModelErrors(
+  body: unknown,
+  policy: BrandPolicy,
+): { pointer: string; detail: string }[] {
+  const model = (body as { device?: { model?: unknown } } | null)?.device?.model;
+  if (typeof model !== 'string') return [];
+  const name = model.trim();
+  if (policy.catalogue.some((candidate) => candidate.model === name)) return [];
+  return [
+    {
+      pointer: '#/device/model',
+      detail: `${policy.displayName} does not list a model ${name}; one of: ${policy.catalogue.map((candidate) => candidate.model).join(', ')}.`,
+    },
+  ];
 }
 
 export function unknownDeviceFields(

@@ -12,6 +12,8 @@ export interface CatalogueModel {
   readonly inStock: boolean;
   /** Price in minor units: the refund of a return, the basis of an estimate. */
   readonly priceMinor: number;
+  /** Sold without a serial (an accessory): a case for one may leave the serial out. */
+  readonly unserialized?: true;
 }
 
 /** What a brand (tenant) promises its customers; each brand has its own. */
@@ -28,6 +30,11 @@ export interface BrandPolicy {
   readonly returnWindowDays: number;
   /** Failed repairs of one device (same fault, across all its cases) before it is replaced. */
   readonly replaceAfterFailedRepairs: number;
+  /**
+   * A repair reported fixed whose fault is reported again on the device within this many days did not
+   * hold: it counts as a failed repair (P4).
+   */
+  readonly repairHoldsDays: number;
   /** Warranty a replacement gets at least, in months, when less remains on the original. */
   readonly replacementMinimumWarrantyMonths: number;
   /** Deadlines of the waiting steps, in seconds. */
@@ -111,6 +118,7 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
   deadOnArrivalDays: 14,
   returnWindowDays: 30,
   replaceAfterFailedRepairs: 3,
+  repairHoldsDays: 90,
   replacementMinimumWarrantyMonths: 6,
   sla: {
     arrivalSeconds: 14 * DAY,
@@ -137,7 +145,7 @@ const DEFAULT_POLICY: Omit<BrandPolicy, 'brand' | 'displayName'> = {
     { model: 'Cam 4', family: 'cam', tier: 4, inStock: true, priceMinor: 54_900 },
     { model: 'Book 14', family: 'book', tier: 1, inStock: false, priceMinor: 99_900 },
     { model: 'Book 14 Pro', family: 'book', tier: 2, inStock: true, priceMinor: 129_900 },
-    { model: 'Dock', family: 'accessory', tier: 1, inStock: true, priceMinor: 8_900 },
+    { model: 'Dock', family: 'accessory', tier: 1, inStock: true, priceMinor: 8_900, unserialized: true },
     { model: 'Vision 55', family: 'tv', tier: 1, inStock: true, priceMinor: 89_900 },
     { model: 'Vision 65', family: 'tv', tier: 2, inStock: true, priceMinor: 119_900 },
     // Sold out, and nothing better in its family: a replacement needs a person's decision (P4, P7).

@@ -56,6 +56,16 @@ export interface CaseRepository {
   ownerQueue(brand: string, owner: string, limit: number): Promise<Case[]>;
   /** Up to `size` of the brand's cases, from a random point `from` (hex) of a fixed pseudo-random order. */
   sample(brand: string, size: number, from: string): Promise<Case[]>;
+  /**
+   * The brand's cases opened within [from, to] (ISO-8601 instants), up to `limit` of them in the same
+   * fixed order, after the case `after` (the last page's last); `after` in the answer is where the
+   * next page starts, absent at the end. A page may hold fewer than `limit` and still have a next.
+   */
+  casesOpened(
+    brand: string,
+    period: { from: string; to: string },
+    page: { limit: number; after?: string },
+  ): Promise<{ cases: Case[]; after?: string }>;
   putDocument(brand: string, caseId: string, document: CaseDocument): Promise<void>;
   listDocuments(brand: string, caseId: string): Promise<CaseDocument[]>;
   getDocument(brand: string, caseId: string, documentId: string): Promise<CaseDocument | undefined>;

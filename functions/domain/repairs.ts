@@ -23,16 +23,69 @@ export interface DeviceCase {
     readonly at: string;
   }[];
   readonly replacement?: { readonly serial: string; readonly model: string; readonly warrantyUntil: string };
+  /** The depot's diagnosis: a fault reported again after a fix. */
+  readonly diagnosis?: { readonly faultCode: string; readonly at: string };
 }
 
-/** Failed repairs of one device, across all its cases, for one fault (or any fault when none is given) (P4). */
-export function failedRepairs(cases: readonly DeviceCase[], faultCode?: string): number {
-  return cases
-    .flatMap((kase) => kase.repairAttempts)
-    .filter(
-      (attempt) =>
-        attempt.result === 'not-fixed' && (faultCode === undefined || attempt.faultCode === faultCode),
-    ).length;
+const DAY_MS = 86_400_000;
+
+/**
+ * Failed repairs of one device, across all its cases, for one fault (or any fault when none is given)
+ * (P4): every attempt reported not fixed, and every one reported fixed whose fault was reported again
+ * on the device (diagnosed, or repaired again) within the brand's `repairHoldsDays` after it.
+ */
+export function failedRepairs(
+  cases: readonly DeviceCase[],
+  policy: Pick<BrandPolicy, 'repairHoldsDays'>,
+  faultCode?: string,
+): number {
+  const attempts = cases.flatMap((kase) => kase.repairAttempts);
+  return attempts.filter(
+    (attempt) =>
+      (faultCode === undefined || attempt.faultCode === faultCode) &&
+      (attempt.result === 'not-fixed' || cameBack(attempt, cases, policy)),
+  ).length;
+}
+
+/** A repair reported fixed whose fault was reported again within the brand's window: it did not hold. */
+function cameBack(
+  fix: DeviceCase['repairAttempts'][number],
+  cases: readonly DeviceCase[],
+  policy: Pick<BrandPolicy, 'repairHoldsDays'>,
+) {
+  if (fix.result !== 'fixed') return false;
+  const fixedAt = Date.parse(fix.at);
+  const until = fixedAt + policy.repairHoldsDays * DAY_MS;
+  const reports = cases.flatMap((kase) => [
+    ...kase.repairAttempts.filter((attempt) => attempt !== fix),
+    ...(kase.diagnosis ? [kase.diagnosis] : []),
+  ]);
+  return reports.some((report) => {
+    const at = Date.parse(report.at);
+    return report.faultCode === fix.faultCode && at > fixedAt && at <= until;
+  });
+}
+
+/**
+ * A covered diagnosis of a fault that was fixed on this device within the brand's window: that fix did
+ * not hold and counts as failed (P4). At the brand's N the device is replaced instead of repaired again.
+ */
+export function diagnosedAgain(
+  kase: Case,
+  deviceCases: readonly DeviceCase[],
+  policy: BrandPolicy,
+  now: Date,
+): { case: Case; replace: boolean } {
+  const diagnosis = kase.diagnosis;
+  if (!diagnosis?.covered) return { case: kase, replace: false };
+  const cases = withCurrent(deviceCases, kase);
+  const failed = failedRepairs(cases, policy, diagnosis.faultCode);
+  const before = failedRepairs(cases, { repairHoldsDays: 0 }, diagnosis.faultCode);
+  if (failed === before) return { case: kase, replace: false };
+  const replace = failed >= policy.replaceAfterFailedRepairs;
+  const summary = `${diagnosis.faultCode} came back within ${policy.repairHoldsDays} days of a repair reported fixed: that repair counts as failed (${failed} of ${policy.replaceAfterFailedRepairs} before replacement)${replace ? '; the device will be replaced, not repaired again' : ''}.`;
+  if (kase.timeline.some((line) => line.summary === summary)) return { case: kase, replace };
+  return { case: withEntry(kase, now, 'fault-came-back', summary, 'system:workflow'), replace };
 }
 
 /** The other cases plus this one: the current case counts with what it holds now. */
@@ -70,7 +123,7 @@ export function applyRepairAttempt(
           },
         ],
       };
-  const failed = failedRepairs(withCurrent(deviceCases, attempted), event.faultCode);
+  const failed = failedRepairs(withCurrent(deviceCases, attempted), policy, event.faultCode);
   if (event.result === 'fixed') {
     if (known) return { case: { ...attempted, outcome: 'repaired' }, next: 'ship-back', failed };
     const fixed = withEntry(
@@ -119,6 +172,6 @@ export function applyRepairAttempt(
   };
 }
 
-function withEntry(kase: Case, now: Date, type: string, summary: string): Case {
-  return { ...kase, timeline: [...kase.timeline, entry(now, type, summary, 'depot')] };
+function withEntry(kase: Case, now: Date, type: string, summary: string, by = 'depot'): Case {
+  return { ...kase, timeline: [...kase.timeline, entry(now, type, summary, by)] };
 }

@@ -21,7 +21,7 @@ export function instantReplacement(
 ): string | undefined {
   if (kase.problem.deadOnArrival && isDeadOnArrival(kase.device.purchaseDate, policy, now))
     return `Dead on arrival (within ${policy.deadOnArrivalDays} days of purchase): replaced at once, no repair.`;
-  const failed = failedRepairs(deviceCases);
+  const failed = failedRepairs(deviceCases, policy);
   if (failed >= policy.replaceAfterFailedRepairs)
     return `This device already failed ${failed} repairs: it is replaced, not repaired again.`;
   return undefined;

@@ -1,5 +1,6 @@
 import type { Case } from './case.ts';
 import { withinReturnWindow } from './entitlement.ts';
+import { InvariantError } from './errors.ts';
 import { notify } from './escalation.ts';
 import { formatMoney } from './money.ts';
 import type { BrandPolicy } from './policy.ts';
@@ -28,10 +29,18 @@ export function returnRoute(
   };
 }
 
-/** A return of unfit or mis-sold goods arrived: the customer is refunded the price (P13). */
+/**
+ * A return arrived: the customer is refunded what they paid, as they said at opening, else the brand's
+ * price for the model (P13). Opening refuses a model the brand does not list, so one of them is known.
+ */
 export function refundReturn(kase: Case, policy: BrandPolicy, now: Date): Case {
   if (kase.refund) return kase;
-  const price = policy.catalogue.find((candidate) => candidate.model === kase.device.model)?.priceMinor ?? 0;
+  const listed = policy.catalogue.find((candidate) => candidate.model === kase.device.model)?.priceMinor;
+  const price = kase.device.purchasePriceMinor ?? listed;
+  if (price === undefined)
+    throw new InvariantError(
+      `Case ${kase.caseId}: ${kase.device.model} has no price and no purchase price was given; a person must refund it.`,
+    );
   return notify(
     {
       ...kase,

@@ -23,50 +23,70 @@ export const CustodyChoice = z.object({
   data: z.enum(['return', 'destroy']).default('return'),
 });
 
-export const CaseOpening = z
-  .object({
-    /** Who to serve and tell. What a returning customer gave before may be left out (P3). */
-    customer: z
-      .object({
-        name: z.string().trim().min(1).max(200).optional(),
-        email: z.email().max(254).optional(),
-        phone: z.string().trim().min(5).max(32).optional(),
-        preferredChannel: z.enum(['email', 'sms']).optional(),
-        address: z.string().trim().min(5).max(300).optional(),
-      })
-      .default({}),
-    device: z.object({
-      serial: z.string().trim().min(1).max(64),
-      /** Known from an earlier case of the same serial: then it may be left out. */
-      model: z.string().trim().min(1).max(120).optional(),
-      purchaseDate: isoDate.optional(),
-      firmware: z.string().trim().max(64).optional(),
-    }),
-    problem: z.object({
-      description: z.string().trim().min(10).max(5000),
-      category: z.enum(['does-not-power-on', 'hardware-fault', 'software-fault', 'damage', 'other']),
-      symptoms: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
-      /** It never worked: a device dead on arrival is replaced at once. */
-      deadOnArrival: z.boolean().default(false),
-    }),
-    /** A repair, or the return of goods that were unfit, mis-sold or are unopened. */
-    service: z.enum(['repair', 'return']).default('repair'),
-    returnReason: z.enum(['mis-sold', 'unfit', 'unopened']).optional(),
-    preferredService: z.enum(['mail-in', 'on-site']).default('mail-in'),
-    plan: z.enum(['none', 'extended-warranty', 'accidental-damage']).default('none'),
-    /** Send a box with the label. */
-    boxNeeded: z.boolean().default(false),
-    /** When a carrier will collect the device; the arrival deadline counts from then. */
-    pickupAt: z.iso.datetime().optional(),
-    /** What to do with removed parts and data; returned unless the customer says otherwise. */
-    custodyChoice: CustodyChoice.optional(),
-  })
-  .refine((opening) => opening.service !== 'return' || opening.returnReason !== undefined, {
-    path: ['returnReason'],
-    message: 'Say why the goods are returned: mis-sold, unfit or unopened.',
-  });
+const CaseOpeningFields = z.object({
+  /** Who to serve and tell. What a returning customer gave before may be left out (P3). */
+  customer: z
+    .object({
+      name: z.string().trim().min(1).max(200).optional(),
+      email: z.email().max(254).optional(),
+      phone: z.string().trim().min(5).max(32).optional(),
+      preferredChannel: z.enum(['email', 'sms']).optional(),
+      address: z.string().trim().min(5).max(300).optional(),
+    })
+    .default({}),
+  device: z.object({
+    serial: z.string().trim().min(1).max(64),
+    /** Known from an earlier case of the same serial: then it may be left out. */
+    model: z.string().trim().min(1).max(120).optional(),
+    purchaseDate: isoDate.optional(),
+    firmware: z.string().trim().max(64).optional(),
+    /** What the customer paid, in minor units: a return refunds it rather than the brand's price. */
+    purchasePriceMinor: z.number().int().min(0).max(10_000_000).optional(),
+  }),
+  problem: z.object({
+    description: z.string().trim().min(10).max(5000),
+    category: z.enum(['does-not-power-on', 'hardware-fault', 'software-fault', 'damage', 'other']),
+    symptoms: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
+    /** It never worked: a device dead on arrival is replaced at once. */
+    deadOnArrival: z.boolean().default(false),
+  }),
+  /** A repair, or the return of goods that were unfit, mis-sold or are unopened. */
+  service: z.enum(['repair', 'return']).default('repair'),
+  returnReason: z.enum(['mis-sold', 'unfit', 'unopened']).optional(),
+  preferredService: z.enum(['mail-in', 'on-site']).default('mail-in'),
+  plan: z.enum(['none', 'extended-warranty', 'accidental-damage']).default('none'),
+  /** Send a box with the label. */
+  boxNeeded: z.boolean().default(false),
+  /** When a carrier will collect the device; the arrival deadline counts from then. */
+  pickupAt: z.iso.datetime().optional(),
+  /** What to do with removed parts and data; returned unless the customer says otherwise. */
+  custodyChoice: CustodyChoice.optional(),
+});
+
+const returnSaysWhy = (opening: { service: string; returnReason?: string }) =>
+  opening.service !== 'return' || opening.returnReason !== undefined;
+const sayWhy = {
+  path: ['returnReason'],
+  message: 'Say why the goods are returned: mis-sold, unfit or unopened.',
+};
+
+/** A case opening as the rules take it: the device has a serial (one the system gave it, if need be). */
+export const CaseOpening = CaseOpeningFields.refine(returnSaysWhy, sayWhy);
 
 export type CaseOpening = z.infer<typeof CaseOpening>;
+
+/**
+ * A case opening as a caller sends it: a product the brand sells without a serial (policy.ts) may come
+ * without one; the brand's rules say whether it may (intake.ts), and the case is given a serial of its own.
+ */
+export const CaseOpeningRequest = CaseOpeningFields.extend({
+  device: CaseOpeningFields.shape.device.extend({
+    /** Printed on the device; only a product the brand sells without one may leave it out. */
+    serial: CaseOpeningFields.shape.device.shape.serial.optional(),
+  }),
+}).refine(returnSaysWhy, sayWhy);
+
+export type CaseOpeningRequest = z.infer<typeof CaseOpeningRequest>;
 
 const eventBase = {
   /** The sender's id for this event: the same id twice is applied once. */
@@ -246,6 +266,13 @@ export const SupersessionRequest = z.object({
   code: z.string().trim().min(1).max(60),
   justification: z.string().trim().min(10).max(2000),
 });
+
+/** A person overturns a coverage denial: the repair is covered after all, and they say why. */
+export const CoverageGrant = z.object({
+  grantId: z.string().trim().min(1).max(128),
+  justification: z.string().trim().min(10).max(2000),
+});
+export type CoverageGrant = z.infer<typeof CoverageGrant>;
 
 /**
  * A person decides how a case handed to them goes on: resume where the workflow stopped, replace the

@@ -367,7 +367,7 @@ function nextAfter(
   const others = deviceCases.filter((other) => other.caseId !== kase.caseId);
   if (
     result !== 'fixed' &&
-    failedRepairs([...others, kase], visit.outcome?.faultCode) >= policy.replaceAfterFailedRepairs
+    failedRepairs([...others, kase], policy, visit.outcome?.faultCode) >= policy.replaceAfterFailedRepairs
   ) {
     return 'replace';
   }

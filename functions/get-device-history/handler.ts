@@ -3,6 +3,7 @@ import { operation } from '../api/operations.ts';
 import { deviceHistoryQuery } from '../app/queries.ts';
 import { visibleTo } from '../domain/access.ts';
 import type { Case } from '../domain/case.ts';
+import { policyFor } from '../domain/policy.ts';
 import { failedRepairs } from '../domain/repairs.ts';
 import { deps } from '../shared/deps.ts';
 
@@ -18,7 +19,9 @@ export const handler = httpHandler(operation('getDeviceHistory'), async ({ brand
       serial: history.serial,
       ...(latest ? { device: latest.device } : {}),
       ...(history.replacementOf ? { replacementOf: history.replacementOf } : {}),
-      failedRepairs: Object.fromEntries(faults.map((fault) => [fault, failedRepairs(history.cases, fault)])),
+      failedRepairs: Object.fromEntries(
+        faults.map((fault) => [fault, failedRepairs(history.cases, policyFor(brand), fault)]),
+      ),
       // A customer sees the device and its counts, but only their own cases of it (a device changes hands).
       // The repository returns whole cases; DeviceHistory types them only as far as the journey needs.
       cases: (history.cases as readonly Case[])

@@ -1,9 +1,12 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
-import { reviewSampleQuery } from '../app/queries.ts';
+import { reviewSampleQuery, stratifiedSampleQuery } from '../app/queries.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('getReviewSample'), async ({ brand, query }) => ({
   status: 200,
-  body: { items: await reviewSampleQuery(brand, query.size, deps().repo) },
+  body:
+    query.stratify === 'outcome'
+      ? await stratifiedSampleQuery(brand, query.size, deps().repo)
+      : { items: await reviewSampleQuery(brand, query.size, deps().repo) },
 }));

@@ -1,12 +1,19 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
 import { supersedeDecisionCommand } from '../app/commands/cases.ts';
+import { supersessionErrors } from '../domain/decisions.ts';
+import { policyFor } from '../domain/policy.ts';
 import { deps } from '../shared/deps.ts';
 
-export const handler = httpHandler(operation('supersedeDecision'), async ({ brand, actor, params, body }) => {
-  const kase = await supersedeDecisionCommand(
-    { brand, caseId: params.caseId, actor, decision: params.decision, request: body },
-    deps(),
-  );
-  return { status: 201, body: { caseId: kase.caseId, decisions: kase.decisions } };
-});
+export const handler = httpHandler(
+  operation('supersedeDecision'),
+  async ({ brand, actor, params, body }) => {
+    const kase = await supersedeDecisionCommand(
+      { brand, caseId: params.caseId, actor, decision: params.decision, request: body },
+      deps(),
+    );
+    return { status: 201, body: { caseId: kase.caseId, decisions: kase.decisions } };
+  },
+  // A code the brand does not publish is named with the request's other errors, at once (P9).
+  { moreErrors: async ({ brand }, body, path) => supersessionErrors(path.decision, body, policyFor(brand)) },
+);

@@ -263,13 +263,13 @@ export class CaseWorkflow extends Construct {
         .when(Condition.stringEquals('$.plan.route', 'return'), refund.next(close))
         .otherwise(waitForDiagnosis),
     );
-    waitForDiagnosis
-      .next(applyDiagnosis)
-      .next(
-        new Choice(this, 'Is an estimate needed?')
-          .when(Condition.stringEquals('$.decision.next', 'estimate'), waitForAnswer)
-          .otherwise(waitForRepair),
-      );
+    waitForDiagnosis.next(applyDiagnosis).next(
+      new Choice(this, 'Is an estimate needed?')
+        .when(Condition.stringEquals('$.decision.next', 'estimate'), waitForAnswer)
+        // A fault that came back after a fix, at the brand's N failed repairs: replaced, not repaired (P4).
+        .when(Condition.stringEquals('$.decision.next', 'replace'), orderReplacement)
+        .otherwise(waitForRepair),
+    );
     waitForAnswer
       .next(applyAnswer)
       .next(

@@ -84,9 +84,14 @@ const requests = (): Record<
       justification: 'Trying another brand’s case',
     },
   },
+  grantCoverage: {
+    path: `/cases/${target.caseId}/decisions/coverage/grants`,
+    body: { grantId: nextId('g'), justification: 'Trying another brand’s case' },
+  },
   getOwnerQueue: { path: '/queues/owners/service-supervisor' },
   getReviewSample: { path: '/reviews/sample?size=50' },
   listCustomerCases: { path: '/customers/ada.acme-only@example.com/cases' },
+  getReviewExport: { path: '/reviews/export?from=2020-01-01&to=2100-01-01' },
   exportCase: { path: `/cases/${target.caseId}/export` },
   bookVisit: {
     path: `/cases/${target.caseId}/visits`,
@@ -153,6 +158,7 @@ const BRAND_WIDE: readonly string[] = [
   'getOwnerQueue',
   'getReviewSample',
   'listCustomerCases',
+  'getReviewExport',
 ];
 
 describe('every route that needs a token', () => {

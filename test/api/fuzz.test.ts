@@ -198,6 +198,7 @@ function validBody(operationId: string): Record<string, unknown> | undefined {
     recordDepotEvent: { eventId: 'd-fuzz', type: 'received', occurredAt: at },
     answerSurvey: { answerId: 's-fuzz', met: false, comment: 'Not yet' },
     supersedeDecision: { supersessionId: 'x-fuzz', code: 'LIQUID-DAMAGE', justification: 'A better reason' },
+    grantCoverage: { grantId: 'g-fuzz', justification: 'The receipt shows it is in warranty' },
     bookVisit: { bookingId: 'b-fuzz', windowId: '2026-11-23-am' },
     recordVisitEvent: { eventId: 'v-fuzz', type: 'no-show', occurredAt: at },
     chooseCustody: { choiceId: 'c-fuzz', parts: 'release', data: 'destroy' },

@@ -38,11 +38,17 @@ export class ApiClient {
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (text ? JSON.parse(text) : undefined) as T,
-    };
+    // NDJSON (a review export): one document per line, answered as their list.
+    const ndjson = response.headers.get('content-type')?.includes('ndjson');
+    const parsed = ndjson
+      ? text
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => JSON.parse(line))
+      : text
+        ? JSON.parse(text)
+        : undefined;
+    return { status: response.status, headers: response.headers, body: parsed as T };
   }
 
   get<T = Record<string, unknown>>(path: string) {

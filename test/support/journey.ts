@@ -126,9 +126,12 @@ export class Journey {
     });
   }
 
-  /** When an event happened: fixed at its first sending, so sending it again is a faithful retry. */
+  /**
+   * When an event happened, on the cloud's clock (a sender's clock agrees with ours within minutes):
+   * fixed at its first sending, so sending it again is a faithful retry.
+   */
   private sentAt(eventId: string): string {
-    const at = this.occurred.get(eventId) ?? new Date().toISOString();
+    const at = this.occurred.get(eventId) ?? new Date(this.cloud.clock.now()).toISOString();
     this.occurred.set(eventId, at);
     return at;
   }

@@ -183,9 +183,29 @@ describe('replacement after N failed repairs (P4)', () => {
 
   it('counts failures of the same fault across every case of the device', () => {
     const earlier = attempts('not-fixed', 'not-fixed', 'fixed');
-    expect(failedRepairs([earlier])).toBe(2);
+    expect(failedRepairs([earlier], acme)).toBe(2);
     const { next, failed } = applyRepairAttempt(caseOf(), attempt('a1', 'not-fixed'), [earlier], acme, now);
     expect({ next, failed }).toEqual({ next: 'replace', failed: 3 });
+  });
+
+  it('counts a fix as failed when the same fault is reported again within the brand’s window (issue 12, journey 9)', () => {
+    const fixed = attempts('not-fixed', 'fixed'); // fixed on 2026-06-02
+    const reported = (faultCode: string, at: string): DeviceCase => ({
+      caseId: 'RMA-1',
+      openedAt: at,
+      status: 'at-depot',
+      problem: { description: 'x', category: 'hardware-fault' },
+      repairAttempts: [],
+      diagnosis: { faultCode, at },
+    });
+    expect(acme.repairHoldsDays).toBe(90);
+    expect(failedRepairs([fixed], acme, 'PWR-01')).toBe(1);
+    expect(failedRepairs([fixed, reported('PWR-01', '2026-08-30T00:00:00Z')], acme, 'PWR-01')).toBe(2);
+    expect(failedRepairs([fixed, reported('PWR-01', '2026-09-01T00:00:00Z')], acme, 'PWR-01')).toBe(1);
+    expect(failedRepairs([fixed, reported('SCR-02', '2026-06-10T00:00:00Z')], acme, 'PWR-01')).toBe(1);
+    expect(failedRepairs([fixed, reported('PWR-01', '2026-06-10T00:00:00Z')], { repairHoldsDays: 5 })).toBe(
+      1,
+    );
   });
 
   it('retries below N and counts a retried report once', () => {

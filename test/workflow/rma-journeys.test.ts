@@ -146,7 +146,9 @@ describe('replacement after N failed repairs (P4)', () => {
       cause: 'manufacturing-defect',
       covered: true,
     });
-    for (const result of ['not-fixed', 'not-fixed', 'fixed']) {
+    // Its fix will not hold: the fault comes back within the brand's 90 days, which counts it as failed
+    // too, so the second case's failed attempt is the third (issue 12, journey 9).
+    for (const result of ['not-fixed', 'fixed']) {
       await journey.waitsFor(first, 'Wait for repair attempt');
       await journey.depotEvent(first, { type: 'repair-attempted', result, faultCode: 'PWR-01' });
     }
@@ -308,7 +310,8 @@ describe('events that come early, late, twice or out of order', () => {
       faultCode: 'PWR-01',
       cause: 'unknown',
       covered: true,
-      occurredAt: '2026-11-20T10:00:00.000Z',
+      // On the cloud's clock: an event may not be dated before its case opened.
+      occurredAt: new Date(cloud.clock.now()).toISOString(),
     };
     expect((await journey.depotEvent(caseId, diagnosis)).body.outcome).toBe('kept');
     expect((await journey.depotEvent(caseId, diagnosis)).body.outcome).toBe('duplicate');

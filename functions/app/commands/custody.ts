@@ -7,7 +7,9 @@ import {
   removePart,
   returnPart,
 } from '../../domain/custody.ts';
+import { InvalidFieldsError } from '../../domain/errors.ts';
 import { inboxKey, recordEvent } from '../../domain/event-inbox.ts';
+import { occurredAtErrors } from '../../domain/event-times.ts';
 import { policyFor } from '../../domain/policy.ts';
 import type { CaseEvent, CustodyEvent } from '../../domain/schemas.ts';
 import { changeCase } from '../change-case.ts';
@@ -51,6 +53,8 @@ export function custodyEventCommand(
   return changeCustody(
     { ...command, changeId: event.eventId },
     async (kase) => {
+      const errors = occurredAtErrors(kase, event, now);
+      if (errors.length > 0) throw new InvalidFieldsError(errors);
       if (event.type === 'part-removed')
         return removePart(kase, event, policyFor(kase.brand), now, command.holder);
       if (event.type === 'part-returned') return returnPart(kase, event, now, by);
@@ -58,17 +62,19 @@ export function custodyEventCommand(
       // Decided before the certificate exists: none is printed for a refused or repeated destruction.
       const destroyed = destroyPart(kase, event, certificateDocumentId, now, by);
       if (destroyed === kase) return kase;
-      const item = custodyItem(kase, event.itemId);
+      // The certificate states the case's own record, as the destruction was just written to it.
+      const item = custodyItem(destroyed, event.itemId);
+      const destruction = item.chain.at(-1);
       const pdf = await printer.destructionCertificate({
         brand: policyFor(kase.brand).displayName,
         caseId: kase.caseId,
         part: item.description,
         serial: item.serial ?? 'none recorded',
         method: event.method,
-        destroyedAt: event.occurredAt,
-        destroyedBy: by,
-        chosenAt: kase.custodyChoice?.at ?? '',
-        chosenBy: kase.custodyChoice?.by ?? '',
+        destroyedAt: destruction?.at ?? event.occurredAt,
+        destroyedBy: destruction?.by ?? by,
+        chosenAt: destroyed.custodyChoice?.at ?? '',
+        chosenBy: destroyed.custodyChoice?.by ?? '',
       });
       await repo.putDocument(kase.brand, kase.caseId, {
         documentId: certificateDocumentId,

@@ -1,7 +1,7 @@
-import { type Actor, actorId } from '../../domain/case.ts';
+import { type Actor, actorId, type Case } from '../../domain/case.ts';
 import { deliverParts } from '../../domain/custody.ts';
 import { addressOf, giveAddress } from '../../domain/customer-waits.ts';
-import { EventNotApplicableError, NotFoundError } from '../../domain/errors.ts';
+import { EventNotApplicableError, InvalidFieldsError, NotFoundError } from '../../domain/errors.ts';
 import {
   beginWait,
   inboxKey,
@@ -10,7 +10,10 @@ import {
   take,
   type WaitRequest,
 } from '../../domain/event-inbox.ts';
-import type { AddressRequest, CarrierEvent, CaseEvent } from '../../domain/schemas.ts';
+import { occurredAtErrors } from '../../domain/event-times.ts';
+import { diagnosisErrors } from '../../domain/good-faith.ts';
+import { policyFor } from '../../domain/policy.ts';
+import { type AddressRequest, CarrierEvent, type CaseEvent } from '../../domain/schemas.ts';
 import { trackShipment } from '../../domain/shipping.ts';
 import { describe } from '../../domain/timeline.ts';
 import { changeCase } from '../change-case.ts';
@@ -32,6 +35,7 @@ export async function recordCaseEventCommand(
   const seen = [inboxKey(command.actor.role, command.event.eventId)];
   const fingerprint = fingerprintOf(command.request ?? command.event);
   const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
+    refuseWrong(kase, command.event, deps.now);
     const {
       case: recorded,
       outcome,
@@ -60,6 +64,7 @@ export async function recordCarrierEventCommand(
   const { result: outcome } = await changeCase({ brand: command.brand, caseId, seen }, deps, (before) => {
     if (repeated(before, actor.role, event.eventId, fingerprint))
       return { case: before, result: 'duplicate' as const };
+    refuseWrong(before, event, deps.now);
     const tracking = trackShipment(before, event, deps.now);
     const { caseEvent } = tracking;
     // A parcel delivered to the customer brings back the parts that rode in it (P5).
@@ -90,6 +95,41 @@ export async function beginWaitCommand(
       deliver: deliver && { token: command.wait.token, event: deliver },
     };
   });
+}
+
+/**
+ * What the case refuses in an event, every field at once: a time in the future, before the case opened
+ * or before what it follows (event-times.ts); a denial the entitlement contradicts (good-faith.ts).
+ */
+function eventErrors(kase: Case, event: unknown, now: Date) {
+  return [...occurredAtErrors(kase, event, now), ...diagnosisErrors(kase, event, policyFor(kase.brand))];
+}
+
+function refuseWrong(kase: Case, event: unknown, now: Date) {
+  const errors = eventErrors(kase, event, now);
+  if (errors.length > 0) throw new InvalidFieldsError(errors);
+}
+
+/**
+ * For an event that has other errors too: what is wrong with its time, against the clock and the case
+ * (found by its id, or by the tracking number a carrier gives), so the sender hears of it at once (P9).
+ */
+export async function eventErrorsOf(
+  brand: string,
+  where: { caseId?: unknown; trackingNumber?: unknown },
+  body: unknown,
+  deps: Deps,
+) {
+  // A tracking number the schema refused is not looked up (a key too long for the store, say).
+  const tracking = CarrierEvent.shape.trackingNumber.safeParse(where.trackingNumber);
+  const caseId = tracking.success
+    ? await deps.repo.caseOfTracking(brand, tracking.data)
+    : where.trackingNumber === undefined
+      ? where.caseId
+      : undefined;
+  const known = typeof caseId === 'string' && /^RMA-[0-9A-Z]{12}$/.test(caseId);
+  const kase = known ? await deps.repo.get(brand, caseId) : undefined;
+  return kase ? eventErrors(kase, body, deps.now) : occurredAtErrors(undefined, body, deps.now);
 }
 
 /**

@@ -1,7 +1,9 @@
 import { mayReportVisitEvent } from '../../domain/access.ts';
 import type { Actor } from '../../domain/case.ts';
 import { isCustodyEvent } from '../../domain/custody.ts';
+import { InvalidFieldsError } from '../../domain/errors.ts';
 import { hasSeen, inboxKey } from '../../domain/event-inbox.ts';
+import { occurredAtErrors } from '../../domain/event-times.ts';
 import type { CaseEvent, VisitEvent } from '../../domain/schemas.ts';
 import { checkWindow, reportVisit, signOffVisit, visitOf } from '../../domain/visits.ts';
 import { mustSee, updateCase } from '../change-case.ts';
@@ -40,6 +42,8 @@ export async function visitEventCommand(
   const kase = await mustSee(deps.repo, command.brand, command.caseId, actor, seen);
   const visit = visitOf(kase, visitId);
   mayReportVisitEvent(actor, visit, event.type);
+  const errors = occurredAtErrors(kase, event, deps.now);
+  if (errors.length > 0) throw new InvalidFieldsError(errors);
   if (isCustodyEvent(event)) {
     await custodyEventCommand({ ...command, event, holder: `technician:${visit.technician.id}` }, deps);
     return { outcome: 'recorded' as const };
