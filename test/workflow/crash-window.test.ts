@@ -30,7 +30,12 @@ const DEFINITION = {
     },
     Route: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.go', BooleanEquals: true, Next: 'Park' }],
+      Choices: [{ Variable: '$.way', StringEquals: 'straight', Next: 'Park' }],
+      Default: 'Detour',
+    },
+    Detour: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.way', StringEquals: 'detour', Next: 'Park' }],
       Default: 'Park',
     },
     Park: {
@@ -47,6 +52,8 @@ const DEFINITION = {
 
 /** Stands in for Lambda: each call is counted; `park` hands its token out, as await-case-event does. */
 class FakeIntegrations implements Integrations {
+  /** `go`: what Prepare answers, and so which way Route goes. */
+  constructor(private readonly go: boolean) {}
   readonly calls: string[] = [];
   readonly tokens = new Map<string, string>();
   assertSupported(): void {}
@@ -60,7 +67,7 @@ class FakeIntegrations implements Integrations {
       const { token, id } = parameters as { token: string; id: string };
       this.tokens.set(id, token);
     }
-    return { ...(parameters as object), [name]: true, go: true };
+    return { ...(parameters as object), [name]: true, way: this.go ? 'straight' : 'detour' };
   }
 }
 
@@ -87,7 +94,7 @@ afterAll(async () => {
 });
 
 /** A process: its own client, journal, clock and engine on the shared store. `dies` picks the write it never makes. */
-async function boot(dies?: (input: Input) => boolean) {
+async function boot(dies?: (input: Input) => boolean, go = true) {
   const client = dynamoClient(endpoint);
   const journal = new Journal(client, []);
   const dead = { at: undefined as string | undefined };
@@ -105,7 +112,7 @@ async function boot(dies?: (input: Input) => boolean) {
       { step: 'initialize', name: 'killedHere' },
     );
   }
-  const integrations = new FakeIntegrations();
+  const integrations = new FakeIntegrations(go);
   const engine = new StepFunctionsEngine(
     journal,
     new LocalClock(LocalClock.fresh(1)),
@@ -149,9 +156,9 @@ async function repeated(journal: Journal, arn: string): Promise<string[]> {
 }
 
 /** Starts an execution on a process that dies at `dies`; answers once that process is dead. */
-async function killedAt(dies: (input: Input) => boolean) {
+async function killedAt(dies: (input: Input) => boolean, go = true) {
   vi.spyOn(console, 'error').mockImplementation(() => {});
-  const first = await boot(dies);
+  const first = await boot(dies, go);
   const name = `window-${++run}`;
   const { executionArn } = await first.engine.startExecution(MACHINE, name, '{}');
   await eventually(
@@ -191,6 +198,23 @@ describe('a process killed between the two writes of a step', () => {
     const second = await boot();
     await eventually(async () => second.integrations.tokens.get(name), 10_000, 'Park to hand its token out');
     expect(await repeated(second.journal, executionArn)).toEqual([]);
+  });
+
+  it('forgets what the killed run wrote past the position when the resumed run goes another way', async () => {
+    // The killed run went through Detour; run again, Prepare answers otherwise and Route goes straight on.
+    const { name, executionArn } = await killedAt(positionIn('Park'), false);
+    const second = await boot();
+    await eventually(async () => second.integrations.tokens.get(name), 10_000, 'Park to hand its token out');
+    await eventually(async () => {
+      const names = (await historyOf(second.journal, executionArn)).map((event) => event.type);
+      return names.at(-1) === 'TaskStateEntered' ? true : undefined;
+    });
+    const history = await historyOf(second.journal, executionArn);
+    const entered = history.flatMap((event) =>
+      event.type.endsWith('StateEntered') ? [(event.stateEnteredEventDetails as { name: string }).name] : [],
+    );
+    expect(entered).toEqual(['Prepare', 'Route', 'Park']);
+    expect(history.map((event) => event.id)).toEqual(history.map((_, i) => i + 1));
   });
 
   it('ends once an execution whose end was in the history but not in its status', async () => {
