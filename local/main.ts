@@ -1,6 +1,7 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { LocalCloud } from './cloud.ts';
 import { readSettings, resetClock, type Settings, startupBanner, whyItCouldNotStart } from './startup.ts';
+import type { CfnTemplate } from './template.ts';
 
 /** `npm start`: the local cloud on its default ports, its data under .fairfix/ (override by env). */
 function fail(error: unknown, dataDir: string): never {
@@ -27,9 +28,21 @@ if (process.argv.includes('--reset') || process.argv.includes('--reset-only')) {
 }
 
 const started = Date.now();
+let template: CfnTemplate | undefined;
+if (settings.templatePath) {
+  try {
+    template = JSON.parse(readFileSync(settings.templatePath, 'utf8')) as CfnTemplate;
+  } catch (error) {
+    fail(
+      new Error(`FAIRFIX_TEMPLATE (${settings.templatePath}) is not a readable template`, { cause: error }),
+      dataDir,
+    );
+  }
+}
 const cloud = await LocalCloud.start({
   dataDir,
   ports: settings.ports,
+  ...(template ? { template } : {}),
   ...(settings.clockScale === undefined ? {} : { clockScale: settings.clockScale }),
 }).catch((error: unknown) => fail(error, dataDir));
 

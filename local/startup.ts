@@ -25,6 +25,11 @@ export interface Settings {
   ports: { dynamodb: number; stepFunctions: number; http: number };
   clockScale?: number;
   devEndpoints: boolean;
+  /**
+   * FAIRFIX_TEMPLATE: a template `npm run synth` (or a test's setup) wrote earlier, served instead of
+   * synthesizing the app on start, which costs seconds. For tests that start the cloud again and again.
+   */
+  templatePath?: string;
 }
 
 /** `npm start`'s settings from the environment. @throws SettingError naming the variable */
@@ -58,6 +63,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     },
     ...(clockScale === undefined ? {} : { clockScale }),
     devEndpoints,
+    ...(env.FAIRFIX_TEMPLATE ? { templatePath: path.resolve(env.FAIRFIX_TEMPLATE) } : {}),
   };
 }
 

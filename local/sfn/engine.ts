@@ -151,15 +151,29 @@ export class StepFunctionsEngine {
     await eachConcurrently(claims, RECOVERY_CONCURRENCY, async (claim) => {
       const { record } = claim;
       if (this.current === 'closed') return;
-      const last = await this.journal.history(record.executionArn, 1, true);
+      const nextEventId = await this.resumedEventId(record);
       // Stopped while waiting here, or the engine closed: nothing to resume.
       if (this.runs.get(record.executionArn) !== claim) return;
       this.runs.delete(record.executionArn);
-      this.launch({ ...record, nextEventId: (last.events[0]?.id ?? 0) + 1 }, record.position);
+      this.launch({ ...record, nextEventId }, record.position, true);
       this.recovery.resumed++;
     });
     if (this.current === 'resuming') this.current = 'ready';
     return claims.length;
+  }
+
+  /**
+   * The history id a resumed run continues at: where its position was written, not where the history
+   * ends. A run writes a step's history before its position (and an end's before the status), so a
+   * process killed between the two left events past the position; the resumed run goes through those
+   * states again and writes their events again, under the same ids, instead of after them. Only a
+   * journal from before positions knew their id needs the history read.
+   */
+  private async resumedEventId(record: ExecutionRecord): Promise<number> {
+    if (!record.position) return 1;
+    if (record.position.nextEventId !== undefined) return record.position.nextEventId;
+    const last = await this.journal.history(record.executionArn, 1, true);
+    return (last.events[0]?.id ?? 0) + 1;
   }
 
   async startExecution(stateMachineArn: string, name: string | undefined, input: string | undefined) {
@@ -312,10 +326,10 @@ export class StepFunctionsEngine {
   }
 
   /** Runs the execution here, unless it already runs (or is claimed) here, or the engine closed. */
-  private launch(record: ExecutionRecord, resumeFrom: Position | undefined): void {
+  private launch(record: ExecutionRecord, resumeFrom: Position | undefined, resumed = false): void {
     const { executionArn } = record;
     if (this.runs.has(executionArn) || this.current === 'closed') return;
-    const run = new ExecutionRun(this, this.machine(record.stateMachineArn), record, resumeFrom);
+    const run = new ExecutionRun(this, this.machine(record.stateMachineArn), record, resumeFrom, resumed);
     this.runs.set(executionArn, run);
     run.begin();
     void run.done.then(() => {
@@ -354,6 +368,8 @@ class ExecutionRun {
     | { status: 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string; stopDate: number }
     | undefined;
   private suspended = false;
+  /** Whether history a killed run may have written past this run's start is known to be gone. */
+  private trimmed: boolean;
   /** The journal failure that stopped this run, if one did. */
   private failure: unknown;
   /**
@@ -371,8 +387,10 @@ class ExecutionRun {
     private readonly machine: Machine,
     private readonly record: ExecutionRecord,
     private readonly resumeFrom: Position | undefined,
+    resumed: boolean,
   ) {
     this.nextEventId = record.nextEventId;
+    this.trimmed = !resumed;
   }
 
   begin(): void {
@@ -776,6 +794,8 @@ class ExecutionRun {
 
   private async savePosition(position: Position): Promise<void> {
     if (this.suspended || this.ending || this.failure) return;
+    // Every event so far is in the batch flushed below: a run resuming here continues after them.
+    position.nextEventId = this.nextEventId;
     // The history first: a saved position implies its state's entry is stored, so a resumed run need not
     // write it again.
     await this.flushHistory();
@@ -785,8 +805,15 @@ class ExecutionRun {
   private async flushHistory(): Promise<void> {
     const events = this.pendingHistory;
     this.pendingHistory = [];
-    if (events.length > 0)
-      await this.journaled(() => this.engine.journal.appendHistory(this.record.executionArn, events));
+    if (events.length === 0) return;
+    const { executionArn } = this.record;
+    await this.journaled(() => this.engine.journal.appendHistory(executionArn, events));
+    if (this.trimmed) return;
+    // Resumed: the events just written replaced, id for id, those the killed run had written past the
+    // position. Whatever of those is left beyond belongs to a way this run did not go again.
+    this.trimmed = true;
+    const lastId = (events.at(-1) as HistoryEvent).id;
+    await this.journaled(() => this.engine.journal.trimHistory(executionArn, lastId));
   }
 }
 

@@ -25,6 +25,12 @@ export interface Position {
   taskStartedAt?: number;
   /** Which attempt (0 first, then one per Retry) began at taskStartedAt. */
   attempt?: number;
+  /**
+   * The history event id a run resuming here gives its first event: the one after this state's entry
+   * (or after its last failed attempt). What a killed run wrote beyond it is written again in place.
+   * Absent in journals from before it: recovery then reads where the history ends.
+   */
+  nextEventId?: number;
 }
 
 export interface ExecutionRecord {
@@ -236,6 +242,40 @@ export class Journal {
         );
         requests = result.UnprocessedItems?.[JOURNAL_TABLE] as Record<string, unknown>[] | undefined;
       }
+    }
+  }
+
+  /**
+   * Deletes the history events after `lastId`: those a killed run wrote beyond the point its execution
+   * resumed from, when the resumed run went another way. Answers how many there were.
+   */
+  async trimHistory(executionArn: string, lastId: number): Promise<number> {
+    let trimmed = 0;
+    for (;;) {
+      const page = await this.send(`Reading the history of ${executionArn}`, () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: JOURNAL_TABLE,
+            KeyConditionExpression: 'pk = :pk AND sk > :after',
+            ExpressionAttributeValues: { ':pk': `HIST#${executionArn}`, ':after': pad(lastId) },
+            ProjectionExpression: 'pk, sk',
+            Limit: 25,
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      const keys = page.Items ?? [];
+      if (keys.length === 0) return trimmed;
+      let requests: Record<string, unknown>[] | undefined = keys.map((key) => ({
+        DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
+      }));
+      while (requests && requests.length > 0) {
+        const result = await this.send(`Trimming the history of ${executionArn}`, () =>
+          this.doc.send(new BatchWriteCommand({ RequestItems: { [JOURNAL_TABLE]: requests as never } })),
+        );
+        requests = result.UnprocessedItems?.[JOURNAL_TABLE] as Record<string, unknown>[] | undefined;
+      }
+      trimmed += keys.length;
     }
   }
 

@@ -1,0 +1,246 @@
+import type { Server } from 'node:http';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LocalClock } from '../../local/clock.ts';
+import { dynamoClient, startDynamo } from '../../local/dynamo.ts';
+import { type Integrations, StepFunctionsEngine } from '../../local/sfn/engine.ts';
+import { JOURNAL_TABLE, Journal } from '../../local/sfn/journal.ts';
+import { ACCOUNT, REGION } from '../../local/template.ts';
+import { eventually } from '../support/cloud.ts';
+
+/**
+ * A process killed between two journal writes of one step, then started again on the same journal.
+ * A run writes the history of a step (its state's entry, the choices before it) and then the position
+ * to resume at; the end, the history's last events and then the execution's status. A SIGKILL between
+ * the two left history past the saved position, and the resumed run wrote those states' entries again:
+ * GetExecutionHistory said the execution entered them twice (the crash soak found 8 of 180 such
+ * executions after three kills). The resumed run goes on from the position's own place in the history,
+ * so what the dead process wrote after it is written again in place, never repeated.
+ *
+ * The kill is the journal refusing, for good, the second of the two writes: the run stops there, as
+ * a killed one would, and a new engine resumes from what the journal holds.
+ */
+const MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:crash-window`;
+const DEFINITION = {
+  StartAt: 'Prepare',
+  States: {
+    Prepare: {
+      Type: 'Task',
+      Resource: 'arn:aws:lambda:us-east-1:000000000000:function:prepare',
+      Next: 'Route',
+    },
+    Route: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.way', StringEquals: 'straight', Next: 'Park' }],
+      Default: 'Detour',
+    },
+    Detour: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.way', StringEquals: 'detour', Next: 'Park' }],
+      Default: 'Park',
+    },
+    Park: {
+      Type: 'Task',
+      Resource: 'arn:aws:lambda:us-east-1:000000000000:function:park.waitForTaskToken',
+      Parameters: { 'token.$': '$$.Task.Token', 'id.$': '$$.Execution.Name' },
+      ResultPath: '$.answer',
+      Next: 'Finish',
+    },
+    Finish: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:finish', Next: 'Done' },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+/** Stands in for Lambda: each call is counted; `park` hands its token out, as await-case-event does. */
+class FakeIntegrations implements Integrations {
+  /** `go`: what Prepare answers, and so which way Route goes. */
+  constructor(private readonly go: boolean) {}
+  readonly calls: string[] = [];
+  readonly tokens = new Map<string, string>();
+  assertSupported(): void {}
+  async invoke(resource: string, parameters: unknown): Promise<unknown> {
+    const name = resource
+      .replace(/\.waitForTaskToken$/, '')
+      .split(':')
+      .at(-1) as string;
+    this.calls.push(name);
+    if (name === 'park') {
+      const { token, id } = parameters as { token: string; id: string };
+      this.tokens.set(id, token);
+    }
+    return { ...(parameters as object), [name]: true, way: this.go ? 'straight' : 'detour' };
+  }
+}
+
+type Input = {
+  TableName?: string;
+  UpdateExpression?: string;
+  ExpressionAttributeValues?: Record<string, unknown>;
+};
+
+let server: Server;
+let endpoint: string;
+const engines: StepFunctionsEngine[] = [];
+let run = 0;
+
+beforeAll(async () => {
+  server = await startDynamo(0, undefined);
+  endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  await new Journal(dynamoClient(endpoint)).ensureTable();
+});
+afterEach(() => vi.restoreAllMocks());
+afterAll(async () => {
+  for (const engine of engines) await engine.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** A process: its own client, journal, clock and engine on the shared store. `dies` picks the write it never makes. */
+async function boot(dies?: (input: Input) => boolean, go = true) {
+  const client = dynamoClient(endpoint);
+  const journal = new Journal(client, []);
+  const dead = { at: undefined as string | undefined };
+  if (dies) {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as Input;
+        if (dead.at || (input.TableName === JOURNAL_TABLE && dies(input))) {
+          dead.at ??= JSON.stringify(input).slice(0, 200);
+          // Killed: this write and every later one of this process never reach the store.
+          throw Object.assign(new Error('Injected: the process is gone'), { name: 'InternalServerError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'killedHere' },
+    );
+  }
+  const integrations = new FakeIntegrations(go);
+  const engine = new StepFunctionsEngine(
+    journal,
+    new LocalClock(LocalClock.fresh(1)),
+    integrations,
+    'crash-window-secret',
+  );
+  engine.register({
+    arn: MACHINE,
+    name: 'crash-window',
+    definition: DEFINITION,
+    roleArn: 'arn:aws:iam::000000000000:role/test',
+  });
+  engines.push(engine);
+  await engine.recover();
+  return { engine, journal, integrations, dead };
+}
+
+async function historyOf(journal: Journal, arn: string) {
+  const events = [];
+  let after: Record<string, unknown> | undefined;
+  do {
+    const page = await journal.history(arn, 100, false, after);
+    events.push(...page.events);
+    after = page.next;
+  } while (after);
+  return events;
+}
+
+/** Each entered state, and every other event type once per execution, with how often it is in the history. */
+async function repeated(journal: Journal, arn: string): Promise<string[]> {
+  const names = (await historyOf(journal, arn)).map((event) =>
+    event.type.endsWith('StateEntered')
+      ? (event.stateEnteredEventDetails as { name: string }).name
+      : event.type.startsWith('Execution')
+        ? event.type
+        : undefined,
+  );
+  const counts = new Map<string, number>();
+  for (const name of names) if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > 1).map(([name, n]) => `${name} ×${n}`);
+}
+
+/** Starts an execution on a process that dies at `dies`; answers once that process is dead. */
+async function killedAt(dies: (input: Input) => boolean, go = true) {
+  vi.spyOn(console, 'error').mockImplementation(() => {});
+  const first = await boot(dies, go);
+  const name = `window-${++run}`;
+  const { executionArn } = await first.engine.startExecution(MACHINE, name, '{}');
+  await eventually(
+    async () => (first.engine.runsHere(executionArn) ? undefined : true),
+    10_000,
+    'the run to stop',
+  );
+  expect(first.dead.at, 'the injected kill happened').toBeDefined();
+  await first.engine.close();
+  vi.restoreAllMocks();
+  return { name, executionArn, first };
+}
+
+const positionIn = (state: string) => (input: Input) =>
+  input.UpdateExpression === 'SET #position = :position' &&
+  (input.ExpressionAttributeValues?.[':position'] as { state?: string } | undefined)?.state === state;
+
+describe('a process killed between the two writes of a step', () => {
+  it('resumes without entering again the states whose history the dead process had written', async () => {
+    // The history up to Park's entry is written; the position "in Park" is not: it resumes in Prepare.
+    const { name, executionArn } = await killedAt(positionIn('Park'));
+    const second = await boot();
+    await eventually(async () => second.integrations.tokens.get(name), 10_000, 'Park to hand its token out');
+    expect(await repeated(second.journal, executionArn)).toEqual([]);
+    // Prepare itself ran again (at least once, as documented): only the history is not repeated.
+    expect(second.integrations.calls).toEqual(['prepare', 'park']);
+
+    await second.engine.sendTaskSuccess(second.integrations.tokens.get(name) as string, '{"ok":true}');
+    await eventually(async () =>
+      (await second.journal.getExecution(executionArn))?.status === 'SUCCEEDED' ? true : undefined,
+    );
+    expect(await repeated(second.journal, executionArn)).toEqual([]);
+  });
+
+  it('resumes an execution killed before its first position without a second ExecutionStarted', async () => {
+    const { name, executionArn } = await killedAt(positionIn('Prepare'));
+    const second = await boot();
+    await eventually(async () => second.integrations.tokens.get(name), 10_000, 'Park to hand its token out');
+    expect(await repeated(second.journal, executionArn)).toEqual([]);
+  });
+
+  it('forgets what the killed run wrote past the position when the resumed run goes another way', async () => {
+    // The killed run went through Detour; run again, Prepare answers otherwise and Route goes straight on.
+    const { name, executionArn } = await killedAt(positionIn('Park'), false);
+    const second = await boot();
+    await eventually(async () => second.integrations.tokens.get(name), 10_000, 'Park to hand its token out');
+    await eventually(async () => {
+      const names = (await historyOf(second.journal, executionArn)).map((event) => event.type);
+      return names.at(-1) === 'TaskStateEntered' ? true : undefined;
+    });
+    const history = await historyOf(second.journal, executionArn);
+    const entered = history.flatMap((event) =>
+      event.type.endsWith('StateEntered') ? [(event.stateEnteredEventDetails as { name: string }).name] : [],
+    );
+    expect(entered).toEqual(['Prepare', 'Route', 'Park']);
+    expect(history.map((event) => event.id)).toEqual(history.map((_, i) => i + 1));
+  });
+
+  it('ends once an execution whose end was in the history but not in its status', async () => {
+    const ending = (input: Input) =>
+      input.ExpressionAttributeValues?.[':status'] === 'SUCCEEDED' &&
+      input.ExpressionAttributeValues?.[':from'] === 'RUNNING';
+    const first = await boot(ending);
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const name = `window-${++run}`;
+    const { executionArn } = await first.engine.startExecution(MACHINE, name, '{}');
+    const token = await eventually(async () => first.integrations.tokens.get(name));
+    await first.engine.sendTaskSuccess(token, '{"ok":true}');
+    await eventually(
+      async () => (first.engine.runsHere(executionArn) ? undefined : true),
+      10_000,
+      'the run to stop',
+    );
+    expect(first.dead.at).toBeDefined();
+    await first.engine.close();
+    vi.restoreAllMocks();
+    const second = await boot();
+    const types = (await historyOf(second.journal, executionArn)).map((event) => event.type);
+    expect(types.at(-1), 'the dead process wrote the end to the history').toBe('ExecutionSucceeded');
+    await eventually(async () =>
+      (await second.journal.getExecution(executionArn))?.status === 'SUCCEEDED' ? true : undefined,
+    );
+    expect(await repeated(second.journal, executionArn)).toEqual([]);
+  });
+});
