@@ -20,6 +20,8 @@ export interface CaseRun {
   phase: string;
   finished: boolean;
   problems: string[];
+  /** When each event happened, on the cloud's clock at its first sending: a retry sends the same time. */
+  sentAt?: Record<string, string>;
 }
 
 /** How each journey ends: the case closed with this outcome, the execution SUCCEEDED. */
@@ -104,8 +106,14 @@ export async function drive(run: CaseRun, ctx: JourneyContext): Promise<void> {
   const { api } = ctx;
   const customer = { role: 'customer', sub: run.sub };
   const n = (what: string) => `${run.key}-${what}`;
-  // An event's body is fixed at its first sending, occurredAt included: a retry is the same event.
-  const occurredAt = new Date().toISOString();
+  // An event's body is fixed at its first sending, occurredAt included: a retry is the same event. Its
+  // time is the cloud's (events dated before their case opened, or in its future, are refused).
+  run.sentAt ??= {};
+  const sentAt = run.sentAt;
+  const occurredAt = async (eventId: string) => {
+    sentAt[eventId] ??= new Date(await api.clockNow()).toISOString();
+    return sentAt[eventId];
+  };
 
   const expect = (what: string, answer: { status: number; body: unknown }, ...statuses: number[]) => {
     if (!statuses.includes(answer.status))
@@ -139,15 +147,15 @@ export async function drive(run: CaseRun, ctx: JourneyContext): Promise<void> {
     }
   };
   const waitsFor = (step: string) => until(step, (kase) => kase.waitingFor?.step === step);
-  const carrier = (trackingNumber: string, eventId: string) =>
+  const carrier = async (trackingNumber: string, eventId: string) =>
     api.request('POST', '/carrier/events', {
       as: { role: 'carrier', sub: 'carrier@acme.example' },
-      body: { eventId, trackingNumber, status: 'delivered', occurredAt },
+      body: { eventId, trackingNumber, status: 'delivered', occurredAt: await occurredAt(eventId) },
     });
-  const depot = (event: Record<string, unknown>) =>
+  const depot = async (event: Record<string, unknown>) =>
     api.request('POST', `/cases/${run.caseId}/events`, {
       as: { role: 'depot', sub: 'depot@acme.example' },
-      body: { occurredAt, ...event },
+      body: { occurredAt: await occurredAt(String(event.eventId)), ...event },
     });
   const tracking = (kase: CaseView, direction: 'to-depot' | 'to-customer') => {
     const shipment = kase.shipments.find((candidate) => candidate.direction === direction);
@@ -218,7 +226,7 @@ export async function drive(run: CaseRun, ctx: JourneyContext): Promise<void> {
           what,
           await api.request('POST', path, {
             as: technician,
-            body: { eventId: n(what), occurredAt, ...event },
+            body: { eventId: n(what), occurredAt: await occurredAt(n(what)), ...event },
           }),
           what === 'sign-off' ? undefined : 'recorded',
         );
