@@ -1,7 +1,7 @@
 import { visibleTo } from '../domain/access.ts';
 import type { Actor, Case } from '../domain/case.ts';
 import { CaseNotFoundError, ConcurrentUpdateError } from '../domain/errors.ts';
-import { returnUndelivered } from '../domain/event-inbox.ts';
+import { type Delivery, returnUndelivered } from '../domain/event-inbox.ts';
 import type { CaseRepository } from '../domain/ports.ts';
 import type { CaseEvent } from '../domain/schemas.ts';
 import type { Deps } from './deps.ts';
@@ -20,7 +20,7 @@ export interface Change<R> {
   readonly case: Case;
   readonly result: R;
   /** Handed to the workflow once the case is saved: the event resumes the step waiting with `token`. */
-  readonly deliver?: { readonly token: string; readonly event: CaseEvent } | undefined;
+  readonly deliver?: Delivery | undefined;
 }
 
 /**
@@ -41,7 +41,8 @@ export async function changeCase<R>(
     const saved = after.case === before ? before : await deps.repo.save(after.case, before.version);
     return { saved, result: after.result, deliver: after.deliver };
   });
-  if (deliver) await deliverEvent(saved, deliver.token, deliver.event, deps);
+  if (deliver?.again) await deps.workflow.resume(deliver.token, { event: deliver.event });
+  else if (deliver) await deliverEvent(saved, deliver.token, deliver.event, deps);
   return { case: saved, result };
 }
 

@@ -50,6 +50,16 @@ function withoutReminder(kase: Case): Case {
   return rest;
 }
 
+/**
+ * An event to hand to the step waiting with `token`. `again`: it was handed before (or was about to be);
+ * if that wait is over, it took the event then, and nothing else may take it now.
+ */
+export interface Delivery {
+  readonly token: string;
+  readonly event: CaseEvent;
+  readonly again?: true;
+}
+
 export type EventOutcome = 'applied' | 'kept' | 'recorded' | 'duplicate' | 'not-applicable';
 
 /**
@@ -117,8 +127,18 @@ export function recordEvent(
   by: Actor,
   /** What the sender's request said, as a fingerprint: the same id with other content is refused. */
   fingerprint?: string,
-): { case: Case; outcome: EventOutcome; deliver?: { token: string; event: CaseEvent } } {
-  if (repeated(kase, by.role, event.eventId, fingerprint)) return { case: kase, outcome: 'duplicate' };
+): { case: Case; outcome: EventOutcome; deliver?: Delivery } {
+  if (repeated(kase, by.role, event.eventId, fingerprint)) {
+    // Taken for the step that still waits, but perhaps never handed to it (the process stopped in
+    // between): the sender's retry hands it again. Resuming a wait that already has it changes nothing.
+    const taken = kase.waiting?.delivered;
+    const again = taken?.eventId === event.eventId && taken.type === event.type && kase.waiting;
+    return {
+      case: kase,
+      outcome: 'duplicate',
+      ...(again ? { deliver: { token: again.token, event: taken, again: true } } : {}),
+    };
+  }
   const seen = take(kase, by.role, event.eventId, fingerprint);
   const actor = actorId(by);
   const noted = (type: string, summary: string, base: Case = seen) => ({

@@ -120,6 +120,27 @@ describe('events', () => {
     expect(recordEvent(fresh(), diagnosed, now, depot).outcome).toBe('kept');
   });
 
+  it('hands an event again to the step still waiting for it when its sender retries (found by the crash soak)', () => {
+    // The event was taken for the wait, then the process stopped before it reached the workflow.
+    const waiting = beginWait(
+      fresh(),
+      { step: 'Wait for device at depot', expect: ['received'], token: 't1' },
+      now,
+    ).case;
+    const taken = recordEvent(waiting, received('r1'), now, depot);
+    const retried = recordEvent(taken.case, received('r1'), now, depot);
+    expect(retried.outcome).toBe('duplicate');
+    expect(retried.case).toBe(taken.case);
+    expect(retried.deliver).toEqual({ token: 't1', event: received('r1'), again: true });
+    // Once another wait has begun, a retry hands nothing to anyone.
+    const next = beginWait(
+      taken.case,
+      { step: 'Wait for depot diagnosis', expect: ['diagnosed'], token: 't2' },
+      now,
+    );
+    expect(recordEvent(next.case, received('r1'), now, depot).deliver).toBeUndefined();
+  });
+
   it('applies the same event id only once', () => {
     const first = recordEvent(fresh(), received('dup'), now, depot);
     const second = recordEvent(first.case, received('dup'), now, depot);
