@@ -89,17 +89,7 @@ export class InvalidFieldError extends DomainError {
 }
 
 /** Values valid in form that the case or the brand's rules refuse, every one at once (P9); nothing changed. */
-export class InvalidFieldsError extends DomainError {
-  constructor(errors: { pointer: string; detail: string }[]) {
-    super(
-      `${errors.length} field(s) need attention; nothing was saved.`,
-      400,
-      'validation',
-      'Your request has errors',
-      errors,
-    );
-  }
-}
+export class InvalidFieldsError extends MissingFieldsError {}
 
 /**
  * The carrier's label service did not answer. The workflow retries the step, then hands the case to a

@@ -1,4 +1,4 @@
-import type { CaseStatus } from './case.ts';
+import { CaseStatus } from './case.ts';
 import type { BrandPolicy } from './policy.ts';
 import type { CaseEvent } from './schemas.ts';
 
@@ -58,19 +58,7 @@ export type RemindCustomer = {
 } & ({ readonly thenClose: string } | { readonly thenHandOver: string });
 
 /** Every status but closed: a person's decision or a customer's answer to an offer can be due in any of them. */
-const OPEN: readonly CaseStatus[] = [
-  'opened',
-  'awaiting-arrival',
-  'at-depot',
-  'awaiting-estimate-answer',
-  'in-repair',
-  'awaiting-visit-booking',
-  'visit-booked',
-  'replacement-ordered',
-  'shipping-to-customer',
-  'settling-custody',
-  'reopened',
-];
+const OPEN: readonly CaseStatus[] = CaseStatus.options.filter((status) => status !== 'closed');
 
 export const WAITS = {
   arrival: {
