@@ -224,10 +224,24 @@ export class Journal {
         }),
       ),
     );
+    const listed = (page.Items ?? []).map((item) => strip<ExecutionRecord>(item));
     return {
-      items: (page.Items ?? []).map((item) => strip<ExecutionRecord>(item)),
+      items: await Promise.all(listed.map((item) => this.asEnded(item))),
       next: page.LastEvaluatedKey,
     };
+  }
+
+  /**
+   * An execution is ended in its own record first and listed after: a process stopped between the two
+   * writes left it listed as RUNNING. Its own record is the truth, and the listing is mended from it.
+   */
+  private async asEnded(listed: ExecutionRecord): Promise<ExecutionRecord> {
+    if (listed.status !== 'RUNNING') return listed;
+    const record = await this.getExecution(listed.executionArn);
+    if (!record || record.status === 'RUNNING') return listed;
+    await this.putListing(record);
+    const { position: _, input: _i, output: _o, ...summary } = record;
+    return summary as ExecutionRecord;
   }
 
   async appendHistory(executionArn: string, events: HistoryEvent[]): Promise<void> {

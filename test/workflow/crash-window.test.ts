@@ -243,4 +243,28 @@ describe('a process killed between the two writes of a step', () => {
     );
     expect(await repeated(second.journal, executionArn)).toEqual([]);
   });
+
+  it('lists an execution as it ended when the process died between ending it and listing it (found by the crash soak)', async () => {
+    const listing = (input: Input) =>
+      String((input as { Item?: { pk?: string; status?: string } }).Item?.pk ?? '').startsWith('LIST#') &&
+      (input as { Item?: { status?: string } }).Item?.status === 'SUCCEEDED';
+    const first = await boot(listing);
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const name = `window-${++run}`;
+    const { executionArn } = await first.engine.startExecution(MACHINE, name, '{}');
+    const token = await eventually(async () => first.integrations.tokens.get(name));
+    await first.engine.sendTaskSuccess(token, '{"ok":true}');
+    await eventually(
+      async () => (first.engine.runsHere(executionArn) ? undefined : true),
+      10_000,
+      'the run to stop',
+    );
+    expect(first.dead.at, 'the listing was the write that never happened').toBeDefined();
+    await first.engine.close();
+    vi.restoreAllMocks();
+    const second = await boot();
+    expect((await second.journal.getExecution(executionArn))?.status).toBe('SUCCEEDED');
+    const listed = await second.journal.listExecutions(MACHINE, 100);
+    expect(listed.items.find((item) => item.executionArn === executionArn)?.status).toBe('SUCCEEDED');
+  });
 });
