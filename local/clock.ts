@@ -130,6 +130,7 @@ export class LocalClock {
       this.state = state;
       this.rearmAll();
     });
+    // The caller hears of a failed change through `done`; the chain only must not stop at it.
     this.changes = done.catch(() => {});
     return done;
   }

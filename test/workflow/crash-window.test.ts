@@ -172,6 +172,25 @@ async function killedAt(dies: (input: Input) => boolean, go = true) {
   return { name, executionArn, first };
 }
 
+/** Runs an execution to its end on a process that dies at `dies` on the way; answers once it is dead. */
+async function finishedOnADyingProcess(dies: (input: Input) => boolean) {
+  const first = await boot(dies);
+  vi.spyOn(console, 'error').mockImplementation(() => {});
+  const name = `window-${++run}`;
+  const { executionArn } = await first.engine.startExecution(MACHINE, name, '{}');
+  const token = await eventually(async () => first.integrations.tokens.get(name));
+  await first.engine.sendTaskSuccess(token, '{"ok":true}');
+  await eventually(
+    async () => (first.engine.runsHere(executionArn) ? undefined : true),
+    10_000,
+    'the run to stop',
+  );
+  expect(first.dead.at, 'the injected kill happened').toBeDefined();
+  await first.engine.close();
+  vi.restoreAllMocks();
+  return { executionArn };
+}
+
 const positionIn = (state: string) => (input: Input) =>
   input.UpdateExpression === 'SET #position = :position' &&
   (input.ExpressionAttributeValues?.[':position'] as { state?: string } | undefined)?.state === state;
@@ -221,20 +240,7 @@ describe('a process killed between the two writes of a step', () => {
     const ending = (input: Input) =>
       input.ExpressionAttributeValues?.[':status'] === 'SUCCEEDED' &&
       input.ExpressionAttributeValues?.[':from'] === 'RUNNING';
-    const first = await boot(ending);
-    vi.spyOn(console, 'error').mockImplementation(() => {});
-    const name = `window-${++run}`;
-    const { executionArn } = await first.engine.startExecution(MACHINE, name, '{}');
-    const token = await eventually(async () => first.integrations.tokens.get(name));
-    await first.engine.sendTaskSuccess(token, '{"ok":true}');
-    await eventually(
-      async () => (first.engine.runsHere(executionArn) ? undefined : true),
-      10_000,
-      'the run to stop',
-    );
-    expect(first.dead.at).toBeDefined();
-    await first.engine.close();
-    vi.restoreAllMocks();
+    const { executionArn } = await finishedOnADyingProcess(ending);
     const second = await boot();
     const types = (await historyOf(second.journal, executionArn)).map((event) => event.type);
     expect(types.at(-1), 'the dead process wrote the end to the history').toBe('ExecutionSucceeded');
@@ -248,20 +254,7 @@ describe('a process killed between the two writes of a step', () => {
     const listing = (input: Input) =>
       String((input as { Item?: { pk?: string; status?: string } }).Item?.pk ?? '').startsWith('LIST#') &&
       (input as { Item?: { status?: string } }).Item?.status === 'SUCCEEDED';
-    const first = await boot(listing);
-    vi.spyOn(console, 'error').mockImplementation(() => {});
-    const name = `window-${++run}`;
-    const { executionArn } = await first.engine.startExecution(MACHINE, name, '{}');
-    const token = await eventually(async () => first.integrations.tokens.get(name));
-    await first.engine.sendTaskSuccess(token, '{"ok":true}');
-    await eventually(
-      async () => (first.engine.runsHere(executionArn) ? undefined : true),
-      10_000,
-      'the run to stop',
-    );
-    expect(first.dead.at, 'the listing was the write that never happened').toBeDefined();
-    await first.engine.close();
-    vi.restoreAllMocks();
+    const { executionArn } = await finishedOnADyingProcess(listing);
     const second = await boot();
     expect((await second.journal.getExecution(executionArn))?.status).toBe('SUCCEEDED');
     const listed = await second.journal.listExecutions(MACHINE, 100);
