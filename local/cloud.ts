@@ -26,6 +26,11 @@ export interface LocalCloudOptions {
   readonly clockScale?: number;
   /** A template synthesized earlier in this process (tests share one). @default synthesizes the app */
   readonly template?: CfnTemplate;
+  /**
+   * State machines besides the template's, registered before recovery so that their stored executions
+   * resume too (the bench's). @default none
+   */
+  readonly stateMachines?: readonly Parameters<StepFunctionsEngine['register']>[0][];
 }
 
 export interface LocalUrls {
@@ -46,9 +51,10 @@ export type CloudStatus = 'starting' | 'ready' | 'stopping';
  *
  * It takes work only once it knows its executions. Every endpoint listens from the start, so that
  * /health can say "starting" and a client learns to come back (a closed port says nothing), but
- * until the engine has resumed every execution the journal holds, the HTTP API answers any other
- * request 503 with Retry-After; the Step Functions API answers 503 only until the engine has claimed
- * them, because the resumed steps themselves call it (a claimed execution cannot be started twice).
+ * until the engine has claimed every execution the journal holds, both APIs answer 503 with
+ * Retry-After. Claimed, an execution cannot be started twice, and a token answered before its run is
+ * back waits in the journal for it: so the cloud serves while the engine resumes them, a bounded
+ * number at a time (engine.resumed settles when all run again).
  */
 export class LocalCloud {
   private stopping: Promise<void> | undefined;
@@ -65,7 +71,8 @@ export class LocalCloud {
 
   get status(): CloudStatus {
     if (this.stopping) return 'stopping';
-    return this.engine.phase === 'ready' ? 'ready' : 'starting';
+    // Once the engine knows its executions it serves, while it resumes them (engine.recover()).
+    return this.engine.phase === 'starting' ? 'starting' : 'ready';
   }
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
@@ -101,7 +108,8 @@ export class LocalCloud {
       new LocalIntegrations(functions, dynamo, bus),
       secret,
     );
-    for (const machine of model.stateMachines) engine.register(machine);
+    for (const machine of [...model.stateMachines, ...(options.stateMachines ?? [])])
+      engine.register(machine);
     // Answers 503 until recovery has claimed the stored executions (engine.phase).
     const sfnServer = await startStepFunctionsServer(engine, ports.stepFunctions);
 
@@ -208,7 +216,7 @@ function serveOnlyWhenReady(server: Server, cloud: LocalCloud): void {
     const { stored, resumed } = cloud.engine.recovery;
     const detail =
       status === 'starting'
-        ? `fairfix is starting: it resumes the executions it holds (${resumed} of ${stored}) before it takes work.`
+        ? `fairfix is starting: it reads which executions it holds before it takes work (${resumed} of ${stored} resumed).`
         : 'fairfix is stopping.';
     const health = new URL(request.url ?? '/', 'http://127.0.0.1').pathname === '/health';
     const body = JSON.stringify(

@@ -41,19 +41,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const INSTANT = new Set(['Choice', 'Pass', 'Succeed', 'Fail']);
 
-/** How many stored executions recovery reads and resumes at once. */
-const RECOVERY_CONCURRENCY = 16;
+/** How many stored executions recovery resumes at once, each until its step runs again. */
+const RECOVERY_CONCURRENCY = 32;
+/** How many stored executions recovery reads in one request. */
+const RECOVERY_BATCH = 100;
 
 /**
  * Where the engine is in its life. `starting`: it does not yet know which executions the journal holds,
  * so it takes no work. `resuming`: every stored execution is claimed (a StartExecution cannot race its
- * recovery any more) and they are being resumed. `ready`: all resumed. `closed`: nothing new runs here.
+ * recovery any more, a token answered meanwhile waits in the journal for its run) and they are being
+ * resumed. `ready`: all resumed. `closed`: nothing new runs here.
  */
 export type EnginePhase = 'starting' | 'resuming' | 'ready' | 'closed';
 
 /** A stored execution recovery has claimed but not resumed yet: nothing else may start a run for it. */
 class Claim {
-  constructor(readonly record: ExecutionRecord) {}
+  constructor(readonly executionArn: string) {}
 }
 
 /**
@@ -68,7 +71,8 @@ export class StepFunctionsEngine {
   private readonly runs = new Map<string, ExecutionRun | Claim>();
   private current: EnginePhase = 'starting';
   private recovering: Promise<number> | undefined;
-  /** Recovery's progress: executions the journal held as running, and how many are resumed. */
+  private resuming: Promise<void> = Promise.resolve();
+  /** Recovery's progress: executions the journal held as running, and how many run again. */
   readonly recovery = { stored: 0, resumed: 0 };
   /** Steps waiting on a token in this process; SendTask* calls reach them here. */
   readonly waiters = new Map<string, { settle: (record: TokenRecord) => void; heartbeat: () => void }>();
@@ -125,41 +129,90 @@ export class StepFunctionsEngine {
 
   /**
    * Resumes every execution the journal says is running: the durable half of the engine. Runs once,
-   * before anything else may start work here: first it claims every stored execution (from then on a
-   * StartExecution of the same name finds it and starts nothing, and the API serves), then it resumes
-   * them, reading where each one's history ends.
+   * before anything else may start work here. It resolves once every stored execution is claimed (from
+   * then on a StartExecution of the same name finds it and starts nothing, and the APIs serve); they are
+   * resumed behind it, a bounded number at a time, and `resumed` settles when all run again.
    */
   recover(): Promise<number> {
     if (this.current !== 'starting' || this.recovering)
       throw new Error('The engine recovers once, when it starts');
-    this.recovering = this.resumeStored();
+    this.recovering = this.claimStored();
     return this.recovering;
   }
 
-  private async resumeStored(): Promise<number> {
-    const stored = (await this.journal.runningExecutions()).filter((record) =>
-      this.machines.has(record.stateMachineArn),
+  /** Settles once every execution recovery claimed runs again (its step handed out, its timer set) or ended. */
+  get resumed(): Promise<void> {
+    return this.resuming;
+  }
+
+  private async claimStored(): Promise<number> {
+    const stored = (await this.journal.runningIndex()).filter((entry) =>
+      this.machines.has(entry.stateMachineArn),
     );
     if (this.current === 'closed') return 0;
-    const claims = stored.map((record) => {
-      const claim = new Claim(record);
-      this.runs.set(record.executionArn, claim);
+    const claims = stored.map(({ executionArn }) => {
+      const claim = new Claim(executionArn);
+      this.runs.set(executionArn, claim);
       return claim;
     });
     this.recovery.stored = claims.length;
     this.current = 'resuming';
-    await eachConcurrently(claims, RECOVERY_CONCURRENCY, async (claim) => {
-      const { record } = claim;
-      if (this.current === 'closed') return;
-      const nextEventId = await this.resumedEventId(record);
-      // Stopped while waiting here, or the engine closed: nothing to resume.
-      if (this.runs.get(record.executionArn) !== claim) return;
-      this.runs.delete(record.executionArn);
-      this.launch({ ...record, nextEventId }, record.position, true);
-      this.recovery.resumed++;
-    });
-    if (this.current === 'resuming') this.current = 'ready';
+    this.resuming = this.resumeClaimed(claims).then(
+      () => {
+        if (this.current === 'resuming') this.current = 'ready';
+      },
+      (error: unknown) => {
+        // The store failed past its retries: what is not resumed stays RUNNING, for the next start.
+        console.error(
+          `Recovery stopped with ${this.recovery.stored - this.recovery.resumed} executions not resumed; they resume on the next start:`,
+          error,
+        );
+      },
+    );
     return claims.length;
+  }
+
+  private async resumeClaimed(claims: Claim[]): Promise<void> {
+    const batches: Claim[][] = [];
+    for (let i = 0; i < claims.length; i += RECOVERY_BATCH) batches.push(claims.slice(i, i + RECOVERY_BATCH));
+    // A batch is read while the one before resumes: reads and resumes overlap, each bounded.
+    let reading = batches.length > 0 ? this.readClaimed(batches[0] as Claim[]) : undefined;
+    for (let b = 0; b < batches.length; b++) {
+      const records = await (reading as Promise<ExecutionRecord[]>);
+      reading = b + 1 < batches.length ? this.readClaimed(batches[b + 1] as Claim[]) : undefined;
+      if (this.current === 'closed') return;
+      await eachConcurrently(records, RECOVERY_CONCURRENCY, (record) => this.resumeOne(record));
+    }
+  }
+
+  /** The claimed executions' records; a claim with no running execution behind it is let go. */
+  private async readClaimed(batch: Claim[]): Promise<ExecutionRecord[]> {
+    const records = await this.journal.getExecutions(batch.map((claim) => claim.executionArn));
+    const running = new Map(
+      records.filter((record) => record.status === 'RUNNING').map((record) => [record.executionArn, record]),
+    );
+    for (const claim of batch) {
+      if (running.has(claim.executionArn)) continue;
+      // Ended (or never created) after it was indexed: the process died before it was unindexed.
+      if (this.runs.get(claim.executionArn) === claim) this.runs.delete(claim.executionArn);
+      this.recovery.resumed++;
+      await this.journal.unindex(claim.executionArn);
+    }
+    return [...running.values()];
+  }
+
+  private async resumeOne(record: ExecutionRecord): Promise<void> {
+    const claim = this.runs.get(record.executionArn);
+    const nextEventId = await this.resumedEventId(record);
+    // Stopped while waiting here, or the engine closed: nothing to resume.
+    if (!(claim instanceof Claim) || this.runs.get(record.executionArn) !== claim) {
+      this.recovery.resumed++;
+      return;
+    }
+    this.runs.delete(record.executionArn);
+    const run = this.launch({ ...record, nextEventId }, record.position, true);
+    await run?.rearmed;
+    this.recovery.resumed++;
   }
 
   /**
@@ -270,6 +323,8 @@ export class StepFunctionsEngine {
     await Promise.allSettled([this.recovering]);
     const runs = [...this.runs.values()].filter((run) => run instanceof ExecutionRun);
     for (const run of runs) run.suspend();
+    // A resume under way finishes what it started (its reads) and launches nothing more.
+    await Promise.allSettled([this.resuming]);
     await Promise.all(runs.map((run) => run.done));
   }
 
@@ -326,15 +381,20 @@ export class StepFunctionsEngine {
   }
 
   /** Runs the execution here, unless it already runs (or is claimed) here, or the engine closed. */
-  private launch(record: ExecutionRecord, resumeFrom: Position | undefined, resumed = false): void {
+  private launch(
+    record: ExecutionRecord,
+    resumeFrom: Position | undefined,
+    resumed = false,
+  ): ExecutionRun | undefined {
     const { executionArn } = record;
-    if (this.runs.has(executionArn) || this.current === 'closed') return;
+    if (this.runs.has(executionArn) || this.current === 'closed') return undefined;
     const run = new ExecutionRun(this, this.machine(record.stateMachineArn), record, resumeFrom, resumed);
     this.runs.set(executionArn, run);
     run.begin();
     void run.done.then(() => {
       if (this.runs.get(executionArn) === run) this.runs.delete(executionArn);
     });
+    return run;
   }
 }
 
@@ -381,6 +441,13 @@ class ExecutionRun {
   ended: Promise<void> = Promise.resolve();
   /** Settles when, besides, nothing the run started is under way. Never rejects. */
   done: Promise<void> = Promise.resolve();
+  /**
+   * Settles once the run is where it can wait: a step has handed its token out (or found it answered),
+   * a Wait or a timeout is set on the clock, a task's call is made; or the run is over. Recovery counts
+   * an execution resumed then. Never rejects.
+   */
+  readonly rearmed: Promise<void>;
+  readonly markRearmed: () => void;
 
   constructor(
     private readonly engine: StepFunctionsEngine,
@@ -391,10 +458,16 @@ class ExecutionRun {
   ) {
     this.nextEventId = record.nextEventId;
     this.trimmed = !resumed;
+    let mark = () => {};
+    this.rearmed = new Promise<void>((resolve) => {
+      mark = resolve;
+    });
+    this.markRearmed = mark;
   }
 
   begin(): void {
     this.ended = this.run();
+    void this.ended.finally(this.markRearmed).catch(() => {});
     this.done = this.ended.then(
       () => this.quiet(),
       (error: unknown) => {
@@ -556,14 +629,18 @@ class ExecutionRun {
     this.assertLive();
     const enteredAt = invocation?.position.enteredAt ?? clock.now();
     if (step.kind === 'wait') {
-      await clock.sleepUntil(waitDeadline(step, input, enteredAt), this.abort.signal);
+      const sleeping = clock.sleepUntil(waitDeadline(step, input, enteredAt), this.abort.signal);
+      this.markRearmed();
+      await sleeping;
       return input;
     }
     const startedAt = await this.attemptStart(invocation);
     const parameters = swapPlaceholders(input, { [ENTERED_TIME]: iso(enteredAt), [STATE_NAME]: name });
     const rawInput = invocation?.position.input ?? input;
     if (!step.resource.endsWith('.waitForTaskToken')) {
-      return this.withTimeout(this.invoke(step.resource, parameters), step, rawInput, startedAt);
+      const calling = this.withTimeout(this.invoke(step.resource, parameters), step, rawInput, startedAt);
+      this.markRearmed();
+      return calling;
     }
     const token = this.engine.tokenFor(
       this.record.executionArn,
@@ -624,7 +701,10 @@ class ExecutionRun {
     try {
       // The waiter is registered before the journal is read, so a completion racing a resume is never lost.
       const existing = await this.journaled(() => engine.journal.getToken(token));
-      if (existing && existing.status !== 'WAITING') return tokenResult(existing);
+      if (existing && existing.status !== 'WAITING') {
+        this.markRearmed();
+        return tokenResult(existing);
+      }
       if (!existing) {
         await this.journaled(() =>
           engine.journal.putToken({
@@ -636,8 +716,13 @@ class ExecutionRun {
           }),
         );
       }
-      // Also on resume: the step that hands the token out may not have finished before the crash.
-      await this.invoke(step.resource, swapPlaceholders(parameters, { [TOKEN]: token }));
+      // Also on resume, unless the journal says it was done: the step that hands the token out may
+      // not have finished before the crash.
+      if (!existing?.handedOut) {
+        await this.invoke(step.resource, swapPlaceholders(parameters, { [TOKEN]: token }));
+        await this.journaled(() => engine.journal.markHandedOut(token));
+      }
+      this.markRearmed();
       const settled = this.whileLive(answered);
       if (!heartbeatSeconds) return tokenResult(await settled);
       return tokenResult(

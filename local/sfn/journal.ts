@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -12,6 +14,10 @@ import {
 import type { ClockState } from '../clock.ts';
 
 export const JOURNAL_TABLE = 'fairfix-local-engine';
+
+/** The partition indexing running executions (sort key: the ARN), and its "complete" marker's key. */
+const RUNNING = 'RUNNING';
+const INDEXED = '#indexed';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -55,6 +61,8 @@ export interface TokenRecord {
   seq: number;
   state: string;
   status: 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'CLOSED';
+  /** The step that hands the token out did so: a resumed run waits without handing it out again. */
+  handedOut?: boolean;
   output?: string;
   error?: string;
   cause?: string;
@@ -122,6 +130,8 @@ export class Journal {
           }),
         ),
       );
+      // Nothing in it yet: the index of running executions is complete from the first one on.
+      await this.markIndexed();
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
@@ -129,6 +139,15 @@ export class Journal {
 
   /** Creates the execution unless one with that ARN exists; answers the one stored. */
   async createExecution(record: ExecutionRecord): Promise<{ created: boolean; record: ExecutionRecord }> {
+    // Indexed before it exists: a crash between the two leaves an entry recovery drops, never an
+    // execution recovery cannot find.
+    await this.write(
+      `Indexing execution ${record.executionArn}`,
+      new PutCommand({
+        TableName: JOURNAL_TABLE,
+        Item: { pk: RUNNING, sk: record.executionArn, stateMachineArn: record.stateMachineArn },
+      }),
+    );
     const created = await this.conditionally(
       `Creating execution ${record.executionArn}`,
       new PutCommand({
@@ -185,8 +204,87 @@ export class Journal {
         return stored?.status === end.status && stored.stopDate === end.stopDate;
       },
     );
-    if (ended) await this.putListing({ ...record, ...end });
+    if (ended) {
+      await this.putListing({ ...record, ...end });
+      await this.unindex(record.executionArn);
+    }
     return ended;
+  }
+
+  /**
+   * The executions the journal holds as running, by ARN and state machine, from the index kept beside
+   * them: a query of one partition, however much history the journal holds. A journal from before the
+   * index is scanned once to build it.
+   */
+  async runningIndex(): Promise<{ executionArn: string; stateMachineArn: string }[]> {
+    if (!(await this.read<{ at: number }>(RUNNING, INDEXED))) {
+      for (const record of await this.runningExecutions()) {
+        await this.write(
+          `Indexing execution ${record.executionArn}`,
+          new PutCommand({
+            TableName: JOURNAL_TABLE,
+            Item: { pk: RUNNING, sk: record.executionArn, stateMachineArn: record.stateMachineArn },
+          }),
+        );
+      }
+      await this.markIndexed();
+    }
+    const entries: { executionArn: string; stateMachineArn: string }[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.send('Listing running executions', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: JOURNAL_TABLE,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': RUNNING },
+            ExclusiveStartKey: start,
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? [])
+        if (item.sk !== INDEXED)
+          entries.push({ executionArn: item.sk as string, stateMachineArn: item.stateMachineArn as string });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return entries;
+  }
+
+  /** Up to 100 executions at once, by ARN; an ARN with no execution is left out. */
+  async getExecutions(executionArns: readonly string[]): Promise<ExecutionRecord[]> {
+    const found: ExecutionRecord[] = [];
+    let keys: Record<string, unknown>[] | undefined = executionArns.map((arn) => ({
+      pk: `EXEC#${arn}`,
+      sk: 'META',
+    }));
+    while (keys && keys.length > 0) {
+      const batch = keys;
+      const page = await this.send('Reading executions', () =>
+        this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [JOURNAL_TABLE]: { Keys: batch, ConsistentRead: true } },
+          }),
+        ),
+      );
+      found.push(...(page.Responses?.[JOURNAL_TABLE] ?? []).map((item) => strip<ExecutionRecord>(item)));
+      keys = page.UnprocessedKeys?.[JOURNAL_TABLE]?.Keys as Record<string, unknown>[] | undefined;
+    }
+    return found;
+  }
+
+  /** Drops an execution from the index of running ones (it ended, or never came to exist). */
+  async unindex(executionArn: string): Promise<void> {
+    await this.send(`Unindexing execution ${executionArn}`, () =>
+      this.doc.send(new DeleteCommand({ TableName: JOURNAL_TABLE, Key: { pk: RUNNING, sk: executionArn } })),
+    );
+  }
+
+  private async markIndexed(): Promise<void> {
+    await this.write(
+      'Marking the index of running executions complete',
+      new PutCommand({ TableName: JOURNAL_TABLE, Item: { pk: RUNNING, sk: INDEXED, at: Date.now() } }),
+    );
   }
 
   async runningExecutions(): Promise<ExecutionRecord[]> {
@@ -325,6 +423,21 @@ export class Journal {
 
   getToken(token: string): Promise<TokenRecord | undefined> {
     return this.read<TokenRecord>(`TOKEN#${token}`, 'TOKEN');
+  }
+
+  /** Records that a waiting token's step handed it out; nothing when it was answered meanwhile. */
+  async markHandedOut(token: string): Promise<void> {
+    await this.conditionally(
+      'Recording a task token handed out',
+      new UpdateCommand({
+        TableName: JOURNAL_TABLE,
+        Key: { pk: `TOKEN#${token}`, sk: 'TOKEN' },
+        UpdateExpression: 'SET handedOut = :yes',
+        ConditionExpression: '#status = :waiting',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':yes': true, ':waiting': 'WAITING' },
+      }),
+    );
   }
 
   /** Completes a waiting token once; false when it was no longer waiting. */

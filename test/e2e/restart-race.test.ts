@@ -12,7 +12,7 @@ import { RestartableCloud } from '../support/restartable.ts';
  */
 const STORED = 20;
 const FRESH = 30;
-/** The history of finished executions a long-lived data directory holds (MB): recovery reads past it. */
+/** The history of finished executions a long-lived data directory holds (MB): recovery does not read it. */
 const OLD_HISTORY_MB = 8;
 const DEPOT = 'Wait for device at depot';
 let env: RestartableCloud;
@@ -65,7 +65,7 @@ beforeAll(async () => {
 afterAll(() => env.dispose());
 
 describe('a restart while customers open cases', () => {
-  it('serves only once it has resumed what it had, and runs every execution once', async () => {
+  it('serves only once it knows what it had, and runs every execution once', async () => {
     const starting = env.start();
     const healthAnswers: { status: number; retryAfter: string | null; body: string }[] = [];
     const refused: { status: number; retryAfter: string | null }[] = [];
@@ -160,7 +160,9 @@ describe('a restart while customers open cases', () => {
     }
     for (const answer of refused)
       expect(answer).toMatchObject({ status: 503, retryAfter: expect.any(String) });
-    expect(healthAnswers.length, 'the cloud said it was starting at least once').toBeGreaterThan(1);
+    // How long it says so depends on the machine: claiming the stored executions is one query of the
+    // running-execution index, however much history the journal holds (OLD_HISTORY_MB), so a fast
+    // machine may answer 200 to the first /health that gets through.
     // The Step Functions API refuses only until the engine knows its executions.
     expect(sfnAnswers.at(-1)?.status).toBe(200);
     for (const answer of sfnAnswers.slice(0, -1))

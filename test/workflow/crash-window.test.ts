@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalClock } from '../../local/clock.ts';
 import { dynamoClient, startDynamo } from '../../local/dynamo.ts';
 import { type Integrations, StepFunctionsEngine } from '../../local/sfn/engine.ts';
@@ -87,15 +88,32 @@ beforeAll(async () => {
   endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   await new Journal(dynamoClient(endpoint)).ensureTable();
 });
-afterEach(() => vi.restoreAllMocks());
+afterEach(async () => {
+  vi.restoreAllMocks();
+  // Each test's processes are gone before the next one starts: two live engines on one journal are
+  // two processes on one data directory, which the local cloud's store refuses.
+  for (const engine of engines.splice(0)) await engine.close();
+});
 afterAll(async () => {
-  for (const engine of engines) await engine.close();
   await new Promise((resolve) => server.close(resolve));
 });
 
 /** A process: its own client, journal, clock and engine on the shared store. `dies` picks the write it never makes. */
-async function boot(dies?: (input: Input) => boolean, go = true) {
+async function boot(dies?: (input: Input) => boolean, go = true, slow?: (input: Input) => number) {
   const client = dynamoClient(endpoint);
+  const requests: string[] = [];
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as Input & { KeyConditionExpression?: string };
+      requests.push(
+        `${args.input && (args as { input: object }).input.constructor.name} ${JSON.stringify(input).slice(0, 120)}`,
+      );
+      const delay = slow?.(input) ?? 0;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      return next(args);
+    },
+    { step: 'initialize', name: 'observed' },
+  );
   const journal = new Journal(client, []);
   const dead = { at: undefined as string | undefined };
   if (dies) {
@@ -127,7 +145,7 @@ async function boot(dies?: (input: Input) => boolean, go = true) {
   });
   engines.push(engine);
   await engine.recover();
-  return { engine, journal, integrations, dead };
+  return { engine, journal, integrations, dead, requests, client };
 }
 
 async function historyOf(journal: Journal, arn: string) {
@@ -236,6 +254,17 @@ describe('a process killed between the two writes of a step', () => {
     expect(history.map((event) => event.id)).toEqual(history.map((_, i) => i + 1));
   });
 
+  it('hands a token out again when the process died before it was recorded as handed out', async () => {
+    const { name } = await killedAt((input) => input.UpdateExpression === 'SET handedOut = :yes');
+    const second = await boot();
+    await eventually(
+      async () => second.integrations.tokens.get(name),
+      10_000,
+      'Park to hand its token out again',
+    );
+    expect(second.integrations.calls).toEqual(['park']);
+  });
+
   it('ends once an execution whose end was in the history but not in its status', async () => {
     const ending = (input: Input) =>
       input.ExpressionAttributeValues?.[':status'] === 'SUCCEEDED' &&
@@ -259,5 +288,100 @@ describe('a process killed between the two writes of a step', () => {
     expect((await second.journal.getExecution(executionArn))?.status).toBe('SUCCEEDED');
     const listed = await second.journal.listExecutions(MACHINE, 100);
     expect(listed.items.find((item) => item.executionArn === executionArn)?.status).toBe('SUCCEEDED');
+  });
+});
+
+describe('recovery', () => {
+  // Each test on a store of its own: what the tests above left running is not theirs to count.
+  const stores: Server[] = [];
+  beforeEach(async () => {
+    const store = await startDynamo(0, undefined);
+    stores.push(store);
+    endpoint = `http://127.0.0.1:${(store.address() as { port: number }).port}`;
+    await new Journal(dynamoClient(endpoint)).ensureTable();
+  });
+  afterAll(async () => {
+    for (const store of stores) await new Promise((resolve) => store.close(resolve));
+  });
+
+  /** Three executions waiting in Park, left by a process that stopped. */
+  async function threeWaiting() {
+    const first = await boot();
+    const names = [`idx-${++run}`, `idx-${++run}`, `idx-${++run}`];
+    const arns = [];
+    for (const name of names)
+      arns.push((await first.engine.startExecution(MACHINE, name, '{}')).executionArn);
+    for (const name of names) await eventually(async () => first.integrations.tokens.get(name));
+    await first.engine.close();
+    return { names, arns, tokens: names.map((name) => first.integrations.tokens.get(name) as string) };
+  }
+
+  it('finds running executions by their index, reads no history, and drops entries of executions that are gone', async () => {
+    const { arns } = await threeWaiting();
+    const doc = DynamoDBDocumentClient.from(dynamoClient(endpoint));
+    const ghost = `arn:aws:states:${REGION}:${ACCOUNT}:execution:crash-window:never-created`;
+    await doc.send(
+      new PutCommand({
+        TableName: JOURNAL_TABLE,
+        Item: { pk: 'RUNNING', sk: ghost, stateMachineArn: MACHINE },
+      }),
+    );
+
+    const second = await boot();
+    await second.engine.resumed;
+    expect(second.engine.recovery).toEqual({ stored: 4, resumed: 4 });
+    expect(second.engine.phase).toBe('ready');
+    // Each waits on its token again; the steps had handed their tokens out, so none does it again.
+    expect(second.engine.waiters.size).toBe(3);
+    expect(second.integrations.calls).toEqual([]);
+    for (const arn of arns) expect(second.engine.runsHere(arn)).toBe(true);
+    expect(second.engine.runsHere(ghost)).toBe(false);
+    expect((await second.journal.runningIndex()).map((entry) => entry.executionArn).sort()).toEqual(
+      [...arns].sort(),
+    );
+    // Where each resumed run's history continues is in its position: recovery reads no history, scans nothing.
+    expect(second.requests.filter((request) => request.includes('HIST#'))).toEqual([]);
+    expect(second.requests.filter((request) => request.startsWith('ScanCommand'))).toEqual([]);
+  });
+
+  it('builds the index once from a journal written before it had one', async () => {
+    const { names, arns } = await threeWaiting();
+    const doc = DynamoDBDocumentClient.from(dynamoClient(endpoint));
+    const { Items = [] } = await doc.send(
+      new QueryCommand({
+        TableName: JOURNAL_TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'RUNNING' },
+      }),
+    );
+    for (const item of Items)
+      await doc.send(new DeleteCommand({ TableName: JOURNAL_TABLE, Key: { pk: item.pk, sk: item.sk } }));
+
+    const second = await boot();
+    await second.engine.resumed;
+    expect(second.engine.waiters.size).toBe(names.length);
+    for (const arn of arns)
+      expect((await second.journal.runningIndex()).map((entry) => entry.executionArn)).toContain(arn);
+  });
+
+  it('takes work while it resumes: a start of a claimed execution starts nothing, a token answered before its run is back applies once', async () => {
+    const { names, arns, tokens } = await threeWaiting();
+    // Reading the stored executions takes a while: the engine is still resuming when work arrives.
+    const second = await boot(undefined, true, (input) =>
+      JSON.stringify(input).includes('RequestItems') && JSON.stringify(input).includes('"Keys"') ? 400 : 0,
+    );
+    expect(second.engine.phase).toBe('resuming');
+    const again = await second.engine.startExecution(MACHINE, names[0] as string, '{}');
+    expect(again.executionArn).toBe(arns[0]);
+    await second.engine.sendTaskSuccess(tokens[1] as string, '{"ok":true}');
+    await second.engine.resumed;
+    await eventually(async () =>
+      (await second.journal.getExecution(arns[1] as string))?.status === 'SUCCEEDED' ? true : undefined,
+    );
+    // One run each: the answered one went on once, the others wait; each state entered once.
+    expect(second.integrations.calls.filter((call) => call === 'finish')).toHaveLength(1);
+    expect(second.integrations.calls.filter((call) => call === 'park')).toHaveLength(0);
+    for (const arn of arns) expect(await repeated(second.journal, arn)).toEqual([]);
+    expect((await second.journal.getExecution(arns[0] as string))?.status).toBe('RUNNING');
   });
 });

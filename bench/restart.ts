@@ -1,0 +1,145 @@
+/**
+ * Restart with N executions waiting on a task token (part of `npm run bench`): how long from the start
+ * of LocalCloud.start on that data directory until GET /health answers 200 (serving), and until every
+ * stored execution runs again, its step handed out and its token awaited (all resumed). Printed, never
+ * asserted. The waiting step is the case workflow's shape (a .waitForTaskToken task that parks its
+ * token in DynamoDB) on a machine of its own, so that N of them are quick to make.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { LocalCloud } from '../local/cloud.ts';
+import { dynamoClient } from '../local/dynamo.ts';
+import { ACCOUNT, type CfnTemplate, REGION, TemplateModel } from '../local/template.ts';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface RestartFigures {
+  waiting: number;
+  seedSeconds: number;
+  servingMs: number;
+  allResumedMs: number;
+  rssMb: number;
+}
+
+export async function restartBench(
+  template: CfnTemplate,
+  waiting: number,
+  log = console.log,
+): Promise<RestartFigures> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'fairfix-bench-restart-'));
+  const ports = { dynamodb: await freePort(), stepFunctions: await freePort(), http: await freePort() };
+  const table = new TemplateModel(template).tables[0]?.name as string;
+  const machineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:bench-waiting`;
+  const machine = {
+    arn: machineArn,
+    name: 'bench-waiting',
+    roleArn: 'arn:aws:iam::000000000000:role/bench',
+    definition: {
+      StartAt: 'Park',
+      States: {
+        Park: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::dynamodb:putItem.waitForTaskToken',
+          Parameters: {
+            TableName: table,
+            Item: {
+              pk: { 'S.$': "States.Format('PARK#{}', $.id)" },
+              sk: { S: 'TOKEN' },
+              token: { 'S.$': '$$.Task.Token' },
+            },
+          },
+          TimeoutSeconds: 30 * 86_400,
+          End: true,
+        },
+      },
+    },
+  };
+  const start = () => LocalCloud.start({ template, dataDir, ports, stateMachines: [machine] });
+  try {
+    const first = await start();
+    const t0 = performance.now();
+    let next = 0;
+    let lastLog = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < waiting) {
+          const i = next++;
+          await first.engine.startExecution(machineArn, `waiting-${i}`, JSON.stringify({ id: i }));
+          if (performance.now() - lastLog > 15_000) {
+            lastLog = performance.now();
+            log(`  seeding: ${i + 1} of ${waiting} started`);
+          }
+        }
+      }),
+    );
+    // Every one waits on its token, and has parked it.
+    const ddb = dynamoClient(first.urls.dynamodb);
+    for (;;) {
+      if (first.engine.waiters.size >= waiting) {
+        let parked = 0;
+        let after: Record<string, never> | undefined;
+        do {
+          const page = await ddb.send(
+            new ScanCommand({
+              TableName: table,
+              Select: 'COUNT',
+              FilterExpression: 'begins_with(pk, :park)',
+              ExpressionAttributeValues: { ':park': { S: 'PARK#' } },
+              ExclusiveStartKey: after,
+            }),
+          );
+          parked += page.Count ?? 0;
+          after = page.LastEvaluatedKey as typeof after;
+        } while (after);
+        if (parked >= waiting) break;
+      }
+      await pause(1000);
+    }
+    const seedSeconds = (performance.now() - t0) / 1000;
+    await first.stop();
+    log(`  seeded ${waiting} waiting executions in ${seedSeconds.toFixed(0)} s; restarting`);
+
+    const restarted = performance.now();
+    let servingMs = 0;
+    const serving = (async () => {
+      for (;;) {
+        try {
+          const response = await fetch(`http://127.0.0.1:${ports.http}/health`);
+          await response.arrayBuffer();
+          if (response.status === 200) {
+            servingMs = performance.now() - restarted;
+            return;
+          }
+        } catch {
+          // Not listening yet.
+        }
+        await pause(5);
+      }
+    })();
+    const cloud = await start();
+    try {
+      await serving;
+      await cloud.engine.resumed;
+      const allResumedMs = performance.now() - restarted;
+      if (cloud.engine.waiters.size < waiting)
+        throw new Error(`Only ${cloud.engine.waiters.size} of ${waiting} executions wait again`);
+      const rssMb = process.memoryUsage().rss / 1_048_576;
+      return { waiting, seedSeconds, servingMs, allResumedMs, rssMb };
+    } finally {
+      await cloud.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
