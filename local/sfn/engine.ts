@@ -716,12 +716,11 @@ class ExecutionRun {
           }),
         );
       }
-      // Also on resume, unless the journal says it was done: the step that hands the token out may
-      // not have finished before the crash.
-      if (!existing?.handedOut) {
-        await this.invoke(step.resource, swapPlaceholders(parameters, { [TOKEN]: token }));
-        await this.journaled(() => engine.journal.markHandedOut(token));
-      }
+      // Also on resume: the step that hands the token out may not have finished before the crash, and
+      // handing it out again is how an answer recorded but never sent (the process died between the
+      // two) reaches the run: the case workflow's await-case-event delivers it again. The crash soak
+      // caught a resume that skipped this: cases waited for ever with their event applied.
+      await this.invoke(step.resource, swapPlaceholders(parameters, { [TOKEN]: token }));
       this.markRearmed();
       const settled = this.whileLive(answered);
       if (!heartbeatSeconds) return tokenResult(await settled);

@@ -61,8 +61,6 @@ export interface TokenRecord {
   seq: number;
   state: string;
   status: 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'CLOSED';
-  /** The step that hands the token out did so: a resumed run waits without handing it out again. */
-  handedOut?: boolean;
   output?: string;
   error?: string;
   cause?: string;
@@ -423,21 +421,6 @@ export class Journal {
 
   getToken(token: string): Promise<TokenRecord | undefined> {
     return this.read<TokenRecord>(`TOKEN#${token}`, 'TOKEN');
-  }
-
-  /** Records that a waiting token's step handed it out; nothing when it was answered meanwhile. */
-  async markHandedOut(token: string): Promise<void> {
-    await this.conditionally(
-      'Recording a task token handed out',
-      new UpdateCommand({
-        TableName: JOURNAL_TABLE,
-        Key: { pk: `TOKEN#${token}`, sk: 'TOKEN' },
-        UpdateExpression: 'SET handedOut = :yes',
-        ConditionExpression: '#status = :waiting',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':yes': true, ':waiting': 'WAITING' },
-      }),
-    );
   }
 
   /** Completes a waiting token once; false when it was no longer waiting. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Clients, encountered, enteredStates, StepFunctions } from './clients.ts';
@@ -189,9 +189,10 @@ export async function runSoak(given: Partial<SoakOptions> = {}): Promise<SoakRep
   } finally {
     await cloud.kill();
     if (violations.length > 0) {
-      const errors = cloud.output.filter((line) => /error|Error|stopped running/.test(line));
-      if (errors.length > 0)
-        log(`What the cloud logged (errors, first 20):\n${errors.slice(0, 20).join('')}`);
+      // Everything the cloud printed, each start's output marked, for whoever looks into it.
+      const file = path.join(tmpdir(), `fairfix-soak-${options.seed}-cloud.log`);
+      writeFileSync(file, cloud.output.join(''));
+      log(`What the cloud printed: ${file}`);
     }
     if (options.keep) log(`Data kept in ${dataDir}`);
     else rmSync(dataDir, { recursive: true, force: true });
@@ -266,8 +267,9 @@ async function verify(
     }
     const found: string[] = [];
     for (const direction of ['to-depot', 'to-customer'] as const) {
+      // Fewer is a case short of its end (reported as such); more is a label issued twice.
       const labels = kase.shipments.filter((s) => s.direction === direction);
-      if (labels.length !== EXPECTED_SHIPMENTS[r.kind][direction])
+      if (labels.length > EXPECTED_SHIPMENTS[r.kind][direction])
         found.push(`${labels.length} ${direction} labels`);
     }
     found.push(
