@@ -3,8 +3,8 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import type { LocalClock } from '../clock.ts';
 import { ACCOUNT, REGION } from '../template.ts';
 import { SfnApiError } from './errors.ts';
-import { ExecutionRun } from './execution-run.ts';
-import type { ExecutionRecord, Journal, Position, TokenRecord } from './journal.ts';
+import { ExecutionRun, endDetails, historyTypeOfEnd } from './execution-run.ts';
+import type { ExecutionRecord, Journal, Parking, Position, TokenRecord } from './journal.ts';
 import { type Definition, type Normalized, normalize } from './normalize.ts';
 
 /** Runs a Task's Resource (a Lambda function, a DynamoDB call...) with its resolved parameters. */
@@ -28,6 +28,8 @@ export interface Machine {
 const RECOVERY_CONCURRENCY = 32;
 /** How many stored executions recovery reads in one request. */
 const RECOVERY_BATCH = 100;
+/** How many parked waits hand their tokens out again at once after a crash (behind live traffic). */
+const REDELIVERY_CONCURRENCY = 8;
 
 /**
  * Where the engine is in its life. `starting`: it does not yet know which executions the journal holds,
@@ -43,18 +45,43 @@ class Claim {
 }
 
 /**
+ * A waiting execution the engine holds without a run: all it keeps is a timer for when it must wake.
+ * An answer to its token (SendTask*) or the timer wakes it: a new run goes on from its position.
+ */
+class Parked {
+  private readonly timer = new AbortController();
+  constructor(
+    readonly parking: Parking,
+    clock: LocalClock,
+    wake: () => void,
+  ) {
+    if (parking.wakeAt !== undefined)
+      clock.sleepUntil(parking.wakeAt, this.timer.signal).then(wake, () => {});
+  }
+
+  cancel(): void {
+    this.timer.abort();
+  }
+}
+
+/**
  * A Step Functions engine for the synthesized state machines: aws-local-stepfunctions interprets
  * the ASL; this runner adds what it lacks. Every execution's position (top-level state, its input,
  * when it was entered), task tokens and history are journaled, so after a crash each execution
  * resumes where it was, waits keep their deadlines, and tokens stay valid. An execution has at most
- * one run in this process: the registry below holds it (or recovery's claim on it) until it ends.
+ * one run in this process: the registry below holds it (or recovery's claim on it) until it ends. A
+ * run that has to wait (on its token, or in a Wait state) parks: the registry then holds only its
+ * timer, so thousands of waiting cases cost next to no memory.
  */
 export class StepFunctionsEngine {
   private readonly machines = new Map<string, Machine>();
-  private readonly runs = new Map<string, ExecutionRun | Claim>();
+  private readonly runs = new Map<string, ExecutionRun | Claim | Parked>();
   private current: EnginePhase = 'starting';
   private recovering: Promise<number> | undefined;
   private resuming: Promise<void> = Promise.resolve();
+  private redelivering: Promise<void> = Promise.resolve();
+  /** Executions answered while claimed (recovery or a wake reading them): woken if they park. */
+  private readonly answeredWhileClaimed = new Set<string>();
   /** Recovery's progress: executions the journal held as running, and how many run again. */
   readonly recovery = { stored: 0, resumed: 0 };
   /** Steps waiting on a token in this process; SendTask* calls reach them here. */
@@ -123,12 +150,36 @@ export class StepFunctionsEngine {
     return this.recovering;
   }
 
-  /** Settles once every execution recovery claimed runs again (its step handed out, its timer set) or ended. */
+  /**
+   * Settles once every execution recovery claimed runs again or waits parked (its token answerable,
+   * its timer set), or has ended.
+   */
   get resumed(): Promise<void> {
     return this.resuming;
   }
 
+  /**
+   * After a start that followed a crash, settles once every parked wait has handed its token out again
+   * (see redeliver); at once after a clean stop.
+   */
+  get redelivered(): Promise<void> {
+    return this.redelivering;
+  }
+
+  /** How many executions wait here parked, without a run. */
+  get parkedCount(): number {
+    let parked = 0;
+    for (const entry of this.runs.values()) if (entry instanceof Parked) parked++;
+    return parked;
+  }
+
+  /** Whether the execution waits here parked, without a run. */
+  isParked(executionArn: string): boolean {
+    return this.runs.get(executionArn) instanceof Parked;
+  }
+
   private async claimStored(): Promise<number> {
+    const clean = await this.journal.takeCleanStop();
     const stored = (await this.journal.runningIndex()).filter((entry) =>
       this.machines.has(entry.stateMachineArn),
     );
@@ -140,9 +191,11 @@ export class StepFunctionsEngine {
     });
     this.recovery.stored = claims.length;
     this.current = 'resuming';
-    this.resuming = this.resumeClaimed(claims).then(
+    const parkedWithTokens: string[] = [];
+    this.resuming = this.resumeClaimed(claims, parkedWithTokens).then(
       () => {
         if (this.current === 'resuming') this.current = 'ready';
+        if (!clean) this.redelivering = this.redeliver(parkedWithTokens);
       },
       (error: unknown) => {
         // The store failed past its retries: what is not resumed stays RUNNING, for the next start.
@@ -155,21 +208,48 @@ export class StepFunctionsEngine {
     return claims.length;
   }
 
-  private async resumeClaimed(claims: Claim[]): Promise<void> {
+  private async resumeClaimed(claims: Claim[], parkedWithTokens: string[]): Promise<void> {
     const batches: Claim[][] = [];
     for (let i = 0; i < claims.length; i += RECOVERY_BATCH) batches.push(claims.slice(i, i + RECOVERY_BATCH));
     // A batch is read while the one before resumes: reads and resumes overlap, each bounded.
     let reading = batches.length > 0 ? this.readClaimed(batches[0] as Claim[]) : undefined;
     for (let b = 0; b < batches.length; b++) {
-      const records = await (reading as Promise<ExecutionRecord[]>);
+      const { records, waiting } = await (reading as ReturnType<StepFunctionsEngine['readClaimed']>);
       reading = b + 1 < batches.length ? this.readClaimed(batches[b + 1] as Claim[]) : undefined;
       if (this.current === 'closed') return;
-      await eachConcurrently(records, RECOVERY_CONCURRENCY, (record) => this.resumeOne(record));
+      const toRun: ExecutionRecord[] = [];
+      for (const record of records) {
+        const parking = record.position?.parked;
+        // Parked, and its token still unanswered (or a timer only): parked again, no run needed.
+        if (parking && (!parking.token || waiting.has(parking.token))) {
+          if (this.runs.get(record.executionArn) instanceof Claim) this.rest(record.executionArn, parking);
+          if (parking.token) parkedWithTokens.push(record.executionArn);
+          this.recovery.resumed++;
+        } else toRun.push(record);
+      }
+      await eachConcurrently(toRun, RECOVERY_CONCURRENCY, (record) => this.resumeOne(record));
     }
   }
 
-  /** The claimed executions' records; a claim with no running execution behind it is let go. */
-  private async readClaimed(batch: Claim[]): Promise<ExecutionRecord[]> {
+  /**
+   * After a crash, every parked wait hands its token out again, a few at a time behind live traffic:
+   * the app may have recorded an answer and died before sending it (SendTaskSuccess), and handing the
+   * token out again is how that answer reaches the execution (the case workflow's await-case-event
+   * delivers it). Before parking, every resume did this; a parked wait is answerable meanwhile.
+   */
+  private async redeliver(executionArns: readonly string[]): Promise<void> {
+    await eachConcurrently(executionArns, REDELIVERY_CONCURRENCY, async (executionArn) => {
+      if (this.current === 'closed') return;
+      const run = await this.wake(executionArn, true);
+      await run?.rearmed;
+    });
+  }
+
+  /**
+   * The claimed executions' records, and which tokens of the parked ones still wait; a claim with no
+   * running execution behind it is let go.
+   */
+  private async readClaimed(batch: Claim[]) {
     const records = await this.journal.getExecutions(batch.map((claim) => claim.executionArn));
     const running = new Map(
       records.filter((record) => record.status === 'RUNNING').map((record) => [record.executionArn, record]),
@@ -181,7 +261,13 @@ export class StepFunctionsEngine {
       this.recovery.resumed++;
       await this.journal.unindex(claim.executionArn);
     }
-    return [...running.values()];
+    const tokens = [...running.values()].flatMap((record) => record.position?.parked?.token ?? []);
+    const waiting = new Set(
+      (await this.journal.getTokens(tokens))
+        .filter((token) => token.status === 'WAITING')
+        .map((token) => token.token),
+    );
+    return { records: [...running.values()], waiting };
   }
 
   private async resumeOne(record: ExecutionRecord): Promise<void> {
@@ -263,11 +349,32 @@ export class StepFunctionsEngine {
       await run.stop(error, cause, stopDate);
       return stopDate;
     }
-    // Claimed by recovery but not resumed yet: it never will be.
+    // Parked, or claimed by recovery but not resumed yet: it never will be.
+    if (run instanceof Parked) run.cancel();
     if (run) this.runs.delete(executionArn);
-    if (record.status === 'RUNNING')
-      await this.journal.finishExecution(record, { status: 'ABORTED', error, cause, stopDate });
+    if (record.status === 'RUNNING') await this.abortWithoutRun(record, { error, cause, stopDate });
     return stopDate;
+  }
+
+  /** Ends an execution that has no run here (parked, or not resumed yet), as its run would have. */
+  private async abortWithoutRun(
+    record: ExecutionRecord,
+    stop: Pick<ExecutionRecord, 'error' | 'cause' | 'stopDate'>,
+  ): Promise<void> {
+    const end = { status: 'ABORTED' as const, ...stop };
+    const id = await this.resumedEventId(record);
+    await this.journal.appendHistory(record.executionArn, [
+      {
+        id,
+        previousEventId: id - 1,
+        timestamp: stop.stopDate as number,
+        type: historyTypeOfEnd(end.status),
+        ...endDetails(end),
+      },
+    ]);
+    if (!(await this.journal.finishExecution(record, end))) return;
+    const token = record.position?.parked?.token;
+    if (token) await this.journal.completeToken(token, { status: 'CLOSED' });
   }
 
   async sendTaskSuccess(token: string, output: string): Promise<void> {
@@ -307,8 +414,17 @@ export class StepFunctionsEngine {
     const runs = [...this.runs.values()].filter((run) => run instanceof ExecutionRun);
     for (const run of runs) run.suspend();
     // A resume under way finishes what it started (its reads) and launches nothing more.
-    await Promise.allSettled([this.resuming]);
+    await Promise.allSettled([this.resuming, this.redelivering]);
+    for (const entry of this.runs.values()) if (entry instanceof Parked) entry.cancel();
     await Promise.all(runs.map((run) => run.done));
+    // Every run has let go with its writes made: no answer can be half-delivered, so the next start
+    // need not hand the parked waits' tokens out again (see redeliver).
+    await this.journal.markCleanStop().catch((error: unknown) => {
+      console.error(
+        'The engine could not record that it stopped cleanly; the next start checks every wait:',
+        error,
+      );
+    });
   }
 
   /** A token is unguessable and names where it belongs, so a resumed step derives the same one. */
@@ -350,7 +466,9 @@ export class StepFunctionsEngine {
     if (!(await this.journal.completeToken(token, outcome))) {
       throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
     }
-    this.waiters.get(token)?.settle({ ...record, ...outcome });
+    const waiter = this.waiters.get(token);
+    if (waiter) waiter.settle({ ...record, ...outcome });
+    else void this.wake(record.executionArn);
   }
 
   /** Before recovery has claimed the stored executions, work could race it: the API answers 503. */
@@ -363,21 +481,72 @@ export class StepFunctionsEngine {
       );
   }
 
-  /** Runs the execution here, unless it already runs (or is claimed) here, or the engine closed. */
+  /**
+   * Runs the execution here, unless it already runs (or is claimed, or parked) here, or the engine
+   * closed. A run that parks leaves the execution parked here when it is done.
+   */
   private launch(
     record: ExecutionRecord,
     resumeFrom: Position | undefined,
     resumed = false,
+    handOutAgain = true,
   ): ExecutionRun | undefined {
     const { executionArn } = record;
     if (this.runs.has(executionArn) || this.current === 'closed') return undefined;
-    const run = new ExecutionRun(this, this.machine(record.stateMachineArn), record, resumeFrom, resumed);
+    const machine = this.machine(record.stateMachineArn);
+    const run = new ExecutionRun(this, machine, record, resumeFrom, resumed, handOutAgain);
     this.runs.set(executionArn, run);
+    // A run reads its token from the journal before it waits: it finds any answer itself.
+    this.answeredWhileClaimed.delete(executionArn);
     run.begin();
     void run.done.then(() => {
-      if (this.runs.get(executionArn) === run) this.runs.delete(executionArn);
+      if (this.runs.get(executionArn) !== run) return;
+      this.runs.delete(executionArn);
+      if (!run.parked) return;
+      this.rest(executionArn, run.parked);
+      // Answered while the run let go: it found no waiter, and woke nothing yet.
+      if (run.wakeRequested) void this.wake(executionArn);
     });
     return run;
+  }
+
+  /** Holds a waiting execution without a run: only its timer, if it has a deadline. */
+  private rest(executionArn: string, parking: Parking): void {
+    if (this.current === 'closed') return;
+    this.runs.set(executionArn, new Parked(parking, this.clock, () => void this.wake(executionArn)));
+    if (this.answeredWhileClaimed.delete(executionArn)) void this.wake(executionArn);
+  }
+
+  /**
+   * Wakes a parked execution (its token was answered, or its timer is due): a new run goes on from its
+   * position, without handing its token out again unless asked (after a crash, see redeliver). A run
+   * that is letting go is woken once it has. Never rejects: a journal that cannot be read leaves the
+   * execution to the next start, and says so.
+   */
+  private async wake(executionArn: string, handOutAgain = false): Promise<ExecutionRun | undefined> {
+    const entry = this.runs.get(executionArn);
+    if (entry instanceof ExecutionRun) entry.wakeRequested = true;
+    if (entry instanceof Claim) this.answeredWhileClaimed.add(executionArn);
+    if (!(entry instanceof Parked)) return undefined;
+    entry.cancel();
+    // Held while its record is read: nothing else may start a run for it meanwhile.
+    const claim = new Claim(executionArn);
+    this.runs.set(executionArn, claim);
+    try {
+      const record = await this.journal.getExecution(executionArn);
+      const nextEventId = record && (await this.resumedEventId(record));
+      if (this.runs.get(executionArn) !== claim) return undefined;
+      this.runs.delete(executionArn);
+      if (record?.status !== 'RUNNING' || nextEventId === undefined) return undefined;
+      return this.launch({ ...record, nextEventId }, record.position, true, handOutAgain);
+    } catch (error) {
+      if (this.runs.get(executionArn) === claim) this.runs.delete(executionArn);
+      console.error(
+        `Execution ${executionArn} could not be woken; it stays RUNNING and resumes on the next start:`,
+        error,
+      );
+      return undefined;
+    }
   }
 }
 

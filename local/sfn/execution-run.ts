@@ -1,7 +1,7 @@
 import { JSONPath } from 'jsonpath-plus';
 import type { Machine, StepFunctionsEngine } from './engine.ts';
 import { StateError, statesTimeoutError } from './errors.ts';
-import type { ExecutionRecord, HistoryEvent, Journal, Position, TokenRecord } from './journal.ts';
+import type { ExecutionRecord, HistoryEvent, Journal, Parking, Position, TokenRecord } from './journal.ts';
 import type { StepSpec, TaskSpec, WaitSpec } from './normalize.ts';
 
 // The library has no $$.Task.Token nor $$.State.*: it reads these placeholders from the context
@@ -44,6 +44,13 @@ export class ExecutionRun {
     | { status: 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string; stopDate: number }
     | undefined;
   private suspended = false;
+  /** Where the run let go of its execution to wait without memory (see park()); the engine holds it then. */
+  parked: Parking | undefined;
+  /** An answer came for the token while the run was letting go: the engine wakes it at once. */
+  wakeRequested = false;
+  private readonly resumeFrom: Position | undefined;
+  /** The parking this run was woken from, if the engine woke it. */
+  private readonly wokenFrom: Parking | undefined;
   /** Whether history a killed run may have written past this run's start is known to be gone. */
   private trimmed: boolean;
   /** The journal failure that stopped this run, if one did. */
@@ -69,11 +76,21 @@ export class ExecutionRun {
     private readonly engine: StepFunctionsEngine,
     private readonly machine: Machine,
     private readonly record: ExecutionRecord,
-    private readonly resumeFrom: Position | undefined,
+    resumeFrom: Position | undefined,
     resumed: boolean,
+    /**
+     * Whether a step resumed while waiting on its token hands it out again. Yes after a crash: an answer
+     * recorded by the app but never sent reaches the run that way. No when the engine wakes a run it
+     * parked: the step had handed the token out before the run let go.
+     */
+    private readonly handOutAgain = true,
   ) {
     this.nextEventId = record.nextEventId;
     this.trimmed = !resumed;
+    // Woken from where it was parked: the position goes on without the parking, which was that wait's.
+    const { parked, ...position } = resumeFrom ?? {};
+    this.resumeFrom = resumeFrom && (position as Position);
+    this.wokenFrom = parked;
     let mark = () => {};
     this.rearmed = new Promise<void>((resolve) => {
       mark = resolve;
@@ -245,7 +262,9 @@ export class ExecutionRun {
     this.assertLive();
     const enteredAt = invocation?.position.enteredAt ?? clock.now();
     if (step.kind === 'wait') {
-      const sleeping = clock.sleepUntil(waitDeadline(step, input, enteredAt), this.abort.signal);
+      const deadline = waitDeadline(step, input, enteredAt);
+      if (invocation) await this.park(invocation.position, { wakeAt: deadline });
+      const sleeping = clock.sleepUntil(deadline, this.abort.signal);
       this.markRearmed();
       await sleeping;
       return input;
@@ -264,8 +283,10 @@ export class ExecutionRun {
       name,
       invocation?.attempt ?? 0,
     );
+    const timeout = seconds(step.timeoutSeconds, step.timeoutSecondsPath, rawInput);
+    const wait = { token, name, step, position: invocation?.position, startedAt, parameters, rawInput };
     return this.withTimeout(
-      this.waitForToken(token, name, step, invocation?.position.seq ?? 0, startedAt, parameters, rawInput),
+      this.waitForToken({ ...wait, deadline: timeout ? startedAt + timeout * 1000 : undefined }),
       step,
       rawInput,
       startedAt,
@@ -299,20 +320,16 @@ export class ExecutionRun {
       throw new StateError('States.Runtime', 'The execution is no longer running here');
   }
 
-  private async waitForToken(
-    token: string,
-    name: string,
-    step: TaskSpec,
-    seq: number,
-    startedAt: number,
-    parameters: unknown,
-    rawInput: unknown,
-  ): Promise<unknown> {
+  private async waitForToken(wait: TokenWait): Promise<unknown> {
+    const { token, name, step, position, startedAt, parameters, rawInput } = wait;
+    const seq = position?.seq ?? 0;
     const { engine } = this;
     const heartbeatSeconds = seconds(step.heartbeatSeconds, step.heartbeatSecondsPath, rawInput);
     let lastBeat = startedAt;
+    let answer: TokenRecord | undefined;
     const answered = new Promise<TokenRecord>((resolve) => {
-      engine.waiters.set(token, { settle: resolve, heartbeat: () => (lastBeat = engine.clock.now()) });
+      const settle = (record: TokenRecord) => resolve((answer = record));
+      engine.waiters.set(token, { settle, heartbeat: () => (lastBeat = engine.clock.now()) });
     });
     try {
       // The waiter is registered before the journal is read, so a completion racing a resume is never lost.
@@ -335,9 +352,14 @@ export class ExecutionRun {
       // Also on resume: the step that hands the token out may not have finished before the crash, and
       // handing it out again is how an answer recorded but never sent (the process died between the
       // two) reaches the run: the case workflow's await-case-event delivers it again. The crash soak
-      // caught a resume that skipped this: cases waited for ever with their event applied.
-      await this.invoke(step.resource, swapPlaceholders(parameters, { [TOKEN]: token }));
+      // caught a resume that skipped this: cases waited for ever with their event applied. A run the
+      // engine woke from parking knows the step finished: it had handed the token out before parking.
+      if (this.handOutAgain || this.wokenFrom?.token !== token)
+        await this.invoke(step.resource, swapPlaceholders(parameters, { [TOKEN]: token }));
       this.markRearmed();
+      // A wait on a heartbeat is timed by this run; any other waits parked, unless answered meanwhile.
+      if (position && !heartbeatSeconds && !answer)
+        await this.park(position, { token, wakeAt: wait.deadline });
       const settled = this.whileLive(answered);
       if (!heartbeatSeconds) return tokenResult(await settled);
       return tokenResult(
@@ -349,6 +371,39 @@ export class ExecutionRun {
       if (!this.suspended && !this.failure)
         await this.journaled(() => engine.journal.completeToken(token, { status: 'CLOSED' }));
     }
+  }
+
+  /**
+   * Lets go of the execution where it waits, so that a waiting execution holds no memory here: the
+   * position is saved as parked (with its token and when it must wake: the wait's deadline or the
+   * execution's, whichever is first), the run ends without ending the execution, and the engine keeps
+   * only a timer; an answer to the token or the timer wakes it with a new run from the position.
+   * Returns without parking when the wait is already due: the run then waits as it would have.
+   */
+  private async park(position: Position, wait: Parking): Promise<void> {
+    const { executionTimeoutSeconds } = this.machine.normalized;
+    const deadlines = [
+      wait.wakeAt,
+      executionTimeoutSeconds && this.record.startDate + executionTimeoutSeconds * 1000,
+    ];
+    const due = deadlines.filter((at): at is number => typeof at === 'number');
+    const wakeAt = due.length > 0 ? Math.min(...due) : undefined;
+    if ((wakeAt !== undefined && wakeAt <= this.engine.clock.now()) || this.abort.signal.aborted) return;
+    // From here an answer finds no waiter: the engine wakes the execution instead (wakeRequested).
+    if (wait.token) this.engine.waiters.delete(wait.token);
+    const parking: Parking = { ...(wait.token ? { token: wait.token } : {}), ...(wakeAt ? { wakeAt } : {}) };
+    // Nothing after this closes the token or ends the execution: the run only lets go.
+    this.suspended = true;
+    position.nextEventId = this.nextEventId;
+    await this.flushHistory();
+    await this.journaled(() =>
+      this.engine.journal.savePosition(this.record.executionArn, { ...position, parked: parking }),
+    );
+    this.parked = parking;
+    const reason = new Error('parked');
+    this.abort.abort(reason);
+    this.libraryAbort?.();
+    throw reason;
   }
 
   private async heartbeatTimeout(
@@ -517,6 +572,20 @@ export class ExecutionRun {
   }
 }
 
+/** A Task waiting on its token: what it needs to hand the token out, wait, and park. */
+interface TokenWait {
+  token: string;
+  name: string;
+  step: TaskSpec;
+  /** The state entry it belongs to; none in a nested state, which never parks. */
+  position: Position | undefined;
+  startedAt: number;
+  /** When the task times out, if it has a timeout. */
+  deadline: number | undefined;
+  parameters: unknown;
+  rawInput: unknown;
+}
+
 interface LibraryEvent {
   type: string;
   index?: number;
@@ -575,7 +644,7 @@ function swapPlaceholders(value: unknown, swaps: Record<string, string>): unknow
   return value;
 }
 
-function historyTypeOfEnd(status: string): string {
+export function historyTypeOfEnd(status: string): string {
   return {
     SUCCEEDED: 'ExecutionSucceeded',
     FAILED: 'ExecutionFailed',
@@ -584,7 +653,7 @@ function historyTypeOfEnd(status: string): string {
   }[status] as string;
 }
 
-function endDetails(end: Partial<ExecutionRecord>): Record<string, unknown> {
+export function endDetails(end: Partial<ExecutionRecord>): Record<string, unknown> {
   switch (end.status) {
     case 'SUCCEEDED':
       return { executionSucceededEventDetails: { output: end.output } };

@@ -18,6 +18,8 @@ export const JOURNAL_TABLE = 'fairfix-local-engine';
 /** The partition indexing running executions (sort key: the ARN), and its "complete" marker's key. */
 const RUNNING = 'RUNNING';
 const INDEXED = '#indexed';
+/** The key of the record that the engine stopped cleanly (every run let go, its writes made). */
+const CLEAN_STOP = 'CLEAN-STOP';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -37,6 +39,18 @@ export interface Position {
    * Absent in journals from before it: recovery then reads where the history ends.
    */
   nextEventId?: number;
+  /**
+   * Set when the run let go of the execution here to wait without memory (the engine's parking): its
+   * step had handed its token out, or it sleeps in a Wait state, until `wakeAt` if it has a deadline.
+   * A later position of the same execution has none. Recovery parks it again without a run.
+   */
+  parked?: Parking;
+}
+
+/** A parked execution's wait: the token it waits on (none in a Wait state) and when it must wake. */
+export interface Parking {
+  token?: string;
+  wakeAt?: number;
 }
 
 export interface ExecutionRecord {
@@ -251,22 +265,23 @@ export class Journal {
 
   /** Up to 100 executions at once, by ARN; an ARN with no execution is left out. */
   async getExecutions(executionArns: readonly string[]): Promise<ExecutionRecord[]> {
-    const found: ExecutionRecord[] = [];
-    let keys: Record<string, unknown>[] | undefined = executionArns.map((arn) => ({
-      pk: `EXEC#${arn}`,
-      sk: 'META',
-    }));
-    while (keys && keys.length > 0) {
-      const batch = keys;
-      const page = await this.send('Reading executions', () =>
+    const keys = executionArns.map((arn) => ({ pk: `EXEC#${arn}`, sk: 'META' }));
+    return (await this.getMany('Reading executions', keys)).map((item) => strip<ExecutionRecord>(item));
+  }
+
+  /** Up to 100 items at once, by key, read consistently; a key with no item is left out. */
+  private async getMany(what: string, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] | undefined = keys;
+    while (pending && pending.length > 0) {
+      const batch = pending;
+      const page = await this.send(what, () =>
         this.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [JOURNAL_TABLE]: { Keys: batch, ConsistentRead: true } },
-          }),
+          new BatchGetCommand({ RequestItems: { [JOURNAL_TABLE]: { Keys: batch, ConsistentRead: true } } }),
         ),
       );
-      found.push(...(page.Responses?.[JOURNAL_TABLE] ?? []).map((item) => strip<ExecutionRecord>(item)));
-      keys = page.UnprocessedKeys?.[JOURNAL_TABLE]?.Keys as Record<string, unknown>[] | undefined;
+      found.push(...(page.Responses?.[JOURNAL_TABLE] ?? []));
+      pending = page.UnprocessedKeys?.[JOURNAL_TABLE]?.Keys as Record<string, unknown>[] | undefined;
     }
     return found;
   }
@@ -445,6 +460,34 @@ export class Journal {
         );
       },
     );
+  }
+
+  /** Up to 100 tokens at once; a token never stored is left out. */
+  async getTokens(tokens: readonly string[]): Promise<TokenRecord[]> {
+    const keys = tokens.map((token) => ({ pk: `TOKEN#${token}`, sk: 'TOKEN' }));
+    return (await this.getMany('Reading task tokens', keys)).map((item) => strip<TokenRecord>(item));
+  }
+
+  /** Records that the engine stopped with every run let go (see StepFunctionsEngine.close). */
+  async markCleanStop(): Promise<void> {
+    await this.write(
+      'Recording a clean stop',
+      new PutCommand({ TableName: JOURNAL_TABLE, Item: { pk: CLEAN_STOP, sk: CLEAN_STOP, at: Date.now() } }),
+    );
+  }
+
+  /** Whether the engine stopped cleanly last time; the record is used up, so a crash after this counts. */
+  async takeCleanStop(): Promise<boolean> {
+    const { Attributes } = await this.send('Reading whether the last stop was clean', () =>
+      this.doc.send(
+        new DeleteCommand({
+          TableName: JOURNAL_TABLE,
+          Key: { pk: CLEAN_STOP, sk: CLEAN_STOP },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    return Attributes !== undefined;
   }
 
   /** The secret task tokens are derived from, made once per data directory. */
