@@ -328,7 +328,10 @@ export class ExecutionRun {
     let lastBeat = startedAt;
     let answer: TokenRecord | undefined;
     const answered = new Promise<TokenRecord>((resolve) => {
-      const settle = (record: TokenRecord) => resolve((answer = record));
+      const settle = (record: TokenRecord) => {
+        answer = record;
+        resolve(record);
+      };
       engine.waiters.set(token, { settle, heartbeat: () => (lastBeat = engine.clock.now()) });
     });
     try {
