@@ -1,16 +1,14 @@
 /**
  * Memory held per waiting case: opens N cases on a local cloud (data on disk), waits until each one
- * waits for its device at the depot, then measures the process (after GC) before and after the engine
- * lets go of every run. Figures are printed, never asserted.
+ * waits (parked) for its device at the depot, then measures the process (after GC) before and after the
+ * engine closes. Figures are printed, never asserted.
  *
  *   npm exec -- node --expose-gc --import tsx bench/waiting-memory.ts [N=300]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { LocalCloud } from '../local/cloud.ts';
-import { LOCAL_CREDENTIALS } from '../local/dynamo.ts';
 
 const N = Number(process.argv[2] ?? 300);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -29,11 +27,6 @@ const mb = (bytes: number) => (bytes / 1_048_576).toFixed(3);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'fairfix-memory-'));
 const cloud = await LocalCloud.start({ dataDir, ports: { dynamodb: 0, stepFunctions: 0, http: 0 } });
 try {
-  const sfn = new SFNClient({
-    endpoint: cloud.urls.stepFunctions,
-    region: 'us-east-1',
-    credentials: LOCAL_CREDENTIALS,
-  });
   const token = cloud.tokens.issue({ tenant: 'acme', role: 'customer', sub: 'memory@acme.example' });
   const open = (i: number) =>
     fetch(`${cloud.urls.http}/cases`, {
@@ -61,30 +54,12 @@ try {
       while (next < N) await open(next++);
     }),
   );
-  const machine = cloud.engine.listMachines()[0]?.arn as string;
-  for (;;) {
-    const { executions = [] } = await sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: machine, maxResults: 1000 }),
-    );
-    let waiting = 0;
-    for (const execution of executions) {
-      const { events = [] } = await sfn.send(
-        new GetExecutionHistoryCommand({
-          executionArn: execution.executionArn,
-          reverseOrder: true,
-          maxResults: 5,
-        }),
-      );
-      if (events.some((event) => event.stateEnteredEventDetails?.name === 'Wait for device at depot'))
-        waiting++;
-    }
-    if (waiting >= N + 1) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  // Every case waits for its device, parked: the engine holds its timer, not its run.
+  while (cloud.engine.parkedCount < N + 1) await new Promise((resolve) => setTimeout(resolve, 500));
   const waiting = await settle();
   await cloud.engine.close();
   const released = await settle();
-  console.log(`${N} cases waiting at the depot (Node ${process.version})
+  console.log(`${N} cases waiting at the depot, parked (Node ${process.version})
   per case, all in:               RSS ${mb((waiting.rss - before.rss) / N)} MB, JS heap ${mb((waiting.heap - before.heap) / N)} MB, external ${mb((waiting.external - before.external) / N)} MB
   held by the waiting runs alone: JS heap ${mb((waiting.heap - released.heap) / N)} MB, external ${mb((waiting.external - released.external) / N)} MB
   (RSS is not given back to the system after GC, so only heap and external show what the runs held)`);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AbstractKeyIterator } from 'abstract-level';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createTables, dynamoClient, startDynamo } from '../../local/dynamo.ts';
 import type { LocalTable } from '../../local/template.ts';
 
@@ -46,4 +47,37 @@ it('adds an index a newer template has to a table from an earlier version, keepi
     }),
   );
   expect(odd.Items).toHaveLength(30);
+});
+
+it('closes the store iterator behind every query and scan, so reads hold no memory once answered', async () => {
+  const client = dynamoClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  await createTables(client, [
+    {
+      ...table([]),
+      name: 'fairfix-iterators',
+      attributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    },
+  ]);
+  for (let i = 0; i < 5; i++)
+    await client.send(
+      new PutItemCommand({ TableName: 'fairfix-iterators', Item: { pk: { S: `item-${i}` } } }),
+    );
+  const iterators = Object.getPrototypeOf(AbstractKeyIterator.prototype) as { close(): Promise<void> };
+  const closed = vi.spyOn(iterators, 'close');
+  try {
+    for (let i = 0; i < 20; i++) {
+      await client.send(
+        new QueryCommand({
+          TableName: 'fairfix-iterators',
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `item-${i % 5}` } },
+        }),
+      );
+      await client.send(new ScanCommand({ TableName: 'fairfix-iterators', Limit: 2 }));
+    }
+    // dynalite opened at least one iterator per request; before the fix it closed none of them.
+    await vi.waitFor(() => expect(closed.mock.calls.length).toBeGreaterThanOrEqual(40));
+  } finally {
+    closed.mockRestore();
+  }
 });
