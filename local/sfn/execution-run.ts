@@ -418,12 +418,18 @@ export class ExecutionRun {
     while (lastBeat() + heartbeatSeconds * 1000 > clock.now()) {
       await clock.sleepUntil(lastBeat() + heartbeatSeconds * 1000, this.abort.signal);
     }
-    await this.closeToken(token, 'TIMED_OUT');
+    // Answered first: the answer settles the wait.
+    if (!(await this.closeToken(token, 'TIMED_OUT'))) return new Promise<never>(() => {});
     throw new StateError('States.HeartbeatTimeout', 'No heartbeat arrived within HeartbeatSeconds');
   }
 
-  private async closeToken(token: string, status: 'TIMED_OUT'): Promise<void> {
-    await this.journaled(() => this.engine.journal.completeToken(token, { status }));
+  /**
+   * Times the token out, unless it was answered first: the token's record decides which came first,
+   * an answer or the deadline (a woken run reads its answer a moment after the clock may have passed
+   * the deadline). Answers whether the timeout holds.
+   */
+  private closeToken(token: string, status: 'TIMED_OUT'): Promise<boolean> {
+    return this.journaled(() => this.engine.journal.completeToken(token, { status }));
   }
 
   private async withTimeout(
@@ -431,7 +437,8 @@ export class ExecutionRun {
     step: TaskSpec,
     rawInput: unknown,
     startedAt: number,
-    onTimeout: () => Promise<void> = async () => {},
+    /** Whether the timeout holds (a token answered first does not time out). */
+    onTimeout: () => Promise<boolean> = async () => true,
   ): Promise<unknown> {
     const timeout = seconds(step.timeoutSeconds, step.timeoutSecondsPath, rawInput);
     if (!timeout) return work;
@@ -440,7 +447,7 @@ export class ExecutionRun {
     this.abort.signal.addEventListener('abort', stopTimer, { once: true });
     const timedOut = this.engine.clock.sleepUntil(startedAt + timeout * 1000, timer.signal).then(
       async () => {
-        await onTimeout();
+        if (!(await onTimeout())) return work;
         throw await statesTimeoutError();
       },
       () => new Promise<never>(() => {}),

@@ -162,6 +162,20 @@ describe('a waiting execution', () => {
     expect(process.handOut.calls).toBe(1);
   });
 
+  it('keeps an answer given just before its deadline, though the clock passes it before the run wakes', async () => {
+    const process = await boot();
+    const { executionArn, token } = await startParked(process);
+    await process.engine.sendTaskSuccess(token, '{"justInTime":true}');
+    await process.clock.advance(HOUR * 1000 + 1);
+    await eventually(async () =>
+      (await process.journal.getExecution(executionArn))?.position?.state === 'Sleep a day'
+        ? true
+        : undefined,
+    );
+    const { position } = (await process.journal.getExecution(executionArn)) ?? {};
+    expect(position?.input).toEqual({ answer: { justInTime: true } });
+  });
+
   it('takes an answer that comes while its run is letting go', async () => {
     const process = await boot(undefined, Date.now(), 300);
     const name = `parked-${++named}`;
