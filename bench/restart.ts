@@ -1,17 +1,19 @@
 /**
  * Restart with N executions waiting on a task token (part of `npm run bench`): how long from the start
  * of LocalCloud.start on that data directory until GET /health answers 200 (serving), and until every
- * stored execution runs again, its step handed out and its token awaited (all resumed). Printed, never
- * asserted. The waiting step is the case workflow's shape (a .waitForTaskToken task that parks its
+ * stored execution waits again, parked with its token answerable and its timer set (all resumed). Then
+ * the same after a crash (the clean-stop record removed), where every parked wait also hands its token
+ * out again behind the start (all redelivered). Printed, never asserted. The waiting step is the case workflow's shape (a .waitForTaskToken task that parks its
  * token in DynamoDB) on a machine of its own, so that N of them are quick to make.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { LocalCloud } from '../local/cloud.ts';
-import { dynamoClient } from '../local/dynamo.ts';
+import { dynamoClient, startDynamo } from '../local/dynamo.ts';
+import { JOURNAL_TABLE } from '../local/sfn/journal.ts';
 import { ACCOUNT, type CfnTemplate, REGION, TemplateModel } from '../local/template.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -30,6 +32,8 @@ export interface RestartFigures {
   servingMs: number;
   allResumedMs: number;
   rssMb: number;
+  /** After a crash: serving, all resumed, and all tokens handed out again. */
+  crash: { servingMs: number; allResumedMs: number; allRedeliveredMs: number };
 }
 
 export async function restartBench(
@@ -86,7 +90,7 @@ export async function restartBench(
     // Every one waits on its token, and has parked it.
     const ddb = dynamoClient(first.urls.dynamodb);
     for (;;) {
-      if (first.engine.waiters.size >= waiting) {
+      if (first.engine.parkedCount >= waiting) {
         let parked = 0;
         let after: Record<string, never> | undefined;
         do {
@@ -110,35 +114,57 @@ export async function restartBench(
     await first.stop();
     log(`  seeded ${waiting} waiting executions in ${seedSeconds.toFixed(0)} s; restarting`);
 
-    const restarted = performance.now();
-    let servingMs = 0;
-    const serving = (async () => {
-      for (;;) {
-        try {
-          const response = await fetch(`http://127.0.0.1:${ports.http}/health`);
-          await response.arrayBuffer();
-          if (response.status === 200) {
-            servingMs = performance.now() - restarted;
-            return;
+    /** Starts again on the data directory, timing serving and every execution waiting again. */
+    const restart = async () => {
+      const restarted = performance.now();
+      let servingMs = 0;
+      const serving = (async () => {
+        for (;;) {
+          try {
+            const response = await fetch(`http://127.0.0.1:${ports.http}/health`);
+            await response.arrayBuffer();
+            if (response.status === 200) {
+              servingMs = performance.now() - restarted;
+              return;
+            }
+          } catch {
+            // Not listening yet.
           }
-        } catch {
-          // Not listening yet.
+          await pause(5);
         }
-        await pause(5);
-      }
-    })();
-    const cloud = await start();
-    try {
+      })();
+      const cloud = await start();
       await serving;
       await cloud.engine.resumed;
       const allResumedMs = performance.now() - restarted;
-      if (cloud.engine.waiters.size < waiting)
-        throw new Error(`Only ${cloud.engine.waiters.size} of ${waiting} executions wait again`);
-      const rssMb = process.memoryUsage().rss / 1_048_576;
-      return { waiting, seedSeconds, servingMs, allResumedMs, rssMb };
-    } finally {
-      await cloud.stop();
-    }
+      if (cloud.engine.parkedCount < waiting)
+        throw new Error(`Only ${cloud.engine.parkedCount} of ${waiting} executions wait again`);
+      await cloud.engine.redelivered;
+      return { cloud, servingMs, allResumedMs, allRedeliveredMs: performance.now() - restarted };
+    };
+
+    const clean = await restart();
+    const rssMb = process.memoryUsage().rss / 1_048_576;
+    await clean.cloud.stop();
+    // A crash leaves no record of a clean stop: remove it, as a SIGKILL would have left the journal.
+    const store = await startDynamo(0, path.join(dataDir, 'dynamodb'));
+    await dynamoClient(`http://127.0.0.1:${(store.address() as { port: number }).port}`).send(
+      new DeleteItemCommand({
+        TableName: JOURNAL_TABLE,
+        Key: { pk: { S: 'CLEAN-STOP' }, sk: { S: 'CLEAN-STOP' } },
+      }),
+    );
+    await new Promise((resolve) => store.close(resolve));
+    log('  restarting after a (simulated) crash');
+    const crashed = await restart();
+    await crashed.cloud.stop();
+    const { servingMs, allResumedMs } = clean;
+    const crash = {
+      servingMs: crashed.servingMs,
+      allResumedMs: crashed.allResumedMs,
+      allRedeliveredMs: crashed.allRedeliveredMs,
+    };
+    return { waiting, seedSeconds, servingMs, allResumedMs, rssMb, crash };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

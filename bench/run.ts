@@ -365,7 +365,9 @@ if (values.only !== 'throughput') {
   console.log(`\nrestart with ${fmt(waiting)} executions waiting on a task token (--waiting N)`);
   const restart = await restartBench(template, waiting);
   console.log(`  restart -> serving (GET /health 200)   ${fmt(restart.servingMs)} ms   (goal 2,000)
-  restart -> all resumed                 ${fmt(restart.allResumedMs)} ms   (goal 5,000; each waits on its token again, its step handed out)
-  process RSS with them resumed          ${fmt(restart.rssMb)} MB
+  restart -> all resumed                 ${fmt(restart.allResumedMs)} ms   (goal 5,000; each parked again on its token, its timer set)
+  process RSS with them parked           ${fmt(restart.rssMb)} MB
+  after a crash: serving / all resumed   ${fmt(restart.crash.servingMs)} / ${fmt(restart.crash.allResumedMs)} ms
+  after a crash: all tokens handed out   ${fmt(restart.crash.allRedeliveredMs)} ms   (behind live traffic, 8 at a time)
   (seeding them took ${fmt(restart.seedSeconds)} s; the restart reads no history and finds them by an index, not a scan)`);
 }
