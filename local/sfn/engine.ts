@@ -342,16 +342,20 @@ export class StepFunctionsEngine {
 
   async stopExecution(executionArn: string, error?: string, cause?: string): Promise<number> {
     this.assertServing();
-    const record = await this.describeExecution(executionArn);
+    let record = await this.describeExecution(executionArn);
     const stopDate = this.clock.now();
-    const run = this.runs.get(executionArn);
-    if (run instanceof ExecutionRun) {
-      await run.stop(error, cause, stopDate);
-      return stopDate;
+    let entry = this.runs.get(executionArn);
+    if (entry instanceof ExecutionRun) {
+      await entry.stop(error, cause, stopDate);
+      if (!entry.lettingGo) return stopDate;
+      // The run was letting go (parking) as the stop came: once it has, it is ended as parked below.
+      await entry.done;
+      entry = this.runs.get(executionArn);
+      record = await this.describeExecution(executionArn);
     }
     // Parked, or claimed by recovery but not resumed yet: it never will be.
-    if (run instanceof Parked) run.cancel();
-    if (run) this.runs.delete(executionArn);
+    if (entry instanceof Parked) entry.cancel();
+    if (entry) this.runs.delete(executionArn);
     if (record.status === 'RUNNING') await this.abortWithoutRun(record, { error, cause, stopDate });
     return stopDate;
   }

@@ -46,6 +46,8 @@ export class ExecutionRun {
   private suspended = false;
   /** Where the run let go of its execution to wait without memory (see park()); the engine holds it then. */
   parked: Parking | undefined;
+  /** The run has begun to park: it no longer ends the execution, whatever comes (a stop included). */
+  lettingGo = false;
   /** An answer came for the token while the run was letting go: the engine wakes it at once. */
   wakeRequested = false;
   private readonly resumeFrom: Position | undefined;
@@ -397,6 +399,7 @@ export class ExecutionRun {
     const parking: Parking = { ...(wait.token ? { token: wait.token } : {}), ...(wakeAt ? { wakeAt } : {}) };
     // Nothing after this closes the token or ends the execution: the run only lets go.
     this.suspended = true;
+    this.lettingGo = true;
     position.nextEventId = this.nextEventId;
     await this.flushHistory();
     await this.journaled(() =>

@@ -207,6 +207,20 @@ describe('a waiting execution', () => {
       name: 'TaskDoesNotExist',
     });
   });
+
+  it('is stopped while its run lets go: it ends ABORTED, not parked', async () => {
+    const process = await boot(undefined, Date.now(), 300);
+    const name = `parked-${++named}`;
+    const { executionArn } = await process.engine.startExecution(process.arn, name, '{}');
+    const token = await eventually(async () => process.handOut.tokens.get(name));
+    // The parking write takes 300 ms: the stop comes in the middle of it.
+    await process.engine.stopExecution(executionArn, 'Cancelled', 'mid-parking');
+    expect(await status(process.engine, executionArn)).toBe('ABORTED');
+    expect(process.engine.isParked(executionArn)).toBe(false);
+    await expect(process.engine.sendTaskSuccess(token, '{}')).rejects.toMatchObject({
+      name: 'TaskDoesNotExist',
+    });
+  });
 });
 
 describe('after a restart, a parked execution', () => {
