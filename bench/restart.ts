@@ -137,9 +137,11 @@ export async function restartBench(
       await serving;
       await cloud.engine.resumed;
       const allResumedMs = performance.now() - restarted;
-      if (cloud.engine.parkedCount < waiting)
-        throw new Error(`Only ${cloud.engine.parkedCount} of ${waiting} executions wait again`);
+      if (cloud.engine.recovery.resumed < waiting)
+        throw new Error(`Only ${cloud.engine.recovery.resumed} of ${waiting} executions wait again`);
       await cloud.engine.redelivered;
+      if (cloud.engine.parkedCount < waiting)
+        throw new Error(`Only ${cloud.engine.parkedCount} of ${waiting} executions are parked again`);
       return { cloud, servingMs, allResumedMs, allRedeliveredMs: performance.now() - restarted };
     };
 
