@@ -241,7 +241,8 @@ export class StepFunctionsEngine {
     await eachConcurrently(executionArns, REDELIVERY_CONCURRENCY, async (executionArn) => {
       if (this.current === 'closed') return;
       const run = await this.wake(executionArn, true);
-      await run?.rearmed;
+      // Until it has let go again (parked), or is running on: a slot per wait being handed out.
+      await run?.done;
     });
   }
 
