@@ -36,7 +36,7 @@ import {
  */
 export interface Operation {
   readonly operationId: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: string;
   readonly summary: string;
   /** The handler module, relative to the repository root. */
@@ -60,7 +60,8 @@ export interface Operation {
 /**
  * What a route's function may touch; the stack derives its grants and environment from it.
  * - `none`: nothing beyond itself (health, the OpenAPI document).
- * - `read-policy`: the brand's policy, which ships in the bundle; no table.
+ * - `read-policy`: reads the brands' policies (in the table).
+ * - `change-policy`: reads and saves versions of a brand's policy (in the table); no workflow.
  * - `read-cases`: reads the table.
  * - `change-cases`: reads and writes the table, and may resume a workflow step waiting for the change
  *   (task responses on the case workflow, whose ARN it is given).
@@ -70,12 +71,13 @@ export interface Operation {
 export type Access =
   | 'none'
   | 'read-policy'
+  | 'change-policy'
   | 'read-cases'
   | 'change-cases'
   | 'start-workflow'
   | 'reopen-cases';
 
-export const Role = z.enum(['customer', 'agent', 'depot', 'technician', 'carrier', 'reviewer']);
+export const Role = z.enum(['customer', 'agent', 'depot', 'technician', 'carrier', 'reviewer', 'admin']);
 export type Role = z.infer<typeof Role>;
 
 export const CaseId = z

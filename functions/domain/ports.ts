@@ -1,4 +1,5 @@
 import type { Case } from './case.ts';
+import type { BrandPolicy } from './policy.ts';
 import type { DeviceCase } from './repairs.ts';
 
 /**
@@ -152,4 +153,25 @@ export interface DestructionCertificate {
 /** Renders the case's documents other than labels. */
 export interface Printer {
   destructionCertificate(certificate: DestructionCertificate): Promise<Uint8Array>;
+}
+
+/** One saved version of a brand's policy: what it says, who saved it and when. */
+export interface PolicyVersion {
+  readonly version: number;
+  readonly savedBy: string;
+  readonly savedAt: string;
+  readonly policy: BrandPolicy;
+}
+
+/**
+ * A brand's policies, one immutable item per version; the newest is the current one. Saving version
+ * N+1 succeeds for one writer only: two editors who both read N cannot both make N+1.
+ */
+export interface PolicyStore {
+  current(brand: string): Promise<PolicyVersion | undefined>;
+  version(brand: string, version: number): Promise<PolicyVersion | undefined>;
+  /** Who saved which version and when, newest first, without the documents. */
+  versions(brand: string, limit: number): Promise<Omit<PolicyVersion, 'policy'>[]>;
+  /** Saves `version`; throws {@link PreconditionFailedError} when that version already exists. */
+  save(saved: PolicyVersion): Promise<void>;
 }

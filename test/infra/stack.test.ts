@@ -5,9 +5,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Access, operations } from '../../functions/api/operations.ts';
-import { policyFor } from '../../functions/domain/policy.ts';
 import { WAITS, type Wait } from '../../functions/domain/waits.ts';
 import { createApp, synthesizeChecked } from '../../lib/app.ts';
+import { examplePolicy } from '../support/brands.ts';
 import { sharedTemplate } from '../support/cloud.ts';
 
 let template: Template;
@@ -331,7 +331,7 @@ describe('the case workflow', () => {
           expect(branches.close).toBe('Check customer-owned parts');
           expect(branches['ship-back']).toBe('Is there an address to ship to?');
           const code = wait.onDeadline.thenClose;
-          expect(policyFor('acme').reasonCatalogue, code).toContainEqual(
+          expect(examplePolicy('acme').reasonCatalogue, code).toContainEqual(
             expect.objectContaining({ code, decision: 'closure' }),
           );
         } else {
