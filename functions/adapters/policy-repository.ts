@@ -60,22 +60,17 @@ export class DynamoPolicyRepository implements PolicyStore {
     return found;
   }
 
-  async versions(brand: string, limit: number): Promise<Omit<PolicyVersion, 'policy'>[]> {
+  async versions(brand: string, limit: number): Promise<PolicyVersion[]> {
     const { Items = [] } = await dynamo.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
         ExpressionAttributeValues: { ':pk': policyKeys.partition(brand), ':v': 'V#' },
-        ProjectionExpression: 'version, savedBy, savedAt',
         ScanIndexForward: false,
         Limit: limit,
       }),
     );
-    return Items.map((item) => ({
-      version: Number(item.version),
-      savedBy: String(item.savedBy),
-      savedAt: String(item.savedAt),
-    }));
+    return Items.map(versionOf);
   }
 
   async save(saved: PolicyVersion): Promise<void> {

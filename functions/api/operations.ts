@@ -28,6 +28,10 @@ import {
   VisitBooking,
   VisitEvent,
 } from '../domain/schemas.ts';
+import { brandOperations } from './brand-operations.ts';
+import { ProblemSchema } from './problem.ts';
+
+export { ProblemSchema };
 
 /**
  * Every route of the HTTP API, once: the CDK stack creates the routes and functions from this list,
@@ -172,14 +176,6 @@ export const ReasonCodeView = z.object({
 });
 
 export const Health = z.object({ status: z.literal('ok'), time: z.string() });
-
-export const ProblemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number(),
-  detail: z.string(),
-  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
-});
 
 const problems = {
   400: { description: 'The request has errors; every one is listed at once.', schema: ProblemSchema },
@@ -837,6 +833,7 @@ export const operations = [
       ...conflict('The item is not the customer’s to release now.'),
     },
   },
+  ...brandOperations,
 ] as const satisfies readonly Operation[];
 
 export type OperationId = (typeof operations)[number]['operationId'];

@@ -1,3 +1,4 @@
+import { changedFields } from '../domain/brand-terms.ts';
 import type { Actor } from '../domain/case.ts';
 import {
   InvalidFieldsError,
@@ -63,7 +64,10 @@ export interface PolicyChange {
  * it, 412 when someone saved since); creating a brand needs `If-None-Match: *` (412 if it exists). The
  * document is checked whole, every error at once; it must name the brand the caller is admin of.
  */
-export async function savePolicy(policies: PolicyStore, change: PolicyChange): Promise<PolicyVersion> {
+export async function savePolicy(
+  policies: PolicyStore,
+  change: PolicyChange,
+): Promise<{ saved: PolicyVersion; changed: string[] }> {
   const creating = change.ifNoneMatch?.trim() === '*';
   if (!creating && change.ifMatch === undefined)
     throw new PreconditionRequiredError(
@@ -71,14 +75,10 @@ export async function savePolicy(policies: PolicyStore, change: PolicyChange): P
     );
   const checked = policyIssues(change.document);
   const issues = 'issues' in checked ? [...checked.issues] : [];
-  const named = (change.document as { brand?: unknown } | null)?.brand;
-  if (named !== undefined && named !== change.brand)
-    issues.push({ path: ['brand'], message: `You are admin of "${change.brand}": give that brand here.` });
+  for (const error of brandMismatch(change.brand, change.document))
+    issues.push({ path: ['brand'], message: error.detail });
   const policy = 'policy' in checked && issues.length === 0 ? checked.policy : undefined;
-  if (!policy)
-    throw new InvalidFieldsError(
-      issues.map((issue) => ({ pointer: ['#', ...issue.path].join('/'), detail: issue.message })),
-    );
+  if (!policy) throw new InvalidFieldsError(asFieldErrors(issues));
   const current = await policies.current(change.brand);
   if (creating && current)
     throw new PreconditionFailedError(
@@ -99,5 +99,26 @@ export async function savePolicy(policies: PolicyStore, change: PolicyChange): P
     policy,
   };
   await policies.save(saved);
-  return saved;
+  return { saved, changed: changedFields(current?.policy, saved.policy) };
+}
+
+/** Who saved which version, when, and what each changed against the one before it; newest first. */
+export async function policyVersionsQuery(policies: PolicyStore, brand: string, limit: number) {
+  const versions = await policies.versions(brand, limit + 1);
+  return versions.slice(0, limit).map(({ policy, ...saved }, index) => ({
+    ...saved,
+    changed: changedFields(versions[index + 1]?.policy, policy),
+  }));
+}
+
+/** Issues of a policy document as the field errors of a request, each with a JSON pointer. */
+export const asFieldErrors = (issues: readonly { path: (string | number)[]; message: string }[]) =>
+  issues.map((issue) => ({ pointer: ['#', ...issue.path].join('/'), detail: issue.message }));
+
+/** What an admin's request names besides the fields: the brand must be the one they are admin of. */
+export function brandMismatch(brand: string, document: unknown) {
+  const named = (document as { brand?: unknown } | null)?.brand;
+  return named !== undefined && named !== brand
+    ? [{ pointer: '#/brand', detail: `You are admin of "${brand}": give that brand here.` }]
+    : [];
 }

@@ -223,7 +223,7 @@ function duplicates<T>(
 /** A brand's policy: every field checked, and the checks across fields, all reported at once. */
 export const BrandPolicy = PolicyFields.superRefine((value, context) => {
   for (const issue of crossFieldIssues(value)) context.addIssue({ code: 'custom', ...issue });
-}).meta({ id: 'BrandPolicy' });
+});
 export type BrandPolicy = z.infer<typeof PolicyFields>;
 
 /**

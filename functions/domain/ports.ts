@@ -170,8 +170,8 @@ export interface PolicyVersion {
 export interface PolicyStore {
   current(brand: string): Promise<PolicyVersion | undefined>;
   version(brand: string, version: number): Promise<PolicyVersion | undefined>;
-  /** Who saved which version and when, newest first, without the documents. */
-  versions(brand: string, limit: number): Promise<Omit<PolicyVersion, 'policy'>[]>;
+  /** The newest versions, newest first. */
+  versions(brand: string, limit: number): Promise<PolicyVersion[]>;
   /** Saves `version`; throws {@link PreconditionFailedError} when that version already exists. */
   save(saved: PolicyVersion): Promise<void>;
 }
