@@ -1,6 +1,11 @@
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { policyItem } from '../../functions/adapters/policy-keys.ts';
+import { POLICY_CACHE_SECONDS } from '../../functions/adapters/policy-repository.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
+import { dynamoClient } from '../../local/dynamo.ts';
 import { ApiClient } from '../support/api.ts';
+import { examplePolicy } from '../support/brands.ts';
 import { startTestCloud } from '../support/cloud.ts';
 
 /**
@@ -173,5 +178,25 @@ describe('a brand’s public terms', () => {
     expect(unknown.body.type).toMatch(/unknown-brand$/);
     const malformed = await anyone.get('/brands/NOT%20A%20BRAND/policy');
     expect(malformed.status).toBe(400);
+  });
+});
+
+describe('a change saved by another function instance', () => {
+  it('is live everywhere within the policy cache’s lifetime (at most a minute), and not before', async () => {
+    expect(POLICY_CACHE_SECONDS).toBeLessThanOrEqual(60);
+    const anyone = ApiClient.withToken(cloud.urls.http);
+    expect((await anyone.get('/brands/globex/policy')).body.displayName).toBe('Globex Appliances');
+    // Another instance (say, a Lambda elsewhere) saves version 2, straight into the table.
+    const table = DynamoDBDocumentClient.from(dynamoClient(cloud.urls.dynamodb));
+    const policy = { ...examplePolicy('globex'), displayName: 'Globex Home' };
+    await table.send(
+      new PutCommand({
+        TableName: process.env.TABLE_NAME,
+        Item: policyItem({ version: 2, savedBy: 'elsewhere', savedAt: new Date().toISOString(), policy }),
+      }),
+    );
+    expect((await anyone.get('/brands/globex/policy')).body.displayName).toBe('Globex Appliances');
+    await cloud.clock.advance((POLICY_CACHE_SECONDS + 1) * 1000);
+    expect((await anyone.get('/brands/globex/policy')).body.displayName).toBe('Globex Home');
   });
 });
