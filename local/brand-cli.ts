@@ -82,10 +82,10 @@ if (command === 'import' && target) {
   if (current.status !== 404 && current.status !== 200) fail(explain(current));
   const saved = await call('PUT', '/brand/policy', token, document, precondition);
   if (saved.status >= 300) fail(explain(saved));
-  console.log(
-    `${saved.status === 201 ? 'Created' : 'Saved'} ${document.brand}, policy version ${saved.body.version}` +
-      (saved.status === 201 ? '' : ` (changed: ${saved.body.changed.join(', ') || 'nothing'})`),
-  );
+  const { version, changed } = saved.body as { version: number; changed: string[] };
+  if (saved.status === 201) console.log(`Created ${document.brand}, policy version ${version}`);
+  else if (changed.length === 0) console.log(`Unchanged: ${document.brand} is at policy version ${version}`);
+  else console.log(`Saved ${document.brand}, policy version ${version} (changed: ${changed.join(', ')})`);
 } else if (command === 'export' && target) {
   const current = await call('GET', '/brand/policy', await tokenFor(target));
   if (current.status !== 200) fail(explain(current));

@@ -67,7 +67,7 @@ export interface PolicyChange {
 export async function savePolicy(
   policies: PolicyStore,
   change: PolicyChange,
-): Promise<{ saved: PolicyVersion; changed: string[] }> {
+): Promise<{ saved: PolicyVersion; changed: string[]; created: boolean }> {
   const creating = change.ifNoneMatch?.trim() === '*';
   if (!creating && change.ifMatch === undefined)
     throw new PreconditionRequiredError(
@@ -92,6 +92,9 @@ export async function savePolicy(
         `The policy is at version ${current.version} now, not the one you edited: read it again, apply your change and send it with If-Match: ${etagOf(current.version)}.`,
       );
   }
+  // The same document again (an import run twice) is no new version: nobody changed anything.
+  if (current && !creating && changedFields(current.policy, policy).length === 0)
+    return { saved: current, changed: [], created: false };
   const saved: PolicyVersion = {
     version: (current?.version ?? 0) + 1,
     savedBy: change.actor.subject,
@@ -99,7 +102,7 @@ export async function savePolicy(
     policy,
   };
   await policies.save(saved);
-  return { saved, changed: changedFields(current?.policy, saved.policy) };
+  return { saved, changed: changedFields(current?.policy, saved.policy), created: creating };
 }
 
 /** Who saved which version, when, and what each changed against the one before it; newest first. */

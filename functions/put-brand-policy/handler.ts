@@ -8,7 +8,7 @@ export const handler = httpHandler(
   operation('putBrandPolicy'),
   async ({ brand, actor, headers, body }) => {
     const { policies, now } = deps();
-    const { saved, changed } = await savePolicy(policies, {
+    const { saved, changed, created } = await savePolicy(policies, {
       brand,
       actor,
       document: body,
@@ -18,7 +18,7 @@ export const handler = httpHandler(
     });
     const { policy: _policy, ...version } = saved;
     return {
-      status: saved.version === 1 ? 201 : 200,
+      status: created ? 201 : 200,
       headers: { etag: etagOf(saved.version), location: '/brand/policy' },
       body: { ...version, changed },
     };

@@ -46,6 +46,9 @@ describe('npm run brand -- import', () => {
     expect(created).toEqual({ code: 0, out: 'Created initech, policy version 1\n' });
     const saved = await brandCli('import', file('initech-2.json', { ...policy, returnWindowDays: 60 }));
     expect(saved).toEqual({ code: 0, out: 'Saved initech, policy version 2 (changed: returnWindowDays)\n' });
+    // Importing the same file again makes no version: nothing changed.
+    const again = await brandCli('import', path.join(dir, 'initech-2.json'));
+    expect(again).toEqual({ code: 0, out: 'Unchanged: initech is at policy version 2\n' });
     const terms = await ApiClient.withToken(cloud.urls.http).get('/brands/initech/policy');
     expect(terms.body).toMatchObject({ displayName: 'Initech', returnWindowDays: 60 });
   });
