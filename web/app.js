@@ -1,6 +1,8 @@
 // fairfix web: the customer portal and the depot console. Plain ES modules, no framework: every
 // screen is a function that renders into <main> from the same HTTP API the tests and curl use.
 
+import { settingsPage } from './settings.js';
+
 const app = document.getElementById('app');
 
 /** Puts a screen on the page; absent parts (null, false) are left out, not written as text. */
@@ -79,7 +81,12 @@ async function api(method, path, body, headers = {}) {
   } catch {
     json = { title: text };
   }
-  return { ok: response.ok, status: response.status, body: json };
+  return {
+    ok: response.ok,
+    status: response.status,
+    body: json,
+    headers: Object.fromEntries(response.headers),
+  };
 }
 
 function problemBox(body, fallback = 'Something went wrong.') {
@@ -1397,6 +1404,7 @@ function route() {
   else if (first === 'cases' && second) casePage(decodeURIComponent(second));
   else if (first === 'depot' && second === 'cases' && third) casePage(decodeURIComponent(third), true);
   else if (first === 'depot') depotPage();
+  else if (first === 'settings') settingsPage({ h, show, api, requireSession, problemBox, fmtTime });
   else home();
   app.focus();
 }

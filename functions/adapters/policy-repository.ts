@@ -24,11 +24,12 @@ const versions = new Map<string, PolicyVersion>();
 export class DynamoPolicyRepository implements PolicyStore {
   constructor(private readonly tableName = requiredEnv('TABLE_NAME')) {}
 
-  async current(brand: string): Promise<PolicyVersion | undefined> {
+  async current(brand: string, options: { fresh?: boolean } = {}): Promise<PolicyVersion | undefined> {
     const key = `${this.tableName}/${brand}`;
     const now = clock.now().getTime();
     const cached = current.get(key);
-    if (cached && now - cached.read < POLICY_CACHE_SECONDS * 1000 && now >= cached.read) return cached.value;
+    if (!options.fresh && cached && now - cached.read < POLICY_CACHE_SECONDS * 1000 && now >= cached.read)
+      return cached.value;
     const { Items } = await dynamo.send(
       new QueryCommand({
         TableName: this.tableName,

@@ -15,8 +15,12 @@ import type { PolicyStore, PolicyVersion } from '../domain/ports.ts';
  */
 
 /** The brand's current policy and its version; an unknown brand is a 404. */
-export async function currentPolicy(policies: PolicyStore, brand: string): Promise<PolicyVersion> {
-  const found = await policies.current(brand);
+export async function currentPolicy(
+  policies: PolicyStore,
+  brand: string,
+  options: { fresh?: boolean } = {},
+): Promise<PolicyVersion> {
+  const found = await policies.current(brand, options);
   if (!found) throw new UnknownBrandError(brand);
   return found;
 }
@@ -79,7 +83,8 @@ export async function savePolicy(
     issues.push({ path: ['brand'], message: error.detail });
   const policy = 'policy' in checked && issues.length === 0 ? checked.policy : undefined;
   if (!policy) throw new InvalidFieldsError(asFieldErrors(issues));
-  const current = await policies.current(change.brand);
+  // Read from the store, not the cache: another instance may have saved the version the ETag names.
+  const current = await policies.current(change.brand, { fresh: true });
   if (creating && current)
     throw new PreconditionFailedError(
       `The brand "${change.brand}" exists already (version ${current.version}): change it with If-Match.`,

@@ -14,6 +14,7 @@ import { PartCategory } from './schemas.ts';
 /** A brand's id, as tokens carry it and keys begin with it. */
 export const BrandId = z
   .string('Give the brand as text.')
+  .max(40, 'Give 2 to 40 lower-case letters, digits or -.')
   .regex(/^[a-z0-9-]{2,40}$/, 'Give 2 to 40 lower-case letters, digits or -.');
 
 const Text = z.string('Give this as text.').trim().min(1, 'Give this; it may not be empty.').max(500);
@@ -24,7 +25,14 @@ const Seconds = z
   .number('Give a number of seconds.')
   .int('Give whole seconds.')
   .positive('A deadline of zero (or less) cannot be met: give a number of seconds above 0.');
-const Contact = z.string('Give a contact (an email address).').trim().email('Give an email address.');
+const Contact = z
+  .string('Give a contact (an email address).')
+  .trim()
+  .max(254, 'Give an email address of at most 254 characters.')
+  .email('Give an email address.');
+/** Lists are bounded, as every request's are: a brand's policy is a document a person edits. */
+const List = <T extends z.ZodType>(item: T, max: number) =>
+  z.array(item).max(max, `Give at most ${max}; a longer list is not a policy a person can read.`);
 
 /** What is decided: coverage, a return, a visit, or closing a case a person took over (a closure). */
 export const DecisionKind = z.enum(['coverage', 'return', 'visit', 'closure']);
@@ -32,7 +40,10 @@ export type DecisionKind = z.infer<typeof DecisionKind>;
 
 /** A published reason for a denial: what it means and what the customer can do about it. */
 export const ReasonCode = z.object({
-  code: z.string('Give the code as text.').regex(/^[A-Z0-9-]{2,40}$/, 'Give 2 to 40 capitals, digits or -.'),
+  code: z
+    .string('Give the code as text.')
+    .max(40, 'Give 2 to 40 capitals, digits or -.')
+    .regex(/^[A-Z0-9-]{2,40}$/, 'Give 2 to 40 capitals, digits or -.'),
   /** What is denied for this reason. */
   decision: DecisionKind,
   text: Text,
@@ -85,7 +96,10 @@ const Person = z.object({ name: Text, contact: Contact, respondWithinSeconds: Se
 const PolicyFields = z.strictObject({
   brand: BrandId,
   displayName: Text,
-  currency: z.string('Give a currency code.').regex(/^[A-Z]{3}$/, 'Give an ISO 4217 code such as EUR.'),
+  currency: z
+    .string('Give a currency code.')
+    .max(3, 'Give an ISO 4217 code such as EUR.')
+    .regex(/^[A-Z]{3}$/, 'Give an ISO 4217 code such as EUR.'),
   /** Coverage periods, in months from purchase. */
   standardWarrantyMonths: Count,
   extendedWarrantyMonths: Count,
@@ -105,27 +119,28 @@ const PolicyFields = z.strictObject({
   /** Deadlines of the waiting steps, in seconds. */
   sla: Sla,
   /** Who owns the case at each escalation level, lowest first. */
-  escalationLadder: z
-    .array(z.object({ role: Text, contact: Contact, respondWithinSeconds: Seconds }))
-    .min(1, 'A case must always have someone to escalate to: give at least one rung, with a contact.'),
+  escalationLadder: List(z.object({ role: Text, contact: Contact, respondWithinSeconds: Seconds }), 20).min(
+    1,
+    'A case must always have someone to escalate to: give at least one rung, with a contact.',
+  ),
   /**
    * Who decides when the workflow cannot go on by itself (a step failed after its retries, no
    * replacement can be supplied, a parcel is lost): they see it in their queue and have this long.
    * A brand without one hands such a case to the next rung of its ladder instead.
    */
   caseDesk: Person.optional(),
-  catalogue: z.array(CatalogueModel).min(1, 'Give at least one model the brand sells.'),
+  catalogue: List(CatalogueModel, 5_000).min(1, 'Give at least one model the brand sells.'),
   /** Families of the range serviced at the customer's home (a TV is visited, a laptop is mailed). */
-  onSiteFamilies: z.array(Text),
+  onSiteFamilies: List(Text, 100),
   /** Completed visits the customer accepted, per case, that the brand's service includes. */
   visitAllowance: Count,
-  technicians: z.array(z.object({ id: Text, name: Text, phone: Text })),
+  technicians: List(z.object({ id: Text, name: Text, phone: Text }), 1_000),
   /** Part categories that become the brand's when replaced, if the customer was told before the repair. */
-  exchangeCategories: z.array(PartCategory),
+  exchangeCategories: List(PartCategory, PartCategory.options.length),
   /** The depot devices are shipped to. */
   depotAddress: Text,
   /** The only reasons a request may be denied for, as published to customers. */
-  reasonCatalogue: z.array(ReasonCode),
+  reasonCatalogue: List(ReasonCode, 200),
   /** How long the customer may tell whether their needs were met after resolution. */
   surveyWindowSeconds: Seconds,
   /** The named person who follows up a customer whose needs were not met, within a day. */

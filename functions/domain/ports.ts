@@ -168,7 +168,11 @@ export interface PolicyVersion {
  * N+1 succeeds for one writer only: two editors who both read N cannot both make N+1.
  */
 export interface PolicyStore {
-  current(brand: string): Promise<PolicyVersion | undefined>;
+  /**
+   * The newest version, as this process last read it within a short while; `fresh` reads the store
+   * itself (an admin reading to edit, a save checking If-Match against what another instance saved).
+   */
+  current(brand: string, options?: { fresh?: boolean }): Promise<PolicyVersion | undefined>;
   version(brand: string, version: number): Promise<PolicyVersion | undefined>;
   /** The newest versions, newest first. */
   versions(brand: string, limit: number): Promise<PolicyVersion[]>;

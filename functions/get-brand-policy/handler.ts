@@ -4,7 +4,8 @@ import { currentPolicy, etagOf } from '../app/policies.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(operation('getBrandPolicy'), async ({ brand }) => {
-  const current = await currentPolicy(deps().policies, brand);
+  // Fresh, not cached: the ETag an admin edits against must be the store's current version.
+  const current = await currentPolicy(deps().policies, brand, { fresh: true });
   return {
     status: 200,
     headers: { etag: etagOf(current.version), 'x-policy-version': String(current.version) },
