@@ -1,6 +1,7 @@
 // fairfix web: the customer portal and the depot console. Plain ES modules, no framework: every
 // screen is a function that renders into <main> from the same HTTP API the tests and curl use.
 
+import { offerBrandTerms } from './brand-terms.js';
 import { settingsPage } from './settings.js';
 
 const app = document.getElementById('app');
@@ -288,6 +289,11 @@ function openCasePage() {
   const v = (pointer) => draft[pointer];
   const summary = h('div', { id: 'summary' });
   const known = h('p', { className: 'notice', hidden: true, role: 'status' });
+  // The brand's own models as suggestions (the field stays free: a model it does not list is named as
+  // an error with the rest), and its terms before anything is sent.
+  const models = h('datalist', { id: 'brand-models' });
+  const terms = h('p', { className: 'notice', id: 'brand-terms', hidden: true });
+  offerBrandTerms(session.get().tenant, { models, terms }).catch(() => {});
   const returnFields = h(
     'div',
     { hidden: v('#/service') !== 'return' },
@@ -375,7 +381,13 @@ function openCasePage() {
           value: v('#/device/serial'),
           hint: 'On the label under the device. We fill in what we know.',
         }),
-        field({ pointer: '#/device/model', label: 'Model', required: true, value: v('#/device/model') }),
+        field({
+          pointer: '#/device/model',
+          label: 'Model',
+          required: true,
+          value: v('#/device/model'),
+          attrs: { list: 'brand-models', autocomplete: 'off' },
+        }),
         field({
           pointer: '#/device/purchaseDate',
           label: 'Purchase date',
@@ -527,7 +539,7 @@ function openCasePage() {
     location.hash = `#/cases/${response.body.caseId}`;
   });
 
-  show(h('h1', {}, 'Open a repair case'), summary, form);
+  show(h('h1', {}, 'Open a repair case'), terms, models, summary, form);
 }
 
 // ---------- customer: follow a case ----------

@@ -79,4 +79,21 @@ describe.runIf(hasBrowser)('the brand settings page in Chromium', () => {
     const history = page.locator('section table tbody tr');
     await expect.poll(() => history.first().textContent(), POLL).toContain('returnWindowDays, sla');
   });
+
+  it('lets the portal suggest the brand’s models and state its current terms before a case is opened', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(cloud.urls.http);
+    await page.getByRole('button', { name: 'Sign in as customer' }).click();
+    await expect.poll(() => page.locator('#session').textContent(), POLL).toContain('customer of acme');
+    await page.getByRole('link', { name: 'Open a case' }).first().click();
+    // The return window the admin just changed to 45 days, and the models of acme's catalogue.
+    await expect
+      .poll(() => page.locator('#brand-terms').textContent(), POLL)
+      .toContain('returns within 45 days');
+    const offered = await page
+      .locator('#brand-models option')
+      .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    expect(offered).toEqual(expect.arrayContaining(['Cam 3', 'Vision 55', 'Dock']));
+    expect(await page.getByLabel('Model').getAttribute('list')).toBe('brand-models');
+  });
 });
