@@ -189,7 +189,9 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   },
 
   async offerVisit(kase, deps, _input, policy) {
-    const { case: offered, next } = offerVisit(kase, policy, deps.now);
+    // A brand may count its visit allowance per device over a period, across the device's cases.
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const { case: offered, next } = offerVisit(kase, policy, deps.now, history.cases);
     return { case: offered, result: { next } };
   },
 

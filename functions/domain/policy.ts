@@ -132,8 +132,13 @@ const PolicyFields = z.strictObject({
   catalogue: List(CatalogueModel, 5_000).min(1, 'Give at least one model the brand sells.'),
   /** Families of the range serviced at the customer's home (a TV is visited, a laptop is mailed). */
   onSiteFamilies: List(Text, 100),
-  /** Completed visits the customer accepted, per case, that the brand's service includes. */
+  /** Completed visits the customer accepted that the brand's service includes: per case, or see below. */
   visitAllowance: Count,
+  /**
+   * With this, the allowance counts per device over this many months (2 accepted visits per device per
+   * 12 months), across all its cases, instead of per case.
+   */
+  visitAllowancePeriodMonths: AtLeastOne.max(120, 'Give at most 120 months.').optional(),
   technicians: List(z.object({ id: Text, name: Text, phone: Text }), 1_000),
   /** Part categories that become the brand's when replaced, if the customer was told before the repair. */
   exchangeCategories: List(PartCategory, PartCategory.options.length),

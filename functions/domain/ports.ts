@@ -1,4 +1,4 @@
-import type { Case } from './case.ts';
+import type { Case, Visit } from './case.ts';
 import type { BrandPolicy } from './policy.ts';
 import type { DeviceCase } from './repairs.ts';
 
@@ -21,7 +21,9 @@ export interface DeviceHistory {
   readonly cases: readonly (DeviceCase & {
     readonly device: Case['device'];
     readonly customerSubject?: string;
-    readonly visits?: readonly { readonly technician: { readonly id: string } }[];
+    readonly visits?: readonly (Pick<Visit, 'status' | 'outcome' | 'redoOf' | 'signOff'> & {
+      readonly technician: { readonly id: string };
+    })[];
   })[];
   readonly replacementOf?: {
     readonly serial: string;
