@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { knownTimezone } from './business-time.ts';
 import { PartCategory } from './schemas.ts';
 
 /**
@@ -90,6 +91,41 @@ export const Sla = z.strictObject({
   customerGraceSeconds: Seconds,
 });
 
+const ClockTime = z
+  .string('Give a time as HH:MM.')
+  .max(5, 'Give a time as HH:MM (24 hours).')
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Give a time as HH:MM (24 hours).');
+
+/**
+ * When the brand works, in its timezone: deadlines of its own work (diagnosis, repair, follow-up) count
+ * these hours only, holidays excluded (business-time.ts). Without it, every second counts.
+ */
+export const BusinessHours = z
+  .strictObject({
+    timezone: z
+      .string('Give an IANA timezone such as Europe/Brussels.')
+      .max(64)
+      .refine(knownTimezone, 'Give an IANA timezone such as Europe/Brussels.'),
+    /** ISO weekdays: Monday 1 ... Sunday 7. */
+    days: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(1, 'Give weekdays 1 (Monday) to 7 (Sunday).')
+          .max(7, 'Give weekdays 1 (Monday) to 7 (Sunday).'),
+      )
+      .min(1, 'Give at least one working day.')
+      .max(7),
+    opens: ClockTime,
+    closes: ClockTime,
+    holidays: z.array(z.iso.date('Give a holiday as YYYY-MM-DD.')).max(400).default([]),
+  })
+  .refine((hours) => hours.opens < hours.closes, {
+    path: ['closes'],
+    message: 'The brand closes after it opens: give a later time than opens.',
+  });
+
 const Person = z.object({ name: Text, contact: Contact, respondWithinSeconds: Seconds });
 
 /** The fields of a policy, each checked on its own. */
@@ -118,6 +154,7 @@ const PolicyFields = z.strictObject({
   replacementMinimumWarrantyMonths: Count,
   /** Deadlines of the waiting steps, in seconds. */
   sla: Sla,
+  businessHours: BusinessHours.optional(),
   /** Who owns the case at each escalation level, lowest first. */
   escalationLadder: List(z.object({ role: Text, contact: Contact, respondWithinSeconds: Seconds }), 20).min(
     1,

@@ -138,3 +138,53 @@ describe('a change to a brand’s policy', () => {
     expect((await journey.get(caseId)).policyVersion).toBe(1);
   });
 });
+
+describe('a brand that works business hours', () => {
+  it('does not escalate over a holiday: its diagnosis deadline counts only its working hours', async () => {
+    // Day D at 20:00 UTC; the brand works 08:00-22:00 every day but D+1, a holiday.
+    const HOUR_MS = 3_600_000;
+    const now = cloud.clock.now();
+    const dayStart = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T00:00:00Z`);
+    const evening = dayStart + 2 * 86_400_000 + 20 * HOUR_MS;
+    const day = (offset: number) => new Date(evening + offset * 86_400_000).toISOString().slice(0, 10);
+    await createBrand('office', {
+      sla: { ...examplePolicy('acme').sla, diagnosisSeconds: 4 * 3_600 },
+      businessHours: {
+        timezone: 'UTC',
+        days: [1, 2, 3, 4, 5, 6, 7],
+        opens: '08:00',
+        closes: '22:00',
+        holidays: [day(1)],
+      },
+    });
+    await cloud.clock.advance(evening - cloud.clock.now());
+    const journey = new Journey(cloud, 'office');
+    const caseId = await journey.open(opening());
+    const atDepot = await journey.toDepot(caseId);
+    // Two hours on D, none on the holiday, two on D+2: due D+2 at about 10:00, not D at midnight.
+    expect(atDepot.nextStep.deadline.slice(0, 13)).toBe(`${day(2)}T10`);
+
+    // The workflow's timer (4 hours of every second) fires at midnight; nobody is escalated on the holiday.
+    await cloud.clock.advance(day1Noon(evening) - cloud.clock.now());
+    // The timer fired and the step waits again (a new wait since), for the working time that is left.
+    const onHoliday = await journey.until(
+      caseId,
+      'waiting again for the diagnosis after the timer fired',
+      (kase) =>
+        kase.waitingFor?.step === 'Wait for depot diagnosis' &&
+        kase.waitingFor.since !== atDepot.waitingFor?.since,
+    );
+    expect(onHoliday.escalationLevel).toBe(0);
+
+    // Past the deadline in working hours, the case escalates.
+    await cloud.clock.advance(Date.parse(atDepot.nextStep.deadline) + 60_000 - cloud.clock.now());
+    const escalated = await journey.until(
+      caseId,
+      'escalated after the working-hours deadline',
+      (kase) => kase.escalationLevel === 1,
+    );
+    expect(escalated.escalation?.reason).toMatch(/Deadline passed/);
+  });
+});
+
+const day1Noon = (evening: number) => evening + 16 * 3_600_000;
