@@ -76,10 +76,13 @@ export class FairfixStack extends Stack {
       const fn = this.http.fn(op.operationId);
       switch (op.access) {
         case 'none':
-        case 'read-policy':
           break;
+        case 'read-policy':
         case 'read-cases':
           fn.bindTable(table, 'read');
+          break;
+        case 'change-policy':
+          fn.bindTable(table, 'readwrite');
           break;
         case 'change-cases':
         case 'start-workflow':

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { useClockSource } from '../functions/adapters/clock.ts';
+import { seedExampleBrands } from './brands.ts';
 import { LocalClock } from './clock.ts';
 import { createTables, dynamoClient, LOCAL_CREDENTIALS, startDynamo } from './dynamo.ts';
 import { LocalEventBus } from './event-bus.ts';
@@ -124,6 +125,9 @@ export class LocalCloud {
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
+    // The demo brands are data (examples/brands), seeded once: an admin's later versions are kept.
+    const tableName = functions.environment().TABLE_NAME;
+    if (tableName) await seedExampleBrands(dynamo, tableName, new Date(clock.now()));
 
     const tokens = new DevTokens(
       createHmac('sha256', secret).update('dev-tokens').digest('hex'),

@@ -1,6 +1,9 @@
 // fairfix web: the customer portal and the depot console. Plain ES modules, no framework: every
 // screen is a function that renders into <main> from the same HTTP API the tests and curl use.
 
+import { offerBrandTerms } from './brand-terms.js';
+import { settingsPage } from './settings.js';
+
 const app = document.getElementById('app');
 
 /** Puts a screen on the page; absent parts (null, false) are left out, not written as text. */
@@ -79,7 +82,12 @@ async function api(method, path, body, headers = {}) {
   } catch {
     json = { title: text };
   }
-  return { ok: response.ok, status: response.status, body: json };
+  return {
+    ok: response.ok,
+    status: response.status,
+    body: json,
+    headers: Object.fromEntries(response.headers),
+  };
 }
 
 function problemBox(body, fallback = 'Something went wrong.') {
@@ -281,6 +289,11 @@ function openCasePage() {
   const v = (pointer) => draft[pointer];
   const summary = h('div', { id: 'summary' });
   const known = h('p', { className: 'notice', hidden: true, role: 'status' });
+  // The brand's own models as suggestions (the field stays free: a model it does not list is named as
+  // an error with the rest), and its terms before anything is sent.
+  const models = h('datalist', { id: 'brand-models' });
+  const terms = h('p', { className: 'notice', id: 'brand-terms', hidden: true });
+  offerBrandTerms(session.get().tenant, { models, terms }).catch(() => {});
   const returnFields = h(
     'div',
     { hidden: v('#/service') !== 'return' },
@@ -368,7 +381,13 @@ function openCasePage() {
           value: v('#/device/serial'),
           hint: 'On the label under the device. We fill in what we know.',
         }),
-        field({ pointer: '#/device/model', label: 'Model', required: true, value: v('#/device/model') }),
+        field({
+          pointer: '#/device/model',
+          label: 'Model',
+          required: true,
+          value: v('#/device/model'),
+          attrs: { list: 'brand-models', autocomplete: 'off' },
+        }),
         field({
           pointer: '#/device/purchaseDate',
           label: 'Purchase date',
@@ -520,7 +539,7 @@ function openCasePage() {
     location.hash = `#/cases/${response.body.caseId}`;
   });
 
-  show(h('h1', {}, 'Open a repair case'), summary, form);
+  show(h('h1', {}, 'Open a repair case'), terms, models, summary, form);
 }
 
 // ---------- customer: follow a case ----------
@@ -1397,6 +1416,7 @@ function route() {
   else if (first === 'cases' && second) casePage(decodeURIComponent(second));
   else if (first === 'depot' && second === 'cases' && third) casePage(decodeURIComponent(third), true);
   else if (first === 'depot') depotPage();
+  else if (first === 'settings') settingsPage({ h, show, api, requireSession, problemBox, fmtTime });
   else home();
   app.focus();
 }

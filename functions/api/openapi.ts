@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BrandPolicy } from '../domain/policy.ts';
 import { type Operation, operations } from './operations.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -82,7 +83,11 @@ export function openApiDocument() {
       description:
         'Repair logistics and RMA workflow. Every error is an RFC 9457 problem listing every field at once.',
     },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      // A brand's policy, as PUT /brand/policy takes it and examples/brands/*.json hold it.
+      schemas: { BrandPolicy: schema(BrandPolicy, 'input') },
+    },
     paths,
   };
 }

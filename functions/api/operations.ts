@@ -28,6 +28,10 @@ import {
   VisitBooking,
   VisitEvent,
 } from '../domain/schemas.ts';
+import { brandOperations } from './brand-operations.ts';
+import { ProblemSchema } from './problem.ts';
+
+export { ProblemSchema };
 
 /**
  * Every route of the HTTP API, once: the CDK stack creates the routes and functions from this list,
@@ -36,7 +40,7 @@ import {
  */
 export interface Operation {
   readonly operationId: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: string;
   readonly summary: string;
   /** The handler module, relative to the repository root. */
@@ -60,7 +64,8 @@ export interface Operation {
 /**
  * What a route's function may touch; the stack derives its grants and environment from it.
  * - `none`: nothing beyond itself (health, the OpenAPI document).
- * - `read-policy`: the brand's policy, which ships in the bundle; no table.
+ * - `read-policy`: reads the brands' policies (in the table).
+ * - `change-policy`: reads and saves versions of a brand's policy (in the table); no workflow.
  * - `read-cases`: reads the table.
  * - `change-cases`: reads and writes the table, and may resume a workflow step waiting for the change
  *   (task responses on the case workflow, whose ARN it is given).
@@ -70,12 +75,13 @@ export interface Operation {
 export type Access =
   | 'none'
   | 'read-policy'
+  | 'change-policy'
   | 'read-cases'
   | 'change-cases'
   | 'start-workflow'
   | 'reopen-cases';
 
-export const Role = z.enum(['customer', 'agent', 'depot', 'technician', 'carrier', 'reviewer']);
+export const Role = z.enum(['customer', 'agent', 'depot', 'technician', 'carrier', 'reviewer', 'admin']);
 export type Role = z.infer<typeof Role>;
 
 export const CaseId = z
@@ -170,14 +176,6 @@ export const ReasonCodeView = z.object({
 });
 
 export const Health = z.object({ status: z.literal('ok'), time: z.string() });
-
-export const ProblemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number(),
-  detail: z.string(),
-  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
-});
 
 const problems = {
   400: { description: 'The request has errors; every one is listed at once.', schema: ProblemSchema },
@@ -835,6 +833,7 @@ export const operations = [
       ...conflict('The item is not the customer’s to release now.'),
     },
   },
+  ...brandOperations,
 ] as const satisfies readonly Operation[];
 
 export type OperationId = (typeof operations)[number]['operationId'];

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** One field that is wrong, named by a JSON Pointer into the request (RFC 6901). */
 export interface FieldError {
@@ -14,6 +14,15 @@ export interface Problem {
   detail: string;
   errors?: FieldError[];
 }
+
+/** An RFC 9457 problem as /openapi.json documents it. */
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
+  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+});
 
 export const PROBLEM_BASE = 'https://fairfix.dev/problems/';
 

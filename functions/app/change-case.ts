@@ -50,10 +50,10 @@ export async function changeCase<R>(
 export async function updateCase(
   target: CaseTarget,
   deps: Deps,
-  change: (kase: Case) => Case,
+  change: (kase: Case) => Case | Promise<Case>,
 ): Promise<Case> {
-  const { case: saved } = await changeCase(target, deps, (kase) => ({
-    case: change(kase),
+  const { case: saved } = await changeCase(target, deps, async (kase) => ({
+    case: await change(kase),
     result: undefined,
   }));
   return saved;

@@ -1,8 +1,10 @@
-import type { Carrier, CaseRepository, Printer, Warehouse, Workflow } from '../domain/ports.ts';
+import type { Carrier, CaseRepository, PolicyStore, Printer, Warehouse, Workflow } from '../domain/ports.ts';
 
 /** The ports and the moment a command runs at; handlers pass the real adapters. */
 export interface Deps {
   readonly repo: CaseRepository;
+  /** Brands' policies, read through a short-lived cache. */
+  readonly policies: PolicyStore;
   readonly workflow: Workflow;
   readonly carrier: Carrier;
   readonly warehouse: Warehouse;

@@ -16,7 +16,7 @@ import {
   stepFailed,
 } from '../domain/handover.ts';
 import { planCase } from '../domain/intake.ts';
-import { type BrandPolicy, policyFor } from '../domain/policy.ts';
+import type { BrandPolicy } from '../domain/policy.ts';
 import { applyRepairAttempt, diagnosedAgain } from '../domain/repairs.ts';
 import { orderReplacement, replacementFor } from '../domain/replacement.ts';
 import { refundReturn } from '../domain/returns.ts';
@@ -32,6 +32,7 @@ import { bookVisit, endVisit, offerVisit, visitTimer } from '../domain/visits.ts
 import { waitNamed } from '../domain/waits.ts';
 import { type Change, changeCase } from './change-case.ts';
 import type { Deps } from './deps.ts';
+import { casePolicy } from './policies.ts';
 
 /**
  * The workflow's steps (functions/case-step): each reads the case, makes one decision of the domain,
@@ -102,18 +103,19 @@ type Step<Name extends StepName> = (
   kase: Case,
   deps: Deps,
   input: Extract<StepInput, { step: Name }>,
+  /** The policy the case is handled under: see casePolicy. */
+  policy: BrandPolicy,
 ) => Promise<Change<object>>;
 
 const caseSteps: { [Name in StepName]: Step<Name> } = {
-  async plan(kase, deps) {
+  async plan(kase, deps, _input, policy) {
     const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
     const others = history.cases.filter((other) => other.caseId !== kase.caseId);
-    const { case: planned, route } = planCase(kase, policyFor(kase.brand), others, deps.now);
+    const { case: planned, route } = planCase(kase, policy, others, deps.now);
     return { case: planned, result: { route } };
   },
 
-  async shipToDepot(kase, deps) {
-    const policy = policyFor(kase.brand);
+  async shipToDepot(kase, deps, _input, policy) {
     const shipment = await issueShipment(kase, 'to-depot', 'device', policy, deps);
     return {
       case: addShipment(kase, shipment, policy, deps.now),
@@ -121,16 +123,15 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     };
   },
 
-  async recordArrival(kase, deps) {
-    return { case: recordArrival(kase, policyFor(kase.brand), deps.now), result: {} };
+  async recordArrival(kase, deps, _input, policy) {
+    return { case: recordArrival(kase, policy, deps.now), result: {} };
   },
 
-  async refund(kase, deps) {
-    return { case: refundReturn(kase, policyFor(kase.brand), deps.now), result: {} };
+  async refund(kase, deps, _input, policy) {
+    return { case: refundReturn(kase, policy, deps.now), result: {} };
   },
 
-  async applyDiagnosis(kase, deps, { event }) {
-    const policy = policyFor(kase.brand);
+  async applyDiagnosis(kase, deps, { event }, policy) {
     const { case: diagnosed, next } = applyDiagnosis(kase, event, policy, deps.now);
     if (next !== 'repair') return { case: diagnosed, result: { next } };
     // A fault fixed on this device before, back within the brand's window: that fix failed (P4).
@@ -139,28 +140,22 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     return { case: again.case, result: { next: again.replace ? ('replace' as const) : next } };
   },
 
-  async applyEstimateAnswer(kase, deps, { event }) {
-    const { case: answered, next } = applyEstimateAnswer(
-      kase,
-      event.approved,
-      policyFor(kase.brand),
-      deps.now,
-    );
+  async applyEstimateAnswer(kase, deps, { event }, policy) {
+    const { case: answered, next } = applyEstimateAnswer(kase, event.approved, policy, deps.now);
     return { case: answered, result: { next } };
   },
 
-  async applyRepairAttempt(kase, deps, { event }) {
+  async applyRepairAttempt(kase, deps, { event }, policy) {
     const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
     const {
       case: attempted,
       next,
       failed,
-    } = applyRepairAttempt(kase, event, history.cases, policyFor(kase.brand), deps.now);
+    } = applyRepairAttempt(kase, event, history.cases, policy, deps.now);
     return { case: attempted, result: { next, failed } };
   },
 
-  async orderReplacement(kase, deps) {
-    const policy = policyFor(kase.brand);
+  async orderReplacement(kase, deps, _input, policy) {
     if (kase.replacement) return { case: kase, result: { serial: kase.replacement.serial } };
     const chosen = replacementFor(kase, policy);
     // Nothing like-for-like or better to supply: the workflow hands the case to a person (P4, P7).
@@ -182,8 +177,7 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     return { case: ordered, result: { serial } };
   },
 
-  async shipToCustomer(kase, deps) {
-    const policy = policyFor(kase.brand);
+  async shipToCustomer(kase, deps, _input, policy) {
     const purpose = kase.replacement ? 'replacement' : 'device';
     const shipment = await issueShipment(kase, 'to-customer', purpose, policy, deps);
     // The customer's removed parts ride with the device, on the parcel's packing list (P5).
@@ -194,55 +188,55 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     };
   },
 
-  async offerVisit(kase, deps) {
-    const { case: offered, next } = offerVisit(kase, policyFor(kase.brand), deps.now);
+  async offerVisit(kase, deps, _input, policy) {
+    // A brand may count its visit allowance per device over a period, across the device's cases.
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const { case: offered, next } = offerVisit(kase, policy, deps.now, history.cases);
     return { case: offered, result: { next } };
   },
 
   /** Books the chosen window; the result says how long the visit's wait lasts before its timer. */
-  async bookVisit(kase, deps, { event }) {
-    const { case: booked, waitSeconds } = bookVisit(kase, event.windowId, policyFor(kase.brand), deps.now);
+  async bookVisit(kase, deps, { event }, policy) {
+    const { case: booked, waitSeconds } = bookVisit(kase, event.windowId, policy, deps.now);
     return { case: booked, result: { visitSeconds: waitSeconds } };
   },
 
-  async visitTimer(kase, deps) {
-    const { case: after, next, waitSeconds } = visitTimer(kase, policyFor(kase.brand), deps.now);
+  async visitTimer(kase, deps, _input, policy) {
+    const { case: after, next, waitSeconds } = visitTimer(kase, policy, deps.now);
     return { case: after, result: { next, visitSeconds: waitSeconds } };
   },
 
-  async endVisit(kase, deps, { event }) {
+  async endVisit(kase, deps, { event }, policy) {
     const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
     const ended = event.type === 'visit-no-show' ? 'no-show' : 'signed-off';
-    const policy = policyFor(kase.brand);
     const { case: after, next } = endVisit(kase, event.visitId, ended, history.cases, policy, deps.now);
     return { case: after, result: { next } };
   },
 
   /** Nobody reported the visit by the end of its window (and grace): the technician did not come. */
-  async visitOverdue(kase, deps) {
+  async visitOverdue(kase, deps, _input, policy) {
     const visit = kase.visits.at(-1);
     if (!visit) throw new ConflictError(`Case ${kase.caseId} has no visit to be overdue.`);
     const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
-    const policy = policyFor(kase.brand);
     const { case: after, next } = endVisit(kase, visit.visitId, 'no-show', history.cases, policy, deps.now);
     return { case: after, result: { next } };
   },
 
-  async settleCustody(kase, deps) {
-    const { case: settling, open } = settleCustody(kase, policyFor(kase.brand), deps.now);
+  async settleCustody(kase, deps, _input, policy) {
+    const { case: settling, open } = settleCustody(kase, policy, deps.now);
     return { case: settling, result: { open } };
   },
 
   /** Answers whether the customer is still to say if their needs were met (not when closed again after a complaint). */
-  async close(kase, deps) {
-    const closed = closeCase(kase, policyFor(kase.brand), deps.now);
+  async close(kase, deps, _input, policy) {
+    const closed = closeCase(kase, policy, deps.now);
     return { case: closed, result: { next: closed.survey ? 'done' : 'survey' } };
   },
 
   /** Answers whether a follow-up is owed, which the workflow then waits for (P10). */
-  async applySurveyAnswer(kase, deps, { event }) {
+  async applySurveyAnswer(kase, deps, { event }, policy) {
     const answer = { met: event.met, ...(event.comment ? { comment: event.comment } : {}) };
-    const answered = applySurveyAnswer(kase, answer, policyFor(kase.brand), deps.now);
+    const answered = applySurveyAnswer(kase, answer, policy, deps.now);
     return { case: answered, result: { next: answered.followUp?.status === 'open' ? 'follow-up' : 'done' } };
   },
 
@@ -251,24 +245,23 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   },
 
   /** A waiting step's deadline passed: escalate, and give the step the new owner's deadline as its timeout. */
-  async escalateOverdue(kase, deps, { overdue, sla }) {
-    const { case: escalated, waitSeconds } = escalateOverdue(kase, overdue, policyFor(kase.brand), deps.now);
+  async escalateOverdue(kase, deps, { overdue, sla }, policy) {
+    const { case: escalated, waitSeconds } = escalateOverdue(kase, overdue, policy, deps.now);
     // The result is the workflow's new SLA map: the overdue step waits with the new owner's deadline.
     return { case: escalated, result: { ...sla, [overdue.slaKey]: waitSeconds } };
   },
 
   /** A customer's deadline passed: remind them, or settle after the grace period (issue 12, journey 15). */
-  async customerOverdue(kase, deps, { overdue, sla }) {
+  async customerOverdue(kase, deps, { overdue, sla }, policy) {
     const wait = waitNamed(overdue.step);
-    const policy = policyFor(kase.brand);
     const { case: after, next, waitSeconds } = customerOverdue(kase, overdue, policy, deps.now);
     const key = wait?.deadline ?? '';
     return { case: after, result: { next, sla: { ...sla, [key]: waitSeconds } } };
   },
 
   /** Answers whether the address is known, and what it is needed for (where to go on once it is given). */
-  async checkAddress(kase, deps, input) {
-    const { case: checked, known } = needAddress(kase, input.for, policyFor(kase.brand), deps.now);
+  async checkAddress(kase, deps, input, policy) {
+    const { case: checked, known } = needAddress(kase, input.for, policy, deps.now);
     return { case: checked, result: { known, purpose: input.for } };
   },
 
@@ -276,8 +269,7 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
    * The workflow cannot go on by itself: a person has the case (P7). The entry time names the handover,
    * so a step run again for the same entry hands it over once (and asks the carrier for one label).
    */
-  async handToPerson(kase, deps, { why, enteredAt, sla }) {
-    const policy = policyFor(kase.brand);
+  async handToPerson(kase, deps, { why, enteredAt, sla }, policy) {
     const id = `handover:${why.state}:${enteredAt}`;
     let handed: Case;
     if (why.event) {
@@ -295,14 +287,14 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     return { case: handed, result: { ...sla, decisionSeconds: secondsToDecide(handed, deps.now) } };
   },
 
-  async applyPersonDecision(kase, deps, { event }) {
-    const { case: decided, next } = applyDecision(kase, event, policyFor(kase.brand), deps.now);
+  async applyPersonDecision(kase, deps, { event }, policy) {
+    const { case: decided, next } = applyDecision(kase, event, policy, deps.now);
     return { case: decided, result: { next } };
   },
 
-  async applyOfferAnswer(kase, deps, { event }) {
+  async applyOfferAnswer(kase, deps, { event }, policy) {
     const answer = { id: event.eventId, accepted: event.accepted };
-    const { case: answered, next } = answerOffer(kase, answer, policyFor(kase.brand), deps.now);
+    const { case: answered, next } = answerOffer(kase, answer, policy, deps.now);
     return { case: answered, result: { next } };
   },
 };
@@ -331,7 +323,9 @@ export async function runCaseStep(input: StepInput, deps: Deps): Promise<object>
     input.step === 'escalateOverdue' || input.step === 'customerOverdue'
       ? [overdueEscalationId(input.overdue)]
       : [];
-  const { result } = await changeCase({ ...input, seen }, deps, (kase) => run(kase, deps, input));
+  const { result } = await changeCase({ ...input, seen }, deps, async (kase) =>
+    run(kase, deps, input, await casePolicy(deps.policies, kase)),
+  );
   return result;
 }
 

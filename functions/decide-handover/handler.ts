@@ -13,5 +13,5 @@ export const handler = httpHandler(
     return { status: 202, body: { caseId: params.caseId, eventId: body.decisionId, outcome } };
   },
   // A model out of stock or an unpublished reason is named with the request's other errors, at once.
-  { moreErrors: ({ brand }, body, path) => decisionErrorsOf(brand, path.caseId, body, deps().repo) },
+  { moreErrors: ({ brand }, body, path) => decisionErrorsOf(brand, path.caseId, body, deps()) },
 );

@@ -218,6 +218,12 @@ export const Case = z.object({
   /** The customer's sign-in subject when they opened the case themselves: only they see it as a customer (P14). */
   customerSubject: z.string().optional(),
   openedAt: z.string(),
+  /**
+   * The version of the brand's policy the case was opened under: what it promised (coverage, N, deadlines,
+   * the range) governs the case to its end; people, contacts and reasons are read current (policy.ts).
+   * Absent on a case opened before policies were versioned: the current version governs it.
+   */
+  policyVersion: z.number().int().optional(),
   /** The opening request's fingerprint, when it came with an Idempotency-Key: a retry must match it. */
   openingFingerprint: z.string().optional(),
   status: CaseStatus,

@@ -150,3 +150,29 @@ export class EventIdReusedError extends DomainError {
     );
   }
 }
+
+/** No policy is on file for the brand: it does not exist yet (an admin creates it with PUT /brand/policy). */
+export class UnknownBrandError extends DomainError {
+  constructor(brand: string) {
+    super(
+      `No brand "${brand}" is set up: an admin creates it by sending its policy (PUT /brand/policy with If-None-Match: *).`,
+      404,
+      'unknown-brand',
+      'Unknown brand',
+    );
+  }
+}
+
+/** A change to a versioned document must say which version it changes (If-Match), or that it creates one. */
+export class PreconditionRequiredError extends DomainError {
+  constructor(message: string) {
+    super(message, 428, 'precondition-required', 'Say which version you change');
+  }
+}
+
+/** The version the change was made against is no longer the current one: someone else saved first. */
+export class PreconditionFailedError extends DomainError {
+  constructor(message: string) {
+    super(message, 412, 'precondition-failed', 'The document changed meanwhile');
+  }
+}

@@ -119,6 +119,12 @@ export function escalateOverdue(
   policy: BrandPolicy,
   now: Date,
 ): { case: Case; waitSeconds: number } {
+  // A brand that works business hours gave the step a deadline in its hours (business-time.ts): the
+  // workflow's timer counts every second, so it fires early over a night or a weekend. Not overdue yet:
+  // the step waits on for the time that is left, and nobody is escalated.
+  const due = Date.parse(kase.nextStep.deadline);
+  if (policy.businessHours && due > now.getTime())
+    return { case: kase, waitSeconds: Math.ceil((due - now.getTime()) / 1000) };
   const escalationId = overdueEscalationId(overdue);
   const escalated = escalate(
     kase,

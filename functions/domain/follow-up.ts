@@ -1,3 +1,4 @@
+import { brandDeadline } from './business-time.ts';
 import type { Case } from './case.ts';
 import { openItems } from './custody.ts';
 import { isoAfter } from './dates.ts';
@@ -78,7 +79,7 @@ export function applySurveyAnswer(
     );
   }
   const owner = policy.followUpOwner;
-  const due = isoAfter(now, policy.sla.followUpSeconds);
+  const due = brandDeadline(now, policy.sla.followUpSeconds, policy);
   return notify(
     {
       ...answered,

@@ -1,3 +1,4 @@
+import { brandDeadline } from './business-time.ts';
 import type { Case } from './case.ts';
 import { isoAfter } from './dates.ts';
 import { deny, overturnDenial } from './decisions.ts';
@@ -118,7 +119,7 @@ export function applyDiagnosis(
       case: advance(
         { ...diagnosed, status: 'in-repair' },
         'Repair at the depot',
-        isoAfter(now, policy.sla.repairSeconds),
+        brandDeadline(now, policy.sla.repairSeconds, policy),
         now,
         reason,
       ),
@@ -170,7 +171,7 @@ export function applyEstimateAnswer(
           charges: [...kase.charges, ...charges],
         },
         'Repair at the depot',
-        isoAfter(now, policy.sla.repairSeconds),
+        brandDeadline(now, policy.sla.repairSeconds, policy),
         now,
         `You approved the estimate of ${formatMoney(estimate.totalMinor, estimate.currency)}.`,
       ),
@@ -253,7 +254,7 @@ export function grantCoverage(
   return advance(
     { ...granted, status: 'in-repair' },
     'Repair at the depot',
-    isoAfter(now, policy.sla.repairSeconds),
+    brandDeadline(now, policy.sla.repairSeconds, policy),
     now,
     told,
   );

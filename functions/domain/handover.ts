@@ -1,3 +1,4 @@
+import { brandDeadline } from './business-time.ts';
 import type { Case, Decision, Handover, Shipment } from './case.ts';
 import { isoAfter, laterIso } from './dates.ts';
 import { InvariantError } from './errors.ts';
@@ -457,7 +458,7 @@ function decide(
           case: advance(
             { ...kase, status: 'in-repair' },
             `Repair by ${repairer}`,
-            isoAfter(now, policy.sla.repairSeconds),
+            brandDeadline(now, policy.sla.repairSeconds, policy),
             now,
             told,
           ),

@@ -1,4 +1,5 @@
-import type { Case } from './case.ts';
+import type { Case, Visit } from './case.ts';
+import type { BrandPolicy } from './policy.ts';
 import type { DeviceCase } from './repairs.ts';
 
 /**
@@ -20,7 +21,9 @@ export interface DeviceHistory {
   readonly cases: readonly (DeviceCase & {
     readonly device: Case['device'];
     readonly customerSubject?: string;
-    readonly visits?: readonly { readonly technician: { readonly id: string } }[];
+    readonly visits?: readonly (Pick<Visit, 'status' | 'outcome' | 'redoOf' | 'signOff'> & {
+      readonly technician: { readonly id: string };
+    })[];
   })[];
   readonly replacementOf?: {
     readonly serial: string;
@@ -152,4 +155,29 @@ export interface DestructionCertificate {
 /** Renders the case's documents other than labels. */
 export interface Printer {
   destructionCertificate(certificate: DestructionCertificate): Promise<Uint8Array>;
+}
+
+/** One saved version of a brand's policy: what it says, who saved it and when. */
+export interface PolicyVersion {
+  readonly version: number;
+  readonly savedBy: string;
+  readonly savedAt: string;
+  readonly policy: BrandPolicy;
+}
+
+/**
+ * A brand's policies, one immutable item per version; the newest is the current one. Saving version
+ * N+1 succeeds for one writer only: two editors who both read N cannot both make N+1.
+ */
+export interface PolicyStore {
+  /**
+   * The newest version, as this process last read it within a short while; `fresh` reads the store
+   * itself (an admin reading to edit, a save checking If-Match against what another instance saved).
+   */
+  current(brand: string, options?: { fresh?: boolean }): Promise<PolicyVersion | undefined>;
+  version(brand: string, version: number): Promise<PolicyVersion | undefined>;
+  /** The newest versions, newest first. */
+  versions(brand: string, limit: number): Promise<PolicyVersion[]>;
+  /** Saves `version`; throws {@link PreconditionFailedError} when that version already exists. */
+  save(saved: PolicyVersion): Promise<void>;
 }

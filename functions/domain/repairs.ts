@@ -1,3 +1,4 @@
+import { brandDeadline } from './business-time.ts';
 import type { Case } from './case.ts';
 import { isoAfter } from './dates.ts';
 import { advance } from './escalation.ts';
@@ -163,7 +164,7 @@ export function applyRepairAttempt(
         `Repair attempt failed (${failed} of ${policy.replaceAfterFailedRepairs} before replacement).`,
       ),
       'Another repair attempt at the depot',
-      isoAfter(now, policy.sla.repairSeconds),
+      brandDeadline(now, policy.sla.repairSeconds, policy),
       now,
       `The repair did not fix ${event.faultCode} (${failed} of ${policy.replaceAfterFailedRepairs} failed attempts on this device); we try again.`,
     ),

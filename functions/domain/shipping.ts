@@ -1,3 +1,4 @@
+import { brandDeadline } from './business-time.ts';
 import type { Case, Shipment } from './case.ts';
 import { partsToReturn } from './custody.ts';
 import { addressOf } from './customer-waits.ts';
@@ -56,7 +57,7 @@ export function recordArrival(kase: Case, policy: BrandPolicy, now: Date): Case 
   return advance(
     { ...kase, status: 'at-depot' },
     kase.route === 'return' ? 'Your refund' : 'Diagnosis at the depot',
-    isoAfter(now, policy.sla.diagnosisSeconds),
+    brandDeadline(now, policy.sla.diagnosisSeconds, policy),
     now,
     'Your device arrived at the depot.',
   );

@@ -18,7 +18,7 @@ import { entry } from './timeline.ts';
 const DAY_MS = 86_400_000;
 
 /** A completed visit the customer accepted, not a redo: the only kind the allowance counts. */
-export function usesAllowance(visit: Visit): boolean {
+export function usesAllowance(visit: Pick<Visit, 'status' | 'outcome' | 'redoOf' | 'signOff'>): boolean {
   return (
     visit.status === 'completed' &&
     visit.signOff?.accepted === true &&
@@ -28,15 +28,39 @@ export function usesAllowance(visit: Visit): boolean {
   );
 }
 
+/** The device's other cases, with their visits, as far as the allowance needs them. */
+export type DeviceVisits = readonly {
+  readonly caseId: string;
+  readonly visits?: readonly Pick<Visit, 'status' | 'outcome' | 'redoOf' | 'signOff'>[];
+}[];
+
+/**
+ * Visits that used the allowance: this case's, or, when the brand counts per device over a period, the
+ * device's accepted visits in all its cases signed off within the last `visitAllowancePeriodMonths`.
+ */
+export function visitsUsed(kase: Case, deviceCases: DeviceVisits, policy: BrandPolicy, now: Date): number {
+  const months = policy.visitAllowancePeriodMonths;
+  if (months === undefined) return kase.visits.filter(usesAllowance).length;
+  const since = new Date(now);
+  since.setUTCMonth(since.getUTCMonth() - months);
+  const others = deviceCases.filter((other) => other.caseId !== kase.caseId);
+  return [kase, ...others]
+    .flatMap((one) => one.visits ?? [])
+    .filter(
+      (visit) => usesAllowance(visit) && visit.signOff !== undefined && new Date(visit.signOff.at) > since,
+    ).length;
+}
+
 /** Offers windows for the next visit, or sends the device to the depot when no visit can be offered. */
 export function offerVisit(
   kase: Case,
   policy: BrandPolicy,
   now: Date,
+  deviceCases: DeviceVisits = [],
 ): { case: Case; next: 'book' | 'mail-in' } {
   if (kase.visitOffer) return { case: kase, next: 'book' };
   const redoOf = pendingRedo(kase);
-  const used = kase.visits.filter(usesAllowance).length;
+  const used = visitsUsed(kase, deviceCases, policy, now);
   if (redoOf === undefined && used >= policy.visitAllowance) {
     const denied = deny(kase, 'visit', 'VISIT-ALLOWANCE-USED', policy, now, 'system:workflow');
     return {
@@ -344,7 +368,7 @@ export function endVisit(
   const completed = set('completed');
   const result = visit.outcome?.result;
   const done = result === 'fixed' ? { ...completed, outcome: 'repaired' as const } : completed;
-  const used = done.visits.filter(usesAllowance).length;
+  const used = visitsUsed(done, deviceCases, policy, now);
   return {
     case: notify(
       done,

@@ -2,16 +2,16 @@ import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
 import { openCaseCommand, unknownFieldsOf } from '../app/commands/cases.ts';
 import { unserializedSerialFor } from '../app/ids.ts';
+import { policyOf } from '../app/policies.ts';
 import { actorId } from '../domain/case.ts';
 import { InvalidFieldsError } from '../domain/errors.ts';
 import { openingErrors, withSerial } from '../domain/intake.ts';
-import { policyFor } from '../domain/policy.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(
   operation('openCase'),
   async ({ brand, actor, headers, body }) => {
-    const refused = openingErrors(body, policyFor(brand));
+    const refused = openingErrors(body, await policyOf(deps().policies, brand));
     if (refused.length > 0)
       throw new InvalidFieldsError([...refused, ...(await unknownFieldsOf(brand, actor, body, deps().repo))]);
     const key = headers['idempotency-key'];
@@ -39,7 +39,7 @@ export const handler = httpHandler(
   {
     moreErrors: async ({ brand, actor }, body) => [
       ...(await unknownFieldsOf(brand, actor, body, deps().repo)),
-      ...openingErrors(body, policyFor(brand)),
+      ...openingErrors(body, await policyOf(deps().policies, brand)),
     ],
   },
 );

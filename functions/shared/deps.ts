@@ -2,6 +2,7 @@ import { DynamoCaseRepository } from '../adapters/case-repository.ts';
 import { clock } from '../adapters/clock.ts';
 import { LocalCarrier, LocalWarehouse } from '../adapters/local-carrier.ts';
 import { PdfPrinter } from '../adapters/pdf-printer.ts';
+import { DynamoPolicyRepository } from '../adapters/policy-repository.ts';
 import { StepFunctionsWorkflow } from '../adapters/workflow.ts';
 import type { Deps } from '../app/deps.ts';
 
@@ -11,6 +12,7 @@ let adapters: Omit<Deps, 'now'> | undefined;
 export function deps(): Deps {
   adapters ??= {
     repo: new DynamoCaseRepository(),
+    policies: new DynamoPolicyRepository(),
     workflow: new StepFunctionsWorkflow(),
     carrier: new LocalCarrier(),
     warehouse: new LocalWarehouse(),

@@ -1,8 +1,8 @@
 import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
 import { supersedeDecisionCommand } from '../app/commands/cases.ts';
+import { policyOf } from '../app/policies.ts';
 import { supersessionErrors } from '../domain/decisions.ts';
-import { policyFor } from '../domain/policy.ts';
 import { deps } from '../shared/deps.ts';
 
 export const handler = httpHandler(
@@ -15,5 +15,8 @@ export const handler = httpHandler(
     return { status: 201, body: { caseId: kase.caseId, decisions: kase.decisions } };
   },
   // A code the brand does not publish is named with the request's other errors, at once (P9).
-  { moreErrors: async ({ brand }, body, path) => supersessionErrors(path.decision, body, policyFor(brand)) },
+  {
+    moreErrors: async ({ brand }, body, path) =>
+      supersessionErrors(path.decision, body, await policyOf(deps().policies, brand)),
+  },
 );

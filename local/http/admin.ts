@@ -5,7 +5,7 @@ import { Role } from '../../functions/api/operations.ts';
 import { fieldErrors, problem } from '../../functions/api/problem.ts';
 import { CarrierEvent } from '../../functions/domain/schemas.ts';
 import { type LocalClock, MAX_ADVANCE_MS, MAX_SCALE, MIN_SCALE } from '../clock.ts';
-import { type DevTokens, defaultSubject } from './dev-tokens.ts';
+import { currentDefaultSubject, type DevTokens } from './dev-tokens.ts';
 import type { AdminEndpoint, AdminReply } from './server.ts';
 
 /**
@@ -112,7 +112,9 @@ export function adminEndpoints(
         const { tenant, role, sub } = request;
         return {
           status: 201,
-          body: { token: tokens.issue({ tenant, role, sub: sub ?? defaultSubject(tenant, role) }) },
+          body: {
+            token: tokens.issue({ tenant, role, sub: sub ?? (await currentDefaultSubject(tenant, role)) }),
+          },
         };
       },
     },

@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { policyFor } from '../../functions/domain/policy.ts';
 
 export const LOCAL_ISSUER = 'https://fairfix.local/';
 
@@ -59,7 +58,23 @@ export class DevTokens {
  * so the cases one opens are the cases one sees; a technician is the brand's first technician, so the
  * visits assigned to them can be reported.
  */
-export function defaultSubject(tenant: string, role: string): string {
-  if (role === 'technician') return policyFor(tenant).technicians[0]?.id ?? `${role}@${tenant}.example`;
+export function defaultSubject(
+  tenant: string,
+  role: string,
+  technicianId = seededTechnicians.get(tenant),
+): string {
+  if (role === 'technician' && technicianId) return technicianId;
   return `${role}@${tenant}.example`;
+}
+
+/** The first technician of each example brand as seeded, for the start banner's tokens. */
+export const seededTechnicians = new Map<string, string>();
+
+/** As {@link defaultSubject}, with the brand's current first technician read from its policy now. */
+export async function currentDefaultSubject(tenant: string, role: string): Promise<string> {
+  if (role !== 'technician') return defaultSubject(tenant, role);
+  // Loaded when a token is asked for, once the local cloud has pointed the SDK's clients at itself.
+  const { DynamoPolicyRepository } = await import('../../functions/adapters/policy-repository.ts');
+  const current = await new DynamoPolicyRepository().current(tenant);
+  return defaultSubject(tenant, role, current?.policy.technicians[0]?.id);
 }

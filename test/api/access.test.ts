@@ -19,6 +19,9 @@ const target = {
   customer: 'Ada Acme-Only',
   trackingNumber: '',
   documentId: '',
+  /** Acme's policy as its admin reads it, and the ETag of its version. */
+  policy: {} as Record<string, unknown>,
+  policyEtag: '',
 };
 
 beforeAll(async () => {
@@ -31,6 +34,9 @@ beforeAll(async () => {
   const waiting = await acme.waitsFor(target.caseId, 'Wait for device at depot');
   target.trackingNumber = acme.tracking(waiting, 'to-depot');
   target.documentId = waiting.shipments[0]?.labelDocumentId ?? '';
+  const policy = await ApiClient.as(cloud, 'acme', 'admin').get('/brand/policy');
+  target.policy = policy.body;
+  target.policyEtag = policy.headers.get('etag') ?? '';
   // In the supervisor's queue, so the owner queue has something to leak.
   await acme.customer.post(`/cases/${target.caseId}/escalations`, {
     escalationId: nextId('esc'),
@@ -45,8 +51,8 @@ afterAll(() => cloud?.stop());
  * here fails the type check and the completeness test below.
  */
 const requests = (): Record<
-  Exclude<OperationId, 'getHealth' | 'getOpenApi'>,
-  { path: string; body?: object }
+  Exclude<OperationId, 'getHealth' | 'getOpenApi' | 'getPublicPolicy'>,
+  { path: string; body?: object; headers?: Record<string, string> }
 > => ({
   openCase: { path: '/cases', body: opening({ serial: nextId('SN-OTHER') }) },
   getCase: { path: `/cases/${target.caseId}` },
@@ -127,6 +133,14 @@ const requests = (): Record<
     path: `/cases/${target.caseId}/follow-up/outcomes`,
     body: { outcomeId: nextId('f'), outcome: 'Called the customer and agreed a refund' },
   },
+  getBrandPolicy: { path: '/brand/policy' },
+  // Acme's own policy, current ETag and all, with one change: only acme's admin may save it.
+  putBrandPolicy: {
+    path: '/brand/policy',
+    body: { ...target.policy, displayName: 'Taken over by another brand' },
+    headers: { 'if-match': target.policyEtag },
+  },
+  listBrandPolicyVersions: { path: '/brand/policy/versions' },
 });
 
 const guarded = operations.filter((op) => op.roles.length > 0);
@@ -134,7 +148,7 @@ const guarded = operations.filter((op) => op.roles.length > 0);
 function send(client: ApiClient, op: (typeof guarded)[number]): Promise<ApiResponse & { sent: string }> {
   const request = requests()[op.operationId as keyof ReturnType<typeof requests>];
   return client
-    .request(op.method, request.path, request.body)
+    .request(op.method, request.path, request.body, request.headers)
     .then((response) => ({ ...response, sent: JSON.stringify(request) }));
 }
 
@@ -159,7 +173,15 @@ const BRAND_WIDE: readonly string[] = [
   'getReviewSample',
   'listCustomerCases',
   'getReviewExport',
+  'getBrandPolicy',
+  'listBrandPolicyVersions',
 ];
+
+/**
+ * Routes on the caller's own brand that take a document naming a brand: another brand's document is
+ * refused as a field error (the admin of globex sending acme's policy), and nothing is saved.
+ */
+const REFUSED_ACROSS_BRANDS: Readonly<Record<string, number>> = { putBrandPolicy: 400 };
 
 describe('every route that needs a token', () => {
   it('has a cross-tenant request in this suite', () => {
@@ -183,6 +205,8 @@ describe('every route that needs a token', () => {
         const response = await send(ApiClient.as(cloud, 'globex', role), op);
         const what = `${op.operationId} as globex ${role}`;
         if (!(op.roles as readonly string[]).includes(role)) expect(response.status, what).toBe(403);
+        else if (REFUSED_ACROSS_BRANDS[op.operationId])
+          expect(response.status, what).toBe(REFUSED_ACROSS_BRANDS[op.operationId]);
         else if (!BRAND_WIDE.includes(op.operationId)) expect(response.status, what).toBe(404);
         else expect(response.status, what).toBeLessThan(300);
         expectNoLeak(response, what);
@@ -240,6 +264,10 @@ describe('every route that needs a token', () => {
     expect(kase.survey).toBeUndefined();
     expect(kase.custodyChoice).toBeUndefined();
     expect(kase.visits).toEqual([]);
+    // Acme's policy too: no one but acme's admin saved a version of it.
+    const policy = await ApiClient.as(cloud, 'acme', 'admin').get('/brand/policy');
+    expect(policy.headers.get('etag')).toBe(target.policyEtag);
+    expect(policy.body.displayName).toBe('Acme Devices');
     // Acme knows this serial's model; Globex does not, and must ask for it rather than borrow acme's.
     const { device: _device, ...rest } = opening({ serial: target.serial });
     const globex = await ApiClient.as(cloud, 'globex', 'customer').post('/cases', {

@@ -5,9 +5,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Access, operations } from '../../functions/api/operations.ts';
-import { policyFor } from '../../functions/domain/policy.ts';
 import { WAITS, type Wait } from '../../functions/domain/waits.ts';
 import { createApp, synthesizeChecked } from '../../lib/app.ts';
+import { examplePolicy } from '../support/brands.ts';
 import { sharedTemplate } from '../support/cloud.ts';
 
 let template: Template;
@@ -99,10 +99,11 @@ describe('what each function is given', () => {
     operations.filter((op) => access.includes(op.access)).map((op) => op.operationId);
   const READS_CASES = withAccess('read-cases');
   const READS_POLICY = withAccess('read-policy');
+  const CHANGES_POLICY = withAccess('change-policy');
   const CHANGES_CASES = withAccess('change-cases', 'start-workflow', 'reopen-cases');
 
-  it('gives every route that reads cases the table’s name and read access', () => {
-    for (const id of [...READS_CASES, ...CHANGES_CASES]) {
+  it('gives every route that reads cases or policies the table’s name and read access', () => {
+    for (const id of [...READS_CASES, ...READS_POLICY, ...CHANGES_CASES, ...CHANGES_POLICY]) {
       const { logicalId, fn } = fnOf(id);
       expect(fn?.Properties.Environment.Variables.TABLE_NAME, id).toBeDefined();
       expect(policyActionsOf(logicalId), id).toContain('dynamodb:GetItem');
@@ -127,13 +128,22 @@ describe('what each function is given', () => {
     expect(actions).toContain('states:SendTaskSuccess');
   });
 
+  it('lets the admin’s route save policy versions, and start or resume no workflow', () => {
+    expect(CHANGES_POLICY).toEqual(['putBrandPolicy']);
+    const { logicalId, fn } = fnOf('putBrandPolicy');
+    expect(fn?.Properties.Environment.Variables.CASE_WORKFLOW_ARN).toBeUndefined();
+    const actions = policyActionsOf(logicalId);
+    expect(actions).toContain('dynamodb:PutItem');
+    expect(actions.filter((action) => action.startsWith('states:'))).toEqual([]);
+  });
+
   it('gives routes that only read no write access, and routes that need no table no table', () => {
-    for (const id of READS_CASES) {
+    for (const id of [...READS_CASES, ...READS_POLICY]) {
       const { logicalId, fn } = fnOf(id);
       expect(fn?.Properties.Environment.Variables.CASE_WORKFLOW_ARN, id).toBeUndefined();
       expect(policyActionsOf(logicalId), id).not.toContain('dynamodb:PutItem');
     }
-    for (const id of withAccess('none', 'read-policy')) {
+    for (const id of withAccess('none')) {
       const { logicalId, fn } = fnOf(id);
       expect(fn?.Properties.Environment.Variables.TABLE_NAME, id).toBeUndefined();
       expect(
@@ -143,13 +153,16 @@ describe('what each function is given', () => {
     }
   });
 
-  it('declares every POST route as changing cases and every GET route as only reading', () => {
+  it('declares every POST route as changing cases, PUT as changing a policy, and every GET route as only reading', () => {
     const changes = new Set(CHANGES_CASES);
     expect(operations.filter((op) => (op.method === 'POST') !== changes.has(op.operationId))).toEqual([]);
+    expect(operations.filter((op) => op.method === 'PUT').map((op) => op.operationId)).toEqual(
+      CHANGES_POLICY,
+    );
   });
 
   it('covers every route that is not public in one of the two lists', () => {
-    const listed = new Set<string>([...READS_CASES, ...CHANGES_CASES, ...READS_POLICY]);
+    const listed = new Set<string>([...READS_CASES, ...CHANGES_CASES, ...READS_POLICY, ...CHANGES_POLICY]);
     expect(
       operations
         .filter((op) => op.roles.length > 0 && !listed.has(op.operationId))
@@ -331,7 +344,7 @@ describe('the case workflow', () => {
           expect(branches.close).toBe('Check customer-owned parts');
           expect(branches['ship-back']).toBe('Is there an address to ship to?');
           const code = wait.onDeadline.thenClose;
-          expect(policyFor('acme').reasonCatalogue, code).toContainEqual(
+          expect(examplePolicy('acme').reasonCatalogue, code).toContainEqual(
             expect.objectContaining({ code, decision: 'closure' }),
           );
         } else {

@@ -5,8 +5,8 @@ import { EventIdReusedError } from '../../functions/domain/errors.ts';
 import { beginWait, MAX_KEPT, recordEvent, returnUndelivered } from '../../functions/domain/event-inbox.ts';
 import { closeCase } from '../../functions/domain/follow-up.ts';
 import { openCase } from '../../functions/domain/intake.ts';
-import { policyFor } from '../../functions/domain/policy.ts';
 import { type CaseEvent, CaseOpening } from '../../functions/domain/schemas.ts';
+import { examplePolicy } from '../support/brands.ts';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const customer = { role: 'customer', subject: 'ada' };
@@ -28,7 +28,7 @@ const fresh = (): Case => ({
     { brand: 'acme', caseId: 'RMA-000000000001' },
     device,
     [],
-    policyFor('acme'),
+    examplePolicy('acme'),
     now,
     customer,
   ),
@@ -50,7 +50,7 @@ describe('openCase', () => {
       { brand: 'acme', caseId: 'RMA-2' },
       device,
       ['RMA-1'],
-      policyFor('acme'),
+      examplePolicy('acme'),
       now,
       customer,
     );
@@ -247,7 +247,7 @@ describe('an inbox per sender', () => {
   it('settles what a case kept when it closes: each kept event refused with its reason', () => {
     const kept = recordEvent(at('awaiting-arrival'), answer('late-1'), now, customer);
     const withKept = { ...kept.case, pendingEvents: [answer('late-1')] };
-    const closed = closeCase(withKept, policyFor('acme'), now);
+    const closed = closeCase(withKept, examplePolicy('acme'), now);
     expect(closed.pendingEvents).toEqual([]);
     expect(
       closed.timeline.some((entry) => entry.type === 'event-refused' && entry.summary.includes('late-1')),

@@ -9,13 +9,13 @@ import {
 } from '../../functions/domain/custody.ts';
 import { closeCase } from '../../functions/domain/follow-up.ts';
 import { openCase } from '../../functions/domain/intake.ts';
-import { policyFor } from '../../functions/domain/policy.ts';
 import { CaseOpening } from '../../functions/domain/schemas.ts';
 import { usesAllowance } from '../../functions/domain/visits.ts';
+import { examplePolicy } from '../support/brands.ts';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const later = new Date('2026-11-24T10:00:00Z');
-const acme = policyFor('acme');
+const acme = examplePolicy('acme');
 
 function fresh(overrides: Partial<Case> = {}): Case {
   const opening = CaseOpening.parse({

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Case } from '../../functions/domain/case.ts';
 import { customerOverdue, needAddress } from '../../functions/domain/customer-waits.ts';
 import { completeCustomer, openCase } from '../../functions/domain/intake.ts';
-import { policyFor } from '../../functions/domain/policy.ts';
 import { CaseOpening } from '../../functions/domain/schemas.ts';
 import { shipmentLeg } from '../../functions/domain/shipping.ts';
 import { WAITS } from '../../functions/domain/waits.ts';
+import { examplePolicy } from '../support/brands.ts';
 
 /** Waits on the customer (issue 12, journeys 7 and 15): the rules, without the workflow around them. */
 const now = new Date('2026-11-22T10:00:00Z');
-const acme = policyFor('acme');
+const acme = examplePolicy('acme');
 const DAY = 86_400_000;
 const later = (ms: number) => new Date(now.getTime() + ms);
 

@@ -9,12 +9,13 @@ import {
   stepFailed,
 } from '../../functions/domain/handover.ts';
 import { openCase } from '../../functions/domain/intake.ts';
-import { type BrandPolicy, policyFor } from '../../functions/domain/policy.ts';
+import type { BrandPolicy } from '../../functions/domain/policy.ts';
 import { CaseOpening } from '../../functions/domain/schemas.ts';
+import { examplePolicy } from '../support/brands.ts';
 
 /** P7 where the workflow cannot go on by itself: who has the case, what they may decide, where it goes. */
 const now = new Date('2026-11-22T10:00:00Z');
-const acme = policyFor('acme');
+const acme = examplePolicy('acme');
 const HOUR = 3_600_000;
 
 function caseOf(model = 'Cam 3'): Case {

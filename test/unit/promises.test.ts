@@ -5,13 +5,13 @@ import { decideEntitlement } from '../../functions/domain/entitlement.ts';
 import { escalateCase, escalateOverdue } from '../../functions/domain/escalation.ts';
 import { applyDiagnosis, applyEstimateAnswer } from '../../functions/domain/good-faith.ts';
 import { openCase, planCase } from '../../functions/domain/intake.ts';
-import { policyFor } from '../../functions/domain/policy.ts';
 import { applyRepairAttempt, type DeviceCase, failedRepairs } from '../../functions/domain/repairs.ts';
 import { chooseReplacement, orderReplacement } from '../../functions/domain/replacement.ts';
 import { CaseOpening } from '../../functions/domain/schemas.ts';
+import { examplePolicy } from '../support/brands.ts';
 
 const now = new Date('2026-11-22T10:00:00Z');
-const acme = policyFor('acme');
+const acme = examplePolicy('acme');
 const actor = { role: 'customer', subject: 'ada' };
 
 function caseOf(overrides: Record<string, unknown> = {}, purchaseDate = '2026-01-05', model = 'Cam 3'): Case {

@@ -12,12 +12,13 @@ import {
   unknownCustomerFields,
   unknownDeviceFields,
 } from '../../domain/intake.ts';
-import { type BrandPolicy, type DecisionKind, policyFor } from '../../domain/policy.ts';
+import type { BrandPolicy, DecisionKind } from '../../domain/policy.ts';
 import type { CaseRepository, DeviceHistory } from '../../domain/ports.ts';
 import type { CaseOpening } from '../../domain/schemas.ts';
 import { changeCase, mustGet, updateCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
 import { caseIdFor, complaintExecutionName, fingerprintOf } from '../ids.ts';
+import { casePolicy, currentPolicy } from '../policies.ts';
 
 /** Opening a case, and the changes a person makes to it outside the workflow's waits: escalations, supersessions. */
 
@@ -38,14 +39,21 @@ export async function openCaseCommand(
   command: { brand: string; actor: Actor; opening: CaseOpening; idempotencyKey?: string },
   deps: Deps,
 ): Promise<{ case: Case; created: boolean }> {
-  const policy = policyFor(command.brand);
+  const { policy, version: policyVersion } = await currentPolicy(deps.policies, command.brand);
   // Idempotency-Key as the IETF draft has it, scoped to the caller: one conditional write of the case
   // is the record (no second table or write, as Powertools Idempotency would need), and the request's
   // fingerprint on it tells a retry (the same case again) from a reused key (422).
   const caseId = caseIdFor(command.brand, actorId(command.actor), command.idempotencyKey);
   const fingerprint = command.idempotencyKey ? fingerprintOf(command.opening) : undefined;
   const existing = await deps.repo.get(command.brand, caseId);
-  if (existing) return replay(existing, fingerprint, command.idempotencyKey, policy, deps);
+  if (existing)
+    return replay(
+      existing,
+      fingerprint,
+      command.idempotencyKey,
+      await casePolicy(deps.policies, existing),
+      deps,
+    );
   const { serial } = command.opening.device;
   const known = knownCasesOf(await deps.repo.deviceHistory(command.brand, serial), command.actor);
   const onFile = await customerOnFile(command, deps.repo);
@@ -67,7 +75,8 @@ export async function openCaseCommand(
     deps.now,
     command.actor,
   );
-  const fresh = fingerprint ? { ...opened, openingFingerprint: fingerprint } : opened;
+  // The version it opened under governs what the case was promised, to its end (casePolicy).
+  const fresh = { ...opened, policyVersion, ...(fingerprint ? { openingFingerprint: fingerprint } : {}) };
   const created = await deps.repo.create(fresh);
   if (!created)
     return replay(
@@ -167,11 +176,12 @@ export async function escalateCaseCommand(
   deps: Deps,
 ) {
   const by = actorId(command.actor);
-  const policy = policyFor(command.brand);
+  let policy: BrandPolicy | undefined;
   const { case: after, result: climbed } = await changeCase(
     { ...command, seen: [command.request.escalationId] },
     deps,
-    (kase) => {
+    async (kase) => {
+      policy = await casePolicy(deps.policies, kase);
       const changed = reopensOnComplaint(kase)
         ? reopenAsComplaint(kase, command.request, policy, deps.now, by)
         : escalateCase(kase, command.request, policy, deps.now, by);
@@ -181,7 +191,10 @@ export async function escalateCaseCommand(
   // Every brand's ladder has a level: an escalated case always carries its escalation.
   if (!after.escalation) throw new PolicyIncompleteError(`Case ${after.caseId} has no escalation ladder.`);
   if (after.status === 'reopened' && after.handover?.kind === 'complaint') {
-    const input = { ...workflowInput(after, policy), reopened: after.handover.id };
+    const input = {
+      ...workflowInput(after, policy ?? (await casePolicy(deps.policies, after))),
+      reopened: after.handover.id,
+    };
     await deps.workflow.start(complaintExecutionName(after.caseId, after.handover.id), input);
   }
   return { escalation: after.escalation, climbed };
@@ -199,8 +212,14 @@ export function supersedeDecisionCommand(
   deps: Deps,
 ) {
   const by = actorId(command.actor);
-  const policy = policyFor(command.brand);
-  return updateCase({ ...command, seen: [command.request.supersessionId] }, deps, (kase) =>
-    supersedeDecision(kase, command.decision, command.request, policy, deps.now, by),
+  return updateCase({ ...command, seen: [command.request.supersessionId] }, deps, async (kase) =>
+    supersedeDecision(
+      kase,
+      command.decision,
+      command.request,
+      await casePolicy(deps.policies, kase),
+      deps.now,
+      by,
+    ),
   );
 }

@@ -1,10 +1,10 @@
 import { type Actor, actorId } from '../../domain/case.ts';
 import { inboxKey, recordEvent } from '../../domain/event-inbox.ts';
 import { grantCoverage } from '../../domain/good-faith.ts';
-import { policyFor } from '../../domain/policy.ts';
 import type { CaseEvent, CoverageGrant } from '../../domain/schemas.ts';
 import { changeCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
+import { casePolicy } from '../policies.ts';
 
 /**
  * A person overturns the coverage denial (P2, P8): the repair is covered after all. A case waiting for
@@ -16,9 +16,8 @@ export async function grantCoverageCommand(
   deps: Deps,
 ) {
   const { actor, request } = command;
-  const policy = policyFor(command.brand);
   const seen = [request.grantId, inboxKey(actor.role, request.grantId)];
-  const { case: saved } = await changeCase({ ...command, seen }, deps, (kase) => {
+  const { case: saved } = await changeCase({ ...command, seen }, deps, async (kase) => {
     if (kase.seenEventIds.includes(request.grantId)) return { case: kase, result: undefined };
     const answer: CaseEvent = {
       type: 'estimate-answered',
@@ -28,6 +27,7 @@ export async function grantCoverageCommand(
     };
     const answered =
       kase.estimate?.status === 'awaiting-answer' ? recordEvent(kase, answer, deps.now, actor) : undefined;
+    const policy = await casePolicy(deps.policies, kase);
     const granted = grantCoverage(answered?.case ?? kase, request, policy, deps.now, actorId(actor));
     return { case: granted, result: undefined, deliver: answered?.deliver };
   });

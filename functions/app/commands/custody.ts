@@ -10,11 +10,11 @@ import {
 import { InvalidFieldsError } from '../../domain/errors.ts';
 import { inboxKey, recordEvent } from '../../domain/event-inbox.ts';
 import { occurredAtErrors } from '../../domain/event-times.ts';
-import { policyFor } from '../../domain/policy.ts';
 import type { CaseEvent, CustodyEvent } from '../../domain/schemas.ts';
 import { changeCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
 import { certificateIdFor } from '../ids.ts';
+import { casePolicy } from '../policies.ts';
 
 /**
  * Changes the custody ledger (P5); when the case waits for its items to be settled, it is told by a
@@ -56,7 +56,7 @@ export function custodyEventCommand(
       const errors = occurredAtErrors(kase, event, now);
       if (errors.length > 0) throw new InvalidFieldsError(errors);
       if (event.type === 'part-removed')
-        return removePart(kase, event, policyFor(kase.brand), now, command.holder);
+        return removePart(kase, event, await casePolicy(deps.policies, kase), now, command.holder);
       if (event.type === 'part-returned') return returnPart(kase, event, now, by);
       const certificateDocumentId = certificateIdFor(event.itemId);
       // Decided before the certificate exists: none is printed for a refused or repeated destruction.
@@ -66,7 +66,7 @@ export function custodyEventCommand(
       const item = custodyItem(destroyed, event.itemId);
       const destruction = item.chain.at(-1);
       const pdf = await printer.destructionCertificate({
-        brand: policyFor(kase.brand).displayName,
+        brand: (await casePolicy(deps.policies, kase)).displayName,
         caseId: kase.caseId,
         part: item.description,
         serial: item.serial ?? 'none recorded',

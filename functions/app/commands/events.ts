@@ -12,13 +12,14 @@ import {
 } from '../../domain/event-inbox.ts';
 import { occurredAtErrors } from '../../domain/event-times.ts';
 import { diagnosisErrors } from '../../domain/good-faith.ts';
-import { policyFor } from '../../domain/policy.ts';
+import type { BrandPolicy } from '../../domain/policy.ts';
 import { type AddressRequest, CarrierEvent, type CaseEvent } from '../../domain/schemas.ts';
 import { trackShipment } from '../../domain/shipping.ts';
 import { describe } from '../../domain/timeline.ts';
 import { changeCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
 import { fingerprintOf } from '../ids.ts';
+import { casePolicy } from '../policies.ts';
 
 /** A depot, a carrier or the customer reports something: recorded once, applied when the case is ready (P9). */
 export async function recordCaseEventCommand(
@@ -34,8 +35,8 @@ export async function recordCaseEventCommand(
 ) {
   const seen = [inboxKey(command.actor.role, command.event.eventId)];
   const fingerprint = fingerprintOf(command.request ?? command.event);
-  const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
-    refuseWrong(kase, command.event, deps.now);
+  const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, async (kase) => {
+    refuseWrong(kase, command.event, deps.now, await casePolicy(deps.policies, kase));
     const {
       case: recorded,
       outcome,
@@ -61,24 +62,28 @@ export async function recordCarrierEventCommand(
   if (!caseId) throw new NotFoundError(`shipment with tracking number ${event.trackingNumber}`);
   const seen = [inboxKey(actor.role, event.eventId)];
   const fingerprint = fingerprintOf(event);
-  const { result: outcome } = await changeCase({ brand: command.brand, caseId, seen }, deps, (before) => {
-    if (repeated(before, actor.role, event.eventId, fingerprint))
-      return { case: before, result: 'duplicate' as const };
-    refuseWrong(before, event, deps.now);
-    const tracking = trackShipment(before, event, deps.now);
-    const { caseEvent } = tracking;
-    // A parcel delivered to the customer brings back the parts that rode in it (P5).
-    const tracked =
-      caseEvent?.type === 'delivered-to-customer'
-        ? deliverParts(tracking.case, event.trackingNumber, deps.now)
-        : tracking.case;
-    if (!caseEvent)
-      return { case: take(tracked, actor.role, event.eventId, fingerprint), result: 'recorded' as const };
-    const recorded = recordEvent(tracked, caseEvent, deps.now, actor, fingerprint);
-    // A delivery the case no longer waits for is still a fact about the parcel: recorded, not refused.
-    const result = recorded.outcome === 'not-applicable' ? ('recorded' as const) : recorded.outcome;
-    return { case: recorded.case, result, deliver: recorded.deliver };
-  });
+  const { result: outcome } = await changeCase(
+    { brand: command.brand, caseId, seen },
+    deps,
+    async (before) => {
+      if (repeated(before, actor.role, event.eventId, fingerprint))
+        return { case: before, result: 'duplicate' as const };
+      refuseWrong(before, event, deps.now, await casePolicy(deps.policies, before));
+      const tracking = trackShipment(before, event, deps.now);
+      const { caseEvent } = tracking;
+      // A parcel delivered to the customer brings back the parts that rode in it (P5).
+      const tracked =
+        caseEvent?.type === 'delivered-to-customer'
+          ? deliverParts(tracking.case, event.trackingNumber, deps.now)
+          : tracking.case;
+      if (!caseEvent)
+        return { case: take(tracked, actor.role, event.eventId, fingerprint), result: 'recorded' as const };
+      const recorded = recordEvent(tracked, caseEvent, deps.now, actor, fingerprint);
+      // A delivery the case no longer waits for is still a fact about the parcel: recorded, not refused.
+      const result = recorded.outcome === 'not-applicable' ? ('recorded' as const) : recorded.outcome;
+      return { case: recorded.case, result, deliver: recorded.deliver };
+    },
+  );
   return { caseId, outcome };
 }
 
@@ -101,12 +106,12 @@ export async function beginWaitCommand(
  * What the case refuses in an event, every field at once: a time in the future, before the case opened
  * or before what it follows (event-times.ts); a denial the entitlement contradicts (good-faith.ts).
  */
-function eventErrors(kase: Case, event: unknown, now: Date) {
-  return [...occurredAtErrors(kase, event, now), ...diagnosisErrors(kase, event, policyFor(kase.brand))];
+function eventErrors(kase: Case, event: unknown, now: Date, policy: BrandPolicy) {
+  return [...occurredAtErrors(kase, event, now), ...diagnosisErrors(kase, event, policy)];
 }
 
-function refuseWrong(kase: Case, event: unknown, now: Date) {
-  const errors = eventErrors(kase, event, now);
+function refuseWrong(kase: Case, event: unknown, now: Date, policy: BrandPolicy) {
+  const errors = eventErrors(kase, event, now, policy);
   if (errors.length > 0) throw new InvalidFieldsError(errors);
 }
 
@@ -129,7 +134,9 @@ export async function eventErrorsOf(
       : undefined;
   const known = typeof caseId === 'string' && /^RMA-[0-9A-Z]{12}$/.test(caseId);
   const kase = known ? await deps.repo.get(brand, caseId) : undefined;
-  return kase ? eventErrors(kase, body, deps.now) : occurredAtErrors(undefined, body, deps.now);
+  return kase
+    ? eventErrors(kase, body, deps.now, await casePolicy(deps.policies, kase))
+    : occurredAtErrors(undefined, body, deps.now);
 }
 
 /**

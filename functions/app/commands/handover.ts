@@ -3,12 +3,11 @@ import { ConflictError, InvalidFieldsError } from '../../domain/errors.ts';
 import { inboxKey, recordEvent, repeated } from '../../domain/event-inbox.ts';
 import { closeFollowUp } from '../../domain/follow-up.ts';
 import { awaitsDecision, awaitsOfferAnswer, decisionErrors, personDecided } from '../../domain/handover.ts';
-import { policyFor } from '../../domain/policy.ts';
-import type { CaseRepository } from '../../domain/ports.ts';
 import type { CaseEvent, FollowUpOutcome, OfferAnswer, PersonDecision } from '../../domain/schemas.ts';
 import { changeCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
 import { fingerprintOf } from '../ids.ts';
+import { casePolicy } from '../policies.ts';
 
 /**
  * What people answer when the workflow waits on them outside the repair itself (P7, P10): the decision
@@ -22,12 +21,11 @@ export async function decideHandoverCommand(
   deps: Deps,
 ) {
   const { actor, request } = command;
-  const policy = policyFor(command.brand);
   const event = personDecided(request, actorId(actor), deps.now);
-  return answer(command, event, request, deps, (kase) => {
+  return answer(command, event, request, deps, async (kase) => {
     if (!awaitsDecision(kase))
       throw new ConflictError(`Case ${kase.caseId} waits for no person’s decision now.`, 'Nothing to decide');
-    const errors = decisionErrors(kase, request, policy);
+    const errors = decisionErrors(kase, request, await casePolicy(deps.policies, kase));
     if (errors.length > 0) throw new InvalidFieldsError(errors);
   });
 }
@@ -36,11 +34,11 @@ export async function decideHandoverCommand(
  * For a decision that has other errors too: what the case and the brand's range refuse in it, so that
  * the person hears of every field at once (P9).
  */
-export async function decisionErrorsOf(brand: string, caseId: unknown, body: unknown, repo: CaseRepository) {
+export async function decisionErrorsOf(brand: string, caseId: unknown, body: unknown, deps: Deps) {
   // A case id the path refused already has its own error; the brand's range is checked all the same.
   const known = typeof caseId === 'string' && /^RMA-[0-9A-Z]{12}$/.test(caseId);
-  const kase = known ? await repo.get(brand, caseId) : undefined;
-  return decisionErrors(kase, body, policyFor(brand));
+  const kase = known ? await deps.repo.get(brand, caseId) : undefined;
+  return decisionErrors(kase, body, await casePolicy(deps.policies, kase ?? { brand }));
 }
 
 /** The customer accepts or declines the other model a person offered instead of a replacement (P4). */
@@ -90,15 +88,15 @@ async function answer(
   event: CaseEvent,
   request: unknown,
   deps: Deps,
-  check: (kase: Case) => void,
+  check: (kase: Case) => void | Promise<void>,
 ) {
   const { actor } = command;
   const seen = [inboxKey(actor.role, event.eventId)];
   const fingerprint = fingerprintOf(request);
-  const { result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
+  const { result: outcome } = await changeCase({ ...command, seen }, deps, async (kase) => {
     if (repeated(kase, actor.role, event.eventId, fingerprint))
       return { case: kase, result: 'duplicate' as const };
-    check(kase);
+    await check(kase);
     const recorded = recordEvent(kase, event, deps.now, actor, fingerprint);
     return { case: recorded.case, result: recorded.outcome, deliver: recorded.deliver };
   });
