@@ -153,3 +153,25 @@ export interface DestructionCertificate {
 export interface Printer {
   destructionCertificate(certificate: DestructionCertificate): Promise<Uint8Array>;
 }
+
+/** Announces notices a saved change queued, so that the notifier delivers them (the case bus on AWS). */
+export interface NoticePublisher {
+  queued(brand: string, caseId: string, noticeIds: readonly string[]): Promise<void>;
+}
+
+/** A message as it leaves: an email's subject, text and HTML; an SMS's text alone. */
+export interface OutgoingMessage {
+  readonly channel: 'email' | 'sms';
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly sms: string;
+  /** What the provider keeps beside the message (tags, attributes), e.g. the case it concerns. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Sends one message on its channel (SES v2 for email, SNS for SMS); answers the provider's message id. */
+export interface MessageSender {
+  send(message: OutgoingMessage): Promise<string>;
+}

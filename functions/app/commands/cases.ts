@@ -15,7 +15,7 @@ import {
 import { type BrandPolicy, type DecisionKind, policyFor } from '../../domain/policy.ts';
 import type { CaseRepository, DeviceHistory } from '../../domain/ports.ts';
 import type { CaseOpening } from '../../domain/schemas.ts';
-import { changeCase, mustGet, updateCase } from '../change-case.ts';
+import { announceNotices, changeCase, mustGet, updateCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
 import { caseIdFor, complaintExecutionName, fingerprintOf } from '../ids.ts';
 
@@ -85,6 +85,7 @@ export async function openCaseCommand(
       fresh.openedAt,
       caseId,
     );
+  await announceNotices(fresh, fresh.notifications, deps);
   await deps.workflow.start(caseId, workflowInput(fresh, policy));
   return { case: fresh, created };
 }
