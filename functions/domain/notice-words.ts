@@ -51,19 +51,17 @@ const en: Catalogue = {
   kinds: {
     opened: 'We have received your case.',
     'awaiting-arrival': 'Please send us your device: your prepaid label is ready.',
-    'awaiting-pickup': 'A courier will collect your device.',
     'at-depot': 'Your device has arrived at our repair centre.',
     'awaiting-estimate-answer': 'We need your answer to our repair estimate.',
     'in-repair': 'Your device is being repaired.',
     'awaiting-visit-booking': 'Please choose a time for our technician to visit.',
     'visit-booked': 'Your technician visit is booked.',
     'replacement-ordered': 'We have ordered your replacement.',
-    'awaiting-offer-answer': 'We need your answer to our offer.',
     'shipping-to-customer': 'Your device is on its way back to you.',
     'settling-custody': 'We are settling the parts we kept for you.',
     closed: 'Your case is closed.',
     reopened: 'A person is looking at your case again.',
-  } as Record<NoticeKind, string>,
+  },
   subject: 'Your {brand} case {rma}: {headline}',
   greeting: 'Hello {name},',
   next: 'Next: {step}, by {deadline}.',
@@ -80,19 +78,17 @@ const de: Catalogue = {
   kinds: {
     opened: 'Wir haben Ihren Fall erhalten.',
     'awaiting-arrival': 'Bitte senden Sie uns Ihr Gerät: Ihr frankiertes Etikett liegt bereit.',
-    'awaiting-pickup': 'Ein Kurier holt Ihr Gerät ab.',
     'at-depot': 'Ihr Gerät ist in unserer Werkstatt angekommen.',
     'awaiting-estimate-answer': 'Wir brauchen Ihre Antwort auf unseren Kostenvoranschlag.',
     'in-repair': 'Ihr Gerät wird repariert.',
     'awaiting-visit-booking': 'Bitte wählen Sie einen Termin für den Technikerbesuch.',
     'visit-booked': 'Ihr Technikerbesuch ist gebucht.',
     'replacement-ordered': 'Wir haben Ihr Ersatzgerät bestellt.',
-    'awaiting-offer-answer': 'Wir brauchen Ihre Antwort auf unser Angebot.',
     'shipping-to-customer': 'Ihr Gerät ist auf dem Weg zu Ihnen.',
     'settling-custody': 'Wir klären, was mit den für Sie aufbewahrten Teilen geschieht.',
     closed: 'Ihr Fall ist abgeschlossen.',
     reopened: 'Ein Mitarbeiter kümmert sich erneut um Ihren Fall.',
-  } as Record<NoticeKind, string>,
+  },
   subject: 'Ihr {brand}-Fall {rma}: {headline}',
   greeting: 'Hallo {name},',
   next: 'Als Nächstes: {step}, bis {deadline}.',
@@ -163,14 +159,14 @@ export function portalLink(portalUrl: string, caseId: string): string {
 
 /**
  * The domain's English sentence, readable by a customer: an ISO instant becomes a local time, an API
- * path (`/cases/RMA-1/escalations`) is dropped — the link below the text leads there.
+ * path (`/cases/RMA-1/custody/choices`) becomes the absolute link to the case's portal page.
  */
-export function customerSentence(message: string, locale: Locale, timeZone: string): string {
+export function customerSentence(message: string, locale: Locale, timeZone: string, url: string): string {
   return message
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z/g, (iso) =>
       localTime(iso, locale, timeZone),
     )
-    .replace(/\s*(?:Answer at|to escalate:)?\s*\/cases\/[^\s]+?\/[a-z-]+\.?(?=\s|$)/gi, '')
+    .replace(/\/cases\/[^\s]+?(?=[.,;:)]?(?:\s|$))/g, url)
     .trim();
 }
 
@@ -182,7 +178,7 @@ export function wordsFor(kase: Case, notice: Notification, words: NoticeWords): 
   const headline = book.kinds[kase.status] ?? book.kinds.opened;
   const values = { brand: words.brandName, rma: kase.caseId, headline, name: kase.customer.name, url };
   const parts = notice.parts ?? { message: notice.text, owner: '' };
-  const detail = locale === 'en' ? customerSentence(parts.message, locale, timeZone) : '';
+  const detail = locale === 'en' ? customerSentence(parts.message, locale, timeZone, url) : '';
   const next = parts.next
     ? fill(book.next, {
         step: locale === 'en' ? parts.next.name : (book.steps[parts.next.name] ?? book.nextStep),

@@ -59,7 +59,8 @@ describe('the functions', () => {
     const cdkOwn = all.filter(([id]) => /^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(id));
     expect(cdkOwn).toHaveLength(2);
     const functions = all.filter(([id]) => !cdkOwn.some(([own]) => own === id)).map(([, fn]) => fn);
-    expect(functions.length).toBe(operations.length + 2);
+    // One per operation, the workflow's two, and the notifier.
+    expect(functions.length).toBe(operations.length + 3);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
