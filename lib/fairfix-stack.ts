@@ -97,6 +97,11 @@ export class FairfixStack extends Stack {
           if (op.access !== 'change-cases') stateMachine.grantStartExecution(fn);
           if (op.access !== 'start-workflow') stateMachine.grantTaskResponse(fn);
           break;
+        case 'manage-webhooks':
+          fn.bindTable(table, 'readwrite');
+          // On AWS no webhook may point into a private network (the local cloud allows its own receivers).
+          fn.addEnvironment('WEBHOOK_PRIVATE_TARGETS', 'refuse');
+          break;
         default:
           throw new Error(`Unknown access ${op.access satisfies never as string} of ${op.operationId}`);
       }

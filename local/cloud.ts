@@ -190,8 +190,10 @@ export class LocalCloud {
       },
       now: () => clock.now(),
     });
-    // Notices link the portal: here, the web UI this very server serves.
+    // Notices link the portal: here, the web UI this very server serves. Webhook receivers run on
+    // this machine, so private addresses are allowed (on AWS they are refused).
     process.env.PORTAL_BASE_URL = `${url(httpServer)}/`;
+    process.env.WEBHOOK_PRIVATE_TARGETS = 'allow';
 
     const cloud = new LocalCloud(
       {

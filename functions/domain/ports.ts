@@ -1,5 +1,6 @@
 import type { Case } from './case.ts';
 import type { DeviceCase } from './repairs.ts';
+import type { StoredWebhook, WebhookMessage } from './webhooks.ts';
 
 /**
  * The ports the application drives: the case store, the workflow, the carrier, the warehouse and the
@@ -174,4 +175,17 @@ export interface OutgoingMessage {
 /** Sends one message on its channel (SES v2 for email, SNS for SMS); answers the provider's message id. */
 export interface MessageSender {
   send(message: OutgoingMessage): Promise<string>;
+}
+
+/** A brand's registered webhooks. */
+export interface WebhookStore {
+  put(hook: StoredWebhook): Promise<void>;
+  list(brand: string): Promise<StoredWebhook[]>;
+  /** False when there was no such webhook. */
+  remove(brand: string, webhookId: string): Promise<boolean>;
+}
+
+/** POSTs one signed message to one webhook; answers the receiver's status (0: it could not be reached). */
+export interface WebhookPoster {
+  post(hook: StoredWebhook, message: WebhookMessage): Promise<{ status: number; error?: string }>;
 }

@@ -29,6 +29,8 @@ export interface NotifierProps {
  */
 export class Notifier extends Construct {
   readonly fn: FairfixFunction;
+  /** Hands each notice to the brand's `case.notice` webhooks, signed (Standard Webhooks). */
+  readonly webhooks: FairfixFunction;
   readonly deadLetters: Queue;
   readonly alarm: Alarm;
   readonly rule: Rule;
@@ -91,12 +93,25 @@ export class Notifier extends Construct {
       'The sender domain identity itself.',
     );
 
+    this.webhooks = new FairfixFunction(this, 'Webhooks', {
+      entry: 'functions/deliver-webhooks/handler.ts',
+      description: 'Delivers case notices to the brand’s webhooks, signed per Standard Webhooks.',
+      timeout: Duration.seconds(60),
+      retryAttempts: 2,
+      onFailure: new SqsDestination(this.deadLetters),
+    }).bindTable(props.table, 'read');
+
     this.rule = new Rule(this, 'NoticeQueued', {
       eventBus: props.bus,
       description: 'Each notice a case queues goes to the notifier.',
       eventPattern: { source: [NOTICE_EVENT.source], detailType: [NOTICE_EVENT.detailType] },
       targets: [
         new LambdaFunction(this.fn, {
+          deadLetterQueue: this.deadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+        }),
+        new LambdaFunction(this.webhooks, {
           deadLetterQueue: this.deadLetters,
           retryAttempts: 8,
           maxEventAge: Duration.hours(24),

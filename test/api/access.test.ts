@@ -19,6 +19,7 @@ const target = {
   customer: 'Ada Acme-Only',
   trackingNumber: '',
   documentId: '',
+  webhookId: '',
 };
 
 beforeAll(async () => {
@@ -31,6 +32,13 @@ beforeAll(async () => {
   const waiting = await acme.waitsFor(target.caseId, 'Wait for device at depot');
   target.trackingNumber = acme.tracking(waiting, 'to-depot');
   target.documentId = waiting.shipments[0]?.labelDocumentId ?? '';
+  // A webhook of acme's, which no one else may test or delete.
+  const hook = await ApiClient.as(cloud, 'acme', 'admin').post('/brand/webhooks', {
+    url: 'http://127.0.0.1:9/acme-only',
+    eventTypes: ['case.notice'],
+  });
+  expect(hook.status).toBe(201);
+  target.webhookId = hook.body.webhookId as string;
   // In the supervisor's queue, so the owner queue has something to leak.
   await acme.customer.post(`/cases/${target.caseId}/escalations`, {
     escalationId: nextId('esc'),
@@ -123,6 +131,13 @@ const requests = (): Record<
     path: `/cases/${target.caseId}/address`,
     body: { addressId: nextId('ad'), address: '2 Somebody Else’s Road, Leeds' },
   },
+  createWebhook: {
+    path: '/brand/webhooks',
+    body: { url: 'http://127.0.0.1:9/elsewhere', eventTypes: ['case.notice'] },
+  },
+  listWebhooks: { path: '/brand/webhooks' },
+  deleteWebhook: { path: `/brand/webhooks/${target.webhookId}` },
+  testWebhook: { path: `/brand/webhooks/${target.webhookId}/tests` },
   closeFollowUp: {
     path: `/cases/${target.caseId}/follow-up/outcomes`,
     body: { outcomeId: nextId('f'), outcome: 'Called the customer and agreed a refund' },
@@ -159,6 +174,8 @@ const BRAND_WIDE: readonly string[] = [
   'getReviewSample',
   'listCustomerCases',
   'getReviewExport',
+  'createWebhook',
+  'listWebhooks',
 ];
 
 describe('every route that needs a token', () => {

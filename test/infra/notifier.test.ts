@@ -14,35 +14,37 @@ beforeAll(() => {
   template = Template.fromJSON(sharedTemplate() as never);
 });
 
-describe('the notifier', () => {
-  it('takes every `Notice queued` event of the case bus, retried and dead-lettered', () => {
-    const [notifierId] = byEntry('functions/notify-customer/handler.ts') ?? [];
-    expect(notifierId).toBeDefined();
-    const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
-    const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue'));
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventBusName: { Ref: busId },
-      EventPattern: { source: ['fairfix.cases'], 'detail-type': ['Notice queued'] },
-      Targets: [
-        Match.objectLike({
-          Arn: { 'Fn::GetAtt': [notifierId, 'Arn'] },
-          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
-        }),
-      ],
-    });
-    // What the function itself fails on, after Lambda's retries, goes to the same queue.
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: notifierId },
-      MaximumRetryAttempts: 2,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
-    });
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: 14 * 24 * 3600,
-    });
-  });
-
+describe('the notifier and the webhook deliverer', () => {
+  it.each(['functions/notify-customer/handler.ts', 'functions/deliver-webhooks/handler.ts'])(
+    '%s takes every `Notice queued` event of the case bus, retried and dead-lettered',
+    (entry) => {
+      const [functionId] = byEntry(entry) ?? [];
+      expect(functionId).toBeDefined();
+      const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
+      const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue'));
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: { Ref: busId },
+        EventPattern: { source: ['fairfix.cases'], 'detail-type': ['Notice queued'] },
+        Targets: Match.arrayWith([
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+            RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          }),
+        ]),
+      });
+      // What the function itself fails on, after Lambda's retries, goes to the same queue.
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: functionId },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+    },
+  );
   it('raises an alarm as soon as one event is dead-lettered', () => {
     const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue'));
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

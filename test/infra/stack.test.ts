@@ -59,8 +59,8 @@ describe('the functions', () => {
     const cdkOwn = all.filter(([id]) => /^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(id));
     expect(cdkOwn).toHaveLength(2);
     const functions = all.filter(([id]) => !cdkOwn.some(([own]) => own === id)).map(([, fn]) => fn);
-    // One per operation, the workflow's two, and the notifier.
-    expect(functions.length).toBe(operations.length + 3);
+    // One per operation, the workflow's two, the notifier and the webhook deliverer.
+    expect(functions.length).toBe(operations.length + 4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -101,6 +101,7 @@ describe('what each function is given', () => {
   const READS_CASES = withAccess('read-cases');
   const READS_POLICY = withAccess('read-policy');
   const CHANGES_CASES = withAccess('change-cases', 'start-workflow', 'reopen-cases');
+  const MANAGES_WEBHOOKS = withAccess('manage-webhooks');
 
   it('gives every route that reads cases the table’s name and read access', () => {
     for (const id of [...READS_CASES, ...CHANGES_CASES]) {
@@ -146,11 +147,35 @@ describe('what each function is given', () => {
 
   it('declares every POST route as changing cases and every GET route as only reading', () => {
     const changes = new Set(CHANGES_CASES);
-    expect(operations.filter((op) => (op.method === 'POST') !== changes.has(op.operationId))).toEqual([]);
+    expect(
+      operations
+        .filter((op) => op.access !== 'manage-webhooks')
+        .filter((op) => (op.method === 'POST') !== changes.has(op.operationId)),
+    ).toEqual([]);
+  });
+
+  it('keeps the webhook routes to admins, with the table but no workflow, refusing private targets', () => {
+    expect(MANAGES_WEBHOOKS.sort()).toEqual([
+      'createWebhook',
+      'deleteWebhook',
+      'listWebhooks',
+      'testWebhook',
+    ]);
+    for (const id of MANAGES_WEBHOOKS) {
+      const op = operations.find((o) => o.operationId === id);
+      expect(op?.roles, id).toEqual(['admin']);
+      const { logicalId, fn } = fnOf(id);
+      expect(fn?.Properties.Environment.Variables, id).toMatchObject({ WEBHOOK_PRIVATE_TARGETS: 'refuse' });
+      expect(fn?.Properties.Environment.Variables.CASE_WORKFLOW_ARN, id).toBeUndefined();
+      expect(
+        policyActionsOf(logicalId).filter((a: string) => a.startsWith('states:')),
+        id,
+      ).toEqual([]);
+    }
   });
 
   it('covers every route that is not public in one of the two lists', () => {
-    const listed = new Set<string>([...READS_CASES, ...CHANGES_CASES, ...READS_POLICY]);
+    const listed = new Set<string>([...READS_CASES, ...CHANGES_CASES, ...READS_POLICY, ...MANAGES_WEBHOOKS]);
     expect(
       operations
         .filter((op) => op.roles.length > 0 && !listed.has(op.operationId))
