@@ -1397,6 +1397,7 @@ function route() {
   else if (first === 'cases' && second) casePage(decodeURIComponent(second));
   else if (first === 'depot' && second === 'cases' && third) casePage(decodeURIComponent(third), true);
   else if (first === 'depot') depotPage();
+  else if (first === 'mailbox') import('./mailbox.js').then(({ mailboxPage }) => mailboxPage(h, show));
   else home();
   app.focus();
 }
