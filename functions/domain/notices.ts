@@ -107,7 +107,7 @@ export function recordFailed(
       entry(
         now,
         'notice-undelivered',
-        `A message reached nobody: ${last.channel} to ${last.to} failed (${last.error ?? 'no reason given'}). Please contact the customer another way and tell them: "${notice.parts?.message ?? notice.text}"`,
+        `A message to the customer reached nobody: ${last.channel} to ${last.to} failed (${last.error ?? 'no reason given'}). The service team is to reach them another way with: "${notice.parts?.message ?? notice.text}"`,
         'system:notifier',
       ),
     ],
