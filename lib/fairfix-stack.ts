@@ -7,6 +7,7 @@ import { CaseWorkflow } from './constructs/case-workflow.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { FairfixFunction } from './constructs/fairfix-function.ts';
 import { FairfixHttpApi } from './constructs/http-api.ts';
+import { Notifier } from './constructs/notifier.ts';
 import { WebSite } from './constructs/web-site.ts';
 
 export interface FairfixStackProps extends StackProps {
@@ -14,6 +15,8 @@ export interface FairfixStackProps extends StackProps {
   readonly jwtIssuer: string;
   /** @default the `fairfix:jwtAudience` context value */
   readonly jwtAudience: string;
+  /** The verified SES identity notices are sent from. @default the `fairfix:noticeFromAddress` context value */
+  readonly noticeFromAddress?: string;
 }
 
 /** Everything fairfix runs on: the table, the case workflow, the HTTP API and the case event bus. */
@@ -23,6 +26,7 @@ export class FairfixStack extends Stack {
   readonly http: FairfixHttpApi;
   readonly bus: EventBus;
   readonly web: WebSite;
+  readonly notifier: Notifier;
 
   constructor(scope: Construct, id: string, props: FairfixStackProps) {
     super(scope, id, props);
@@ -72,6 +76,7 @@ export class FairfixStack extends Stack {
       jwtAudience: [props.jwtAudience],
     });
     // Each route is given what its access declares, and nothing more.
+    const changers: FairfixFunction[] = [];
     for (const op of operations as readonly Operation[]) {
       const fn = this.http.fn(op.operationId);
       switch (op.access) {
@@ -88,11 +93,17 @@ export class FairfixStack extends Stack {
         case 'start-workflow':
         case 'reopen-cases':
           fn.bindTable(table, 'readwrite');
+          changers.push(fn);
           fn.addEnvironment('CASE_WORKFLOW_ARN', stateMachine.stateMachineArn);
           // Opening starts a case's workflow; every other change may resume a step waiting for it; a
           // complaint about a closed case starts the execution that carries it.
           if (op.access !== 'change-cases') stateMachine.grantStartExecution(fn);
           if (op.access !== 'start-workflow') stateMachine.grantTaskResponse(fn);
+          break;
+        case 'manage-webhooks':
+          fn.bindTable(table, 'readwrite');
+          // On AWS no webhook may point into a private network (the local cloud allows its own receivers).
+          fn.addEnvironment('WEBHOOK_PRIVATE_TARGETS', 'refuse');
           break;
         default:
           throw new Error(`Unknown access ${op.access satisfies never as string} of ${op.operationId}`);
@@ -103,6 +114,18 @@ export class FairfixStack extends Stack {
       api: this.http.api,
       operations: operations as readonly Operation[],
     });
+    const portalUrl = `https://${this.web.distribution.distributionDomainName}/`;
+    this.notifier = new Notifier(this, 'Notifier', {
+      bus: this.bus,
+      table,
+      portalUrl,
+      fromAddress:
+        props.noticeFromAddress ??
+        String(this.node.tryGetContext('fairfix:noticeFromAddress') ?? 'notices@fairfix.example'),
+    });
+    // Every function that changes a case may queue notices: it announces them on the bus.
+    for (const fn of [caseStep, awaitCaseEvent, ...changers]) this.notifier.bindPublisher(fn, this.bus);
+
     new CfnOutput(this, 'WebUrl', { value: `https://${this.web.distribution.distributionDomainName}/` });
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint });
   }

@@ -9,9 +9,15 @@ import { LocalClock } from './clock.ts';
 import { createTables, dynamoClient, LOCAL_CREDENTIALS, startDynamo } from './dynamo.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { LocalFunctions } from './functions.ts';
-import { adminEndpoints } from './http/admin.ts';
+import { adminEndpoints, devEndpointsEnabled } from './http/admin.ts';
 import { DevTokens } from './http/dev-tokens.ts';
 import { startHttpServer } from './http/server.ts';
+import { LocalEventRules } from './messaging/event-rules.ts';
+import { startEventBridge } from './messaging/eventbridge.ts';
+import { Mailbox } from './messaging/mailbox.ts';
+import { mailboxEndpoint } from './messaging/mailbox-endpoint.ts';
+import { startSes } from './messaging/ses.ts';
+import { startSns } from './messaging/sns.ts';
 import { startStepFunctionsServer } from './sfn/api.ts';
 import { StepFunctionsEngine } from './sfn/engine.ts';
 import { LocalIntegrations } from './sfn/integrations.ts';
@@ -21,8 +27,15 @@ import { type CfnTemplate, REGION, synthesizeTemplate, TemplateModel } from './t
 export interface LocalCloudOptions {
   /** Where dynalite keeps its files; omitted, everything lives in memory and is gone on stop. */
   readonly dataDir?: string;
-  /** 0 picks a free port. @default 8000, 8083, 3000 */
-  readonly ports?: { dynamodb?: number; stepFunctions?: number; http?: number };
+  /** 0 picks a free port. @default 8000, 8083, 3000; EventBridge, SES v2 and SNS on free ports */
+  readonly ports?: {
+    dynamodb?: number;
+    stepFunctions?: number;
+    http?: number;
+    eventBridge?: number;
+    ses?: number;
+    sns?: number;
+  };
   /** Virtual milliseconds per real millisecond, from now on. @default the persisted scale, else 1 */
   readonly clockScale?: number;
   /** A template synthesized earlier in this process (tests share one). @default synthesizes the app */
@@ -38,6 +51,16 @@ export interface LocalUrls {
   dynamodb: string;
   stepFunctions: string;
   http: string;
+  eventBridge: string;
+  ses: string;
+  sns: string;
+}
+
+/** The messaging side of the cloud (issue 15): its bus's rules, the local SES and SNS, their mailbox. */
+export interface LocalMessaging {
+  readonly rules: LocalEventRules;
+  readonly mailbox: Mailbox;
+  readonly servers: { eventBridge: Server; ses: Server; sns: Server };
 }
 
 const url = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -68,7 +91,13 @@ export class LocalCloud {
     readonly bus: LocalEventBus,
     readonly tokens: DevTokens,
     private readonly servers: { http: Server; stepFunctions: Server; dynamodb: Server },
+    readonly messaging: LocalMessaging,
   ) {}
+
+  /** What the local SES and SNS sent. */
+  get mailbox(): Mailbox {
+    return this.messaging.mailbox;
+  }
 
   get status(): CloudStatus {
     if (this.stopping) return 'stopping';
@@ -78,7 +107,15 @@ export class LocalCloud {
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
     const model = new TemplateModel(options.template ?? synthesizeTemplate());
-    const ports = { dynamodb: 8000, stepFunctions: 8083, http: 3000, ...options.ports };
+    const ports = {
+      dynamodb: 8000,
+      stepFunctions: 8083,
+      http: 3000,
+      eventBridge: 0,
+      ses: 0,
+      sns: 0,
+      ...options.ports,
+    };
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
 
     const dynamoServer = await startDynamo(
@@ -111,6 +148,22 @@ export class LocalCloud {
     );
     for (const machine of [...model.stateMachines, ...(options.stateMachines ?? [])])
       engine.register(machine);
+    const now = () => clock.now();
+    const mailbox = new Mailbox(options.dataDir);
+    const rules = new LocalEventRules(model, functions, {
+      now,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    });
+    rules.listen(bus);
+    const messaging: LocalMessaging = {
+      rules,
+      mailbox,
+      servers: {
+        eventBridge: await startEventBridge(bus, model, ports.eventBridge),
+        ses: await startSes(mailbox, ports.ses, now),
+        sns: await startSns(mailbox, ports.sns, now),
+      },
+    };
     // Answers 503 until recovery has claimed the stored executions (engine.phase).
     const sfnServer = await startStepFunctionsServer(engine, ports.stepFunctions);
 
@@ -121,6 +174,9 @@ export class LocalCloud {
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
       AWS_ENDPOINT_URL_SFN: url(sfnServer),
+      AWS_ENDPOINT_URL_EVENTBRIDGE: url(messaging.servers.eventBridge),
+      AWS_ENDPOINT_URL_SESV2: url(messaging.servers.ses),
+      AWS_ENDPOINT_URL_SNS: url(messaging.servers.sns),
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -140,18 +196,33 @@ export class LocalCloud {
       functions,
       tokens,
       // The local carrier's webhooks call this very server, by the time anyone asks it to.
-      admin: adminEndpoints(clock, tokens, () => url(httpServer)),
+      admin: {
+        ...adminEndpoints(clock, tokens, () => url(httpServer)),
+        ...(devEndpointsEnabled() ? { mailbox: mailboxEndpoint(mailbox) } : {}),
+      },
       now: () => clock.now(),
     });
+    // Notices link the portal: here, the web UI this very server serves. Webhook receivers run on
+    // this machine, so private addresses are allowed (on AWS they are refused).
+    process.env.PORTAL_BASE_URL = `${url(httpServer)}/`;
+    process.env.WEBHOOK_PRIVATE_TARGETS = 'allow';
 
     const cloud = new LocalCloud(
-      { dynamodb: dynamoUrl, stepFunctions: url(sfnServer), http: url(httpServer) },
+      {
+        dynamodb: dynamoUrl,
+        stepFunctions: url(sfnServer),
+        http: url(httpServer),
+        eventBridge: url(messaging.servers.eventBridge),
+        ses: url(messaging.servers.ses),
+        sns: url(messaging.servers.sns),
+      },
       model,
       clock,
       engine,
       bus,
       tokens,
       { http: httpServer, stepFunctions: sfnServer, dynamodb: dynamoServer },
+      messaging,
     );
     // Installed before the first request can arrive: listen() resolved in this very turn.
     serveOnlyWhenReady(httpServer, cloud);
@@ -175,6 +246,9 @@ export class LocalCloud {
     this.stopping ??= (async () => {
       await closeServer(this.servers.http);
       await this.engine.close();
+      // Deliveries under way finish before the services they call close.
+      await this.messaging.rules.close();
+      for (const server of Object.values(this.messaging.servers)) await closeServer(server);
       await closeServer(this.servers.stepFunctions);
       this.clock.dispose();
       await closeServer(this.servers.dynamodb);

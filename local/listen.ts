@@ -1,7 +1,13 @@
 import type { Server } from 'node:http';
 
 /** Which environment variable moves which endpoint, for the message when its port is taken. */
-export type Endpoint = 'FAIRFIX_DYNAMODB_PORT' | 'FAIRFIX_SFN_PORT' | 'FAIRFIX_HTTP_PORT';
+export type Endpoint =
+  | 'FAIRFIX_DYNAMODB_PORT'
+  | 'FAIRFIX_SFN_PORT'
+  | 'FAIRFIX_HTTP_PORT'
+  | 'FAIRFIX_EVENTBRIDGE_PORT'
+  | 'FAIRFIX_SES_PORT'
+  | 'FAIRFIX_SNS_PORT';
 
 /** Raised when the local cloud cannot listen: says which port, why, and what to change. */
 export class PortUnavailableError extends Error {

@@ -1417,6 +1417,7 @@ function route() {
   else if (first === 'depot' && second === 'cases' && third) casePage(decodeURIComponent(third), true);
   else if (first === 'depot') depotPage();
   else if (first === 'settings') settingsPage({ h, show, api, requireSession, problemBox, fmtTime });
+  else if (first === 'mailbox') import('./mailbox.js').then(({ mailboxPage }) => mailboxPage(h, show));
   else home();
   app.focus();
 }

@@ -28,6 +28,7 @@ import {
   VisitBooking,
   VisitEvent,
 } from '../domain/schemas.ts';
+import { Webhook, WebhookRequest } from '../domain/webhooks.ts';
 import { brandOperations } from './brand-operations.ts';
 import { ProblemSchema } from './problem.ts';
 
@@ -40,7 +41,7 @@ export { ProblemSchema };
  */
 export interface Operation {
   readonly operationId: string;
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly summary: string;
   /** The handler module, relative to the repository root. */
@@ -71,6 +72,7 @@ export interface Operation {
  *   (task responses on the case workflow, whose ARN it is given).
  * - `start-workflow`: reads and writes the table, and starts a case's workflow (opening a case).
  * - `reopen-cases`: as `change-cases`, and starts the workflow of a closed case a complaint reopens.
+ * - `manage-webhooks`: reads and writes the brand's webhooks in the table; no case, no workflow.
  */
 export type Access =
   | 'none'
@@ -79,8 +81,10 @@ export type Access =
   | 'read-cases'
   | 'change-cases'
   | 'start-workflow'
-  | 'reopen-cases';
+  | 'reopen-cases'
+  | 'manage-webhooks';
 
+/** `admin` configures the brand (its policy, its webhooks); it sees no case. */
 export const Role = z.enum(['customer', 'agent', 'depot', 'technician', 'carrier', 'reviewer', 'admin']);
 export type Role = z.infer<typeof Role>;
 
@@ -193,6 +197,7 @@ const reusedId = {
 } as const;
 
 export const CaseParams = z.object({ caseId: CaseId });
+const WebhookParams = z.object({ webhookId: z.string().regex(/^wh_[0-9a-f]{32}$/, 'a webhook id (wh_…)') });
 
 /** An instant or a day (ISO-8601, UTC): a day starts a period at its first moment and ends it at its last. */
 const PeriodBound = z.union([z.iso.datetime(), z.iso.date()], 'Give an ISO-8601 date or date-time (UTC).');
@@ -834,6 +839,78 @@ export const operations = [
     },
   },
   ...brandOperations,
+  {
+    operationId: 'createWebhook',
+    method: 'POST',
+    path: '/brand/webhooks',
+    summary: 'Registers a URL for the brand’s events; answers its signing secret, this once.',
+    entry: 'functions/create-webhook/handler.ts',
+    roles: ['admin'],
+    access: 'manage-webhooks',
+    body: WebhookRequest,
+    responses: {
+      201: {
+        description:
+          'Registered. Deliveries follow Standard Webhooks: verify `webhook-signature` with the secret.',
+        schema: Webhook.extend({ secret: z.string().startsWith('whsec_') }),
+      },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'listWebhooks',
+    method: 'GET',
+    path: '/brand/webhooks',
+    summary: 'The brand’s webhooks, without their secrets.',
+    entry: 'functions/list-webhooks/handler.ts',
+    roles: ['admin'],
+    access: 'manage-webhooks',
+    responses: {
+      200: { description: 'The webhooks.', schema: z.object({ items: z.array(Webhook) }) },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'deleteWebhook',
+    method: 'DELETE',
+    path: '/brand/webhooks/{webhookId}',
+    summary: 'Stops deliveries to a webhook.',
+    entry: 'functions/delete-webhook/handler.ts',
+    roles: ['admin'],
+    access: 'manage-webhooks',
+    params: WebhookParams,
+    responses: {
+      200: {
+        description: 'Deleted.',
+        schema: z.object({ webhookId: z.string(), deleted: z.literal(true) }),
+      },
+      ...problems,
+      404: { description: 'No such webhook for this brand.', schema: ProblemSchema },
+    },
+  },
+  {
+    operationId: 'testWebhook',
+    method: 'POST',
+    path: '/brand/webhooks/{webhookId}/tests',
+    summary: 'Sends a signed `webhook.test` message to the webhook now.',
+    entry: 'functions/test-webhook/handler.ts',
+    roles: ['admin'],
+    access: 'manage-webhooks',
+    params: WebhookParams,
+    responses: {
+      200: {
+        description: 'Sent; `delivered` says whether the receiver answered 2xx.',
+        schema: z.object({
+          messageId: z.string(),
+          delivered: z.boolean(),
+          status: z.number().int(),
+          error: z.string().optional(),
+        }),
+      },
+      ...problems,
+      404: { description: 'No such webhook for this brand.', schema: ProblemSchema },
+    },
+  },
 ] as const satisfies readonly Operation[];
 
 export type OperationId = (typeof operations)[number]['operationId'];

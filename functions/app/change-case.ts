@@ -33,14 +33,15 @@ export async function changeCase<R>(
   deps: Deps,
   change: (kase: Case) => Change<R> | Promise<Change<R>>,
 ): Promise<{ case: Case; result: R }> {
-  const { saved, result, deliver } = await retryOnConflict(async () => {
+  const { saved, result, deliver, noticed } = await retryOnConflict(async () => {
     const before = target.actor
       ? await mustSee(deps.repo, target.brand, target.caseId, target.actor, target.seen)
       : await mustGet(deps.repo, target.brand, target.caseId, target.seen);
     const after = await change(before);
     const saved = after.case === before ? before : await deps.repo.save(after.case, before.version);
-    return { saved, result: after.result, deliver: after.deliver };
+    return { saved, result: after.result, deliver: after.deliver, noticed: after.case.notifications };
   });
+  await announceNotices(saved, noticed, deps);
   if (deliver?.again) await deps.workflow.resume(deliver.token, { event: deliver.event });
   else if (deliver) await deliverEvent(saved, deliver.token, deliver.event, deps);
   return { case: saved, result };
@@ -108,4 +109,18 @@ export async function mustSee(
   const kase = await mustGet(repo, brand, caseId, seen);
   if (!visibleTo(kase, actor)) throw new CaseNotFoundError(caseId);
   return kase;
+}
+
+/**
+ * Announces the notices a saved change queued. After the save, never before: a notice announced for a
+ * change that did not commit would reach the customer. A crash in between leaves the notice queued on
+ * the case, where a person sees it (functions/domain/notices.ts).
+ */
+export async function announceNotices(
+  kase: Case,
+  notices: readonly { id?: string | undefined }[],
+  deps: Deps,
+): Promise<void> {
+  const ids = notices.flatMap((notice) => (notice.id ? [notice.id] : []));
+  if (ids.length > 0 && deps.notices) await deps.notices.queued(kase.brand, kase.caseId, ids);
 }

@@ -1,4 +1,12 @@
-import type { Carrier, CaseRepository, PolicyStore, Printer, Warehouse, Workflow } from '../domain/ports.ts';
+import type {
+  Carrier,
+  CaseRepository,
+  NoticePublisher,
+  PolicyStore,
+  Printer,
+  Warehouse,
+  Workflow,
+} from '../domain/ports.ts';
 
 /** The ports and the moment a command runs at; handlers pass the real adapters. */
 export interface Deps {
@@ -9,5 +17,7 @@ export interface Deps {
   readonly carrier: Carrier;
   readonly warehouse: Warehouse;
   readonly printer: Printer;
+  /** Where saved notices are announced for delivery; without it they stay queued on the case. */
+  readonly notices?: NoticePublisher;
   readonly now: Date;
 }

@@ -137,13 +137,42 @@ export const Shipment = z.object({
 
 export type Shipment = z.infer<typeof Shipment>;
 
+export const NoticeChannel = z.enum(['email', 'sms']);
+export type NoticeChannel = z.infer<typeof NoticeChannel>;
+
 export const Notification = z.object({
+  /** Names the notice for its delivery (functions/domain/notices.ts); notices from before it have none. */
+  id: z.string().optional(),
   at: z.string(),
-  channel: z.enum(['email', 'sms']),
+  channel: NoticeChannel,
   to: z.string(),
   text: z.string(),
+  /** The notice's parts, so the notifier can word it for the customer (functions/domain/notice-words.ts). */
+  parts: z
+    .object({
+      message: z.string(),
+      next: NextStep.optional(),
+      owner: z.string(),
+    })
+    .optional(),
 });
 export type Notification = z.infer<typeof Notification>;
+
+/** Where a notice's delivery stands: queued when the case saved it, then sent, or failed to reach anyone. */
+export const NoticeDelivery = z.object({
+  state: z.enum(['queued', 'sent', 'failed']),
+  channel: NoticeChannel,
+  to: z.string(),
+  updatedAt: z.string(),
+  attempts: z.number().default(0),
+  /** The provider's id of the message that left (SES MessageId, SNS MessageId). */
+  messageId: z.string().optional(),
+  /** Why the last attempt failed, as the provider said it. */
+  error: z.string().optional(),
+  /** Set when it went out on another channel than the customer's preferred one. */
+  fallbackFrom: NoticeChannel.optional(),
+});
+export type NoticeDelivery = z.infer<typeof NoticeDelivery>;
 
 const Amount = z.object({ amountMinor: z.number(), currency: z.string() });
 
@@ -236,6 +265,10 @@ export const Case = z.object({
     preferredChannel: z.enum(['email', 'sms']),
     /** Where parcels and technicians go; unknown until the customer gives it (the workflow asks before either). */
     address: z.string().optional(),
+    /** The language notices are worded in (BCP 47, e.g. `de`); unknown ones read English. */
+    locale: z.enum(['en', 'de']).optional(),
+    /** The IANA time zone notices give times in, e.g. `Europe/Berlin`. */
+    timeZone: z.string().optional(),
   }),
   device: z.object({
     serial: z.string(),
@@ -337,6 +370,8 @@ export const Case = z.object({
   refund: Amount.extend({ at: z.string() }).optional(),
   /** Messages to the customer that this change sends (the store keeps every earlier one apart). */
   notifications: z.array(Notification).default([]),
+  /** Each notice's delivery, by notice id: what a person checks when a customer says they heard nothing. */
+  deliveries: z.record(z.string(), NoticeDelivery).default({}),
   nextStep: NextStep,
   escalationLevel: z.number(),
   escalationPath: z.array(EscalationLevel),

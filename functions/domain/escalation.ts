@@ -1,5 +1,6 @@
 import type { Case } from './case.ts';
 import { isoAfter, laterIso } from './dates.ts';
+import { noticeId, queued } from './notices.ts';
 import { type BrandPolicy, queueOf } from './policy.ts';
 import { entry } from './timeline.ts';
 
@@ -33,9 +34,23 @@ export function notify(kase: Case, message: string, now: Date): Case {
       : kase.customer.email;
   const channel = to === kase.customer.phone ? 'sms' : 'email';
   const text = `${message} ${whatNext(kase)}`;
+  const id = noticeId(now, kase.notifications.length, text);
+  const notice = {
+    id,
+    at: now.toISOString(),
+    channel,
+    to,
+    text,
+    parts: {
+      message,
+      ...(kase.nextStep.name.startsWith('Nothing') ? {} : { next: kase.nextStep }),
+      owner: ownerOf(kase),
+    },
+  } as const;
   return {
     ...kase,
-    notifications: [...kase.notifications, { at: now.toISOString(), channel, to, text }],
+    notifications: [...kase.notifications, notice],
+    deliveries: { ...kase.deliveries, [id]: queued(notice, now) },
     timeline: [
       ...kase.timeline,
       entry(now, 'customer-notified', `Sent by ${channel}: ${text}`, 'system:workflow'),

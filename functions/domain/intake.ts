@@ -64,6 +64,7 @@ export function openCase(
     repairAttempts: [],
     charges: [],
     notifications: [],
+    deliveries: {},
     nextStep,
     escalationLevel: 0,
     escalationPath: escalationPath(policy),
@@ -106,6 +107,8 @@ export function completeCustomer(
     ...(phone ? { phone } : {}),
     preferredChannel: given.preferredChannel ?? known?.preferredChannel ?? 'email',
     ...(address ? { address } : {}),
+    ...((given.locale ?? known?.locale) ? { locale: given.locale ?? known?.locale } : {}),
+    ...((given.timeZone ?? known?.timeZone) ? { timeZone: given.timeZone ?? known?.timeZone } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Case, Visit } from './case.ts';
 import type { BrandPolicy } from './policy.ts';
 import type { DeviceCase } from './repairs.ts';
+import type { StoredWebhook, WebhookMessage } from './webhooks.ts';
 
 /**
  * The ports the application drives: the case store, the workflow, the carrier, the warehouse and the
@@ -180,4 +181,39 @@ export interface PolicyStore {
   versions(brand: string, limit: number): Promise<PolicyVersion[]>;
   /** Saves `version`; throws {@link PreconditionFailedError} when that version already exists. */
   save(saved: PolicyVersion): Promise<void>;
+}
+
+/** Announces notices a saved change queued, so that the notifier delivers them (the case bus on AWS). */
+export interface NoticePublisher {
+  queued(brand: string, caseId: string, noticeIds: readonly string[]): Promise<void>;
+}
+
+/** A message as it leaves: an email's subject, text and HTML; an SMS's text alone. */
+export interface OutgoingMessage {
+  readonly channel: 'email' | 'sms';
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly sms: string;
+  /** What the provider keeps beside the message (tags, attributes), e.g. the case it concerns. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Sends one message on its channel (SES v2 for email, SNS for SMS); answers the provider's message id. */
+export interface MessageSender {
+  send(message: OutgoingMessage): Promise<string>;
+}
+
+/** A brand's registered webhooks. */
+export interface WebhookStore {
+  put(hook: StoredWebhook): Promise<void>;
+  list(brand: string): Promise<StoredWebhook[]>;
+  /** False when there was no such webhook. */
+  remove(brand: string, webhookId: string): Promise<boolean>;
+}
+
+/** POSTs one signed message to one webhook; answers the receiver's status (0: it could not be reached). */
+export interface WebhookPoster {
+  post(hook: StoredWebhook, message: WebhookMessage): Promise<{ status: number; error?: string }>;
 }

@@ -32,6 +32,21 @@ const CaseOpeningFields = z.object({
       phone: z.string().trim().min(5).max(32).optional(),
       preferredChannel: z.enum(['email', 'sms']).optional(),
       address: z.string().trim().min(5).max(300).optional(),
+      /** The language of the customer's notices: `en` or `de`. */
+      locale: z.enum(['en', 'de']).optional(),
+      /** The time zone notices give times in (IANA, e.g. `Europe/Berlin`). */
+      timeZone: z
+        .string()
+        .max(64)
+        .refine((zone) => {
+          try {
+            new Intl.DateTimeFormat('en', { timeZone: zone });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'an IANA time zone, e.g. Europe/Berlin')
+        .optional(),
     })
     .default({}),
   device: z.object({

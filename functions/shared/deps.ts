@@ -1,3 +1,4 @@
+import { CaseBusNotices } from '../adapters/case-bus.ts';
 import { DynamoCaseRepository } from '../adapters/case-repository.ts';
 import { clock } from '../adapters/clock.ts';
 import { LocalCarrier, LocalWarehouse } from '../adapters/local-carrier.ts';
@@ -17,6 +18,7 @@ export function deps(): Deps {
     carrier: new LocalCarrier(),
     warehouse: new LocalWarehouse(),
     printer: new PdfPrinter(),
+    notices: new CaseBusNotices(),
   };
   return { ...adapters, now: clock.now() };
 }

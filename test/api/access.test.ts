@@ -22,6 +22,7 @@ const target = {
   /** Acme's policy as its admin reads it, and the ETag of its version. */
   policy: {} as Record<string, unknown>,
   policyEtag: '',
+  webhookId: '',
 };
 
 beforeAll(async () => {
@@ -37,6 +38,13 @@ beforeAll(async () => {
   const policy = await ApiClient.as(cloud, 'acme', 'admin').get('/brand/policy');
   target.policy = policy.body;
   target.policyEtag = policy.headers.get('etag') ?? '';
+  // A webhook of acme's, which no one else may test or delete.
+  const hook = await ApiClient.as(cloud, 'acme', 'admin').post('/brand/webhooks', {
+    url: 'http://127.0.0.1:9/acme-only',
+    eventTypes: ['case.notice'],
+  });
+  expect(hook.status).toBe(201);
+  target.webhookId = hook.body.webhookId as string;
   // In the supervisor's queue, so the owner queue has something to leak.
   await acme.customer.post(`/cases/${target.caseId}/escalations`, {
     escalationId: nextId('esc'),
@@ -129,6 +137,13 @@ const requests = (): Record<
     path: `/cases/${target.caseId}/address`,
     body: { addressId: nextId('ad'), address: '2 Somebody Else’s Road, Leeds' },
   },
+  createWebhook: {
+    path: '/brand/webhooks',
+    body: { url: 'http://127.0.0.1:9/elsewhere', eventTypes: ['case.notice'] },
+  },
+  listWebhooks: { path: '/brand/webhooks' },
+  deleteWebhook: { path: `/brand/webhooks/${target.webhookId}` },
+  testWebhook: { path: `/brand/webhooks/${target.webhookId}/tests` },
   closeFollowUp: {
     path: `/cases/${target.caseId}/follow-up/outcomes`,
     body: { outcomeId: nextId('f'), outcome: 'Called the customer and agreed a refund' },
@@ -175,6 +190,8 @@ const BRAND_WIDE: readonly string[] = [
   'getReviewExport',
   'getBrandPolicy',
   'listBrandPolicyVersions',
+  'createWebhook',
+  'listWebhooks',
 ];
 
 /**

@@ -59,7 +59,8 @@ describe('the functions', () => {
     const cdkOwn = all.filter(([id]) => /^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(id));
     expect(cdkOwn).toHaveLength(2);
     const functions = all.filter(([id]) => !cdkOwn.some(([own]) => own === id)).map(([, fn]) => fn);
-    expect(functions.length).toBe(operations.length + 2);
+    // One per operation, the workflow's two, the notifier and the webhook deliverer.
+    expect(functions.length).toBe(operations.length + 4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -101,6 +102,7 @@ describe('what each function is given', () => {
   const READS_POLICY = withAccess('read-policy');
   const CHANGES_POLICY = withAccess('change-policy');
   const CHANGES_CASES = withAccess('change-cases', 'start-workflow', 'reopen-cases');
+  const MANAGES_WEBHOOKS = withAccess('manage-webhooks');
 
   it('gives every route that reads cases or policies the table’s name and read access', () => {
     for (const id of [...READS_CASES, ...READS_POLICY, ...CHANGES_CASES, ...CHANGES_POLICY]) {
@@ -153,16 +155,46 @@ describe('what each function is given', () => {
     }
   });
 
-  it('declares every POST route as changing cases, PUT as changing a policy, and every GET route as only reading', () => {
+  it('declares every POST route but the webhooks’ as changing cases, PUT as changing a policy, and every GET route as only reading', () => {
     const changes = new Set(CHANGES_CASES);
-    expect(operations.filter((op) => (op.method === 'POST') !== changes.has(op.operationId))).toEqual([]);
+    expect(
+      operations
+        .filter((op) => op.access !== 'manage-webhooks')
+        .filter((op) => (op.method === 'POST') !== changes.has(op.operationId)),
+    ).toEqual([]);
     expect(operations.filter((op) => op.method === 'PUT').map((op) => op.operationId)).toEqual(
       CHANGES_POLICY,
     );
   });
 
-  it('covers every route that is not public in one of the two lists', () => {
-    const listed = new Set<string>([...READS_CASES, ...CHANGES_CASES, ...READS_POLICY, ...CHANGES_POLICY]);
+  it('keeps the webhook routes to admins, with the table but no workflow, refusing private targets', () => {
+    expect(MANAGES_WEBHOOKS.sort()).toEqual([
+      'createWebhook',
+      'deleteWebhook',
+      'listWebhooks',
+      'testWebhook',
+    ]);
+    for (const id of MANAGES_WEBHOOKS) {
+      const op = operations.find((o) => o.operationId === id);
+      expect(op?.roles, id).toEqual(['admin']);
+      const { logicalId, fn } = fnOf(id);
+      expect(fn?.Properties.Environment.Variables, id).toMatchObject({ WEBHOOK_PRIVATE_TARGETS: 'refuse' });
+      expect(fn?.Properties.Environment.Variables.CASE_WORKFLOW_ARN, id).toBeUndefined();
+      expect(
+        policyActionsOf(logicalId).filter((a: string) => a.startsWith('states:')),
+        id,
+      ).toEqual([]);
+    }
+  });
+
+  it('covers every route that is not public in one of the lists', () => {
+    const listed = new Set<string>([
+      ...READS_CASES,
+      ...CHANGES_CASES,
+      ...READS_POLICY,
+      ...CHANGES_POLICY,
+      ...MANAGES_WEBHOOKS,
+    ]);
     expect(
       operations
         .filter((op) => op.roles.length > 0 && !listed.has(op.operationId))

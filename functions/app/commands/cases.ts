@@ -15,7 +15,7 @@ import {
 import type { BrandPolicy, DecisionKind } from '../../domain/policy.ts';
 import type { CaseRepository, DeviceHistory } from '../../domain/ports.ts';
 import type { CaseOpening } from '../../domain/schemas.ts';
-import { changeCase, mustGet, updateCase } from '../change-case.ts';
+import { announceNotices, changeCase, mustGet, updateCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
 import { caseIdFor, complaintExecutionName, fingerprintOf } from '../ids.ts';
 import { casePolicy, currentPolicy } from '../policies.ts';
@@ -94,6 +94,7 @@ export async function openCaseCommand(
       fresh.openedAt,
       caseId,
     );
+  await announceNotices(fresh, fresh.notifications, deps);
   await deps.workflow.start(caseId, workflowInput(fresh, policy));
   return { case: fresh, created };
 }
