@@ -1,8 +1,8 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { NoticePublisher } from '../domain/ports.ts';
 import { requiredEnv } from './aws-clients.ts';
-import { AwsServiceError, signedRequest } from './aws-http.ts';
 
-const EVENTBRIDGE = { signingName: 'events', endpointEnv: 'EVENTBRIDGE', hostPrefix: 'events' };
+const events = new EventBridgeClient({});
 
 /** The source and detail type of the events the notifier's rule matches (lib/constructs/notifier.ts). */
 export const NOTICE_EVENT = { source: 'fairfix.cases', detailType: 'Notice queued' } as const;
@@ -14,7 +14,7 @@ export interface NoticeQueued {
   noticeId: string;
 }
 
-/** Puts `Notice queued` events on the case bus (EventBridge PutEvents, JSON 1.1 protocol). */
+/** Puts `Notice queued` events on the case bus (EventBridge PutEvents). */
 export class CaseBusNotices implements NoticePublisher {
   /** Named on first use: a function that only reads cases is never told the bus. */
   constructor(private readonly busName?: string) {}
@@ -28,23 +28,10 @@ export class CaseBusNotices implements NoticePublisher {
         DetailType: NOTICE_EVENT.detailType,
         Detail: JSON.stringify({ brand, caseId, noticeId } satisfies NoticeQueued),
       }));
-      const response = await signedRequest(EVENTBRIDGE, {
-        method: 'POST',
-        path: '/',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
-        body: JSON.stringify({ Entries: entries }),
-      });
-      const answer = JSON.parse(response.body || '{}') as {
-        FailedEntryCount?: number;
-        __type?: string;
-        message?: string;
-        Entries?: { ErrorCode?: string; ErrorMessage?: string }[];
-      };
-      if (response.status !== 200)
-        throw new AwsServiceError(answer.__type ?? 'EventBridgeError', response.status, answer.message ?? '');
+      const answer = await events.send(new PutEventsCommand({ Entries: entries }));
       if (answer.FailedEntryCount) {
         const failed = answer.Entries?.find((entry) => entry.ErrorCode);
-        throw new AwsServiceError(failed?.ErrorCode ?? 'PutEventsFailed', 500, failed?.ErrorMessage ?? '');
+        throw new Error(`PutEvents refused a notice: ${failed?.ErrorCode} ${failed?.ErrorMessage ?? ''}`);
       }
     }
   }

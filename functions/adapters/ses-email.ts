@@ -1,19 +1,20 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { MessageSender, OutgoingMessage } from '../domain/ports.ts';
 import { requiredEnv } from './aws-clients.ts';
-import { AwsServiceError, signedRequest } from './aws-http.ts';
 
-const SESV2 = { signingName: 'ses', endpointEnv: 'SESV2', hostPrefix: 'email' };
+/**
+ * Only the notifier sends email: the client lives here, so no other function bundles it. One try per
+ * send: the notifier retries with its own backoff and counts the attempts it records on the notice.
+ */
+const ses = new SESv2Client({ maxAttempts: 1 });
 
-/** Email through SES v2 SendEmail (REST JSON: POST /v2/email/outbound-emails), HTML and text. */
+/** Email through SES v2 SendEmail, HTML and text, from the configured sender. */
 export class SesEmailSender implements MessageSender {
   constructor(private readonly from = requiredEnv('NOTICE_FROM_ADDRESS')) {}
 
   async send(message: OutgoingMessage): Promise<string> {
-    const response = await signedRequest(SESV2, {
-      method: 'POST',
-      path: '/v2/email/outbound-emails',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const { MessageId } = await ses.send(
+      new SendEmailCommand({
         FromEmailAddress: this.from,
         Destination: { ToAddresses: [message.to] },
         Content: {
@@ -28,22 +29,8 @@ export class SesEmailSender implements MessageSender {
         // SES tags allow only [A-Za-z0-9_-]: a case id is that.
         EmailTags: Object.entries(message.tags).map(([Name, Value]) => ({ Name, Value })),
       }),
-    });
-    const answer = JSON.parse(response.body || '{}') as { MessageId?: string; message?: string };
-    if (response.status !== 200 || !answer.MessageId)
-      throw new AwsServiceError(
-        errorType(response.body) ?? 'SESv2Error',
-        response.status,
-        answer.message ?? response.body.slice(0, 200),
-      );
-    return answer.MessageId;
-  }
-}
-
-function errorType(body: string): string | undefined {
-  try {
-    return (JSON.parse(body) as { __type?: string }).__type;
-  } catch {
-    return undefined;
+    );
+    if (!MessageId) throw new Error('SES v2 answered SendEmail without a MessageId');
+    return MessageId;
   }
 }
