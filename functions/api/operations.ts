@@ -819,6 +819,7 @@ export const operations = [
       },
       ...problems,
       ...notFound,
+      ...conflict('The case is closed and holds nothing of the customer’s: there is nothing left to choose.'),
     },
   },
   {

@@ -26,23 +26,35 @@ export function chooseCustody(
   by: string,
 ): Case {
   if (kase.seenEventIds.includes(choice.choiceId)) return kase;
+  const closed = kase.status === 'closed';
+  if (closed && openItems(kase).length === 0) {
+    throw new ConflictError(
+      `Case ${kase.caseId} is closed and we hold nothing of yours: every removed part is back with you, destroyed as you chose, released by you, or an exchange part. There is nothing left to choose.`,
+      'Nothing of yours is held',
+    );
+  }
   const parts = choice.parts === 'return' ? 'sent back to you' : 'released to us';
   const data = choice.data === 'return' ? 'sent back to you' : 'destroyed, with a certificate';
+  const recorded: Case = {
+    ...kase,
+    seenEventIds: [...kase.seenEventIds, choice.choiceId],
+    custodyChoice: { parts: choice.parts, data: choice.data, at: now.toISOString(), by },
+    custody: kase.custody.map((item) =>
+      item.status === 'held' && item.owner === 'customer' && !item.dataBearing && choice.parts === 'release'
+        ? transfer(item, 'the brand', 'released', now, by, 'released by the customer')
+        : item,
+    ),
+    timeline: [
+      ...kase.timeline,
+      entry(now, 'custody-choice', `Removed parts: ${parts}. Parts holding data: ${data}.`, by),
+    ],
+  };
+  // A closed case still holding something of theirs records the choice (P5), on the timeline and in
+  // the answer to the request, but sends no workflow notice: nothing moved, and a closed case hears
+  // only the survey and its follow-up.
+  if (closed) return recorded;
   return notify(
-    {
-      ...kase,
-      seenEventIds: [...kase.seenEventIds, choice.choiceId],
-      custodyChoice: { parts: choice.parts, data: choice.data, at: now.toISOString(), by },
-      custody: kase.custody.map((item) =>
-        item.status === 'held' && item.owner === 'customer' && !item.dataBearing && choice.parts === 'release'
-          ? transfer(item, 'the brand', 'released', now, by, 'released by the customer')
-          : item,
-      ),
-      timeline: [
-        ...kase.timeline,
-        entry(now, 'custody-choice', `Removed parts: ${parts}. Parts holding data: ${data}.`, by),
-      ],
-    },
+    recorded,
     `We recorded your choice: removed parts will be ${parts}; parts holding your data will be ${data}.`,
     now,
   );

@@ -149,6 +149,32 @@ describe('destruction and return (P5)', () => {
     const kase = removePart(fresh(), removal('drive'), acme, later, 'depot');
     expect(() => closeCase(kase, acme, later)).toThrow(/cannot close/);
   });
+
+  // Found by the invariant (seed 193311387): a choice after closing sent a notice that pretended the
+  // case moved, though a closed case hears nothing but the survey and its follow-up.
+  it('refuses a choice on a closed case that holds nothing of the customer’s, and tells them nothing', () => {
+    const closed = closeCase(fresh(), acme, now);
+    const choice = { choiceId: 'c-late', parts: 'return', data: 'destroy' } as const;
+    expect(() => chooseCustody(closed, choice, later, 'customer:ada')).toThrow(
+      expect.objectContaining({ status: 409, title: 'Nothing of yours is held' }),
+    );
+  });
+
+  it('records, without a notice, a choice on a closed case that still holds a part of theirs', () => {
+    // Nothing lets a case close with a part held; one reported removed after closing is still theirs.
+    const held = removePart(closeCase(fresh(), acme, now), removal('drive'), acme, later, 'depot');
+    const chosen = chooseCustody(
+      held,
+      { choiceId: 'c-late', parts: 'release', data: 'destroy' },
+      later,
+      'customer:ada',
+    );
+    expect(chosen.custodyChoice).toMatchObject({ parts: 'release', data: 'destroy', by: 'customer:ada' });
+    expect(chosen.timeline.at(-1)).toMatchObject({ type: 'custody-choice' });
+    expect(chosen.notifications).toEqual(held.notifications);
+    expect(chosen.status).toBe('closed');
+    expect(openItems(chosen).map((item) => item.category)).toEqual(['drive']);
+  });
 });
 
 describe('the visit allowance (P6)', () => {

@@ -293,6 +293,32 @@ describe('custody of parts and data (P5)', () => {
     );
     expect(custody.body).toMatchObject({ open: [], items: [{ owner: 'brand' }] });
   });
+
+  it('refuses a custody choice after closing when nothing of the customer’s is held, and sends no notice (found by the invariant)', async () => {
+    const caseId = await journey.open({
+      ...opening({ purchaseDate: new Date(cloud.clock.now() - 5 * DAY).toISOString().slice(0, 10) }),
+      service: 'return',
+      returnReason: 'unfit',
+    });
+    await journey.waitsFor(caseId, 'Wait for device at depot');
+    expect((await journey.depotEvent(caseId, { type: 'received' })).status).toBe(202);
+    const closed = await journey.closed(caseId);
+
+    const late = await journey.customer.post(`/cases/${caseId}/custody/choices`, {
+      choiceId: nextId('choice'),
+      parts: 'return',
+      data: 'return',
+    });
+    expect(late.status, JSON.stringify(late.body)).toBe(409);
+    expect(late.headers.get('content-type')).toContain('application/problem+json');
+    expect(late.body).toMatchObject({ title: 'Nothing of yours is held' });
+    expect(late.body.detail).toContain('nothing left to choose');
+
+    const after = await journey.get(caseId);
+    expect(after.notifications).toEqual(closed.notifications);
+    expect(after.custodyChoice).toBeUndefined();
+    expect(after.waitingFor?.step).toBe('Wait for survey answer');
+  });
 });
 
 describe('deadlines of visits and parts', () => {
