@@ -5,16 +5,17 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { useClockSource } from '../functions/adapters/clock.ts';
 import { LocalClock } from './clock.ts';
-import { createTables, dynamoClient, LOCAL_CREDENTIALS, startDynamo } from './dynamo.ts';
+import { createTables, dynamoClient, LOCAL_CREDENTIALS, startDynamo, untilActive } from './dynamo.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { LocalFunctions } from './functions.ts';
 import { adminEndpoints } from './http/admin.ts';
 import { DevTokens } from './http/dev-tokens.ts';
 import { startHttpServer } from './http/server.ts';
+import { forgetServers, serveInProcess } from './in-process-transport.ts';
 import { startStepFunctionsServer } from './sfn/api.ts';
 import { StepFunctionsEngine } from './sfn/engine.ts';
 import { LocalIntegrations } from './sfn/integrations.ts';
-import { Journal } from './sfn/journal.ts';
+import { JOURNAL_TABLE, Journal } from './sfn/journal.ts';
 import { type CfnTemplate, REGION, synthesizeTemplate, TemplateModel } from './template.ts';
 
 export interface LocalCloudOptions {
@@ -69,7 +70,7 @@ export class LocalCloud {
   }
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
-    const model = new TemplateModel(options.template ?? synthesizeTemplate());
+    const model = new TemplateModel(options.template ?? (await synthesizeTemplate()));
     const ports = { dynamodb: 8000, stepFunctions: 8083, http: 3000, ...options.ports };
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
 
@@ -77,10 +78,13 @@ export class LocalCloud {
       ports.dynamodb,
       options.dataDir && path.join(options.dataDir, 'dynamodb'),
     );
+    // This process's own SDK clients (functions, engine, journal) reach the store without a socket.
+    serveInProcess(dynamoServer);
     const dynamoUrl = url(dynamoServer);
     const dynamo = dynamoClient(dynamoUrl);
     const journal = new Journal(dynamo);
     await journal.ensureTable();
+    await untilActive(dynamo, [JOURNAL_TABLE]);
     await createTables(dynamo, model.tables);
 
     const clock = new LocalClock(
@@ -104,6 +108,7 @@ export class LocalCloud {
     for (const machine of model.stateMachines) engine.register(machine);
     // Answers 503 until recovery has claimed the stored executions (engine.phase).
     const sfnServer = await startStepFunctionsServer(engine, ports.stepFunctions);
+    serveInProcess(sfnServer);
 
     Object.assign(process.env, {
       ...functions.environment(),
@@ -166,6 +171,7 @@ export class LocalCloud {
       await closeServer(this.servers.stepFunctions);
       this.clock.dispose();
       await closeServer(this.servers.dynamodb);
+      forgetServers(this.servers.stepFunctions, this.servers.dynamodb);
     })();
     return this.stopping;
   }

@@ -34,6 +34,21 @@ export function dynamoClient(endpoint: string): DynamoDBClient {
 }
 
 /**
+ * Waits until each table is ACTIVE. dynalite creates a table on a timer, even at `createTableMs: 0`:
+ * a client that asks at once (the in-process transport answers within the same turn) would be told
+ * the table does not exist.
+ */
+export async function untilActive(client: DynamoDBClient, names: string[]): Promise<void> {
+  for (const name of names) {
+    for (;;) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+      if (Table?.TableStatus === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}
+
+/**
  * Creates the template's tables. A table that exists keeps its data; if it lacks an index the template
  * now has (data from an earlier fairfix), it is rebuilt with the index and every item copied back.
  */
@@ -67,6 +82,10 @@ export async function createTables(client: DynamoDBClient, tables: LocalTable[])
       await addMissingIndexes(client, input);
     }
   }
+  await untilActive(
+    client,
+    tables.map((table) => table.name),
+  );
 }
 
 async function addMissingIndexes(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
@@ -86,6 +105,7 @@ async function addMissingIndexes(client: DynamoDBClient, input: CreateTableComma
   );
   await client.send(new DeleteTableCommand({ TableName: input.TableName }));
   await client.send(new CreateTableCommand(input));
+  await untilActive(client, [input.TableName as string]);
   for (let i = 0; i < items.length; i += 25) {
     const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     let unprocessed: BatchWriteItemCommandInput['RequestItems'] = { [input.TableName as string]: batch };
