@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp, STACK_ID } from '../lib/app.ts';
-import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../lib/constructs/fairfix-function.ts';
+import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../lib/project.ts';
 
 /** The goal of issue 13 for every bundle, in bytes. */
 export const BUNDLE_BUDGET_BYTES = 250 * 1024;

@@ -16,7 +16,7 @@ import { startStepFunctionsServer } from './sfn/api.ts';
 import { StepFunctionsEngine } from './sfn/engine.ts';
 import { LocalIntegrations } from './sfn/integrations.ts';
 import { JOURNAL_TABLE, Journal } from './sfn/journal.ts';
-import { type CfnTemplate, REGION, synthesizeTemplate, TemplateModel } from './template.ts';
+import { type CfnTemplate, cachedTemplate, REGION, synthesizeTemplate, TemplateModel } from './template.ts';
 
 export interface LocalCloudOptions {
   /** Where dynalite keeps its files; omitted, everything lives in memory and is gone on stop. */
@@ -25,7 +25,10 @@ export interface LocalCloudOptions {
   readonly ports?: { dynamodb?: number; stepFunctions?: number; http?: number };
   /** Virtual milliseconds per real millisecond, from now on. @default the persisted scale, else 1 */
   readonly clockScale?: number;
-  /** A template synthesized earlier in this process (tests share one). @default synthesizes the app */
+  /**
+   * A template synthesized earlier in this process (tests share one). @default the one cached in
+   * `dataDir` for the current sources (local/template.ts), else a fresh synthesis
+   */
   readonly template?: CfnTemplate;
 }
 
@@ -70,7 +73,10 @@ export class LocalCloud {
   }
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
-    const model = new TemplateModel(options.template ?? (await synthesizeTemplate()));
+    const model = new TemplateModel(
+      options.template ??
+        (options.dataDir ? await cachedTemplate(options.dataDir) : await synthesizeTemplate()),
+    );
     const ports = { dynamodb: 8000, stepFunctions: 8083, http: 3000, ...options.ports };
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
 

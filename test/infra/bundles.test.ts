@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUDGET_BYTES, type SynthesizedBundles, synthesizeBundles } from '../../bench/bundles.ts';
-import { ENTRY_METADATA_KEY } from '../../lib/constructs/fairfix-function.ts';
+import { ENTRY_METADATA_KEY } from '../../lib/project.ts';
 import { sharedTemplate } from '../support/cloud.ts';
 
 // Sizes only: an import time depends on the machine and is printed by `npm run bench`, never asserted.
