@@ -50,7 +50,8 @@ export async function untilActive(client: DynamoDBClient, names: string[]): Prom
 
 /**
  * Creates the template's tables. A table that exists keeps its data; if it lacks an index the template
- * now has (data from an earlier fairfix), it is rebuilt with the index and every item copied back.
+ * now has, or projects one differently (data from an earlier fairfix), it is rebuilt with the
+ * template's indexes and every item copied back.
  */
 export async function createTables(client: DynamoDBClient, tables: LocalTable[]): Promise<void> {
   for (const table of tables) {
@@ -90,8 +91,16 @@ export async function createTables(client: DynamoDBClient, tables: LocalTable[])
 
 async function addMissingIndexes(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
-  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  const missing = (input.GlobalSecondaryIndexes ?? []).filter((index) => !existing.has(index.IndexName));
+  // An index is kept as it is only if it projects what the template says: a query must read locally
+  // what it reads on AWS (a projection narrowed since would otherwise hide nothing here).
+  const projection = (value: { ProjectionType?: string; NonKeyAttributes?: string[] } | undefined) =>
+    JSON.stringify([value?.ProjectionType ?? 'ALL', [...(value?.NonKeyAttributes ?? [])].sort()]);
+  const existing = new Map(
+    (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, projection(index.Projection)]),
+  );
+  const missing = (input.GlobalSecondaryIndexes ?? []).filter(
+    (index) => existing.get(index.IndexName) !== projection(index.Projection),
+  );
   if (missing.length === 0) return;
   const items = [];
   let start: ScanCommandInput['ExclusiveStartKey'];
@@ -101,7 +110,7 @@ async function addMissingIndexes(client: DynamoDBClient, input: CreateTableComma
     start = page.LastEvaluatedKey;
   } while (start);
   console.log(
-    `Local table ${input.TableName}: adding index(es) ${missing.map((index) => index.IndexName).join(', ')}; copying ${items.length} item(s) back.`,
+    `Local table ${input.TableName}: adding or reprojecting index(es) ${missing.map((index) => index.IndexName).join(', ')}; copying ${items.length} item(s) back.`,
   );
   await client.send(new DeleteTableCommand({ TableName: input.TableName }));
   await client.send(new CreateTableCommand(input));
