@@ -64,7 +64,8 @@ export class LocalCloud {
     readonly engine: StepFunctionsEngine,
     readonly bus: LocalEventBus,
     readonly tokens: DevTokens,
-    private readonly servers: { http: Server; stepFunctions: Server; dynamodb: Server },
+    /** The servers behind `urls` (the bench meters the store's). */
+    readonly servers: { http: Server; stepFunctions: Server; dynamodb: Server },
   ) {}
 
   get status(): CloudStatus {

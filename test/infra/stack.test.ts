@@ -46,11 +46,11 @@ describe('the table', () => {
 
   it('projects into its indexes only keys (and the opening time the review export filters on)', () => {
     const [table] = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
-    const projections = Object.fromEntries(
-      (table?.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: unknown }[]).map(
-        (index) => [index.IndexName, index.Projection],
-      ),
-    );
+    const indexes = (table?.Properties?.GlobalSecondaryIndexes ?? []) as {
+      IndexName: string;
+      Projection: unknown;
+    }[];
+    const projections = Object.fromEntries(indexes.map((index) => [index.IndexName, index.Projection]));
     expect(projections).toEqual({
       bySerial: { ProjectionType: 'KEYS_ONLY' },
       byCustomer: { ProjectionType: 'KEYS_ONLY' },
