@@ -12,9 +12,11 @@ import { startTestCloud } from '../support/cloud.ts';
  * (each billed on AWS Standard workflows) and requests to the table. `npm run bench` prints the same
  * figures with the times and the modelled cost.
  */
-// Today's figures: 50-57 requests measured (a command re-reads and retries on a concurrent update), with room for
-// that; issue 13's goal for transitions is 15: the workflow's shape is where they go down.
-const BUDGET = { transitions: 25, tableRequests: 60 };
+// Today's figures with room for what a busy machine adds: 50-57 requests net of the test's own reads
+// alone, 64 under the full suite (a command re-reads and retries on a concurrent update, and more of
+// them collide when the machine is slow); 45-48 writes. Issue 13's goal for transitions is 15: the
+// workflow's shape is where they go down.
+const BUDGET = { transitions: 25, tableRequests: 75, tableWrites: 52 };
 
 let cloud: LocalCloud;
 beforeAll(async () => {
@@ -24,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => cloud?.stop());
 
 describe('a happy depot case, open to closed', () => {
-  it(`takes at most ${BUDGET.transitions} state transitions and ${BUDGET.tableRequests} table requests`, async () => {
+  it(`takes at most ${BUDGET.transitions} state transitions, ${BUDGET.tableRequests} table requests, ${BUDGET.tableWrites} of them writes`, async () => {
     const table = cloud.model.tables[0];
     if (!table) throw new Error('The template has no table');
     const meter = meterStore(cloud.servers.dynamodb, table);
@@ -54,5 +56,8 @@ describe('a happy depot case, open to closed', () => {
     expect(perRead).toBeGreaterThan(0);
     expect(transitions).toBeLessThanOrEqual(BUDGET.transitions);
     expect(requests).toBeLessThanOrEqual(BUDGET.tableRequests);
+    expect((lifecycle.PutItem ?? 0) + (lifecycle.BatchWriteItem ?? 0)).toBeLessThanOrEqual(
+      BUDGET.tableWrites,
+    );
   });
 });
