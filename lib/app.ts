@@ -4,8 +4,9 @@ import { App, Validations } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FairfixStack } from './fairfix-stack.ts';
+import { STACK_ID } from './project.ts';
 
-export const STACK_ID = 'Fairfix';
+export { STACK_ID };
 
 export interface CreateAppOptions {
   /** Extra context, e.g. `aws:cdk:bundling-stacks: []` to skip bundling where only the template is needed. */

@@ -6,12 +6,13 @@ import path from 'node:path';
 import { useClockSource } from '../functions/adapters/clock.ts';
 import { seedExampleBrands } from './brands.ts';
 import { LocalClock } from './clock.ts';
-import { createTables, dynamoClient, LOCAL_CREDENTIALS, startDynamo } from './dynamo.ts';
+import { createTables, dynamoClient, LOCAL_CREDENTIALS, startDynamo, untilActive } from './dynamo.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { LocalFunctions } from './functions.ts';
 import { adminEndpoints, devEndpointsEnabled } from './http/admin.ts';
 import { DevTokens } from './http/dev-tokens.ts';
 import { startHttpServer } from './http/server.ts';
+import { forgetServers, serveInProcess } from './in-process-transport.ts';
 import { LocalEventRules } from './messaging/event-rules.ts';
 import { startEventBridge } from './messaging/eventbridge.ts';
 import { Mailbox } from './messaging/mailbox.ts';
@@ -21,8 +22,8 @@ import { startSns } from './messaging/sns.ts';
 import { startStepFunctionsServer } from './sfn/api.ts';
 import { StepFunctionsEngine } from './sfn/engine.ts';
 import { LocalIntegrations } from './sfn/integrations.ts';
-import { Journal } from './sfn/journal.ts';
-import { type CfnTemplate, REGION, synthesizeTemplate, TemplateModel } from './template.ts';
+import { JOURNAL_TABLE, Journal } from './sfn/journal.ts';
+import { type CfnTemplate, cachedTemplate, REGION, synthesizeTemplate, TemplateModel } from './template.ts';
 
 export interface LocalCloudOptions {
   /** Where dynalite keeps its files; omitted, everything lives in memory and is gone on stop. */
@@ -38,7 +39,10 @@ export interface LocalCloudOptions {
   };
   /** Virtual milliseconds per real millisecond, from now on. @default the persisted scale, else 1 */
   readonly clockScale?: number;
-  /** A template synthesized earlier in this process (tests share one). @default synthesizes the app */
+  /**
+   * A template synthesized earlier in this process (tests share one). @default the one cached in
+   * `dataDir` for the current sources (local/template.ts), else a fresh synthesis
+   */
   readonly template?: CfnTemplate;
   /**
    * State machines besides the template's, registered before recovery so that their stored executions
@@ -90,7 +94,8 @@ export class LocalCloud {
     readonly engine: StepFunctionsEngine,
     readonly bus: LocalEventBus,
     readonly tokens: DevTokens,
-    private readonly servers: { http: Server; stepFunctions: Server; dynamodb: Server },
+    /** The servers behind `urls` (the bench meters the store's). */
+    readonly servers: { http: Server; stepFunctions: Server; dynamodb: Server },
     readonly messaging: LocalMessaging,
   ) {}
 
@@ -106,7 +111,10 @@ export class LocalCloud {
   }
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
-    const model = new TemplateModel(options.template ?? synthesizeTemplate());
+    const model = new TemplateModel(
+      options.template ??
+        (options.dataDir ? await cachedTemplate(options.dataDir) : await synthesizeTemplate()),
+    );
     const ports = {
       dynamodb: 8000,
       stepFunctions: 8083,
@@ -122,10 +130,13 @@ export class LocalCloud {
       ports.dynamodb,
       options.dataDir && path.join(options.dataDir, 'dynamodb'),
     );
+    // This process's own SDK clients (functions, engine, journal) reach the store without a socket.
+    serveInProcess(dynamoServer);
     const dynamoUrl = url(dynamoServer);
     const dynamo = dynamoClient(dynamoUrl);
     const journal = new Journal(dynamo);
     await journal.ensureTable();
+    await untilActive(dynamo, [JOURNAL_TABLE]);
     await createTables(dynamo, model.tables);
 
     const clock = new LocalClock(
@@ -166,6 +177,7 @@ export class LocalCloud {
     };
     // Answers 503 until recovery has claimed the stored executions (engine.phase).
     const sfnServer = await startStepFunctionsServer(engine, ports.stepFunctions);
+    serveInProcess(sfnServer);
 
     Object.assign(process.env, {
       ...functions.environment(),
@@ -252,6 +264,7 @@ export class LocalCloud {
       await closeServer(this.servers.stepFunctions);
       this.clock.dispose();
       await closeServer(this.servers.dynamodb);
+      forgetServers(this.servers.stepFunctions, this.servers.dynamodb);
     })();
     return this.stopping;
   }

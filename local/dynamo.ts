@@ -53,8 +53,24 @@ export function dynamoClient(endpoint: string): DynamoDBClient {
 }
 
 /**
+ * Waits until each table is ACTIVE. dynalite creates a table on a timer, even at `createTableMs: 0`:
+ * a client that asks at once (the in-process transport answers within the same turn) would be told
+ * the table does not exist.
+ */
+export async function untilActive(client: DynamoDBClient, names: string[]): Promise<void> {
+  for (const name of names) {
+    for (;;) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+      if (Table?.TableStatus === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}
+
+/**
  * Creates the template's tables. A table that exists keeps its data; if it lacks an index the template
- * now has (data from an earlier fairfix), it is rebuilt with the index and every item copied back.
+ * now has, or projects one differently (data from an earlier fairfix), it is rebuilt with the
+ * template's indexes and every item copied back.
  */
 export async function createTables(client: DynamoDBClient, tables: LocalTable[]): Promise<void> {
   for (const table of tables) {
@@ -86,12 +102,24 @@ export async function createTables(client: DynamoDBClient, tables: LocalTable[])
       await addMissingIndexes(client, input);
     }
   }
+  await untilActive(
+    client,
+    tables.map((table) => table.name),
+  );
 }
 
 async function addMissingIndexes(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
-  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  const missing = (input.GlobalSecondaryIndexes ?? []).filter((index) => !existing.has(index.IndexName));
+  // An index is kept as it is only if it projects what the template says: a query must read locally
+  // what it reads on AWS (a projection narrowed since would otherwise hide nothing here).
+  const projection = (value: { ProjectionType?: string; NonKeyAttributes?: string[] } | undefined) =>
+    JSON.stringify([value?.ProjectionType ?? 'ALL', [...(value?.NonKeyAttributes ?? [])].sort()]);
+  const existing = new Map(
+    (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, projection(index.Projection)]),
+  );
+  const missing = (input.GlobalSecondaryIndexes ?? []).filter(
+    (index) => existing.get(index.IndexName) !== projection(index.Projection),
+  );
   if (missing.length === 0) return;
   const items = [];
   let start: ScanCommandInput['ExclusiveStartKey'];
@@ -101,10 +129,11 @@ async function addMissingIndexes(client: DynamoDBClient, input: CreateTableComma
     start = page.LastEvaluatedKey;
   } while (start);
   console.log(
-    `Local table ${input.TableName}: adding index(es) ${missing.map((index) => index.IndexName).join(', ')}; copying ${items.length} item(s) back.`,
+    `Local table ${input.TableName}: adding or reprojecting index(es) ${missing.map((index) => index.IndexName).join(', ')}; copying ${items.length} item(s) back.`,
   );
   await client.send(new DeleteTableCommand({ TableName: input.TableName }));
   await client.send(new CreateTableCommand(input));
+  await untilActive(client, [input.TableName as string]);
   for (let i = 0; i < items.length; i += 25) {
     const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     let unprocessed: BatchWriteItemCommandInput['RequestItems'] = { [input.TableName as string]: batch };

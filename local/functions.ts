@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PROJECT_ROOT } from '../lib/constructs/fairfix-function.ts';
+import { PROJECT_ROOT } from '../lib/project.ts';
 import type { LocalFunction, TemplateModel } from './template.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;

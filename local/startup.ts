@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PROJECT_ROOT } from '../lib/constructs/fairfix-function.ts';
+import { PROJECT_ROOT } from '../lib/project.ts';
 import { ClockStateError, MAX_SCALE, MIN_SCALE } from './clock.ts';
 import type { LocalCloud } from './cloud.ts';
 import { dynamoClient, startDynamo } from './dynamo.ts';

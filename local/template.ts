@@ -1,8 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApp, STACK_ID, synthesizeChecked } from '../lib/app.ts';
-import { ENTRY_METADATA_KEY } from '../lib/constructs/fairfix-function.ts';
+import { ENTRY_METADATA_KEY, PROJECT_ROOT, STACK_ID } from '../lib/project.ts';
 
 export const REGION = 'us-east-1';
 
@@ -22,9 +31,11 @@ export interface CfnTemplate {
 
 /**
  * Synthesizes the CDK app in this process, without bundling (the local cloud runs the handler
- * sources), and returns the stack's CloudFormation template: the one the deployment uses.
+ * sources), and returns the stack's CloudFormation template: the one the deployment uses. The CDK is
+ * imported here, on demand: importing it is most of a synthesis's 4-5 s.
  */
-export function synthesizeTemplate(): CfnTemplate {
+export async function synthesizeTemplate(): Promise<CfnTemplate> {
+  const { createApp, synthesizeChecked } = await import('../lib/app.ts');
   const outdir = mkdtempSync(path.join(tmpdir(), 'fairfix-synth-'));
   try {
     const { app } = createApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
@@ -32,6 +43,69 @@ export function synthesizeTemplate(): CfnTemplate {
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** Where a data directory keeps the template it last synthesized, with the hash of its sources. */
+export const TEMPLATE_CACHE_FILE = 'template.json';
+
+/**
+ * The template for the sources as they are now: the one cached in `dataDir` if it was synthesized
+ * from the very same sources, else a fresh synthesis, cached for the next start.
+ */
+export async function cachedTemplate(dataDir: string): Promise<CfnTemplate> {
+  const file = path.join(dataDir, TEMPLATE_CACHE_FILE);
+  const sources = templateSourcesHash();
+  if (existsSync(file)) {
+    try {
+      const cached = JSON.parse(readFileSync(file, 'utf8')) as { sources?: string; template?: CfnTemplate };
+      if (cached.sources === sources && cached.template) return cached.template;
+    } catch {
+      // A torn or foreign file: synthesize again and write it anew.
+    }
+  }
+  const template = await synthesizeTemplate();
+  mkdirSync(dataDir, { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify({ sources, template }));
+  renameSync(temporary, file);
+  return template;
+}
+
+/**
+ * A hash of everything the synthesized template is made from: every module the CDK app imports
+ * (lib/ and the parts of functions/ it reads, such as the operation list), the functions' entries, the
+ * web assets it deploys, cdk.json and the locked dependency versions (aws-cdk-lib among them).
+ */
+export function templateSourcesHash(root = PROJECT_ROOT): string {
+  const hash = createHash('sha256');
+  const files = new Set<string>();
+  const pending = [path.join(root, 'lib', 'app.ts')];
+  for (let file = pending.pop(); file; file = pending.pop()) {
+    if (files.has(file)) continue;
+    files.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
+      const target = path.resolve(path.dirname(file), specifier as string);
+      if (target.endsWith('.ts') && existsSync(target)) pending.push(target);
+    }
+  }
+  const entries = readdirSync(path.join(root, 'functions'), { withFileTypes: true })
+    .filter((dir) => dir.isDirectory() && existsSync(path.join(root, 'functions', dir.name, 'handler.ts')))
+    .map((dir) => `functions/${dir.name}/handler.ts`);
+  const web = existsSync(path.join(root, 'web'))
+    ? readdirSync(path.join(root, 'web'), {
+        recursive: true,
+        withFileTypes: true,
+      })
+        .filter((entry) => entry.isFile())
+        .map((entry) => path.join(entry.parentPath, entry.name))
+    : [];
+  const extra = ['cdk.json', 'package-lock.json'].map((name) => path.join(root, name)).filter(existsSync);
+  for (const file of [...[...files, ...web].sort(), ...extra]) {
+    hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  hash.update(entries.sort().join('\n'));
+  return hash.digest('hex');
 }
 
 export interface LocalTable {

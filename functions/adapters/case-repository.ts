@@ -312,10 +312,11 @@ export class DynamoCaseRepository implements CaseRepository {
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    const link = items.find((item) => item.sk === 'REPLACES');
+    const whole = await this.whole(items, 'gsi1pk', keys.serial(brand, serial));
+    const link = whole.find((item) => item.sk === 'REPLACES');
     return {
       serial,
-      cases: items.filter((item) => item.sk === 'CASE').map((item) => Case.parse(item)),
+      cases: whole.filter((item) => item.sk === 'CASE').map((item) => Case.parse(item)),
       ...(link
         ? {
             replacementOf: {
@@ -338,7 +339,9 @@ export class DynamoCaseRepository implements CaseRepository {
         Limit: limit,
       }),
     );
-    return (Items ?? []).map((item) => Case.parse(item));
+    return (await this.whole(Items ?? [], 'gsi3pk', keys.queue(brand, queue))).map((item) =>
+      Case.parse(item),
+    );
   }
 
   async ownerQueue(brand: string, owner: string, limit: number): Promise<Case[]> {
@@ -351,7 +354,9 @@ export class DynamoCaseRepository implements CaseRepository {
         Limit: limit,
       }),
     );
-    return (Items ?? []).map((item) => Case.parse(item));
+    return (await this.whole(Items ?? [], 'gsi4pk', keys.owner(brand, owner))).map((item) =>
+      Case.parse(item),
+    );
   }
 
   async sample(brand: string, size: number, from: string): Promise<Case[]> {
@@ -372,7 +377,7 @@ export class DynamoCaseRepository implements CaseRepository {
     // Wrap around to the start of the order when the random point was near its end.
     const before = after.length < size ? ((await page('')).Items ?? []) : [];
     const items = [...after, ...before.filter((item) => String(item.gsi5sk) < from)].slice(0, size);
-    return items.map((item) => Case.parse(item));
+    return (await this.whole(items, 'gsi5pk', keys.allCases(brand))).map((item) => Case.parse(item));
   }
 
   async casesOpened(
@@ -406,7 +411,7 @@ export class DynamoCaseRepository implements CaseRepository {
         }),
       );
       budget -= result.ScannedCount ?? 0;
-      for (const item of result.Items ?? []) {
+      for (const item of await this.whole(result.Items ?? [], 'gsi5pk', keys.allCases(brand))) {
         const kase = Case.parse(item);
         cases.push(kase);
         if (cases.length === page.limit) return { cases, after: kase.caseId };
@@ -486,7 +491,9 @@ export class DynamoCaseRepository implements CaseRepository {
         Limit: page.limit + 1,
       }),
     );
-    const cases = (Items ?? []).map((item) => Case.parse(item));
+    const cases = (await this.whole(Items ?? [], 'gsi2pk', keys.customer(brand, email))).map((item) =>
+      Case.parse(item),
+    );
     const shown = cases.slice(0, page.limit);
     const last = shown.at(-1);
     return { cases: shown, ...(cases.length > page.limit && last ? { before: customerOrder(last) } : {}) };
@@ -518,6 +525,36 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   /** Writes an item that never changes once written: a retry finds it there and leaves it. */
+  /**
+   * The items an index query found, read whole from the table, in the index's order. The indexes
+   * project keys only (byBrand also openedAt, which its filter reads), so that saving a case writes no
+   * index copy unless one of its index keys changes: on AWS, most of a case's write units were those
+   * copies. An item whose index key has moved on since (an index lags its table) is left out.
+   */
+  private async whole(
+    found: Record<string, unknown>[],
+    indexKey: string,
+    value: string,
+  ): Promise<Record<string, unknown>[]> {
+    const read = new Map<string, Record<string, unknown>>();
+    const id = (item: Record<string, unknown>) => `${item.pk}\n${item.sk}`;
+    for (let i = 0; i < found.length; i += 100) {
+      let pending: Record<string, unknown>[] = found.slice(i, i + 100).map(({ pk, sk }) => ({ pk, sk }));
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const { Responses, UnprocessedKeys } = await dynamo.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+        );
+        for (const item of Responses?.[this.tableName] ?? []) read.set(id(item), item);
+        pending = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (pending.length > 0 && attempt >= 8) throw new Error('Could not read the items an index listed');
+        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      }
+    }
+    return found
+      .map((item) => read.get(id(item)))
+      .filter((item): item is Record<string, unknown> => item !== undefined && item[indexKey] === value);
+  }
+
   private async putOnce(item: Record<string, unknown>): Promise<boolean> {
     try {
       await dynamo.send(

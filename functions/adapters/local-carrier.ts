@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import * as QRCode from 'qrcode/lib/core/qrcode.js';
 import { CarrierUnavailableError } from '../domain/errors.ts';
-import type { Carrier, IssuedShipment, ShipmentRequest, Warehouse } from '../domain/ports.ts';
+import type { Carrier, IssuedShipment, ShipmentRequest } from '../domain/ports.ts';
 
 const POINTS_PER_INCH = 72;
 
@@ -33,18 +33,6 @@ export class LocalCarrier implements Carrier {
       trackingNumber,
       labelPdf: await renderLabel(trackingNumber, request, this.name),
     };
-  }
-}
-
-/** Allocates replacement units with serials derived from the order reference (so a retry gets the same unit). */
-export class LocalWarehouse implements Warehouse {
-  async allocate(reference: string, model: string): Promise<string> {
-    const suffix = createHash('sha256')
-      .update(`${reference}\n${model}`)
-      .digest('hex')
-      .slice(0, 10)
-      .toUpperCase();
-    return `R-${model.replace(/\W+/g, '').toUpperCase()}-${suffix}`;
   }
 }
 

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Actor } from '../domain/case.ts';
 import { DomainError } from '../domain/errors.ts';
 import { logger } from '../shared/powertools.ts';
@@ -115,6 +116,8 @@ export function httpHandler<
             isBase64Encoded: true,
           };
         }
+        if (reply.status === 200 && 304 in op.responses)
+          return conditional(reply.body, reply.headers, event.headers?.['if-none-match']);
         return respond(reply.status, reply.body, reply.headers);
       } catch (error) {
         if (error instanceof DomainError) {
@@ -205,6 +208,24 @@ function parseJson(raw: string): unknown {
 
 function lowerCaseKeys(headers: Record<string, string | undefined>) {
   return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+}
+
+/**
+ * A representation with its ETag (a hash of what the caller would receive), or 304 and no body when
+ * the caller already holds it (`If-None-Match`): the cheap way to wait for a change, for the portal's
+ * polling and the bench's. Only for operations whose responses list 304.
+ */
+function conditional(
+  body: unknown,
+  headers: Record<string, string> = {},
+  ifNoneMatch: string | undefined,
+): APIGatewayProxyResultV2 {
+  const json = JSON.stringify(body);
+  const etag = `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
+  const validators = { etag, 'cache-control': 'private, no-cache', ...headers };
+  const held = (ifNoneMatch ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  if (held.includes(etag) || held.includes('*')) return { statusCode: 304, headers: validators };
+  return { statusCode: 200, headers: { 'content-type': 'application/json', ...validators }, body: json };
 }
 
 function respond(

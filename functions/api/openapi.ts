@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrandPolicy } from '../domain/policy.ts';
 import { type Operation, operations } from './operations.ts';
 

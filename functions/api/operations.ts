@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   Case,
   CustodyItem,
@@ -295,7 +295,15 @@ export const operations = [
       /** Earlier timeline entries: those before this position (a page's `timelineBefore`). */
       timelineBefore: z.coerce.number().int().min(0).max(1_000_000_000).optional(),
     }),
+    headers: z.object({
+      'if-none-match': z
+        .string()
+        .max(1_000)
+        .optional()
+        .describe('The ETag of the case as last read: 304 while it has not changed.'),
+    }),
     responses: {
+      304: { description: 'The case has not changed since the read whose ETag `If-None-Match` gives.' },
       200: {
         description:
           'The case, the step waiting for an event (if one is), and the latest entries of its timeline and notices; `timelineBefore` pages back through the earlier ones.',

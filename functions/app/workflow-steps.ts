@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Case, Shipment } from '../domain/case.ts';
 import { packParts, settleCustody } from '../domain/custody.ts';
 import { customerOverdue, needAddress } from '../domain/customer-waits.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { beginWaitCommand } from '../app/commands/events.ts';
 import { deps } from '../shared/deps.ts';
 import { stepHandler } from '../shared/step-handler.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvariantError } from './errors.ts';
 
 /** What a person may decide for a case handed to them (case.ts keeps the decision). */

@@ -3,7 +3,7 @@ import { operation } from '../api/operations.ts';
 import { custodyEventCommand } from '../app/commands/custody.ts';
 import { eventErrorsOf, recordCaseEventCommand } from '../app/commands/events.ts';
 import { isCustodyEvent } from '../domain/custody.ts';
-import { deps } from '../shared/deps.ts';
+import { deps } from '../shared/printing-deps.ts';
 
 export const handler = httpHandler(
   operation('recordDepotEvent'),

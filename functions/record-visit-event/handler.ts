@@ -2,7 +2,7 @@ import { httpHandler } from '../api/http-handler.ts';
 import { operation } from '../api/operations.ts';
 import { eventErrorsOf } from '../app/commands/events.ts';
 import { visitEventCommand } from '../app/commands/visits.ts';
-import { deps } from '../shared/deps.ts';
+import { deps } from '../shared/printing-deps.ts';
 
 export const handler = httpHandler(
   operation('recordVisitEvent'),

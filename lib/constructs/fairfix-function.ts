@@ -6,15 +6,9 @@ import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { acceptFinding, acknowledgeTableIndexes, logicalIdOf } from '../nag-acknowledgements.ts';
+import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../project.ts';
 
-/** The repository root: entries are given relative to it so the template can name them portably. */
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
-
-/**
- * The key under which each function's template resource records its source entry. The local cloud
- * reads it to run the very same handler module in-process, instead of the bundle AWS receives.
- */
-export const ENTRY_METADATA_KEY = 'fairfix:entry';
+export { ENTRY_METADATA_KEY, PROJECT_ROOT };
 
 export interface FairfixFunctionProps
   extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> {

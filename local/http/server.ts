@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type FieldError, problem } from '../../functions/api/problem.ts';
-import { PROJECT_ROOT } from '../../lib/constructs/fairfix-function.ts';
+import { PROJECT_ROOT } from '../../lib/project.ts';
 import { BodyTooLargeError, readBody } from '../body.ts';
 import type { LocalFunctions } from '../functions.ts';
 import { listen } from '../listen.ts';

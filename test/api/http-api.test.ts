@@ -158,6 +158,31 @@ describe('opening a case', () => {
   });
 });
 
+describe('reading a case', () => {
+  it('answers 304 without a body while the case is as the caller last read it, and 200 once it changed', async () => {
+    const opened = await acmeCustomer.post('/cases', opening({ serial: 'SN-API-ETAG' }));
+    const caseId = opened.body.caseId as string;
+    const read = await acmeCustomer.get(`/cases/${caseId}`);
+    const etag = read.headers.get('etag') as string;
+    const unchanged = await acmeCustomer.request('GET', `/cases/${caseId}`, undefined, {
+      'if-none-match': etag,
+    });
+    await acmeCustomer.post(`/cases/${caseId}/escalations`, {
+      escalationId: 'esc-etag',
+      reason: 'Checking what changed',
+    });
+    const changed = await acmeCustomer.request('GET', `/cases/${caseId}`, undefined, {
+      'if-none-match': etag,
+    });
+
+    expect(etag).toMatch(/^"[\w-]{27}"$/);
+    expect(unchanged).toMatchObject({ status: 304, body: undefined });
+    expect(unchanged.headers.get('etag')).toBe(etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+});
+
 describe('escalating a case (P7)', () => {
   it('answers who owns the case now and by when they respond, and puts it on the timeline once', async () => {
     const request = { escalationId: 'esc-0001', reason: 'Nobody answered my emails for a week' };

@@ -10,7 +10,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/constructs/fairfix-function.ts';
+import { PROJECT_ROOT } from '../../lib/project.ts';
 import { dynamoClient, LOCAL_CREDENTIALS } from '../../local/dynamo.ts';
 import { ApiClient, opening } from '../support/api.ts';
 import { eventually, freePort } from '../support/cloud.ts';

@@ -44,6 +44,22 @@ describe('the table', () => {
     });
   });
 
+  it('projects into its indexes only keys (and the opening time the review export filters on)', () => {
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
+    const indexes = (table?.Properties?.GlobalSecondaryIndexes ?? []) as {
+      IndexName: string;
+      Projection: unknown;
+    }[];
+    const projections = Object.fromEntries(indexes.map((index) => [index.IndexName, index.Projection]));
+    expect(projections).toEqual({
+      bySerial: { ProjectionType: 'KEYS_ONLY' },
+      byCustomer: { ProjectionType: 'KEYS_ONLY' },
+      byQueue: { ProjectionType: 'KEYS_ONLY' },
+      byOwner: { ProjectionType: 'KEYS_ONLY' },
+      byBrand: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['openedAt'] },
+    });
+  });
+
   it('is kept when the stack is deleted: it holds customers’ records', () => {
     template.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',

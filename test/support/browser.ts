@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
-import { PROJECT_ROOT } from '../../lib/constructs/fairfix-function.ts';
+import { PROJECT_ROOT } from '../../lib/project.ts';
 
 /** Debian's chromium (the project installs it in CI), or the one FAIRFIX_CHROMIUM names. */
 export const CHROMIUM = process.env.FAIRFIX_CHROMIUM ?? '/usr/bin/chromium';

@@ -10,8 +10,8 @@ declare module 'vitest' {
   }
 }
 
-export default function setup(project: TestProject) {
+export default async function setup(project: TestProject) {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'fairfix-test-')), 'template.json');
-  writeFileSync(file, JSON.stringify(synthesizeTemplate()));
+  writeFileSync(file, JSON.stringify(await synthesizeTemplate()));
   project.provide('templatePath', file);
 }

@@ -81,3 +81,28 @@ it('closes the store iterator behind every query and scan, so reads hold no memo
     closed.mockRestore();
   }
 });
+
+it('rebuilds an index whose projection the template narrowed, so that a query reads locally what it reads on AWS', async () => {
+  const client = dynamoClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const wide = { ...table([index('byA', 'a')]), name: 'fairfix-reproject' };
+  const keysOnly = {
+    IndexName: 'byA',
+    KeySchema: [{ AttributeName: 'a', KeyType: 'HASH' }],
+    Projection: { ProjectionType: 'KEYS_ONLY' },
+  };
+  const named = { ...table([keysOnly]), name: 'fairfix-reproject' };
+  await createTables(client, [wide]);
+  await client.send(
+    new PutItemCommand({ TableName: named.name, Item: { pk: { S: 'one' }, a: { S: 'A' }, b: { S: 'B' } } }),
+  );
+  await createTables(client, [named]);
+  const found = await client.send(
+    new QueryCommand({
+      TableName: named.name,
+      IndexName: 'byA',
+      KeyConditionExpression: 'a = :a',
+      ExpressionAttributeValues: { ':a': { S: 'A' } },
+    }),
+  );
+  expect(found.Items).toEqual([{ pk: { S: 'one' }, a: { S: 'A' } }]);
+});

@@ -39,7 +39,7 @@ let templatePath: string | undefined;
 if (!values.synth) {
   templateDir = mkdtempSync(path.join(tmpdir(), 'fairfix-soak-template-'));
   templatePath = path.join(templateDir, 'template.json');
-  writeFileSync(templatePath, JSON.stringify(synthesizeTemplate()));
+  writeFileSync(templatePath, JSON.stringify(await synthesizeTemplate()));
 }
 const report = await runSoak({
   ...(templatePath ? { templatePath } : {}),
