@@ -118,6 +118,7 @@ export function startupBanner(
   HTTP API + web    ${urls.http}/            (health: /health, OpenAPI: /openapi.json)
   DynamoDB          ${urls.dynamodb}
   Step Functions    ${urls.stepFunctions}
+  EventBridge, SES v2, SNS   ${urls.eventBridge}, ${urls.ses}, ${urls.sns}${options.devEndpoints ? `   (what is sent: ${urls.http}/_local/mailbox)` : ''}
   Clock             ${new Date(clock.now()).toISOString()}, x${clock.scale}${options.devEndpoints ? '  (POST /_local/clock {"advanceMs": n})' : ''}
 `;
   const dev = options.devEndpoints
