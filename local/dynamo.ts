@@ -24,17 +24,30 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'fairfix', secretAccessKey: 'fai
  * with `iterator.return()`, which abstract-level 3's iterators do not have (they have `close()`). So no
  * iterator was ever closed: each Query or Scan left one open, pinning native memory until the store
  * closed (≈ 15 KB of RSS per query on our machines; 0.6–0.9 MB per case over a case's queries, issue 11
- * finding 5). Giving the iterators the `return()` dynalite calls closes them. Idempotent, and
- * `close()` waits for a read under way.
+ * finding 5). Giving the iterators the `return()` dynalite calls closes them. A destroyed stream may
+ * still read once more (a read scheduled before it was destroyed): an iterator closed this way then
+ * answers "no more", as at its end, instead of an error nobody listens for (which crashed the process).
  */
 function closeIteratorsDynaliteOpens(): void {
-  const iterators = Object.getPrototypeOf(AbstractKeyIterator.prototype) as { return?: unknown };
+  type Iterator = {
+    return?: () => Promise<unknown>;
+    next: (...args: unknown[]) => Promise<unknown>;
+    close(): Promise<void>;
+    [closedByStream]?: boolean;
+  };
+  const iterators = Object.getPrototypeOf(AbstractKeyIterator.prototype) as Iterator;
   if (typeof iterators.return === 'function') return;
-  iterators.return = async function (this: { close(): Promise<void> }) {
+  const next = iterators.next;
+  iterators.next = function (this: Iterator, ...args: unknown[]) {
+    return this[closedByStream] ? Promise.resolve(undefined) : next.apply(this, args);
+  };
+  iterators.return = async function (this: Iterator) {
+    this[closedByStream] = true;
     await this.close();
     return { done: true, value: undefined };
   };
 }
+const closedByStream = Symbol('closed by the stream reading it');
 
 /** DynamoDB's API on a port, backed by dynalite's LevelDB files in `dataDir` (or memory when omitted). */
 export async function startDynamo(port: number, dataDir: string | undefined): Promise<Server> {

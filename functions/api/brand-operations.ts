@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PublicPolicy } from '../domain/brand-terms.ts';
 import { BrandId, BrandPolicy } from '../domain/policy.ts';
 import type { Operation } from './operations.ts';

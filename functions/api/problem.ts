@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One field that is wrong, named by a JSON Pointer into the request (RFC 6901). */
 export interface FieldError {

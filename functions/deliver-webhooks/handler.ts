@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCaseRepository } from '../adapters/case-repository.ts';
 import { deliverNoticeToWebhooks } from '../app/webhooks.ts';
 import { webhookDeps } from '../shared/webhook-deps.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Brand webhooks (issue 15): a brand registers a URL for the event types it wants and is told a

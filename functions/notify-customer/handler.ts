@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requiredEnv } from '../adapters/aws-clients.ts';
 import { DynamoCaseRepository } from '../adapters/case-repository.ts';
 import { clock } from '../adapters/clock.ts';
