@@ -20,7 +20,14 @@ export class RestartableCloud {
 
   private constructor(
     readonly dataDir: string,
-    readonly ports: { dynamodb: number; stepFunctions: number; http: number },
+    readonly ports: {
+      dynamodb: number;
+      stepFunctions: number;
+      http: number;
+      eventBridge: number;
+      ses: number;
+      sns: number;
+    },
   ) {}
 
   static async create(): Promise<RestartableCloud> {
@@ -28,6 +35,10 @@ export class RestartableCloud {
       dynamodb: await freePort(),
       stepFunctions: await freePort(),
       http: await freePort(),
+      // The case bus, SES and SNS too: a function's client points at the port it first saw.
+      eventBridge: await freePort(),
+      ses: await freePort(),
+      sns: await freePort(),
     });
   }
 

@@ -22,10 +22,19 @@ import { type CaseView, isoDaysAgo } from '../support/journey.ts';
  *   survey and its follow-up (a complaint, which reopens the case, is a new conversation).
  *
  * `FAIRFIX_INVARIANT_RUNS` (default 4) sets how many cases; `npm run invariant` runs a longer search.
+ * In `npm test` the 4 journeys are the same every time (seed 20261204), so that a red CI names a change,
+ * not a draw; `npm run invariant` draws new journeys on every run, and `FAIRFIX_INVARIANT_SEED` replays
+ * one. Known and open (found by a draw, December 2026): seed 1602323090 — a complaint on a closed case
+ * takes the case's wait while the main execution still waits for the survey answer, which then never
+ * reaches it (it ends at the survey window's deadline instead).
  */
 const RUNS = Number(process.env.FAIRFIX_INVARIANT_RUNS ?? 4);
 const STEPS = Number(process.env.FAIRFIX_INVARIANT_STEPS ?? 14);
-const SEED = process.env.FAIRFIX_INVARIANT_SEED ? Number(process.env.FAIRFIX_INVARIANT_SEED) : undefined;
+const SEED = process.env.FAIRFIX_INVARIANT_SEED
+  ? Number(process.env.FAIRFIX_INVARIANT_SEED)
+  : process.env.FAIRFIX_INVARIANT_RUNS
+    ? undefined
+    : 20261204;
 
 const HOUR = 3_600_000;
 const WAIT_STATES = new Set<string>(Object.values(WAITS).map((wait) => wait.state));
