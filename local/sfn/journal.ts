@@ -153,13 +153,7 @@ export class Journal {
   async createExecution(record: ExecutionRecord): Promise<{ created: boolean; record: ExecutionRecord }> {
     // Indexed before it exists: a crash between the two leaves an entry recovery drops, never an
     // execution recovery cannot find.
-    await this.write(
-      `Indexing execution ${record.executionArn}`,
-      new PutCommand({
-        TableName: JOURNAL_TABLE,
-        Item: { pk: RUNNING, sk: record.executionArn, stateMachineArn: record.stateMachineArn },
-      }),
-    );
+    await this.index(record);
     const created = await this.conditionally(
       `Creating execution ${record.executionArn}`,
       new PutCommand({
@@ -231,13 +225,7 @@ export class Journal {
   async runningIndex(): Promise<{ executionArn: string; stateMachineArn: string }[]> {
     if (!(await this.read<{ at: number }>(RUNNING, INDEXED))) {
       for (const record of await this.runningExecutions()) {
-        await this.write(
-          `Indexing execution ${record.executionArn}`,
-          new PutCommand({
-            TableName: JOURNAL_TABLE,
-            Item: { pk: RUNNING, sk: record.executionArn, stateMachineArn: record.stateMachineArn },
-          }),
-        );
+        await this.index(record);
       }
       await this.markIndexed();
     }
@@ -290,6 +278,17 @@ export class Journal {
   async unindex(executionArn: string): Promise<void> {
     await this.send(`Unindexing execution ${executionArn}`, () =>
       this.doc.send(new DeleteCommand({ TableName: JOURNAL_TABLE, Key: { pk: RUNNING, sk: executionArn } })),
+    );
+  }
+
+  /** Adds an execution to the index of running ones. */
+  private async index(record: Pick<ExecutionRecord, 'executionArn' | 'stateMachineArn'>): Promise<void> {
+    await this.write(
+      `Indexing execution ${record.executionArn}`,
+      new PutCommand({
+        TableName: JOURNAL_TABLE,
+        Item: { pk: RUNNING, sk: record.executionArn, stateMachineArn: record.stateMachineArn },
+      }),
     );
   }
 
