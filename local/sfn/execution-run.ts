@@ -387,11 +387,10 @@ export class ExecutionRun {
    */
   private async park(position: Position, wait: Parking): Promise<void> {
     const { executionTimeoutSeconds } = this.machine.normalized;
-    const deadlines = [
-      wait.wakeAt,
-      executionTimeoutSeconds && this.record.startDate + executionTimeoutSeconds * 1000,
-    ];
-    const due = deadlines.filter((at): at is number => typeof at === 'number');
+    const executionDeadline = executionTimeoutSeconds
+      ? this.record.startDate + executionTimeoutSeconds * 1000
+      : undefined;
+    const due = [wait.wakeAt, executionDeadline].filter((at): at is number => at !== undefined);
     const wakeAt = due.length > 0 ? Math.min(...due) : undefined;
     if ((wakeAt !== undefined && wakeAt <= this.engine.clock.now()) || this.abort.signal.aborted) return;
     // From here an answer finds no waiter: the engine wakes the execution instead (wakeRequested).
