@@ -69,7 +69,8 @@ export async function restartBench(
       },
     },
   };
-  const start = () => LocalCloud.start({ template, dataDir, ports, stateMachines: [machine] });
+  const start = () =>
+    LocalCloud.start({ template, dataDir, ports, stateMachines: [machine], parkWaits: true });
   try {
     const first = await start();
     const t0 = performance.now();

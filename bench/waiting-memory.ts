@@ -25,7 +25,11 @@ async function settle(): Promise<{ rss: number; heap: number; external: number }
 const mb = (bytes: number) => (bytes / 1_048_576).toFixed(3);
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'fairfix-memory-'));
-const cloud = await LocalCloud.start({ dataDir, ports: { dynamodb: 0, stepFunctions: 0, http: 0 } });
+const cloud = await LocalCloud.start({
+  dataDir,
+  ports: { dynamodb: 0, stepFunctions: 0, http: 0 },
+  parkWaits: true,
+});
 try {
   const token = cloud.tokens.issue({ tenant: 'acme', role: 'customer', sub: 'memory@acme.example' });
   const open = (i: number) =>

@@ -49,6 +49,8 @@ export interface LocalCloudOptions {
    * resume too (the bench's). @default none
    */
   readonly stateMachines?: readonly Parameters<StepFunctionsEngine['register']>[0][];
+  /** Whether waiting executions park instead of waiting in memory. @default FAIRFIX_PARK_WAITS=on */
+  readonly parkWaits?: boolean;
 }
 
 export interface LocalUrls {
@@ -156,6 +158,7 @@ export class LocalCloud {
       clock,
       new LocalIntegrations(functions, dynamo, bus),
       secret,
+      options.parkWaits ?? process.env.FAIRFIX_PARK_WAITS === 'on',
     );
     for (const machine of [...model.stateMachines, ...(options.stateMachines ?? [])])
       engine.register(machine);

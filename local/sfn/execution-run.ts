@@ -386,6 +386,7 @@ export class ExecutionRun {
    * Returns without parking when the wait is already due: the run then waits as it would have.
    */
   private async park(position: Position, wait: Parking): Promise<void> {
+    if (!this.engine.parksWaits) return;
     const { executionTimeoutSeconds } = this.machine.normalized;
     const executionDeadline = executionTimeoutSeconds
       ? this.record.startDate + executionTimeoutSeconds * 1000

@@ -139,6 +139,7 @@ async function boot(dies?: (input: Input) => boolean, go = true, slow?: (input: 
     new LocalClock(LocalClock.fresh(1)),
     integrations,
     'crash-window-secret',
+    true,
   );
   engine.register({
     arn: MACHINE,

@@ -80,7 +80,7 @@ async function boot(machine = `parking-${++machines}`, now = Date.now(), slowPar
   const journal = new Journal(client, []);
   const clock = new LocalClock({ anchorReal: Date.now(), anchorVirtual: now, scale: 1 });
   const handOut = new HandOut();
-  const engine = new StepFunctionsEngine(journal, clock, handOut, 'parking-secret');
+  const engine = new StepFunctionsEngine(journal, clock, handOut, 'parking-secret', true);
   const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${machine}`;
   engine.register({ arn, name: machine, definition: DEFINITION, roleArn: 'arn:aws:iam::0:role/t' });
   engines.push(engine);
