@@ -73,16 +73,19 @@ export async function deliverEvent(kase: Case, token: string, event: CaseEvent, 
 }
 
 /**
- * Runs `attempt` again when another writer (the workflow, a depot, a carrier) changed the case between
- * its read and its write: each decision is a function of the case, and every effect in one is idempotent.
+ * Runs `attempt` again when another writer (the workflow, a depot, a carrier, the notifier recording a
+ * delivery) changed the case between its read and its write: each decision is a function of the case,
+ * and every effect in one is idempotent. Since the notifier writes each notice's delivery state on the
+ * case, a step meets more of them: 8 quick tries ran out under load and the step fell back on the
+ * workflow's Retry, seconds later (a visit's no-show was late in the full suite).
  */
-export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 8): Promise<T> {
+export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 20): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await attempt();
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError) || i >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * i));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(i, 10)));
     }
   }
 }
