@@ -102,10 +102,14 @@ export class ExecutionRun {
 
   begin(): void {
     this.ended = this.run();
-    void this.ended.finally(this.markRearmed).catch(() => {});
+    // A run that is over is as rearmed as it will be: the end (either way) settles `rearmed` too.
     this.done = this.ended.then(
-      () => this.quiet(),
+      () => {
+        this.markRearmed();
+        return this.quiet();
+      },
       (error: unknown) => {
+        this.markRearmed();
         if (error !== this.failure)
           console.error(
             `Execution ${this.record.executionArn} stopped running here; it stays RUNNING in the journal and resumes on the next start:`,
