@@ -46,16 +46,21 @@ describe('a case whose history keeps growing', () => {
     const waiting = await journey.waitsFor(caseId, 'Wait for device at depot');
     const repo = await repository();
     // 10,000 entries written the way every change writes them: appended, here 500 at a time.
+    // The notifier records delivery states on the case meanwhile, so each batch retries on a
+    // concurrent update as every change does.
+    const { retryOnConflict } = await import('../../functions/app/change-case.ts');
     for (let batch = 0; batch < 20; batch++) {
-      const kase = await repo.get('acme', caseId);
-      if (!kase) throw new Error(`${caseId} is gone`);
       const timeline: TimelineEntry[] = Array.from({ length: 500 }, (_, i) => ({
         at: new Date().toISOString(),
         type: 'note',
         summary: `Note ${batch * 500 + i}: ${'a long note '.repeat(10)}`,
         by: 'agent:kim',
       }));
-      await repo.save({ ...kase, timeline }, kase.version);
+      await retryOnConflict(async () => {
+        const kase = await repo.get('acme', caseId);
+        if (!kase) throw new Error(`${caseId} is gone`);
+        await repo.save({ ...kase, timeline }, kase.version);
+      });
     }
 
     const delivered = await journey.carrierEvent(journey.tracking(waiting, 'to-depot'), 'delivered');
