@@ -291,13 +291,7 @@ export class ExecutionRun {
     );
     const timeout = seconds(step.timeoutSeconds, step.timeoutSecondsPath, rawInput);
     const wait = { token, name, step, position: invocation?.position, startedAt, parameters, rawInput };
-    return this.withTimeout(
-      this.waitForToken({ ...wait, deadline: timeout ? startedAt + timeout * 1000 : undefined }),
-      step,
-      rawInput,
-      startedAt,
-      () => this.closeToken(token, 'TIMED_OUT'),
-    );
+    return this.waitForToken({ ...wait, deadline: timeout ? startedAt + timeout * 1000 : undefined });
   }
 
   /**
@@ -327,19 +321,15 @@ export class ExecutionRun {
   }
 
   private async waitForToken(wait: TokenWait): Promise<unknown> {
-    const { token, name, step, position, startedAt, parameters, rawInput } = wait;
-    const seq = position?.seq ?? 0;
+    const { token, name, step, position, startedAt, rawInput } = wait;
     const { engine } = this;
-    const heartbeatSeconds = seconds(step.heartbeatSeconds, step.heartbeatSecondsPath, rawInput);
-    let lastBeat = startedAt;
-    let answer: TokenRecord | undefined;
-    const answered = new Promise<TokenRecord>((resolve) => {
-      const settle = (record: TokenRecord) => {
-        answer = record;
-        resolve(record);
-      };
-      engine.waiters.set(token, { settle, heartbeat: () => (lastBeat = engine.clock.now()) });
-    });
+    let resolve: (record: TokenRecord) => void = () => {};
+    const reply: Reply = { answered: new Promise((settle) => (resolve = settle)), lastBeat: startedAt };
+    const settle = (record: TokenRecord) => {
+      reply.answer = record;
+      resolve(record);
+    };
+    engine.waiters.set(token, { settle, heartbeat: () => (reply.lastBeat = engine.clock.now()) });
     try {
       // The waiter is registered before the journal is read, so a completion racing a resume is never lost.
       const existing = await this.journaled(() => engine.journal.getToken(token));
@@ -352,27 +342,17 @@ export class ExecutionRun {
           engine.journal.putToken({
             token,
             executionArn: this.record.executionArn,
-            seq,
+            seq: position?.seq ?? 0,
             state: name,
             status: 'WAITING',
           }),
         );
       }
-      // Also on resume: the step that hands the token out may not have finished before the crash, and
-      // handing it out again is how an answer recorded but never sent (the process died between the
-      // two) reaches the run: the case workflow's await-case-event delivers it again. The crash soak
-      // caught a resume that skipped this: cases waited for ever with their event applied. A run the
-      // engine woke from parking knows the step finished: it had handed the token out before parking.
-      if (this.handOutAgain || this.wokenFrom?.token !== token)
-        await this.invoke(step.resource, swapPlaceholders(parameters, { [TOKEN]: token }));
-      this.markRearmed();
-      // A wait on a heartbeat is timed by this run; any other waits parked, unless answered meanwhile.
-      if (position && !heartbeatSeconds && !answer)
-        await this.park(position, { token, wakeAt: wait.deadline });
-      const settled = this.whileLive(answered);
-      if (!heartbeatSeconds) return tokenResult(await settled);
-      return tokenResult(
-        await Promise.race([settled, this.heartbeatTimeout(token, heartbeatSeconds, () => lastBeat)]),
+      // The deadline is timed only once the token is on record: a timeout that fired while the token was
+      // still being written found nothing to close, did not hold, and the wait never ended (a clock that
+      // jumped past a visit just after its reminder left the missed visit unseen for ever).
+      return await this.withTimeout(this.handOut(wait, reply), step, rawInput, startedAt, () =>
+        this.closeToken(token, 'TIMED_OUT'),
       );
     } finally {
       engine.waiters.delete(token);
@@ -380,6 +360,28 @@ export class ExecutionRun {
       if (!this.suspended && !this.failure)
         await this.journaled(() => engine.journal.completeToken(token, { status: 'CLOSED' }));
     }
+  }
+
+  /** Hands the recorded token out through the task's resource, then waits for its answer or parks. */
+  private async handOut(wait: TokenWait, reply: Reply): Promise<unknown> {
+    const { token, step, position, parameters, rawInput } = wait;
+    // Also on resume: the step that hands the token out may not have finished before the crash, and
+    // handing it out again is how an answer recorded but never sent (the process died between the
+    // two) reaches the run: the case workflow's await-case-event delivers it again. The crash soak
+    // caught a resume that skipped this: cases waited for ever with their event applied. A run the
+    // engine woke from parking knows the step finished: it had handed the token out before parking.
+    if (this.handOutAgain || this.wokenFrom?.token !== token)
+      await this.invoke(step.resource, swapPlaceholders(parameters, { [TOKEN]: token }));
+    this.markRearmed();
+    const heartbeatSeconds = seconds(step.heartbeatSeconds, step.heartbeatSecondsPath, rawInput);
+    // A wait on a heartbeat is timed by this run; any other waits parked, unless answered meanwhile.
+    if (position && !heartbeatSeconds && !reply.answer)
+      await this.park(position, { token, wakeAt: wait.deadline });
+    const settled = this.whileLive(reply.answered);
+    if (!heartbeatSeconds) return tokenResult(await settled);
+    return tokenResult(
+      await Promise.race([settled, this.heartbeatTimeout(token, heartbeatSeconds, () => reply.lastBeat)]),
+    );
   }
 
   /**
@@ -590,6 +592,13 @@ export class ExecutionRun {
 }
 
 /** A Task waiting on its token: what it needs to hand the token out, wait, and park. */
+/** What a token's wait hears back: the answer (once it comes) and the last heartbeat. */
+interface Reply {
+  answered: Promise<TokenRecord>;
+  answer?: TokenRecord;
+  lastBeat: number;
+}
+
 interface TokenWait {
   token: string;
   name: string;
