@@ -9,10 +9,11 @@ const Input = z.object({
   step: z.string(),
   expect: z.array(z.string()).min(1),
   taskToken: z.string().min(1),
+  enteredAt: z.string().optional(),
 });
 
 /** Registers the step's task token on the case; the workflow resumes when the expected event arrives. */
-export const handler = stepHandler(Input, async ({ brand, caseId, step, expect, taskToken }) => {
-  await beginWaitCommand({ brand, caseId, wait: { step, expect, token: taskToken } }, deps());
+export const handler = stepHandler(Input, async ({ brand, caseId, step, expect, taskToken, enteredAt }) => {
+  await beginWaitCommand({ brand, caseId, wait: { step, expect, token: taskToken, enteredAt } }, deps());
   return { registered: true };
 });

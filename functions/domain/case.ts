@@ -435,6 +435,8 @@ export const Case = z.object({
       expect: z.array(z.string()),
       token: z.string(),
       since: z.string(),
+      /** When the workflow entered the waiting state, as Step Functions says. */
+      enteredAt: z.string().optional(),
       delivered: CaseEvent.optional(),
     })
     .optional(),

@@ -14,6 +14,8 @@ export interface WaitRequest {
   readonly step: string;
   readonly expect: readonly string[];
   readonly token: string;
+  /** When the workflow entered the waiting state (ISO 8601): tells a late registration from the current one. */
+  readonly enteredAt?: string;
 }
 
 /**
@@ -24,8 +26,18 @@ export function beginWait(kase: Case, wait: WaitRequest, now: Date): { case: Cas
   if (kase.waiting?.token === wait.token) {
     return { case: kase, ...(kase.waiting.delivered ? { deliver: kase.waiting.delivered } : {}) };
   }
+  // A registration that arrives after a later wait's is for a step the workflow already left (its
+  // deadline passed while the registration was on the way, as Step Functions allows): it changes nothing.
+  if (wait.enteredAt && kase.waiting?.enteredAt && wait.enteredAt < kase.waiting.enteredAt)
+    return { case: kase };
   const early = kase.pendingEvents.find((event) => wait.expect.includes(event.type));
-  const waiting = { step: wait.step, expect: [...wait.expect], token: wait.token, since: now.toISOString() };
+  const waiting = {
+    step: wait.step,
+    expect: [...wait.expect],
+    token: wait.token,
+    since: now.toISOString(),
+    ...(wait.enteredAt ? { enteredAt: wait.enteredAt } : {}),
+  };
   // A reminder lasts while its step is unanswered: it ends with the answer, or when another wait begins.
   const reminded = kase.reminder?.step === wait.step && !early ? kase : withoutReminder(kase);
   if (!early) return { case: { ...reminded, waiting } };

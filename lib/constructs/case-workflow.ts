@@ -474,6 +474,7 @@ export class CaseWorkflow extends Construct {
         step: name,
         expect: [...wait.events],
         taskToken: JsonPath.taskToken,
+        enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
       }),
       taskTimeout: Timeout.at(deadline.startsWith('$.') ? deadline : `$.sla.${deadline}`),
       resultPath: wait.keepAt,

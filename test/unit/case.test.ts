@@ -163,6 +163,34 @@ describe('events', () => {
     expect(again.deliver).toEqual(received());
   });
 
+  it('ignores a wait registered late for a step the workflow already left (its deadline passed meanwhile)', () => {
+    // The visit's wait timed out while its registration was still on the way; the workflow went on and
+    // waits for a booking now. The late registration must not take the case's wait from the booking.
+    const booking = beginWait(
+      fresh(),
+      {
+        step: 'Wait for visit booking',
+        expect: ['visit-booked'],
+        token: 'new',
+        enteredAt: '2026-11-22T10:00:05.000Z',
+      },
+      now,
+    ).case;
+    const late = beginWait(
+      booking,
+      {
+        step: 'Wait for visit',
+        expect: ['visit-signed-off'],
+        token: 'old',
+        enteredAt: '2026-11-22T10:00:01.000Z',
+      },
+      now,
+    );
+    expect(late.case).toBe(booking);
+    expect(late.deliver).toBeUndefined();
+    expect(late.case.waiting).toMatchObject({ step: 'Wait for visit booking', token: 'new' });
+  });
+
   it('hands an event refused by an ended wait to the wait that replaced it, or keeps it', () => {
     const wait = { step: 'S', expect: ['received'] };
     const first = beginWait(fresh(), { ...wait, token: 'old' }, now).case;

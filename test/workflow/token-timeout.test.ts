@@ -43,45 +43,82 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-describe('a callback task whose deadline passes while its token is written', () => {
-  it('still times out', async () => {
-    const client = dynamoClient(endpoint);
-    let releaseToken: () => void = () => {};
-    const tokenHeld = new Promise<void>((resolve) => {
-      client.middlewareStack.add(
-        (next) => async (args) => {
-          const item = (args.input as { Item?: { pk?: string } }).Item;
-          if (item?.pk?.startsWith('TOKEN#')) {
-            resolve();
-            await new Promise<void>((release) => (releaseToken = release));
-          }
-          return next(args);
-        },
-        { step: 'initialize', name: 'holdTheToken' },
-      );
-    });
-    const clock = new LocalClock(LocalClock.fresh(1));
-    const engine = new StepFunctionsEngine(new Journal(client, []), clock, handsOut, 'token-timeout', false);
-    engine.register({
-      arn: MACHINE,
-      name: 'token-timeout',
-      definition: DEFINITION,
-      roleArn: 'arn:aws:iam::000000000000:role/test',
-    });
-    try {
-      await engine.recover();
-      const { executionArn } = await engine.startExecution(MACHINE, 'late-token', '{}');
-      await tokenHeld;
-      await clock.advance(120_000);
-      releaseToken();
-      const ended = await eventually(async () => {
+type Write = { Item?: { pk?: string }; ExpressionAttributeValues?: Record<string, { parked?: unknown }> };
+
+/** An engine on the shared store whose first journal write that `held` picks waits until released. */
+function engineHolding(held: (write: Write) => boolean, parksWaits: boolean) {
+  const client = dynamoClient(endpoint);
+  const gate = { reached: undefined as unknown as Promise<void>, release: () => {} };
+  gate.reached = new Promise<void>((reached) => {
+    let holding = true;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        if (holding && held(args.input as Write)) {
+          holding = false;
+          reached();
+          await new Promise<void>((release) => (gate.release = release));
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'holdAWrite' },
+    );
+  });
+  const clock = new LocalClock(LocalClock.fresh(1));
+  const engine = new StepFunctionsEngine(
+    new Journal(client, []),
+    clock,
+    handsOut,
+    'token-timeout',
+    parksWaits,
+  );
+  engine.register({
+    arn: MACHINE,
+    name: 'token-timeout',
+    definition: DEFINITION,
+    roleArn: 'arn:aws:iam::000000000000:role/test',
+  });
+  return { engine, clock, gate };
+}
+
+/** Starts an execution, moves the clock past its deadline while the write is held, and answers how it ends. */
+async function deadlinePassedDuring(held: (write: Write) => boolean, parksWaits: boolean, name: string) {
+  const { engine, clock, gate } = engineHolding(held, parksWaits);
+  try {
+    await engine.recover();
+    const { executionArn } = await engine.startExecution(MACHINE, name, '{}');
+    await gate.reached;
+    await clock.advance(120_000);
+    gate.release();
+    return await eventually(
+      async () => {
         const record = await engine.describeExecution(executionArn);
         return record.status === 'RUNNING' ? undefined : record;
-      }, 5_000);
-      expect(ended).toMatchObject({ status: 'SUCCEEDED', output: '"timed out"' });
-    } finally {
-      releaseToken();
-      await engine.close();
-    }
+      },
+      5_000,
+      `${name} to end`,
+    );
+  } finally {
+    gate.release();
+    await engine.close();
+  }
+}
+
+const theToken = (write: Write) => Boolean(write.Item?.pk?.startsWith('TOKEN#'));
+const theParking = (write: Write) => write.ExpressionAttributeValues?.[':position']?.parked !== undefined;
+
+describe('a callback task whose deadline passes while the engine is still writing', () => {
+  it('times out when it passes during the token’s write', async () => {
+    const ended = await deadlinePassedDuring(theToken, false, 'late-token');
+    expect(ended).toMatchObject({ status: 'SUCCEEDED', output: '"timed out"' });
+  });
+
+  it('times out when it passes during the token’s write, parking', async () => {
+    const ended = await deadlinePassedDuring(theToken, true, 'late-token-parking');
+    expect(ended).toMatchObject({ status: 'SUCCEEDED', output: '"timed out"' });
+  });
+
+  it('times out when it passes while the wait is being parked', async () => {
+    const ended = await deadlinePassedDuring(theParking, true, 'late-parking');
+    expect(ended).toMatchObject({ status: 'SUCCEEDED', output: '"timed out"' });
   });
 });
