@@ -1,0 +1,184 @@
+// @ts-check
+// A case's page, for its customer and for the depot: where it stands, who owns it, what comes next,
+// what the person can do now, and its timeline.
+
+import { api, downloadDocument, problemBox } from '../lib/api.js';
+import { app, h, show } from '../lib/dom.js';
+import { field } from '../lib/forms.js';
+import { live, stopRefresh } from '../lib/live.js';
+import { fmtTime } from '../lib/words.js';
+import { custodyPanel, decisionsPanel, visitsPanel } from '../panels/case-facts.js';
+import { ADDRESS_STEP, addressPanel, escalatePanel, estimatePanel, surveyPanel } from '../panels/customer.js';
+import { depotActions } from '../panels/depot-actions.js';
+import { requireSession } from './sign-in.js';
+
+/** The customer finds a case by its number. */
+export function findPage() {
+  if (!requireSession()) return;
+  const input = field({ pointer: '#/caseId', label: 'Case number', hint: 'It starts with RMA-' });
+  show(
+    h('h1', {}, 'Follow a case'),
+    h(
+      'form',
+      {
+        onsubmit: (e) => {
+          e.preventDefault();
+          location.hash = `#/cases/${input.querySelector('input').value.trim()}`;
+        },
+      },
+      input,
+      h('button', { type: 'submit' }, 'Show the case'),
+    ),
+  );
+}
+
+/**
+ * @param {string} caseId
+ * @param {boolean} [depotView] the depot's view: its actions, not the customer's
+ */
+export async function casePage(caseId, depotView = false) {
+  if (!requireSession(depotView ? ['depot', 'agent'] : undefined)) return;
+  const mine = live.generation;
+  const render = async () => {
+    const response = await api('GET', `/cases/${encodeURIComponent(caseId)}`);
+    if (mine !== live.generation) return;
+    if (!response.ok) return show(h('h1', {}, 'Case'), problemBox(response.body));
+    const kase = response.body;
+    // Staff see the customer's other cases beside this one (P3): no one explains twice.
+    const others = depotView
+      ? await api('GET', `/customers/${encodeURIComponent(kase.customer.email)}/cases?limit=10`)
+      : undefined;
+    if (mine !== live.generation) return;
+    // A case handed to a person (the case desk) is theirs until it climbs above the level they took it at.
+    const handover =
+      kase.handover?.status === 'open' && kase.escalationLevel <= kase.handover.level
+        ? { role: kase.handover.owner.name, contact: kase.handover.owner.contact }
+        : undefined;
+    const owner =
+      handover ??
+      kase.escalation ??
+      kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
+    const focused = document.activeElement?.id;
+    show(
+      h('h1', {}, `Case ${kase.caseId}`),
+      h(
+        'div',
+        { className: 'card' },
+        h(
+          'p',
+          {},
+          h('span', { className: 'badge' }, kase.status),
+          kase.outcome ? h('span', { className: 'badge' }, kase.outcome) : null,
+        ),
+        h(
+          'p',
+          {},
+          h('strong', {}, 'Next: '),
+          `${kase.nextStep.name}, by ${fmtTime(kase.nextStep.deadline)}.`,
+        ),
+        owner ? h('p', {}, h('strong', {}, 'Owned by: '), `${owner.role} (${owner.contact})`) : null,
+        kase.followUp
+          ? h(
+              'p',
+              {},
+              h('strong', {}, 'Follow-up: '),
+              `${kase.followUp.owner.name} (${kase.followUp.owner.role}, ${kase.followUp.owner.contact}) contacts you by ${fmtTime(kase.followUp.due)}.`,
+            )
+          : null,
+        kase.entitlement ? h('p', {}, h('strong', {}, 'Cover: '), kase.entitlement.reason) : null,
+        h('p', {}, h('strong', {}, 'Device: '), `${kase.device.model}, serial ${kase.device.serial}`),
+      ),
+      kase.shipments.length > 0
+        ? h(
+            'section',
+            {},
+            h('h2', {}, 'Shipments'),
+            h(
+              'ul',
+              {},
+              kase.shipments.map((s) =>
+                h(
+                  'li',
+                  {},
+                  `${s.direction === 'to-depot' ? 'To the depot' : 'To you'}: ${s.trackingNumber}, ${s.status}. `,
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      className: 'secondary',
+                      onclick: () =>
+                        downloadDocument(kase.caseId, s.labelDocumentId, `label-${s.trackingNumber}.pdf`),
+                    },
+                    'Download the prepaid label',
+                  ),
+                ),
+              ),
+            ),
+          )
+        : null,
+      kase.decisions.length > 0 ? decisionsPanel(kase) : null,
+      kase.visitOffer || kase.visits.length > 0 ? visitsPanel(kase, render, depotView) : null,
+      custodyPanel(kase, render, depotView),
+      !depotView && kase.waitingFor?.step === ADDRESS_STEP ? addressPanel(kase, render) : null,
+      !depotView && kase.estimate?.status === 'awaiting-answer' ? estimatePanel(kase, render) : null,
+      !depotView && kase.waitingFor?.step === 'Wait for survey answer' ? surveyPanel(kase, render) : null,
+      !depotView && kase.status !== 'closed' ? escalatePanel(kase, render) : null,
+      depotView ? depotActions(kase, render) : null,
+      others?.ok ? customerCasesPanel(kase, others.body) : null,
+      h(
+        'section',
+        {},
+        h('h2', {}, 'Timeline'),
+        h(
+          'ol',
+          { className: 'timeline' },
+          kase.timeline.map((entry) =>
+            h(
+              'li',
+              { 'data-type': entry.type },
+              h('time', { datetime: entry.at }, fmtTime(entry.at)),
+              entry.summary,
+            ),
+          ),
+        ),
+      ),
+    );
+    if (focused) document.getElementById(focused)?.focus();
+  };
+  stopRefresh();
+  await render();
+  // The workflow moves on its own: keep the page current unless the user is typing in it.
+  live.refresh = setInterval(() => {
+    if (Date.now() < live.quietUntil) return;
+    if (
+      !app.contains(document.activeElement) ||
+      document.activeElement === app ||
+      document.activeElement?.tagName === 'BUTTON'
+    )
+      render();
+  }, 3000);
+}
+
+/** The customer's other cases, newest first, for staff (P3). */
+function customerCasesPanel(kase, page) {
+  const others = page.cases.filter((other) => other.caseId !== kase.caseId);
+  return h(
+    'section',
+    { 'aria-labelledby': 'customer-cases' },
+    h('h2', { id: 'customer-cases' }, `${kase.customer.name}’s other cases`),
+    others.length === 0
+      ? h('p', {}, 'None: this is their first case.')
+      : h(
+          'ul',
+          {},
+          others.map((other) =>
+            h(
+              'li',
+              {},
+              h('a', { href: `#/depot/cases/${other.caseId}` }, other.caseId),
+              ` opened ${fmtTime(other.openedAt)}: ${other.device.model} (${other.device.serial}), ${other.problem.category}, ${other.status}.`,
+            ),
+          ),
+        ),
+  );
+}

@@ -1,0 +1,104 @@
+// @ts-check
+// Signing in (the local cloud's development sign-in, or a pasted token) and the home page.
+
+import { h, show } from '../lib/dom.js';
+import { field } from '../lib/forms.js';
+import { decodeClaims, session, signIn } from '../lib/session.js';
+
+/** Tells the router to show the current page again, now that someone is signed in. */
+const signedIn = () => window.dispatchEvent(new Event('fairfix:signed-in'));
+
+/**
+ * The session, if its role may see the page; otherwise the page asks to sign in and this says null.
+ * @param {string[]} [role] the roles the page is for; any role when absent
+ */
+export function requireSession(role) {
+  const current = session.get();
+  if (current && (!role || role.includes(current.role))) return current;
+  show(h('h1', {}, 'Sign in first'), signInPanel(role));
+  return null;
+}
+
+export function signInPanel(roles = ['customer', 'depot']) {
+  const brand = field({
+    pointer: '#/tenant',
+    label: 'Brand',
+    type: 'select',
+    options: [
+      ['acme', 'Acme Devices'],
+      ['globex', 'Globex Appliances'],
+    ],
+  });
+  const pasted = field({
+    pointer: '#/token',
+    label: 'Or paste a token from your sign-in provider',
+    type: 'password',
+    attrs: { autocomplete: 'off' },
+  });
+  const status = h('p', { role: 'status' });
+  const useToken = (event) => {
+    event.preventDefault();
+    const token = pasted.querySelector('input').value.trim();
+    const claims = decodeClaims(token);
+    if (!claims?.tenant || !claims?.role) {
+      status.textContent = 'That is not a fairfix token: it needs the claims tenant and role.';
+      return;
+    }
+    session.set({ tenant: claims.tenant, role: claims.role, token });
+    signedIn();
+  };
+  return h(
+    'div',
+    { className: 'card' },
+    h('p', {}, 'On the local cloud, choose a brand and sign in as one of its roles.'),
+    brand,
+    h(
+      'div',
+      { className: 'actions' },
+      roles.map((role) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            onclick: async () => {
+              try {
+                await signIn(brand.querySelector('select').value, role);
+                signedIn();
+              } catch (error) {
+                status.textContent = error instanceof Error ? error.message : String(error);
+              }
+            },
+          },
+          `Sign in as ${role}`,
+        ),
+      ),
+    ),
+    h(
+      'form',
+      { onsubmit: useToken },
+      pasted,
+      h('button', { type: 'submit', className: 'secondary' }, 'Use this token'),
+    ),
+    status,
+  );
+}
+
+/** The home page: what fairfix does, and sign-in for every role. */
+export function homePage() {
+  show(
+    h('h1', {}, 'Repairs that go right'),
+    h(
+      'p',
+      {},
+      'Open a repair case with a prepaid label, follow every step with its deadline and who owns it, or work a depot queue.',
+    ),
+    signInPanel(['customer', 'depot', 'agent']),
+    h(
+      'ul',
+      {},
+      h('li', {}, h('a', { href: '#/open' }, 'Open a case')),
+      h('li', {}, h('a', { href: '#/find' }, 'Follow a case')),
+      h('li', {}, h('a', { href: '#/depot' }, 'Depot console')),
+    ),
+  );
+}
