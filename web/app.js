@@ -7,11 +7,15 @@ import { api, problemBox } from './lib/api.js';
 import { app, h, show } from './lib/dom.js';
 import { live, stopRefresh } from './lib/live.js';
 import { renderSession } from './lib/session.js';
-import { fmtTime } from './lib/words.js';
+import { fmtTime, lang, t } from './lib/words.js';
 import { casePage, findPage } from './pages/case.js';
 import { depotPage } from './pages/depot.js';
+import { myCasesPage } from './pages/my-cases.js';
 import { openCasePage } from './pages/open-case.js';
+import { ownerPage } from './pages/owner.js';
 import { homePage, requireSession } from './pages/sign-in.js';
+import { visitReportPage } from './pages/visit-report.js';
+import { visitsPage } from './pages/visits.js';
 import { settingsPage } from './settings.js';
 
 /** Shows the page the address names. */
@@ -22,14 +26,24 @@ function route() {
   const [, first, second, third] = path.split('/');
   if (first === 'open') openCasePage();
   else if (first === 'find') findPage();
+  else if (first === 'mine') myCasesPage(second ? decodeURIComponent(second) : undefined);
   else if (first === 'cases' && second) casePage(decodeURIComponent(second));
   else if (first === 'depot' && second === 'cases' && third) casePage(decodeURIComponent(third), true);
   else if (first === 'depot') depotPage();
+  else if (first === 'visits' && second && third)
+    visitReportPage(decodeURIComponent(second), decodeURIComponent(third));
+  else if (first === 'visits') visitsPage();
+  else if (first === 'owner') ownerPage(second ? decodeURIComponent(second) : undefined);
   else if (first === 'settings') settingsPage({ h, show, api, requireSession, problemBox, fmtTime });
   else if (first === 'mailbox') import('./mailbox.js').then(({ mailboxPage }) => mailboxPage(h, show));
   else homePage();
   app.focus();
 }
+
+// The page speaks the reader's language: its navigation from the same catalogue as every screen.
+document.documentElement.lang = lang();
+for (const link of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-words]')))
+  link.textContent = t(/** @type {any} */ (link.dataset.words));
 
 window.addEventListener('hashchange', route);
 window.addEventListener('fairfix:signed-in', route);

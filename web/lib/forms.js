@@ -2,7 +2,9 @@
 // Form plumbing: fields are named by the JSON pointer the API reports errors with, so a 400's errors
 // land next to the fields they are about, every one at once.
 
+import { problemBox } from './api.js';
 import { h } from './dom.js';
+import { announce, hold, release } from './live.js';
 
 /**
  * @typedef {object} FieldSpec
@@ -82,6 +84,7 @@ export function field({
  */
 export function showErrors(form, summary, problem) {
   clearErrors(form, summary);
+  hold(form);
   const unplaced = [];
   for (const error of problem?.errors ?? []) {
     const control = form.querySelector(`[data-pointer="${CSS.escape(error.pointer)}"]`);
@@ -144,4 +147,30 @@ export function readForm(form) {
         : value;
   }
   return out;
+}
+
+/**
+ * What an action's answer means on the page: field errors next to their fields (400), any other
+ * problem in the panel's summary, both kept through refreshes until fixed; success said in the page's
+ * status line and the panel let go. Says whether it succeeded.
+ * @param {HTMLFormElement | null} form
+ * @param {HTMLElement} summary
+ * @param {import('./api.js').ApiResponse} response
+ * @param {string} success
+ */
+export function report(form, summary, response, success) {
+  if (form && response.status === 400) {
+    showErrors(form, summary, response.body);
+    return false;
+  }
+  if (form) clearErrors(form, summary);
+  if (!response.ok) {
+    summary.replaceChildren(problemBox(response.body));
+    hold(summary);
+    return false;
+  }
+  summary.replaceChildren();
+  release(summary);
+  announce(summary, h('p', { className: 'notice' }, success));
+  return true;
 }

@@ -7,22 +7,58 @@ export const live = {
   generation: 0,
   /** @type {ReturnType<typeof setInterval> | undefined} the current page's refresh timer */
   refresh: undefined,
-  /** After the user acts, the page holds still a moment so the answer to that action stays readable. */
-  quietUntil: 0,
   /** When the person last typed anywhere on the page. */
   lastTyped: 0,
 };
 
-document.addEventListener('submit', () => {
-  live.quietUntil = Date.now() + 5000;
-});
 document.addEventListener(
   'input',
-  () => {
+  (event) => {
     live.lastTyped = Date.now();
+    if (event.target instanceof Element) hold(event.target);
   },
   true,
 );
+
+/**
+ * Keeps a panel as it is when its page refreshes: the person typed in it, or it shows an error they
+ * have not fixed yet. A panel is a section with `data-panel` (its name, the same on every render).
+ * @param {Element} inside
+ */
+export function hold(inside) {
+  inside.closest('[data-panel]')?.setAttribute('data-held', '');
+}
+
+/**
+ * Lets the next refresh draw the panel anew (what it asked for was done).
+ * @param {Element} inside
+ */
+export function release(inside) {
+  inside.closest('[data-panel]')?.removeAttribute('data-held');
+}
+
+/**
+ * Puts back, into a new render, each panel on the page that is held, in place of its new twin.
+ * @param {Element} page where the current render is
+ * @param {DocumentFragment} fresh the new render
+ */
+export function keepHeld(page, fresh) {
+  for (const old of /** @type {NodeListOf<HTMLElement>} */ (
+    page.querySelectorAll('[data-panel][data-held]')
+  )) {
+    fresh.querySelector(`[data-panel="${CSS.escape(old.dataset.panel ?? '')}"]`)?.replaceWith(old);
+  }
+}
+
+/**
+ * Says what an action did in the page's status line, which outlives the page's refreshes; `fallback`
+ * when the page has none.
+ * @param {Element} fallback
+ * @param {Node | string} what
+ */
+export function announce(fallback, what) {
+  (document.getElementById('flash') ?? fallback).replaceChildren(what);
+}
 
 /** Stops the current page's refresh (on navigation). */
 export function stopRefresh() {

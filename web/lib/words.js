@@ -1,12 +1,252 @@
 // @ts-check
-// Words and formats: dates and money in the reader's locale and timezone.
+// Words and formats (issue 16): the UI's text from one small catalogue, in English and in German (the
+// second language of the notices), statuses and timeline entries as words, and dates and money in the
+// reader's locale and time zone (Intl). A missing German entry falls back to the English one.
 
-/** @param {string} iso */
-export const fmtTime = (iso) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** @typedef {'en' | 'de'} Lang */
+
+const en = {
+  'nav.open': 'Open a case',
+  'nav.find': 'Follow a case',
+  'nav.mine': 'My cases',
+  'nav.depot': 'Depot console',
+  'nav.visits': 'My visits',
+  'nav.owner': 'Owner queue',
+  'nav.settings': 'Brand settings',
+  'nav.mailbox': 'Mailbox',
+  'mine.title': 'My cases',
+  'mine.none': 'You have no cases yet.',
+  'mine.older': 'Older cases',
+  'mine.newer': 'Newest cases',
+  'mine.opened': 'Opened {at}',
+  'mine.next': 'Next: {step}, by {deadline}.',
+  'case.status': 'Status',
+  'case.notices': 'What we told you',
+  'case.noNotices': 'Nothing sent yet.',
+  'case.timeline': 'Timeline',
+  'case.updated': 'Updated just now.',
+  'case.moving': 'The case is moving on by itself; what you can record appears here when it waits for you.',
+  'channel.email': 'Email',
+  'channel.sms': 'Text message',
+  'visits.title': 'My visits',
+  'visits.today': 'Today',
+  'visits.upcoming': 'Upcoming',
+  'visits.none': 'No visits.',
+  'visits.report': 'Report this visit',
+  'owner.title': 'Owner queue',
+  'owner.who': 'Whose work',
+  'owner.show': 'Show the queue',
+  'owner.none': 'Nothing waits for this owner.',
+  'owner.due': 'Due',
+  'owner.work': 'Work',
+  'owner.case': 'Case',
+  'owner.what': 'What',
+  'owner.overdue': 'overdue',
+  'work.decision': 'Decide how the case goes on',
+  'work.escalation': 'Escalated: respond',
+  'work.follow-up': 'Follow up with the customer',
+};
+
+/** @type {Partial<Record<keyof typeof en, string>>} */
+const de = {
+  'nav.open': 'Fall eröffnen',
+  'nav.find': 'Fall verfolgen',
+  'nav.mine': 'Meine Fälle',
+  'nav.depot': 'Werkstatt',
+  'nav.visits': 'Meine Einsätze',
+  'nav.owner': 'Zuständigkeiten',
+  'nav.settings': 'Markeneinstellungen',
+  'nav.mailbox': 'Postfach',
+  'mine.title': 'Meine Fälle',
+  'mine.none': 'Sie haben noch keine Fälle.',
+  'mine.older': 'Ältere Fälle',
+  'mine.newer': 'Neueste Fälle',
+  'mine.opened': 'Eröffnet am {at}',
+  'mine.next': 'Als Nächstes: {step}, bis {deadline}.',
+  'case.status': 'Stand',
+  'case.notices': 'Was wir Ihnen geschrieben haben',
+  'case.noNotices': 'Noch nichts gesendet.',
+  'case.timeline': 'Verlauf',
+  'case.updated': 'Gerade aktualisiert.',
+  'case.moving':
+    'Der Fall läuft von selbst weiter; was Sie erfassen können, erscheint hier, sobald er auf Sie wartet.',
+  'channel.email': 'E-Mail',
+  'channel.sms': 'SMS',
+  'visits.title': 'Meine Einsätze',
+  'visits.today': 'Heute',
+  'visits.upcoming': 'Demnächst',
+  'visits.none': 'Keine Einsätze.',
+  'visits.report': 'Einsatz melden',
+  'owner.title': 'Zuständigkeiten',
+  'owner.who': 'Wessen Arbeit',
+  'owner.show': 'Anzeigen',
+  'owner.none': 'Hier wartet nichts.',
+  'owner.due': 'Fällig',
+  'owner.work': 'Aufgabe',
+  'owner.case': 'Fall',
+  'owner.what': 'Worum es geht',
+  'owner.overdue': 'überfällig',
+  'work.decision': 'Entscheiden, wie es weitergeht',
+  'work.escalation': 'Eskaliert: antworten',
+  'work.follow-up': 'Beim Kunden nachfassen',
+};
+
+/** A case's status as its customer would say it. */
+const STATUS = {
+  en: {
+    opened: 'Opened',
+    'awaiting-arrival': 'On its way to us',
+    'at-depot': 'With us, being checked',
+    'awaiting-estimate-answer': 'Waiting for your answer to the estimate',
+    'in-repair': 'Being repaired',
+    'awaiting-visit-booking': 'Choose a visit window',
+    'visit-booked': 'Visit booked',
+    'replacement-ordered': 'Replacement ordered',
+    'shipping-to-customer': 'On its way back to you',
+    'settling-custody': 'Settling your removed parts',
+    closed: 'Closed',
+    reopened: 'Reopened: a person has it again',
+  },
+  de: {
+    opened: 'Eröffnet',
+    'awaiting-arrival': 'Unterwegs zu uns',
+    'at-depot': 'Bei uns in Prüfung',
+    'awaiting-estimate-answer': 'Wartet auf Ihre Antwort zum Kostenvoranschlag',
+    'in-repair': 'In Reparatur',
+    'awaiting-visit-booking': 'Bitte Termin wählen',
+    'visit-booked': 'Termin gebucht',
+    'replacement-ordered': 'Ersatz bestellt',
+    'shipping-to-customer': 'Unterwegs zu Ihnen',
+    'settling-custody': 'Ausgebaute Teile werden geklärt',
+    closed: 'Abgeschlossen',
+    reopened: 'Wieder eröffnet: ein Mensch kümmert sich',
+  },
+};
+
+/** A visit's status in words. */
+const VISIT = {
+  en: {
+    booked: 'Booked',
+    'checked-in': 'Technician on site',
+    reported: 'Reported, awaiting the customer’s sign-off',
+    completed: 'Completed',
+    disputed: 'Disputed by the customer',
+    'no-show': 'Missed',
+  },
+  de: {
+    booked: 'Gebucht',
+    'checked-in': 'Techniker vor Ort',
+    reported: 'Gemeldet, wartet auf die Bestätigung des Kunden',
+    completed: 'Erledigt',
+    disputed: 'Vom Kunden bestritten',
+    'no-show': 'Verpasst',
+  },
+};
+
+/** What kind of thing a timeline entry records, in words; its summary says the rest. */
+const TIMELINE = {
+  en: {
+    'case-opened': 'Case opened',
+    received: 'Device received',
+    'delivered-to-depot': 'Parcel delivered to us',
+    diagnosed: 'Diagnosed',
+    'repair-attempted': 'Repair attempt',
+    shipped: 'Sent back',
+    'delivered-to-customer': 'Delivered to you',
+    escalated: 'Escalated',
+    'customer-notified': 'We told you',
+    denied: 'Decision',
+    'decision-overturned': 'Decision overturned',
+    'person-decided': 'A person decided',
+    'follow-up-closed': 'Follow-up done',
+    'visit-report': 'Visit',
+    custody: 'Your parts',
+    'custody-choice': 'Your choice on parts and data',
+    reopened: 'Reopened',
+    'customer-deadline-lapsed': 'A deadline of yours passed',
+    'event-applied': 'Recorded',
+    'event-kept': 'Recorded for later',
+    'event-refused': 'Not applied',
+  },
+  de: {
+    'case-opened': 'Fall eröffnet',
+    received: 'Gerät eingegangen',
+    'delivered-to-depot': 'Paket bei uns zugestellt',
+    diagnosed: 'Diagnose',
+    'repair-attempted': 'Reparaturversuch',
+    shipped: 'Zurückgeschickt',
+    'delivered-to-customer': 'Bei Ihnen zugestellt',
+    escalated: 'Eskaliert',
+    'customer-notified': 'Wir haben Sie informiert',
+    denied: 'Entscheidung',
+    'decision-overturned': 'Entscheidung aufgehoben',
+    'person-decided': 'Ein Mensch hat entschieden',
+    'follow-up-closed': 'Nachfassen erledigt',
+    'visit-report': 'Einsatz',
+    custody: 'Ihre Teile',
+    'custody-choice': 'Ihre Wahl zu Teilen und Daten',
+    reopened: 'Wieder eröffnet',
+    'customer-deadline-lapsed': 'Eine Frist ist verstrichen',
+    'event-applied': 'Erfasst',
+    'event-kept': 'Für später erfasst',
+    'event-refused': 'Nicht angewandt',
+  },
+};
+
+/** The reader's language: German when their browser asks for it first, English otherwise. */
+export function lang() {
+  const wanted = (navigator.languages?.[0] ?? navigator.language ?? 'en').slice(0, 2).toLowerCase();
+  return /** @type {Lang} */ (wanted === 'de' ? 'de' : 'en');
+}
 
 /**
+ * A UI text in the reader's language, with `{name}` filled in from `values`.
+ * @param {keyof typeof en} key
+ * @param {Record<string, string | number>} [values]
+ */
+export function t(key, values = {}) {
+  const text = (lang() === 'de' ? de[key] : undefined) ?? en[key];
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));
+}
+
+/** @param {string} status a case's status, as the API names it */
+export function statusWords(status) {
+  return /** @type {Record<string, string>} */ (STATUS[lang()])[status] ?? status.replaceAll('-', ' ');
+}
+
+/** @param {string} status a visit's status, as the API names it */
+export function visitWords(status) {
+  return /** @type {Record<string, string>} */ (VISIT[lang()])[status] ?? status.replaceAll('-', ' ');
+}
+
+/** @param {string} type a timeline entry's type */
+export function timelineWords(type) {
+  const words = /** @type {Record<string, string>} */ (TIMELINE[lang()]);
+  return (
+    words[type] ?? /** @type {Record<string, string>} */ (TIMELINE.en)[type] ?? type.replaceAll('-', ' ')
+  );
+}
+
+/** The reader's locale for Intl: their browser's. */
+const locale = () => navigator.language || 'en';
+
+/**
+ * A moment in the reader's locale and time zone.
+ * @param {string} iso
+ */
+export const fmtTime = (iso) =>
+  new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+/**
+ * A day in the reader's locale and time zone, without the time.
+ * @param {string} iso
+ */
+export const fmtDay = (iso) => new Intl.DateTimeFormat(locale(), { dateStyle: 'full' }).format(new Date(iso));
+
+/**
+ * An amount in minor units (cents), in the reader's locale.
  * @param {number} minor
  * @param {string} currency
  */
-export const money = (minor, currency) => `${(minor / 100).toFixed(2)} ${currency}`;
+export const money = (minor, currency) =>
+  new Intl.NumberFormat(locale(), { style: 'currency', currency }).format(minor / 100);

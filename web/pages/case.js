@@ -5,11 +5,12 @@
 import { api, downloadDocument, problemBox } from '../lib/api.js';
 import { app, h, show } from '../lib/dom.js';
 import { field } from '../lib/forms.js';
-import { live, stopRefresh } from '../lib/live.js';
-import { fmtTime } from '../lib/words.js';
+import { keepHeld, live, stopRefresh } from '../lib/live.js';
+import { fmtTime, statusWords, t } from '../lib/words.js';
 import { custodyPanel, decisionsPanel, visitsPanel } from '../panels/case-facts.js';
 import { ADDRESS_STEP, addressPanel, escalatePanel, estimatePanel, surveyPanel } from '../panels/customer.js';
 import { depotActions } from '../panels/depot-actions.js';
+import { noticesPanel, timelinePanel } from '../panels/journal.js';
 import { requireSession } from './sign-in.js';
 
 /** The customer finds a case by its number. */
@@ -39,9 +40,17 @@ export function findPage() {
 export async function casePage(caseId, depotView = false) {
   if (!requireSession(depotView ? ['depot', 'agent'] : undefined)) return;
   const mine = live.generation;
-  const render = async () => {
-    const response = await api('GET', `/cases/${encodeURIComponent(caseId)}`);
-    if (mine !== live.generation) return;
+  /** The ETag of the case as shown: the page asks only whether it changed (304 while it has not). */
+  let shown = '';
+  const flash = h('div', { id: 'flash', role: 'status', className: 'flash' });
+  const render = async (force = false) => {
+    const response = await api(
+      'GET',
+      `/cases/${encodeURIComponent(caseId)}`,
+      undefined,
+      shown && !force ? { 'if-none-match': shown } : {},
+    );
+    if (mine !== live.generation || response.status === 304) return;
     if (!response.ok) return show(h('h1', {}, 'Case'), problemBox(response.body));
     const kase = response.body;
     // Staff see the customer's other cases beside this one (P3): no one explains twice.
@@ -49,6 +58,7 @@ export async function casePage(caseId, depotView = false) {
       ? await api('GET', `/customers/${encodeURIComponent(kase.customer.email)}/cases?limit=10`)
       : undefined;
     if (mine !== live.generation) return;
+    shown = response.headers.etag ?? '';
     // A case handed to a person (the case desk) is theirs until it climbs above the level they took it at.
     const handover =
       kase.handover?.status === 'open' && kase.escalationLevel <= kase.handover.level
@@ -58,16 +68,20 @@ export async function casePage(caseId, depotView = false) {
       handover ??
       kase.escalation ??
       kase.escalationPath[Math.min(kase.escalationLevel, kase.escalationPath.length - 1)];
+    const rerender = () => render(true);
     const focused = document.activeElement?.id;
-    show(
+    const screen = document.createDocumentFragment();
+    screen.append(
       h('h1', {}, `Case ${kase.caseId}`),
+      flash,
       h(
         'div',
         { className: 'card' },
         h(
           'p',
           {},
-          h('span', { className: 'badge' }, kase.status),
+          h('strong', {}, `${t('case.status')}: `),
+          h('span', { className: 'badge', 'data-status': kase.status }, statusWords(kase.status)),
           kase.outcome ? h('span', { className: 'badge' }, kase.outcome) : null,
         ),
         h(
@@ -116,47 +130,29 @@ export async function casePage(caseId, depotView = false) {
             ),
           )
         : null,
-      kase.decisions.length > 0 ? decisionsPanel(kase) : null,
-      kase.visitOffer || kase.visits.length > 0 ? visitsPanel(kase, render, depotView) : null,
-      custodyPanel(kase, render, depotView),
-      !depotView && kase.waitingFor?.step === ADDRESS_STEP ? addressPanel(kase, render) : null,
-      !depotView && kase.estimate?.status === 'awaiting-answer' ? estimatePanel(kase, render) : null,
-      !depotView && kase.waitingFor?.step === 'Wait for survey answer' ? surveyPanel(kase, render) : null,
-      !depotView && kase.status !== 'closed' ? escalatePanel(kase, render) : null,
-      depotView ? depotActions(kase, render) : null,
-      others?.ok ? customerCasesPanel(kase, others.body) : null,
-      h(
-        'section',
-        {},
-        h('h2', {}, 'Timeline'),
-        h(
-          'ol',
-          { className: 'timeline' },
-          kase.timeline.map((entry) =>
-            h(
-              'li',
-              { 'data-type': entry.type },
-              h('time', { datetime: entry.at }, fmtTime(entry.at)),
-              entry.summary,
-            ),
-          ),
-        ),
-      ),
+      ...[
+        kase.decisions.length > 0 ? decisionsPanel(kase) : null,
+        kase.visitOffer || kase.visits.length > 0 ? visitsPanel(kase, rerender, depotView) : null,
+        custodyPanel(kase, rerender, depotView),
+        !depotView && kase.waitingFor?.step === ADDRESS_STEP ? addressPanel(kase, rerender) : null,
+        !depotView && kase.estimate?.status === 'awaiting-answer' ? estimatePanel(kase, rerender) : null,
+        !depotView && kase.waitingFor?.step === 'Wait for survey answer' ? surveyPanel(kase, rerender) : null,
+        !depotView && kase.status !== 'closed' ? escalatePanel(kase, rerender) : null,
+        depotView ? depotActions(kase, rerender) : null,
+        others?.ok ? customerCasesPanel(kase, others.body) : null,
+        noticesPanel(kase),
+        timelinePanel(kase),
+      ].filter(Boolean),
     );
+    // What the person typed, and any error they have not fixed, stay as they are (issue 16).
+    keepHeld(app, screen);
+    show(screen);
     if (focused) document.getElementById(focused)?.focus();
   };
   stopRefresh();
   await render();
-  // The workflow moves on its own: keep the page current unless the user is typing in it.
-  live.refresh = setInterval(() => {
-    if (Date.now() < live.quietUntil) return;
-    if (
-      !app.contains(document.activeElement) ||
-      document.activeElement === app ||
-      document.activeElement?.tagName === 'BUTTON'
-    )
-      render();
-  }, 3000);
+  // The workflow moves on its own: the page asks every few seconds whether the case changed.
+  live.refresh = setInterval(() => render(), 2500);
 }
 
 /** The customer's other cases, newest first, for staff (P3). */
@@ -176,7 +172,7 @@ function customerCasesPanel(kase, page) {
               'li',
               {},
               h('a', { href: `#/depot/cases/${other.caseId}` }, other.caseId),
-              ` opened ${fmtTime(other.openedAt)}: ${other.device.model} (${other.device.serial}), ${other.problem.category}, ${other.status}.`,
+              ` opened ${fmtTime(other.openedAt)}: ${other.device.model} (${other.device.serial}), ${other.problem.category}, ${statusWords(other.status)}.`,
             ),
           ),
         ),

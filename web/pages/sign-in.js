@@ -29,6 +29,15 @@ export function signInPanel(roles = ['customer', 'depot']) {
       ['globex', 'Globex Appliances'],
     ],
   });
+  // Technicians are known by their id (their visits are assigned to it); others may leave it empty.
+  const who = roles.includes('technician')
+    ? field({
+        pointer: '#/sub',
+        label: 'Your staff id (optional)',
+        hint: 'A technician signs in with their id, for example tech-ines.',
+        attrs: { autocomplete: 'username' },
+      })
+    : null;
   const pasted = field({
     pointer: '#/token',
     label: 'Or paste a token from your sign-in provider',
@@ -52,6 +61,7 @@ export function signInPanel(roles = ['customer', 'depot']) {
     { className: 'card' },
     h('p', {}, 'On the local cloud, choose a brand and sign in as one of its roles.'),
     brand,
+    who,
     h(
       'div',
       { className: 'actions' },
@@ -62,7 +72,11 @@ export function signInPanel(roles = ['customer', 'depot']) {
             type: 'button',
             onclick: async () => {
               try {
-                await signIn(brand.querySelector('select').value, role);
+                await signIn(
+                  brand.querySelector('select').value,
+                  role,
+                  who?.querySelector('input').value.trim() || undefined,
+                );
                 signedIn();
               } catch (error) {
                 status.textContent = error instanceof Error ? error.message : String(error);
@@ -92,13 +106,15 @@ export function homePage() {
       {},
       'Open a repair case with a prepaid label, follow every step with its deadline and who owns it, or work a depot queue.',
     ),
-    signInPanel(['customer', 'depot', 'agent']),
+    signInPanel(['customer', 'depot', 'technician', 'agent']),
     h(
       'ul',
       {},
       h('li', {}, h('a', { href: '#/open' }, 'Open a case')),
       h('li', {}, h('a', { href: '#/find' }, 'Follow a case')),
       h('li', {}, h('a', { href: '#/depot' }, 'Depot console')),
+      h('li', {}, h('a', { href: '#/visits' }, 'My visits')),
+      h('li', {}, h('a', { href: '#/owner' }, 'Owner queue')),
     ),
   );
 }

@@ -1,9 +1,9 @@
 // @ts-check
 // What a case holds, for everyone who may see it: its decisions, its visits, the customer's parts.
 
-import { api, downloadDocument, problemBox } from '../lib/api.js';
+import { api, downloadDocument } from '../lib/api.js';
 import { h } from '../lib/dom.js';
-import { clearErrors, field, readForm, showErrors } from '../lib/forms.js';
+import { field, readForm, report } from '../lib/forms.js';
 import { refreshLater } from '../lib/live.js';
 import { fmtTime } from '../lib/words.js';
 
@@ -11,7 +11,7 @@ import { fmtTime } from '../lib/words.js';
 export function decisionsPanel(kase) {
   return h(
     'section',
-    { className: 'card' },
+    { className: 'card', 'data-panel': 'decisions' },
     h('h2', {}, 'Decisions'),
     h(
       'ul',
@@ -48,16 +48,12 @@ export function visitsPanel(kase, rerender, depotView) {
       bookingId: crypto.randomUUID(),
       windowId,
     });
-    status.replaceChildren(
-      response.ok
-        ? h('p', { className: 'notice' }, 'Booked: your technician is assigned in a moment.')
-        : problemBox(response.body),
-    );
-    refreshLater(rerender, 1000);
+    if (report(null, status, response, 'Booked: your technician is assigned in a moment.'))
+      refreshLater(rerender, 500);
   };
   return h(
     'section',
-    { className: 'card' },
+    { className: 'card', 'data-panel': 'visits' },
     h('h2', {}, 'Technician visits'),
     kase.visits.length > 0
       ? h(
@@ -114,14 +110,7 @@ export function custodyPanel(kase, rerender, depotView) {
           parts: value.parts,
           data: value.data,
         });
-        if (response.status === 400) return showErrors(form, summary, response.body);
-        clearErrors(form, summary);
-        summary.replaceChildren(
-          response.ok
-            ? h('p', { className: 'notice' }, 'Your choice is recorded.')
-            : problemBox(response.body),
-        );
-        refreshLater(rerender, 1000);
+        if (report(form, summary, response, 'Your choice is recorded.')) refreshLater(rerender, 500);
       },
     },
     h(
@@ -155,7 +144,7 @@ export function custodyPanel(kase, rerender, depotView) {
   if (depotView && kase.custody.length === 0) return null;
   return h(
     'section',
-    { className: 'card' },
+    { className: 'card', 'data-panel': 'custody' },
     h('h2', {}, 'Your parts and data'),
     kase.custody.length > 0
       ? h(

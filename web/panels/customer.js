@@ -2,9 +2,9 @@
 // What the customer answers on their case page: an address when one is needed, the estimate, the
 // survey, and taking the case one level up.
 
-import { api, problemBox } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
-import { clearErrors, field, showErrors } from '../lib/forms.js';
+import { field, report } from '../lib/forms.js';
 import { refreshLater } from '../lib/live.js';
 import { fmtTime, money } from '../lib/words.js';
 
@@ -23,11 +23,7 @@ export function addressPanel(kase, rerender) {
           addressId: crypto.randomUUID(),
           address: form.querySelector('input').value.trim(),
         });
-        if (response.status === 400) return showErrors(form, summary, response.body);
-        clearErrors(form, summary);
-        if (!response.ok) return summary.replaceChildren(problemBox(response.body));
-        summary.replaceChildren(h('p', { className: 'notice' }, 'Thank you: your case goes on.'));
-        refreshLater(rerender, 1500);
+        if (report(form, summary, response, 'Thank you: your case goes on.')) refreshLater(rerender, 500);
       },
     },
     field({
@@ -41,7 +37,7 @@ export function addressPanel(kase, rerender) {
   );
   return h(
     'section',
-    { className: 'card' },
+    { className: 'card', 'data-panel': 'address' },
     h('h2', {}, kase.nextStep.name),
     h(
       'p',
@@ -74,17 +70,15 @@ export function escalatePanel(kase, rerender) {
           escalationId: crypto.randomUUID(),
           reason: form.querySelector('textarea').value.trim(),
         });
-        if (response.status === 400) return showErrors(form, summary, response.body);
-        clearErrors(form, summary);
-        if (!response.ok) return summary.replaceChildren(problemBox(response.body));
+        if (!response.ok) return report(form, summary, response, '');
         const { owner, respondBy } = response.body;
         // 200: an escalation is still pending (one rung per owner's deadline); the words reached its owner.
         const told =
           response.status === 200
             ? `Your case is already with ${owner.role} (${owner.contact}), who will respond by ${fmtTime(respondBy)}. What you wrote is on your case for them; if they have not answered by then, you can take it higher.`
             : `Escalated. Your case is now owned by ${owner.role} (${owner.contact}), who will respond by ${fmtTime(respondBy)}.`;
-        summary.replaceChildren(h('p', { className: 'notice' }, told));
-        refreshLater(rerender, 4000);
+        report(form, summary, response, told);
+        refreshLater(rerender, 500);
       },
     },
     reason,
@@ -92,7 +86,7 @@ export function escalatePanel(kase, rerender) {
   );
   return h(
     'section',
-    { className: 'card' },
+    { className: 'card', 'data-panel': 'escalate' },
     h('h2', {}, 'Not going well?'),
     h('p', { className: 'hint' }, 'Take your case one level up, at any time.'),
     summary,
@@ -117,16 +111,11 @@ export function surveyPanel(kase, rerender) {
         ? { comment: comment.querySelector('textarea').value.trim() }
         : {}),
     });
-    summary.replaceChildren(
-      response.ok
-        ? h('p', { className: 'notice' }, 'Thank you: your answer is recorded.')
-        : problemBox(response.body),
-    );
-    refreshLater(rerender, 1500);
+    if (report(null, summary, response, 'Thank you: your answer is recorded.')) refreshLater(rerender, 500);
   };
   return h(
     'section',
-    { className: 'card' },
+    { className: 'card', 'data-panel': 'survey' },
     h('h2', {}, 'Were your needs met?'),
     comment,
     h(
@@ -144,24 +133,20 @@ export function surveyPanel(kase, rerender) {
 }
 
 export function estimatePanel(kase, rerender) {
-  const status = h('p', { role: 'status' });
+  const status = h('div', { role: 'status' });
   const answer = async (approved) => {
     const response = await api('POST', `/cases/${kase.caseId}/approvals`, {
       answerId: crypto.randomUUID(),
       approved,
     });
-    status.replaceChildren(
-      response.ok
-        ? approved
-          ? 'Approved: the repair goes ahead.'
-          : 'Declined: your device comes back unrepaired, free of charge.'
-        : problemBox(response.body),
-    );
-    refreshLater(rerender, 500);
+    const told = approved
+      ? 'Approved: the repair goes ahead.'
+      : 'Declined: your device comes back unrepaired, free of charge.';
+    if (report(null, status, response, told)) refreshLater(rerender, 500);
   };
   return h(
     'section',
-    { className: 'card' },
+    { className: 'card', 'data-panel': 'estimate' },
     h('h2', {}, 'Your estimate'),
     h(
       'ul',

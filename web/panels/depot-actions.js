@@ -1,28 +1,32 @@
 // @ts-check
 // What the depot records on a case: receipt, diagnosis, a repair attempt, shipping, a removed part.
 
-import { api, problemBox } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
-import { clearErrors, field, readForm, showErrors } from '../lib/forms.js';
+import { field, readForm, report } from '../lib/forms.js';
 import { refreshLater } from '../lib/live.js';
+import { t } from '../lib/words.js';
 
+/**
+ * The depot's actions on a case: only those the case takes now (`kase.takes`, from the declared waits),
+ * each in a panel of its own that keeps what was typed and any error until it is fixed (issue 16).
+ * @param {any} kase the case as GET /cases/{caseId} answers it
+ * @param {() => unknown} rerender
+ */
 export function depotActions(kase, rerender) {
-  const summary = h('div');
+  /**
+   * @param {HTMLFormElement} form
+   * @param {Record<string, unknown>} event
+   */
   const post = async (form, event) => {
+    const summary = form.closest('section')?.querySelector('.summary') ?? form;
     const response = await api('POST', `/cases/${kase.caseId}/events`, {
       eventId: crypto.randomUUID(),
       occurredAt: new Date().toISOString(),
       ...event,
     });
-    if (response.status === 400) return showErrors(form, summary, response.body);
-    clearErrors(form, summary);
-    summary.replaceChildren(
-      response.ok
-        ? h('p', { className: 'notice', role: 'status' }, `Recorded (${response.body.outcome}).`)
-        : problemBox(response.body),
-    );
-    form.reset();
-    refreshLater(rerender, 700);
+    if (report(form, /** @type {HTMLElement} */ (summary), response, `Recorded (${response.body?.outcome}).`))
+      refreshLater(rerender, 300);
   };
   const receipt = h(
     'form',
@@ -199,23 +203,31 @@ export function depotActions(kase, rerender) {
     },
     h('button', { type: 'submit', className: 'secondary' }, 'Record hand-over to the carrier'),
   );
+  /** @type {[string, string, HTMLFormElement][]} */
+  const offered = [
+    ['received', 'Receipt', receipt],
+    ['diagnosed', 'Diagnosis', diagnosis],
+    ['repair-attempted', 'Repair attempt', attempt],
+    ['shipped', 'Shipping', shipped],
+    ['part-removed', 'A part removed from the device', removal],
+  ];
+  const now = offered.filter(([type]) => (kase.takes ?? []).includes(type));
   return h(
     'section',
-    { className: 'card', 'aria-label': 'Depot actions' },
-    h('h2', {}, 'Record what happened'),
-    summary,
+    { className: 'card', 'aria-labelledby': 'depot-actions' },
+    h('h2', { id: 'depot-actions' }, 'Record what happened'),
     kase.waitingFor
       ? h('p', { className: 'hint' }, `The workflow waits for: ${kase.waitingFor.step}.`)
       : null,
-    h('h3', {}, 'Receipt'),
-    receipt,
-    h('h3', {}, 'Diagnosis'),
-    diagnosis,
-    h('h3', {}, 'Repair attempt'),
-    attempt,
-    h('h3', {}, 'Shipping'),
-    shipped,
-    h('h3', {}, 'A part removed from the device'),
-    removal,
+    now.length === 0 ? h('p', { className: 'hint' }, t('case.moving')) : null,
+    now.map(([type, title, form]) =>
+      h(
+        'section',
+        { className: 'action', 'data-panel': `depot-${type}` },
+        h('h3', {}, title),
+        h('div', { className: 'summary' }),
+        form,
+      ),
+    ),
   );
 }
