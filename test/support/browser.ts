@@ -61,8 +61,7 @@ export async function axeViolations(page: Page): Promise<string[]> {
       const axe = (window as unknown as { axe: { run: (context: Document) => Promise<AxeResults> } }).axe;
       const results = await axe.run(document);
       return results.violations.map(
-        (violation) =>
-          `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+        (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
       );
     });
     found.push(...violations.map((violation) => `at ${width} px: ${violation}`));
