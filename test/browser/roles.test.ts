@@ -127,7 +127,7 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
       escalationId: nextId('esc'),
       reason: 'The depot has had it for days',
     });
-    expect(escalated.status).toBe(202);
+    expect(escalated.status).toBe(201);
     await expect
       .poll(() => page.locator('main').textContent(), POLL)
       .toContain('Owned by: Service supervisor');
@@ -193,7 +193,7 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
       escalationId: nextId('esc'),
       reason: 'Nobody answers my emails',
     });
-    expect(escalated.status).toBe(202);
+    expect(escalated.status).toBe(201);
 
     const page = await signedInAs('agent', 'agent@acme.example');
     const row = page.locator(`tr[data-case="${caseId}"]`);
@@ -221,6 +221,27 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('de');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Meine Fälle');
     expect(await page.locator(`li[data-case="${caseId}"]`).textContent()).toContain('Eröffnet am');
+  });
+
+  it('every other page passes axe-core at both widths: home, sign-in, opening a case with its errors, follow, settings, mailbox', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const anonymous = await context.newPage();
+    await visit(anonymous, '#/', () =>
+      anonymous.getByRole('button', { name: 'Sign in as customer' }).waitFor(),
+    );
+    await visit(anonymous, '#/visits', () => anonymous.getByLabel('Your staff id (optional)').waitFor());
+
+    const customer = await signedInAs('customer', nextId('axe'));
+    await visit(customer, '#/open', () => customer.getByLabel('Name').waitFor());
+    await customer.getByRole('button', { name: 'Open my case' }).click();
+    await customer.locator('#f--customer-name-error').filter({ hasText: /./ }).waitFor();
+    expect(await axeViolations(customer)).toEqual([]);
+    await visit(customer, '#/find', () => customer.getByLabel('Case number').waitFor());
+    await visit(customer, '#/mine', () => customer.getByText('You have no cases yet.').waitFor());
+
+    const admin = await signedInAs('admin', 'admin@acme.example');
+    await visit(admin, '#/settings', () => admin.locator('#policy-json').waitFor());
+    await visit(admin, '#/mailbox', () => admin.locator('h1').waitFor());
   });
 
   it('the accessibility check finds a violation when there is one', async () => {

@@ -143,6 +143,51 @@ const VISIT = {
   },
 };
 
+/** The other states the UI shows: a depot lane, a parcel's, a removed part's. */
+const STATES = {
+  en: {
+    incoming: 'Incoming',
+    'awaiting-diagnosis': 'To diagnose',
+    'awaiting-customer': 'Waiting for the customer',
+    repair: 'Repair',
+    shipping: 'Shipping',
+    other: 'Other',
+    'label-issued': 'label ready, not yet handed to the carrier',
+    'picked-up': 'picked up',
+    'in-transit': 'on its way',
+    'out-for-delivery': 'out for delivery',
+    delivered: 'delivered',
+    exception: 'held up by the carrier',
+    held: 'held',
+    returned: 'returned to you',
+    destroyed: 'destroyed',
+    released: 'released to us',
+  },
+  de: {
+    incoming: 'Eingang',
+    'awaiting-diagnosis': 'Zu prüfen',
+    'awaiting-customer': 'Wartet auf den Kunden',
+    repair: 'Reparatur',
+    shipping: 'Versand',
+    other: 'Sonstiges',
+    'label-issued': 'Etikett bereit, noch nicht beim Versanddienst',
+    'picked-up': 'abgeholt',
+    'in-transit': 'unterwegs',
+    'out-for-delivery': 'in Zustellung',
+    delivered: 'zugestellt',
+    exception: 'beim Versanddienst aufgehalten',
+    held: 'verwahrt',
+    returned: 'an Sie zurück',
+    destroyed: 'vernichtet',
+    released: 'uns überlassen',
+  },
+};
+
+/** @param {string} state a lane, a parcel's or a removed part's state, as the API names it */
+export function stateWords(state) {
+  return /** @type {Record<string, string>} */ (STATES[lang()])[state] ?? state.replaceAll('-', ' ');
+}
+
 /** What kind of thing a timeline entry records, in words; its summary says the rest. */
 const TIMELINE = {
   en: {

@@ -6,7 +6,7 @@ import { api, downloadDocument, problemBox } from '../lib/api.js';
 import { app, h, show } from '../lib/dom.js';
 import { field } from '../lib/forms.js';
 import { keepHeld, live, stopRefresh } from '../lib/live.js';
-import { fmtTime, statusWords, t } from '../lib/words.js';
+import { fmtTime, stateWords, statusWords, t } from '../lib/words.js';
 import { custodyPanel, decisionsPanel, visitsPanel } from '../panels/case-facts.js';
 import { ADDRESS_STEP, addressPanel, escalatePanel, estimatePanel, surveyPanel } from '../panels/customer.js';
 import { depotActions } from '../panels/depot-actions.js';
@@ -114,7 +114,7 @@ export async function casePage(caseId, depotView = false) {
                 h(
                   'li',
                   {},
-                  `${s.direction === 'to-depot' ? 'To the depot' : 'To you'}: ${s.trackingNumber}, ${s.status}. `,
+                  `${s.direction === 'to-depot' ? 'To the depot' : 'To you'}: ${s.trackingNumber}, ${stateWords(s.status)}. `,
                   h(
                     'button',
                     {

@@ -4,7 +4,7 @@
 import { api, problemBox } from '../lib/api.js';
 import { h, show } from '../lib/dom.js';
 import { live, stopRefresh } from '../lib/live.js';
-import { fmtTime } from '../lib/words.js';
+import { fmtTime, stateWords } from '../lib/words.js';
 import { requireSession } from './sign-in.js';
 
 export async function depotPage() {
@@ -43,7 +43,7 @@ export async function depotPage() {
                 h(
                   'td',
                   {},
-                  h('span', { className: 'badge' }, item.lane),
+                  h('span', { className: 'badge', 'data-lane': item.lane }, stateWords(item.lane)),
                   item.overdue ? h('span', { className: 'badge overdue' }, 'overdue') : null,
                 ),
                 h('td', {}, `${item.device.model} (${item.device.serial})`),

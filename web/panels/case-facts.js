@@ -5,7 +5,7 @@ import { api, downloadDocument } from '../lib/api.js';
 import { h } from '../lib/dom.js';
 import { field, readForm, report } from '../lib/forms.js';
 import { refreshLater } from '../lib/live.js';
-import { fmtTime } from '../lib/words.js';
+import { fmtTime, stateWords, visitWords } from '../lib/words.js';
 
 /** Consistent decisions (P8): each denial with its one live reason, and any reason it replaced, with why. */
 export function decisionsPanel(kase) {
@@ -64,7 +64,7 @@ export function visitsPanel(kase, rerender, depotView) {
               'li',
               { 'data-visit': v.visitId },
               h('strong', {}, `${v.technician.name} (${v.technician.phone}). `),
-              `${fmtTime(v.window.start)} to ${fmtTime(v.window.end)}: ${v.status}`,
+              `${fmtTime(v.window.start)} to ${fmtTime(v.window.end)}: ${visitWords(v.status)}`,
               v.outcome ? `, ${v.outcome.result}` : '',
               v.redoOf ? ` (redoes ${v.redoOf}, not counted)` : '',
               '.',
@@ -155,7 +155,7 @@ export function custodyPanel(kase, rerender, depotView) {
               'li',
               { 'data-item': item.itemId },
               h('strong', {}, `${item.description}${item.serial ? ` (${item.serial})` : ''}: `),
-              `${item.status}, held by ${item.holder}${item.owner === 'brand' ? ' (exchange part)' : ''}. `,
+              `${stateWords(item.status)}, held by ${item.holder}${item.owner === 'brand' ? ' (exchange part)' : ''}. `,
               item.certificateDocumentId
                 ? h(
                     'button',
