@@ -27,6 +27,7 @@ async function signedInAs(role: string, sub: string, options: { locale?: string 
     (value) => sessionStorage.setItem('fairfix:session', value),
     JSON.stringify({ tenant: 'acme', role, token, sub }),
   );
+  await page.reload();
   return page;
 }
 

@@ -24,6 +24,7 @@ const en = {
   'case.notices': 'What we told you',
   'case.noNotices': 'Nothing sent yet.',
   'case.timeline': 'Timeline',
+  'case.owner': 'Your case is owned by {owner}.',
   'case.updated': 'Updated just now.',
   'case.moving': 'The case is moving on by itself; what you can record appears here when it waits for you.',
   'channel.email': 'Email',
@@ -67,6 +68,7 @@ const de = {
   'case.notices': 'Was wir Ihnen geschrieben haben',
   'case.noNotices': 'Noch nichts gesendet.',
   'case.timeline': 'Verlauf',
+  'case.owner': 'Zuständig: {owner}.',
   'case.updated': 'Gerade aktualisiert.',
   'case.moving':
     'Der Fall läuft von selbst weiter; was Sie erfassen können, erscheint hier, sobald er auf Sie wartet.',
@@ -212,6 +214,34 @@ const TIMELINE = {
     'event-applied': 'Recorded',
     'event-kept': 'Recorded for later',
     'event-refused': 'Not applied',
+    'address-given': 'Address given',
+    'customer-reminded': 'We reminded you',
+    'decision-superseded': 'Decision replaced',
+    'entitlement-decided': 'Your cover',
+    'escalation-pending': 'Escalation noted',
+    'estimate-declined': 'Estimate declined',
+    'event-confirmed': 'Confirmed',
+    'event-recorded': 'Recorded',
+    'follow-up-opened': 'Follow-up opened',
+    'handed-to-person': 'Handed to a person',
+    'label-issued': 'Prepaid label ready',
+    'notice-fallback': 'We told you another way',
+    'notice-undelivered': 'A notice did not reach you',
+    'offer-answered': 'Offer answered',
+    'replacement-offered': 'Replacement offered',
+    'replacement-ordered': 'Replacement ordered',
+    'shipment-tracked': 'Parcel update',
+    'survey-answered': 'Your answer',
+    'survey-unanswered': 'No answer to our question',
+    'visit-booked': 'Visit booked',
+    'visit-signed-off': 'Visit signed off',
+    'visit-no-show': 'Visit missed',
+    'parcel-exception': 'Parcel held up',
+    'part-removed': 'A part removed',
+    'part-returned': 'A part returned',
+    'part-destroyed': 'A part destroyed',
+    'estimate-answered': 'Estimate answered',
+    'custody-changed': 'Your parts',
   },
   de: {
     'case-opened': 'Fall eröffnet',
@@ -235,6 +265,34 @@ const TIMELINE = {
     'event-applied': 'Erfasst',
     'event-kept': 'Für später erfasst',
     'event-refused': 'Nicht angewandt',
+    'address-given': 'Adresse angegeben',
+    'customer-reminded': 'Wir haben Sie erinnert',
+    'decision-superseded': 'Entscheidung ersetzt',
+    'entitlement-decided': 'Ihre Abdeckung',
+    'escalation-pending': 'Eskalation vermerkt',
+    'estimate-declined': 'Kostenvoranschlag abgelehnt',
+    'event-confirmed': 'Bestätigt',
+    'event-recorded': 'Erfasst',
+    'follow-up-opened': 'Nachfassen eröffnet',
+    'handed-to-person': 'An einen Menschen übergeben',
+    'label-issued': 'Versandetikett bereit',
+    'notice-fallback': 'Auf anderem Weg informiert',
+    'notice-undelivered': 'Eine Nachricht hat Sie nicht erreicht',
+    'offer-answered': 'Angebot beantwortet',
+    'replacement-offered': 'Ersatz angeboten',
+    'replacement-ordered': 'Ersatz bestellt',
+    'shipment-tracked': 'Paketstatus',
+    'survey-answered': 'Ihre Antwort',
+    'survey-unanswered': 'Keine Antwort auf unsere Frage',
+    'visit-booked': 'Termin gebucht',
+    'visit-signed-off': 'Einsatz bestätigt',
+    'visit-no-show': 'Termin verpasst',
+    'parcel-exception': 'Paket aufgehalten',
+    'part-removed': 'Teil ausgebaut',
+    'part-returned': 'Teil zurückgegeben',
+    'part-destroyed': 'Teil vernichtet',
+    'estimate-answered': 'Kostenvoranschlag beantwortet',
+    'custody-changed': 'Ihre Teile',
   },
 };
 
@@ -270,6 +328,28 @@ export function timelineWords(type) {
   return (
     words[type] ?? /** @type {Record<string, string>} */ (TIMELINE.en)[type] ?? type.replaceAll('-', ' ')
   );
+}
+
+/**
+ * A sentence of the case's record as a reader takes it: its ISO instants as local times, and the API
+ * paths it names (`/cases/RMA-1/escalations`) as "this page", where the reader is.
+ * @param {string} sentence
+ */
+export function plain(sentence) {
+  return sentence
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z/g, (iso) => fmtTime(iso))
+    .replace(/\/cases\/[^\s]+?(?=[.,;:)]?(?:\s|$))/g, lang() === 'de' ? 'dieser Seite' : 'this page');
+}
+
+/**
+ * A timeline entry in words: what happened (an event's own name, for the entries that record one) and
+ * the rest of its summary, plain.
+ * @param {{ type: string, summary: string }} entry
+ */
+export function timelineLine(entry) {
+  const event = /^Event "([a-z-]+)" \([^)]*\)\s*(.*)$/.exec(entry.summary);
+  if (event) return { what: timelineWords(event[1] ?? entry.type), detail: plain(event[2] ?? '') };
+  return { what: timelineWords(entry.type), detail: plain(entry.summary) };
 }
 
 /** The reader's locale for Intl: their browser's. */

@@ -2,11 +2,33 @@
 // A case's journals as its customer reads them: the notices they were sent, and the timeline in words.
 
 import { h } from '../lib/dom.js';
-import { fmtTime, t, timelineWords } from '../lib/words.js';
+import { fmtTime, plain, t, timelineLine } from '../lib/words.js';
+
+/**
+ * @typedef {{ at: string, channel: string, to: string, text: string,
+ *   parts?: { message: string, next?: { name: string, deadline: string }, owner: string } }} Notice
+ */
+
+/**
+ * What a notice said, in plain words: its message, the next step with its deadline in the reader's
+ * time, and who owns the case.
+ * @param {Notice} notice
+ */
+function noticeWords(notice) {
+  if (!notice.parts) return plain(notice.text);
+  const { message, next, owner } = notice.parts;
+  return [
+    plain(message),
+    next ? t('mine.next', { step: next.name, deadline: fmtTime(next.deadline) }) : '',
+    owner ? t('case.owner', { owner }) : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
 
 /**
  * The notices sent about the case, newest first: when, how, to whom, and what they said.
- * @param {{ notifications?: { at: string, channel: string, to: string, text: string }[] }} kase
+ * @param {{ notifications?: Notice[] }} kase
  */
 export function noticesPanel(kase) {
   const notices = [...(kase.notifications ?? [])].reverse();
@@ -30,7 +52,7 @@ export function noticesPanel(kase) {
                 {},
                 `${notice.channel === 'sms' ? t('channel.sms') : t('channel.email')} (${notice.to}): `,
               ),
-              notice.text,
+              noticeWords(notice),
             ),
           ),
         ),
@@ -55,8 +77,8 @@ export function timelinePanel(kase) {
           { 'data-type': entry.type },
           h('time', { datetime: entry.at }, fmtTime(entry.at)),
           ' ',
-          h('strong', {}, `${timelineWords(entry.type)}: `),
-          entry.summary,
+          h('strong', {}, `${timelineLine(entry).what}: `),
+          timelineLine(entry).detail,
         ),
       ),
     ),
