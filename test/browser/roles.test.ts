@@ -222,6 +222,14 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('de');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Meine Fälle');
     expect(await page.locator(`li[data-case="${caseId}"]`).textContent()).toContain('Eröffnet am');
+    await journey.waitsFor(caseId, 'Wait for device at depot');
+    await visit(page, `#/cases/${caseId}`, () => page.getByRole('heading', { name: 'Verlauf' }).waitFor());
+    expect(await page.locator('.badge[data-status]').first().textContent()).toBe('Unterwegs zu uns');
+    expect(await page.getByRole('button', { name: 'Meinen Fall eskalieren' }).count()).toBe(1);
+    // A date as a German reader writes it: day, month name, year.
+    expect(await page.locator('ol.timeline time').first().textContent()).toMatch(
+      /^\d{1,2}\.\d{2}\.\d{4}|^\d{1,2}\. \w+/,
+    );
   });
 
   it('every other page passes axe-core at both widths: home, sign-in, opening a case with its errors, follow, settings, mailbox', async () => {

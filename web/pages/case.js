@@ -16,9 +16,9 @@ import { requireSession } from './sign-in.js';
 /** The customer finds a case by its number. */
 export function findPage() {
   if (!requireSession()) return;
-  const input = field({ pointer: '#/caseId', label: 'Case number', hint: 'It starts with RMA-' });
+  const input = field({ pointer: '#/caseId', label: t('find.number'), hint: t('find.hint') });
   show(
-    h('h1', {}, 'Follow a case'),
+    h('h1', {}, t('nav.find')),
     h(
       'form',
       {
@@ -28,7 +28,7 @@ export function findPage() {
         },
       },
       input,
-      h('button', { type: 'submit' }, 'Show the case'),
+      h('button', { type: 'submit' }, t('find.show')),
     ),
   );
 }
@@ -87,26 +87,26 @@ export async function casePage(caseId, depotView = false) {
         h(
           'p',
           {},
-          h('strong', {}, 'Next: '),
+          h('strong', {}, t('case.next')),
           `${kase.nextStep.name}, by ${fmtTime(kase.nextStep.deadline)}.`,
         ),
-        owner ? h('p', {}, h('strong', {}, 'Owned by: '), `${owner.role} (${owner.contact})`) : null,
+        owner ? h('p', {}, h('strong', {}, t('case.ownedBy')), `${owner.role} (${owner.contact})`) : null,
         kase.followUp
           ? h(
               'p',
               {},
-              h('strong', {}, 'Follow-up: '),
+              h('strong', {}, t('case.followUp')),
               `${kase.followUp.owner.name} (${kase.followUp.owner.role}, ${kase.followUp.owner.contact}) contacts you by ${fmtTime(kase.followUp.due)}.`,
             )
           : null,
-        kase.entitlement ? h('p', {}, h('strong', {}, 'Cover: '), kase.entitlement.reason) : null,
-        h('p', {}, h('strong', {}, 'Device: '), `${kase.device.model}, serial ${kase.device.serial}`),
+        kase.entitlement ? h('p', {}, h('strong', {}, t('case.cover')), kase.entitlement.reason) : null,
+        h('p', {}, h('strong', {}, t('case.device')), `${kase.device.model}, serial ${kase.device.serial}`),
       ),
       kase.shipments.length > 0
         ? h(
             'section',
             {},
-            h('h2', {}, 'Shipments'),
+            h('h2', {}, t('case.shipments')),
             h(
               'ul',
               {},
@@ -114,7 +114,7 @@ export async function casePage(caseId, depotView = false) {
                 h(
                   'li',
                   {},
-                  `${s.direction === 'to-depot' ? 'To the depot' : 'To you'}: ${s.trackingNumber}, ${stateWords(s.status)}. `,
+                  `${s.direction === 'to-depot' ? t('case.toDepot') : t('case.toYou')}: ${s.trackingNumber}, ${stateWords(s.status)}. `,
                   h(
                     'button',
                     {
@@ -123,7 +123,7 @@ export async function casePage(caseId, depotView = false) {
                       onclick: () =>
                         downloadDocument(kase.caseId, s.labelDocumentId, `label-${s.trackingNumber}.pdf`),
                     },
-                    'Download the prepaid label',
+                    t('case.label'),
                   ),
                 ),
               ),
@@ -163,7 +163,7 @@ function customerCasesPanel(kase, page) {
     { 'aria-labelledby': 'customer-cases' },
     h('h2', { id: 'customer-cases' }, `${kase.customer.name}’s other cases`),
     others.length === 0
-      ? h('p', {}, 'None: this is their first case.')
+      ? h('p', {}, t('case.firstCase'))
       : h(
           'ul',
           {},

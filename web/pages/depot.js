@@ -4,7 +4,7 @@
 import { api, problemBox } from '../lib/api.js';
 import { h, show } from '../lib/dom.js';
 import { live, stopRefresh } from '../lib/live.js';
-import { fmtTime, stateWords } from '../lib/words.js';
+import { fmtTime, stateWords, t } from '../lib/words.js';
 import { requireSession } from './sign-in.js';
 
 export async function depotPage() {
@@ -16,10 +16,10 @@ export async function depotPage() {
   if (!response.ok) return show(h('h1', {}, 'Depot console'), problemBox(response.body));
   const { items } = response.body;
   show(
-    h('h1', {}, 'Depot work queue'),
-    h('p', { className: 'hint' }, 'Every open case, earliest deadline first: overdue work is on top.'),
+    h('h1', {}, t('depot.title')),
+    h('p', { className: 'hint' }, t('depot.hint')),
     items.length === 0
-      ? h('p', {}, 'Nothing to do.')
+      ? h('p', {}, t('depot.none'))
       : h(
           'table',
           {},
@@ -44,7 +44,7 @@ export async function depotPage() {
                   'td',
                   {},
                   h('span', { className: 'badge', 'data-lane': item.lane }, stateWords(item.lane)),
-                  item.overdue ? h('span', { className: 'badge overdue' }, 'overdue') : null,
+                  item.overdue ? h('span', { className: 'badge overdue' }, t('owner.overdue')) : null,
                 ),
                 h('td', {}, `${item.device.model} (${item.device.serial})`),
                 h('td', {}, `${item.nextStep.name}, by ${fmtTime(item.nextStep.deadline)}`),

@@ -7,6 +7,7 @@ import { api, problemBox } from '../lib/api.js';
 import { h, show } from '../lib/dom.js';
 import { field, readForm, showErrors } from '../lib/forms.js';
 import { session } from '../lib/session.js';
+import { t } from '../lib/words.js';
 import { requireSession } from './sign-in.js';
 
 const DRAFT_KEY = () => `fairfix:draft:${session.get()?.tenant ?? 'none'}`;
@@ -27,14 +28,14 @@ export function openCasePage() {
     { hidden: v('#/service') !== 'return' },
     field({
       pointer: '#/returnReason',
-      label: 'Why are you returning it?',
+      label: t('open.whyReturn'),
       type: 'select',
       value: v('#/returnReason'),
       options: [
-        ['', 'Choose…'],
-        ['mis-sold', 'It was mis-sold'],
-        ['unfit', 'It is unfit for its purpose'],
-        ['unopened', 'It is unopened'],
+        ['', t('open.choose')],
+        ['mis-sold', t('open.misSold')],
+        ['unfit', t('open.unfit')],
+        ['unopened', t('open.unopened')],
       ],
     }),
   );
@@ -42,28 +43,24 @@ export function openCasePage() {
   const form = h(
     'form',
     { novalidate: true, 'aria-describedby': 'required-note' },
-    h(
-      'p',
-      { id: 'required-note', className: 'hint' },
-      'Fields marked * are required. Your draft is kept on this device as you type.',
-    ),
+    h('p', { id: 'required-note', className: 'hint' }, t('open.required')),
     h(
       'fieldset',
       {},
-      h('legend', {}, 'You'),
+      h('legend', {}, t('open.you')),
       h(
         'div',
         { className: 'row' },
         field({
           pointer: '#/customer/name',
-          label: 'Name',
+          label: t('open.name'),
           required: true,
           value: v('#/customer/name'),
           attrs: { autocomplete: 'name' },
         }),
         field({
           pointer: '#/customer/email',
-          label: 'Email',
+          label: t('open.email'),
           type: 'email',
           required: true,
           value: v('#/customer/email'),
@@ -71,25 +68,25 @@ export function openCasePage() {
         }),
         field({
           pointer: '#/customer/phone',
-          label: 'Phone',
+          label: t('open.phone'),
           type: 'tel',
           value: v('#/customer/phone'),
           attrs: { autocomplete: 'tel' },
         }),
         field({
           pointer: '#/customer/preferredChannel',
-          label: 'Tell me by',
+          label: t('open.tellBy'),
           type: 'select',
           value: v('#/customer/preferredChannel'),
           options: [
-            ['email', 'Email'],
-            ['sms', 'Text message'],
+            ['email', t('open.email')],
+            ['sms', t('channel.sms')],
           ],
         }),
       ),
       field({
         pointer: '#/customer/address',
-        label: 'Address for the parcel',
+        label: t('open.address'),
         required: true,
         value: v('#/customer/address'),
         attrs: { autocomplete: 'street-address' },
@@ -98,65 +95,65 @@ export function openCasePage() {
     h(
       'fieldset',
       {},
-      h('legend', {}, 'Your device'),
+      h('legend', {}, t('open.device')),
       h(
         'div',
         { className: 'row' },
         field({
           pointer: '#/device/serial',
-          label: 'Serial number',
+          label: t('open.serial'),
           required: true,
           value: v('#/device/serial'),
-          hint: 'On the label under the device. We fill in what we know.',
+          hint: t('open.serialHint'),
         }),
         field({
           pointer: '#/device/model',
-          label: 'Model',
+          label: t('open.model'),
           required: true,
           value: v('#/device/model'),
           attrs: { list: 'brand-models', autocomplete: 'off' },
         }),
         field({
           pointer: '#/device/purchaseDate',
-          label: 'Purchase date',
+          label: t('open.purchaseDate'),
           type: 'date',
           required: true,
           value: v('#/device/purchaseDate'),
         }),
-        field({ pointer: '#/device/firmware', label: 'Firmware version', value: v('#/device/firmware') }),
+        field({ pointer: '#/device/firmware', label: t('open.firmware'), value: v('#/device/firmware') }),
       ),
       known,
     ),
     h(
       'fieldset',
       {},
-      h('legend', {}, 'What is wrong'),
+      h('legend', {}, t('open.wrong')),
       field({
         pointer: '#/problem/category',
-        label: 'Kind of problem',
+        label: t('open.kind'),
         type: 'select',
         required: true,
         value: v('#/problem/category'),
         options: [
-          ['', 'Choose…'],
-          ['does-not-power-on', 'Does not power on'],
-          ['hardware-fault', 'Hardware fault'],
-          ['software-fault', 'Software fault'],
-          ['damage', 'Damage'],
-          ['other', 'Something else'],
+          ['', t('open.choose')],
+          ['does-not-power-on', t('open.noPower')],
+          ['hardware-fault', t('open.hardware')],
+          ['software-fault', t('open.software')],
+          ['damage', t('open.damage')],
+          ['other', t('open.else')],
         ],
       }),
       field({
         pointer: '#/problem/description',
-        label: 'Describe it',
+        label: t('open.describe'),
         type: 'textarea',
         required: true,
         value: v('#/problem/description'),
-        hint: 'At least 10 characters: what happens, since when, after what.',
+        hint: t('open.describeHint'),
       }),
       field({
         pointer: '#/problem/deadOnArrival',
-        label: 'It never worked (new, out of the box)',
+        label: t('open.doa'),
         type: 'checkbox',
         value: v('#/problem/deadOnArrival'),
       }),
@@ -164,43 +161,43 @@ export function openCasePage() {
     h(
       'fieldset',
       {},
-      h('legend', {}, 'What you need'),
+      h('legend', {}, t('open.need')),
       field({
         pointer: '#/service',
-        label: 'I want',
+        label: t('open.want'),
         type: 'select',
         value: v('#/service'),
         options: [
-          ['repair', 'A repair'],
-          ['return', 'To return it'],
+          ['repair', t('open.repair')],
+          ['return', t('open.return')],
         ],
       }),
       returnFields,
       field({
         pointer: '#/preferredService',
-        label: 'Where',
+        label: t('open.where'),
         type: 'select',
         value: v('#/preferredService'),
-        hint: 'Large devices (TVs) can be repaired at your home; the rest travel with a prepaid label.',
+        hint: t('open.whereHint'),
         options: [
-          ['mail-in', 'I send it in'],
-          ['on-site', 'A technician comes to me'],
+          ['mail-in', t('open.mailIn')],
+          ['on-site', t('open.onSite')],
         ],
       }),
       field({
         pointer: '#/plan',
-        label: 'My cover',
+        label: t('open.cover'),
         type: 'select',
         value: v('#/plan'),
         options: [
-          ['none', 'The standard warranty'],
-          ['extended-warranty', 'An extended warranty'],
-          ['accidental-damage', 'Accidental-damage cover'],
+          ['none', t('open.standard')],
+          ['extended-warranty', t('open.extended')],
+          ['accidental-damage', t('open.accidental')],
         ],
       }),
       field({
         pointer: '#/boxNeeded',
-        label: 'Send me a box to ship it in',
+        label: t('open.box'),
         type: 'checkbox',
         value: v('#/boxNeeded'),
       }),
@@ -208,7 +205,7 @@ export function openCasePage() {
     h(
       'div',
       { className: 'actions' },
-      h('button', { type: 'submit' }, 'Open my case'),
+      h('button', { type: 'submit' }, t('open.submit')),
       h(
         'button',
         {
@@ -219,7 +216,7 @@ export function openCasePage() {
             openCasePage();
           },
         },
-        'Start over',
+        t('open.startOver'),
       ),
     ),
   );
@@ -254,7 +251,11 @@ export function openCasePage() {
     }
     saveDraft();
     known.hidden = false;
-    known.textContent = `We know this device: ${device.model}, bought ${device.purchaseDate}, ${cases.length} earlier case(s). Nothing to re-explain.`;
+    known.textContent = t('open.known', {
+      model: device.model,
+      bought: device.purchaseDate,
+      cases: cases.length,
+    });
   }
 
   form.addEventListener('submit', async (event) => {
@@ -267,5 +268,5 @@ export function openCasePage() {
     location.hash = `#/cases/${response.body.caseId}`;
   });
 
-  show(h('h1', {}, 'Open a repair case'), terms, models, summary, form);
+  show(h('h1', {}, t('open.title')), terms, models, summary, form);
 }

@@ -4,6 +4,7 @@
 import { h, show } from '../lib/dom.js';
 import { field } from '../lib/forms.js';
 import { decodeClaims, session, signIn } from '../lib/session.js';
+import { t } from '../lib/words.js';
 
 /** Tells the router to show the current page again, now that someone is signed in. */
 const signedIn = () => window.dispatchEvent(new Event('fairfix:signed-in'));
@@ -15,14 +16,14 @@ const signedIn = () => window.dispatchEvent(new Event('fairfix:signed-in'));
 export function requireSession(role) {
   const current = session.get();
   if (current && (!role || role.includes(current.role))) return current;
-  show(h('h1', {}, 'Sign in first'), signInPanel(role));
+  show(h('h1', {}, t('signin.first')), signInPanel(role));
   return null;
 }
 
 export function signInPanel(roles = ['customer', 'depot']) {
   const brand = field({
     pointer: '#/tenant',
-    label: 'Brand',
+    label: t('signin.brand'),
     type: 'select',
     options: [
       ['acme', 'Acme Devices'],
@@ -40,7 +41,7 @@ export function signInPanel(roles = ['customer', 'depot']) {
     : null;
   const pasted = field({
     pointer: '#/token',
-    label: 'Or paste a token from your sign-in provider',
+    label: t('signin.paste'),
     type: 'password',
     attrs: { autocomplete: 'off' },
   });
@@ -59,7 +60,7 @@ export function signInPanel(roles = ['customer', 'depot']) {
   return h(
     'div',
     { className: 'card' },
-    h('p', {}, 'On the local cloud, choose a brand and sign in as one of its roles.'),
+    h('p', {}, t('signin.local')),
     brand,
     who,
     h(
@@ -91,7 +92,7 @@ export function signInPanel(roles = ['customer', 'depot']) {
       'form',
       { onsubmit: useToken },
       pasted,
-      h('button', { type: 'submit', className: 'secondary' }, 'Use this token'),
+      h('button', { type: 'submit', className: 'secondary' }, t('signin.useToken')),
     ),
     status,
   );
@@ -100,7 +101,7 @@ export function signInPanel(roles = ['customer', 'depot']) {
 /** The home page: what fairfix does, and sign-in for every role. */
 export function homePage() {
   show(
-    h('h1', {}, 'Repairs that go right'),
+    h('h1', {}, t('home.title')),
     h(
       'p',
       {},
@@ -110,11 +111,11 @@ export function homePage() {
     h(
       'ul',
       {},
-      h('li', {}, h('a', { href: '#/open' }, 'Open a case')),
-      h('li', {}, h('a', { href: '#/find' }, 'Follow a case')),
-      h('li', {}, h('a', { href: '#/depot' }, 'Depot console')),
-      h('li', {}, h('a', { href: '#/visits' }, 'My visits')),
-      h('li', {}, h('a', { href: '#/owner' }, 'Owner queue')),
+      h('li', {}, h('a', { href: '#/open' }, t('nav.open'))),
+      h('li', {}, h('a', { href: '#/find' }, t('nav.find'))),
+      h('li', {}, h('a', { href: '#/depot' }, t('nav.depot'))),
+      h('li', {}, h('a', { href: '#/visits' }, t('nav.visits'))),
+      h('li', {}, h('a', { href: '#/owner' }, t('nav.owner'))),
     ),
   );
 }

@@ -5,14 +5,14 @@ import { api, downloadDocument } from '../lib/api.js';
 import { h } from '../lib/dom.js';
 import { field, readForm, report } from '../lib/forms.js';
 import { refreshLater } from '../lib/live.js';
-import { fmtTime, stateWords, visitWords } from '../lib/words.js';
+import { fmtTime, stateWords, t, visitWords } from '../lib/words.js';
 
 /** Consistent decisions (P8): each denial with its one live reason, and any reason it replaced, with why. */
 export function decisionsPanel(kase) {
   return h(
     'section',
     { className: 'card', 'data-panel': 'decisions' },
-    h('h2', {}, 'Decisions'),
+    h('h2', {}, t('facts.decisions')),
     h(
       'ul',
       {},
@@ -54,7 +54,7 @@ export function visitsPanel(kase, rerender, depotView) {
   return h(
     'section',
     { className: 'card', 'data-panel': 'visits' },
-    h('h2', {}, 'Technician visits'),
+    h('h2', {}, t('facts.visits')),
     kase.visits.length > 0
       ? h(
           'ul',
@@ -76,7 +76,7 @@ export function visitsPanel(kase, rerender, depotView) {
       ? h(
           'div',
           {},
-          h('p', {}, 'Choose a window for the visit:'),
+          h('p', {}, t('facts.chooseWindow')),
           h(
             'div',
             { className: 'actions' },
@@ -110,7 +110,7 @@ export function custodyPanel(kase, rerender, depotView) {
           parts: value.parts,
           data: value.data,
         });
-        if (report(form, summary, response, 'Your choice is recorded.')) refreshLater(rerender, 500);
+        if (report(form, summary, response, t('facts.saved'))) refreshLater(rerender, 500);
       },
     },
     h(
@@ -119,33 +119,33 @@ export function custodyPanel(kase, rerender, depotView) {
       field({
         scope: 'custody',
         pointer: '#/parts',
-        label: 'Removed parts',
+        label: t('facts.removedParts'),
         type: 'select',
         value: choice.parts,
         options: [
-          ['return', 'Send them back to me'],
-          ['release', 'You may keep them'],
+          ['return', t('facts.sendBack')],
+          ['release', t('facts.keep')],
         ],
       }),
       field({
         scope: 'custody',
         pointer: '#/data',
-        label: 'Parts holding my data',
+        label: t('facts.dataParts'),
         type: 'select',
         value: choice.data,
         options: [
-          ['return', 'Send them back to me'],
-          ['destroy', 'Destroy them, with a certificate'],
+          ['return', t('facts.sendBack')],
+          ['destroy', t('facts.destroy')],
         ],
       }),
     ),
-    h('button', { type: 'submit', className: 'secondary' }, 'Save my choice'),
+    h('button', { type: 'submit', className: 'secondary' }, t('facts.save')),
   );
   if (depotView && kase.custody.length === 0) return null;
   return h(
     'section',
     { className: 'card', 'data-panel': 'custody' },
-    h('h2', {}, 'Your parts and data'),
+    h('h2', {}, t('facts.parts')),
     kase.custody.length > 0
       ? h(
           'ul',
@@ -169,19 +169,15 @@ export function custodyPanel(kase, rerender, depotView) {
                           `${item.certificateDocumentId}.pdf`,
                         ),
                     },
-                    'Download the certificate of destruction',
+                    t('facts.certificate'),
                   )
                 : null,
             ),
           ),
         )
-      : h('p', { className: 'hint' }, 'No part has been removed from your device.'),
+      : h('p', { className: 'hint' }, t('facts.noParts')),
     depotView || kase.status === 'closed'
       ? null
-      : [
-          h('p', { className: 'hint' }, 'Only you decide; until you do, everything comes back to you.'),
-          summary,
-          form,
-        ],
+      : [h('p', { className: 'hint' }, t('facts.youDecide')), summary, form],
   );
 }

@@ -6,7 +6,7 @@ import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
 import { field, report } from '../lib/forms.js';
 import { refreshLater } from '../lib/live.js';
-import { fmtTime, money } from '../lib/words.js';
+import { fmtTime, money, t } from '../lib/words.js';
 
 export const ADDRESS_STEP = 'Wait for the customer’s address';
 
@@ -23,17 +23,17 @@ export function addressPanel(kase, rerender) {
           addressId: crypto.randomUUID(),
           address: form.querySelector('input').value.trim(),
         });
-        if (report(form, summary, response, 'Thank you: your case goes on.')) refreshLater(rerender, 500);
+        if (report(form, summary, response, t('customer.addressThanks'))) refreshLater(rerender, 500);
       },
     },
     field({
       pointer: '#/address',
-      label: 'Your address',
+      label: t('customer.address'),
       required: true,
       scope: 'address',
       attrs: { autocomplete: 'street-address' },
     }),
-    h('button', { type: 'submit' }, 'Send my address'),
+    h('button', { type: 'submit' }, t('customer.sendAddress')),
   );
   return h(
     'section',
@@ -54,11 +54,11 @@ export function escalatePanel(kase, rerender) {
   const summary = h('div', { role: 'status' });
   const reason = field({
     pointer: '#/reason',
-    label: 'What went wrong?',
+    label: t('customer.whatWrong'),
     type: 'textarea',
     required: true,
     scope: 'escalate',
-    hint: 'At least 10 characters.',
+    hint: t('customer.atLeast10'),
   });
   const form = h(
     'form',
@@ -82,13 +82,13 @@ export function escalatePanel(kase, rerender) {
       },
     },
     reason,
-    h('button', { type: 'submit', className: 'secondary' }, 'Escalate my case'),
+    h('button', { type: 'submit', className: 'secondary' }, t('customer.escalate')),
   );
   return h(
     'section',
     { className: 'card', 'data-panel': 'escalate' },
-    h('h2', {}, 'Not going well?'),
-    h('p', { className: 'hint' }, 'Take your case one level up, at any time.'),
+    h('h2', {}, t('customer.notWell')),
+    h('p', { className: 'hint' }, t('customer.oneUp')),
     summary,
     form,
   );
@@ -99,7 +99,7 @@ export function surveyPanel(kase, rerender) {
   const summary = h('div', { role: 'status' });
   const comment = field({
     pointer: '#/comment',
-    label: 'Anything to tell us?',
+    label: t('customer.tellUs'),
     type: 'textarea',
     scope: 'survey',
   });
@@ -111,22 +111,18 @@ export function surveyPanel(kase, rerender) {
         ? { comment: comment.querySelector('textarea').value.trim() }
         : {}),
     });
-    if (report(null, summary, response, 'Thank you: your answer is recorded.')) refreshLater(rerender, 500);
+    if (report(null, summary, response, t('customer.answerThanks'))) refreshLater(rerender, 500);
   };
   return h(
     'section',
     { className: 'card', 'data-panel': 'survey' },
-    h('h2', {}, 'Were your needs met?'),
+    h('h2', {}, t('customer.needsMet')),
     comment,
     h(
       'div',
       { className: 'actions' },
-      h('button', { type: 'button', onclick: () => answer(true) }, 'Yes, they were'),
-      h(
-        'button',
-        { type: 'button', className: 'secondary', onclick: () => answer(false) },
-        'No, they were not',
-      ),
+      h('button', { type: 'button', onclick: () => answer(true) }, t('customer.yes')),
+      h('button', { type: 'button', className: 'secondary', onclick: () => answer(false) }, t('customer.no')),
     ),
     summary,
   );
@@ -139,15 +135,13 @@ export function estimatePanel(kase, rerender) {
       answerId: crypto.randomUUID(),
       approved,
     });
-    const told = approved
-      ? 'Approved: the repair goes ahead.'
-      : 'Declined: your device comes back unrepaired, free of charge.';
+    const told = approved ? t('customer.approved') : t('customer.declined');
     if (report(null, status, response, told)) refreshLater(rerender, 500);
   };
   return h(
     'section',
     { className: 'card', 'data-panel': 'estimate' },
-    h('h2', {}, 'Your estimate'),
+    h('h2', {}, t('customer.estimate')),
     h(
       'ul',
       {},
@@ -159,16 +153,16 @@ export function estimatePanel(kase, rerender) {
       'p',
       {},
       h('strong', {}, `Total ${money(kase.estimate.totalMinor, kase.estimate.currency)}. `),
-      'Nothing is charged unless you approve.',
+      t('customer.noCharge'),
     ),
     h(
       'div',
       { className: 'actions' },
-      h('button', { type: 'button', onclick: () => answer(true) }, 'Approve the repair'),
+      h('button', { type: 'button', onclick: () => answer(true) }, t('customer.approve')),
       h(
         'button',
         { type: 'button', className: 'secondary', onclick: () => answer(false) },
-        'Decline, send it back',
+        t('customer.decline'),
       ),
     ),
     status,

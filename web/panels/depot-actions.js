@@ -36,7 +36,7 @@ export function depotActions(kase, rerender) {
         post(receipt, { type: 'received' });
       },
     },
-    h('button', { type: 'submit' }, 'Record receipt of the device'),
+    h('button', { type: 'submit' }, t('depot.receipt')),
   );
   const diagnosis = h(
     'form',
@@ -107,7 +107,7 @@ export function depotActions(kase, rerender) {
         attrs: { step: '0.01', min: '0' },
       }),
     ),
-    h('button', { type: 'submit' }, 'Record diagnosis'),
+    h('button', { type: 'submit' }, t('depot.diagnose')),
   );
   const attempt = h(
     'form',
@@ -153,7 +153,7 @@ export function depotActions(kase, rerender) {
         attrs: { 'data-kind': 'list' },
       }),
     ),
-    h('button', { type: 'submit' }, 'Record repair attempt'),
+    h('button', { type: 'submit' }, t('depot.attempt')),
   );
   const removal = h(
     'form',
@@ -191,7 +191,7 @@ export function depotActions(kase, rerender) {
       }),
       field({ scope: 'part', pointer: '#/serial', label: 'Part serial' }),
     ),
-    h('button', { type: 'submit', className: 'secondary' }, 'Record the removed part'),
+    h('button', { type: 'submit', className: 'secondary' }, t('depot.removed')),
   );
   const shipped = h(
     'form',
@@ -201,21 +201,21 @@ export function depotActions(kase, rerender) {
         post(shipped, { type: 'shipped' });
       },
     },
-    h('button', { type: 'submit', className: 'secondary' }, 'Record hand-over to the carrier'),
+    h('button', { type: 'submit', className: 'secondary' }, t('depot.shipped')),
   );
   /** @type {[string, string, HTMLFormElement][]} */
   const offered = [
-    ['received', 'Receipt', receipt],
-    ['diagnosed', 'Diagnosis', diagnosis],
-    ['repair-attempted', 'Repair attempt', attempt],
-    ['shipped', 'Shipping', shipped],
-    ['part-removed', 'A part removed from the device', removal],
+    ['received', t('depot.receiptTitle'), receipt],
+    ['diagnosed', t('depot.diagnosisTitle'), diagnosis],
+    ['repair-attempted', t('depot.attemptTitle'), attempt],
+    ['shipped', t('depot.shippingTitle'), shipped],
+    ['part-removed', t('depot.removedTitle'), removal],
   ];
   const now = offered.filter(([type]) => (kase.takes ?? []).includes(type));
   return h(
     'section',
     { className: 'card', 'aria-labelledby': 'depot-actions' },
-    h('h2', { id: 'depot-actions' }, 'Record what happened'),
+    h('h2', { id: 'depot-actions' }, t('depot.record')),
     kase.waitingFor
       ? h('p', { className: 'hint' }, `The workflow waits for: ${kase.waitingFor.step}.`)
       : null,
