@@ -118,6 +118,7 @@ export const EscalationAnswer = z.object({
 export const QueueItem = z.object({
   caseId: CaseId,
   status: z.string(),
+  customer: z.object({ name: z.string() }),
   device: Case.shape.device,
   problem: z.object({ description: z.string(), category: z.string() }),
   nextStep: NextStep,

@@ -250,6 +250,8 @@ export async function depotQueueQuery(brand: string, repo: CaseRepository, now: 
   return cases.map((kase) => ({
     caseId: kase.caseId,
     status: kase.status,
+    // Whose device it is: the depot talks of "Ada's camera", not of a case number alone.
+    customer: { name: kase.customer.name },
     device: kase.device,
     problem: { description: kase.problem.description, category: kase.problem.category },
     nextStep: kase.nextStep,

@@ -107,7 +107,13 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
     const caseId = await journey.open(opening());
     await journey.waitsFor(caseId, 'Wait for device at depot');
     const page = await signedInAs('depot', 'depot@acme.example');
-    await visit(page, '#/depot', () => page.locator(`tr[data-case="${caseId}"]`).waitFor());
+    await visit(page, '#/depot', () => page.getByLabel('Search').waitFor());
+    // The queue is searched by case, customer, serial or model; each row says whose device it is.
+    await page.getByLabel('Search').fill(caseId);
+    const row = page.locator(`tr[data-case="${caseId}"]`);
+    await row.waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(await row.textContent()).toContain('Ada Lovelace');
     await visit(page, `#/depot/cases/${caseId}`, () =>
       page.getByRole('button', { name: 'Record receipt of the device' }).waitFor(),
     );
@@ -211,6 +217,36 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
     await row.getByRole('link').click();
     await page.getByRole('heading', { name: `Case ${caseId}` }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('agent: decides how a case handed to a person goes on, on the case page', async () => {
+    const journey = new Journey(cloud);
+    const caseId = await journey.open(opening());
+    const waiting = await journey.waitsFor(caseId, 'Wait for device at depot');
+    const lost = await journey.carrier.post('/carrier/events', {
+      eventId: nextId('carrier'),
+      trackingNumber: journey.tracking(waiting, 'to-depot'),
+      status: 'exception',
+      problem: 'lost',
+      occurredAt: new Date(cloud.clock.now()).toISOString(),
+    });
+    expect(lost.body).toMatchObject({ outcome: 'applied' });
+    await journey.waitsFor(caseId, 'Wait for a person’s decision');
+
+    const page = await signedInAs('agent', 'agent@acme.example');
+    await visit(page, `#/depot/cases/${caseId}`, () =>
+      page.getByRole('heading', { name: 'Decide how the case goes on' }).waitFor(),
+    );
+    // The depot's receipt is not offered while a person decides.
+    expect(await page.getByRole('button', { name: 'Record receipt of the device' }).count()).toBe(0);
+    await page.getByLabel('Decision').selectOption('resume');
+    await page.getByLabel('Note for the record').fill('Please send it with the new label.');
+    await page.getByRole('button', { name: 'Record the decision' }).click();
+    await journey.waitsFor(caseId, 'Wait for device at depot');
+    await page
+      .getByRole('button', { name: 'Record receipt of the device' })
+      .waitFor({ timeout: POLL.timeout });
+    expect(await page.getByRole('heading', { name: 'Decide how the case goes on' }).count()).toBe(0);
   });
 
   it('speaks German to a German browser: navigation, statuses and dates', async () => {

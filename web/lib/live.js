@@ -78,3 +78,23 @@ export function refreshLater(rerender, ms) {
     if (live.lastTyped <= scheduledAt) rerender();
   }, ms);
 }
+
+/**
+ * Asks `check` every few seconds whether the page changed (it redraws only then), one question at a
+ * time: a slow answer is not overtaken by the next, and a failed one (offline) is asked again later.
+ * @param {() => Promise<unknown>} check
+ */
+export function keepCurrent(check) {
+  let asking = false;
+  live.refresh = setInterval(async () => {
+    if (asking) return;
+    asking = true;
+    try {
+      await check();
+    } catch {
+      // Offline or the server restarting: the page stays as it is and asks again at the next tick.
+    } finally {
+      asking = false;
+    }
+  }, 2500);
+}

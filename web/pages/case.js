@@ -5,8 +5,10 @@
 import { api, downloadDocument, problemBox } from '../lib/api.js';
 import { app, h, show } from '../lib/dom.js';
 import { field } from '../lib/forms.js';
-import { keepHeld, live, stopRefresh } from '../lib/live.js';
+import { keepCurrent, keepHeld, live, stopRefresh } from '../lib/live.js';
+import { session } from '../lib/session.js';
 import { fmtTime, stateWords, statusWords, t } from '../lib/words.js';
+import { agentActions } from '../panels/agent-actions.js';
 import { custodyPanel, decisionsPanel, visitsPanel } from '../panels/case-facts.js';
 import { ADDRESS_STEP, addressPanel, escalatePanel, estimatePanel, surveyPanel } from '../panels/customer.js';
 import { depotActions } from '../panels/depot-actions.js';
@@ -139,6 +141,7 @@ export async function casePage(caseId, depotView = false) {
         !depotView && kase.waitingFor?.step === 'Wait for survey answer' ? surveyPanel(kase, rerender) : null,
         !depotView && kase.status !== 'closed' ? escalatePanel(kase, rerender) : null,
         depotView ? depotActions(kase, rerender) : null,
+        ...(depotView && session.get()?.role === 'agent' ? agentActions(kase, rerender) : []),
         others?.ok ? customerCasesPanel(kase, others.body) : null,
         noticesPanel(kase),
         timelinePanel(kase),
@@ -152,7 +155,7 @@ export async function casePage(caseId, depotView = false) {
   stopRefresh();
   await render();
   // The workflow moves on its own: the page asks every few seconds whether the case changed.
-  live.refresh = setInterval(() => render(), 2500);
+  keepCurrent(() => render());
 }
 
 /** The customer's other cases, newest first, for staff (P3). */

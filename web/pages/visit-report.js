@@ -5,7 +5,7 @@
 import { api, problemBox } from '../lib/api.js';
 import { app, h, show } from '../lib/dom.js';
 import { field, readForm, report } from '../lib/forms.js';
-import { keepHeld, live, refreshLater, stopRefresh } from '../lib/live.js';
+import { keepCurrent, keepHeld, live, refreshLater, stopRefresh } from '../lib/live.js';
 import { fmtTime, visitWords } from '../lib/words.js';
 import { requireSession } from './sign-in.js';
 
@@ -80,7 +80,7 @@ export async function visitReportPage(caseId, visitId) {
   };
   stopRefresh();
   await render();
-  live.refresh = setInterval(() => render(), 2500);
+  keepCurrent(() => render());
 }
 
 /**
