@@ -249,6 +249,31 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
     expect(await page.getByRole('heading', { name: 'Decide how the case goes on' }).count()).toBe(0);
   });
 
+  it('agent: closes the follow-up a customer’s “needs not met” opened', async () => {
+    const journey = new Journey(cloud);
+    const caseId = await journey.open({
+      ...opening({ purchaseDate: '2024-01-10' }),
+      service: 'return',
+      returnReason: 'mis-sold',
+    });
+    await journey.closed(caseId);
+    expect(
+      (await journey.survey(caseId, false, 'Nobody told me about the return window')).status,
+    ).toBeLessThan(300);
+    await journey.waitsFor(caseId, 'Wait for the follow-up');
+
+    const page = await signedInAs('agent', 'agent@acme.example');
+    await visit(page, `#/depot/cases/${caseId}`, () =>
+      page.getByRole('heading', { name: 'Close the follow-up' }).waitFor(),
+    );
+    await page
+      .getByLabel('What was agreed with the customer')
+      .fill('Called them; refund agreed as a goodwill gesture');
+    await page.getByRole('button', { name: 'Close the follow-up' }).click();
+    await expect.poll(async () => (await journey.get(caseId)).followUp?.status, POLL).toBe('done');
+    await expect.poll(() => page.getByRole('heading', { name: 'Close the follow-up' }).count(), POLL).toBe(0);
+  });
+
   it('speaks German to a German browser: navigation, statuses and dates', async () => {
     const subject = nextId('de');
     const journey = new Journey(cloud, 'acme', subject);
