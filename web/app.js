@@ -13,6 +13,7 @@ import { depotPage } from './pages/depot.js';
 import { myCasesPage } from './pages/my-cases.js';
 import { openCasePage } from './pages/open-case.js';
 import { ownerPage } from './pages/owner.js';
+import { reviewPage } from './pages/review.js';
 import { homePage, requireSession } from './pages/sign-in.js';
 import { visitReportPage } from './pages/visit-report.js';
 import { visitsPage } from './pages/visits.js';
@@ -28,11 +29,13 @@ function route() {
   else if (first === 'find') findPage();
   else if (first === 'mine') myCasesPage(second ? decodeURIComponent(second) : undefined);
   else if (first === 'cases' && second) casePage(decodeURIComponent(second));
-  else if (first === 'depot' && second === 'cases' && third) casePage(decodeURIComponent(third), true);
+  else if (first === 'depot' && second === 'cases' && third) casePage(decodeURIComponent(third), 'depot');
   else if (first === 'depot') depotPage();
   else if (first === 'visits' && second && third)
     visitReportPage(decodeURIComponent(second), decodeURIComponent(third));
   else if (first === 'visits') visitsPage();
+  else if (first === 'review' && second === 'cases' && third) casePage(decodeURIComponent(third), 'review');
+  else if (first === 'review') reviewPage();
   else if (first === 'owner') ownerPage(second ? decodeURIComponent(second) : undefined);
   else if (first === 'settings') settingsPage({ h, show, api, requireSession, problemBox, fmtTime });
   else if (first === 'mailbox') import('./mailbox.js').then(({ mailboxPage }) => mailboxPage(h, show));

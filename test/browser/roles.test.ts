@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -272,6 +273,54 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
     await page.getByRole('button', { name: 'Close the follow-up' }).click();
     await expect.poll(async () => (await journey.get(caseId)).followUp?.status, POLL).toBe('done');
     await expect.poll(() => page.getByRole('heading', { name: 'Close the follow-up' }).count(), POLL).toBe(0);
+  });
+
+  it('reviewer: draws a sample stratified by outcome, reads a case without changing it, and exports a period', async () => {
+    const journey = new Journey(cloud);
+    const caseId = await journey.open(opening());
+    const kase = await journey.waitsFor(caseId, 'Wait for device at depot');
+    const day = kase.openedAt.slice(0, 10);
+
+    const context = await browser.newContext({
+      viewport: { width: 1100, height: 900 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    await page.goto(cloud.urls.http);
+    await page.evaluate(
+      (value) => sessionStorage.setItem('fairfix:session', value),
+      JSON.stringify({
+        tenant: 'acme',
+        role: 'reviewer',
+        token: cloud.tokens.issue({ tenant: 'acme', role: 'reviewer', sub: 'reviewer@acme.example' }),
+      }),
+    );
+    await page.reload();
+    await visit(page, '#/review', () => page.locator('tbody tr').first().waitFor());
+    expect(await page.locator('main').textContent()).toContain('Cases per outcome in this sample:');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'review.png'), fullPage: true });
+
+    await visit(page, `#/review/cases/${caseId}`, () =>
+      page.getByRole('heading', { name: `Case ${caseId}` }).waitFor(),
+    );
+    expect(await page.getByText('Read-only').count()).toBe(1);
+    // Nothing to press that would change the case: no customer's answers, no depot's or agent's actions.
+    for (const name of ['Escalate my case', 'Save my choice', 'Record receipt of the device'])
+      expect(await page.getByRole('button', { name }).count(), name).toBe(0);
+
+    await page.goto(`${cloud.urls.http}/#/review`);
+    await page.getByLabel('From').fill(day);
+    await page.getByLabel('To').fill(day);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export (NDJSON)' }).click(),
+    ]);
+    const lines = readFileSync((await download.path()) as string, 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    expect(lines.map((line) => (JSON.parse(line) as { case: { caseId: string } }).case.caseId)).toContain(
+      caseId,
+    );
   });
 
   it('speaks German to a German browser: navigation, statuses and dates', async () => {

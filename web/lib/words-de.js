@@ -5,6 +5,20 @@
 
 /** @type {Partial<Record<keyof typeof import('./words-en.js').ui, string>>} */
 export const ui = {
+  'nav.review': 'Prüfung',
+  'review.title': 'Prüfung',
+  'review.sample': 'Eine Stichprobe, ein Ergebnis nach dem anderen',
+  'review.strata': 'Fälle je Ergebnis in dieser Stichprobe: {strata}.',
+  'review.again': 'Neue Stichprobe ziehen',
+  'review.none': 'Die Marke hat noch keine Fälle.',
+  'review.opened': 'Eröffnet',
+  'review.stratum': 'Ergebnis',
+  'review.exportTitle': 'Die in einem Zeitraum eröffneten Fälle exportieren',
+  'review.from': 'Von',
+  'review.to': 'Bis',
+  'review.export': 'Exportieren (NDJSON)',
+  'review.exported': '{count} Fall/Fälle exportiert.',
+  'review.readOnly': 'Nur lesend: wer prüft, sieht den Fall, wie er ist, und ändert nichts.',
   'agent.decisionTitle': 'Entscheiden, wie der Fall weitergeht',
   'agent.action': 'Entscheidung',
   'agent.resume': 'Weiter wie geplant',

@@ -3,6 +3,20 @@
 // web/lib/words.js picks the reader's language and falls back to English for a missing entry.
 
 export const ui = {
+  'nav.review': 'Review',
+  'review.title': 'Review',
+  'review.sample': 'A sample, one outcome after another',
+  'review.strata': 'Cases per outcome in this sample: {strata}.',
+  'review.again': 'Draw another sample',
+  'review.none': 'The brand has no cases yet.',
+  'review.opened': 'Opened',
+  'review.stratum': 'Outcome',
+  'review.exportTitle': 'Export the cases opened in a period',
+  'review.from': 'From',
+  'review.to': 'To',
+  'review.export': 'Export (NDJSON)',
+  'review.exported': 'Exported {count} case(s).',
+  'review.readOnly': 'Read-only: a reviewer sees the case as it is and changes nothing.',
   'agent.decisionTitle': 'Decide how the case goes on',
   'agent.action': 'Decision',
   'agent.resume': 'Resume the journey',

@@ -37,10 +37,14 @@ export function findPage() {
 
 /**
  * @param {string} caseId
- * @param {boolean} [depotView] the depot's view: its actions, not the customer's
+ * @param {'customer' | 'depot' | 'review'} [view] the customer's view with their answers, the depot's
+ *   with its actions (and an agent's), or a reviewer's, which reads and changes nothing
  */
-export async function casePage(caseId, depotView = false) {
-  if (!requireSession(depotView ? ['depot', 'agent'] : undefined)) return;
+export async function casePage(caseId, view = 'customer') {
+  const depotView = view !== 'customer';
+  const staff = view === 'depot';
+  if (!requireSession(view === 'review' ? ['reviewer', 'agent'] : staff ? ['depot', 'agent'] : undefined))
+    return;
   const mine = live.generation;
   /** The ETag of the case as shown: the page asks only whether it changed (304 while it has not). */
   let shown = '';
@@ -56,7 +60,7 @@ export async function casePage(caseId, depotView = false) {
     if (!response.ok) return show(h('h1', {}, 'Case'), problemBox(response.body));
     const kase = response.body;
     // Staff see the customer's other cases beside this one (P3): no one explains twice.
-    const others = depotView
+    const others = staff
       ? await api('GET', `/customers/${encodeURIComponent(kase.customer.email)}/cases?limit=10`)
       : undefined;
     if (mine !== live.generation) return;
@@ -75,6 +79,7 @@ export async function casePage(caseId, depotView = false) {
     const screen = document.createDocumentFragment();
     screen.append(
       h('h1', {}, `Case ${kase.caseId}`),
+      ...(view === 'review' ? [h('p', { className: 'hint' }, t('review.readOnly'))] : []),
       flash,
       h(
         'div',
@@ -140,8 +145,8 @@ export async function casePage(caseId, depotView = false) {
         !depotView && kase.estimate?.status === 'awaiting-answer' ? estimatePanel(kase, rerender) : null,
         !depotView && kase.waitingFor?.step === 'Wait for survey answer' ? surveyPanel(kase, rerender) : null,
         !depotView && kase.status !== 'closed' ? escalatePanel(kase, rerender) : null,
-        depotView ? depotActions(kase, rerender) : null,
-        ...(depotView && session.get()?.role === 'agent' ? agentActions(kase, rerender) : []),
+        staff ? depotActions(kase, rerender) : null,
+        ...(staff && session.get()?.role === 'agent' ? agentActions(kase, rerender) : []),
         others?.ok ? customerCasesPanel(kase, others.body) : null,
         noticesPanel(kase),
         timelinePanel(kase),
