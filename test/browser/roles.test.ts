@@ -361,6 +361,15 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
     const admin = await signedInAs('admin', 'admin@acme.example');
     await visit(admin, '#/settings', () => admin.locator('#policy-json').waitFor());
     await visit(admin, '#/mailbox', () => admin.locator('h1').waitFor());
+
+    // Signing out forgets the token: it was only in this tab's session storage, never in localStorage.
+    expect(await admin.evaluate(() => Object.keys(localStorage).some((key) => key.includes('session')))).toBe(
+      false,
+    );
+    await admin.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => admin.locator('#session').textContent(), POLL).toBe('Not signed in');
+    expect(await admin.evaluate(() => sessionStorage.getItem('fairfix:session'))).toBeNull();
+    await admin.getByRole('button', { name: 'Sign in as customer' }).waitFor();
   });
 
   it('the accessibility check finds a violation when there is one', async () => {

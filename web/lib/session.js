@@ -25,7 +25,21 @@ export const session = {
 export function renderSession() {
   const box = /** @type {HTMLElement} */ (document.getElementById('session'));
   const current = session.get();
-  box.replaceChildren(current ? `Signed in: ${current.role} of ${current.tenant}` : 'Not signed in');
+  if (!current) return box.replaceChildren('Not signed in');
+  const out = document.createElement('button');
+  out.type = 'button';
+  out.className = 'link';
+  out.textContent = 'Sign out';
+  out.addEventListener('click', signOut);
+  box.replaceChildren(`Signed in: ${current.role} of ${current.tenant} `, out);
+}
+
+/** Forgets the token (it lives only in this tab's session storage) and goes home. */
+export function signOut() {
+  sessionStorage.removeItem(KEY);
+  renderSession();
+  location.hash = '#/';
+  window.dispatchEvent(new Event('fairfix:signed-in'));
 }
 
 /**
