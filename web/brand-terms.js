@@ -1,3 +1,4 @@
+// @ts-check
 // fairfix web: what the brand offers, read from its public policy (GET /brands/{brand}/policy, no
 // token), so the portal suggests the brand's own models and states its terms before a case is opened.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // fairfix web: the brand settings page for the brand's admin. Edit the policy as JSON, review what
 // changes against the current version before saving, see every error at once, and the history.
 
@@ -41,7 +42,7 @@ export async function settingsPage({ h, show, api, requireSession, problemBox, f
     try {
       return { document: JSON.parse(editor.value) };
     } catch (error) {
-      return { invalid: `This is not JSON yet: ${error.message}` };
+      return { invalid: `This is not JSON yet: ${error instanceof Error ? error.message : String(error)}` };
     }
   };
 

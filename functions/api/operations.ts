@@ -118,6 +118,7 @@ export const EscalationAnswer = z.object({
 export const QueueItem = z.object({
   caseId: CaseId,
   status: z.string(),
+  customer: z.object({ name: z.string() }),
   device: Case.shape.device,
   problem: z.object({ description: z.string(), category: z.string() }),
   nextStep: NextStep,
@@ -310,6 +311,8 @@ export const operations = [
         schema: Case.omit({ waiting: true, seenEventIds: true, seenFingerprints: true, stored: true }).extend(
           {
             waitingFor: z.object({ step: z.string(), since: z.string() }).optional(),
+            /** The events the case takes now (the step it waits at, and what its status allows). */
+            takes: z.array(z.string()),
             timelineTotal: z.number().int(),
             timelineBefore: z.number().int().optional(),
           },
@@ -663,6 +666,27 @@ export const operations = [
     }),
     responses: {
       200: { description: 'A page of the customer’s cases.', schema: CustomerCasesView },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'listCases',
+    method: 'GET',
+    path: '/cases',
+    summary:
+      'The signed-in customer’s own cases (“My cases”), newest first, a page at a time; `next` is sent back as `before` for older ones.',
+    entry: 'functions/list-cases/handler.ts',
+    roles: ['customer'],
+    access: 'read-cases',
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+      before: z.string().trim().min(1).max(300).optional(),
+    }),
+    responses: {
+      200: {
+        description: 'A page of the customer’s cases.',
+        schema: CustomerCasesView.omit({ customer: true }),
+      },
       ...problems,
     },
   },

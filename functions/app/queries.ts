@@ -250,6 +250,8 @@ export async function depotQueueQuery(brand: string, repo: CaseRepository, now: 
   return cases.map((kase) => ({
     caseId: kase.caseId,
     status: kase.status,
+    // Whose device it is: the depot talks of "Ada's camera", not of a case number alone.
+    customer: { name: kase.customer.name },
     device: kase.device,
     problem: { description: kase.problem.description, category: kase.problem.category },
     nextStep: kase.nextStep,
@@ -280,17 +282,36 @@ export async function customerCasesQuery(
   repo: CaseRepository,
 ) {
   const { cases, before } = await repo.customerCases(brand, email, page);
+  return { customer: email.toLowerCase(), cases: cases.map(caseLine), ...(before ? { next: before } : {}) };
+}
+
+/** A case as one line of a list of cases. */
+const caseLine = (kase: Case) => ({
+  caseId: kase.caseId,
+  openedAt: kase.openedAt,
+  status: kase.status,
+  ...(kase.outcome ? { outcome: kase.outcome } : {}),
+  device: kase.device,
+  problem: { description: kase.problem.description, category: kase.problem.category },
+  nextStep: kase.nextStep,
+});
+
+/**
+ * A signed-in customer's own cases, newest first, a page at a time: the cases under the email they
+ * last gave that they opened themselves (a case someone else opened under the same email is not
+ * theirs to see). A page may hold fewer than `limit` and still have a next.
+ */
+export async function myCasesQuery(
+  brand: string,
+  actor: Actor,
+  page: { before?: string; limit: number },
+  repo: CaseRepository,
+) {
+  const onFile = await repo.customerOnFile(brand, actor.subject);
+  if (!onFile) return { cases: [] };
+  const { cases, before } = await repo.customerCases(brand, onFile.email, page);
   return {
-    customer: email.toLowerCase(),
-    cases: cases.map((kase) => ({
-      caseId: kase.caseId,
-      openedAt: kase.openedAt,
-      status: kase.status,
-      ...(kase.outcome ? { outcome: kase.outcome } : {}),
-      device: kase.device,
-      problem: { description: kase.problem.description, category: kase.problem.category },
-      nextStep: kase.nextStep,
-    })),
+    cases: cases.filter((kase) => visibleTo(kase, actor)).map(caseLine),
     ...(before ? { next: before } : {}),
   };
 }

@@ -210,3 +210,17 @@ export function awaitedWhile(type: CaseEvent['type']): readonly CaseStatus[] {
   const statuses = waits.filter((wait) => wait.events.includes(type)).flatMap((wait) => wait.awaitedWhile);
   return [...new Set([...statuses, ...(UNWAITED[type] ?? [])])];
 }
+
+/**
+ * The events a case takes now, for a person's screen to offer (issue 16): those the step it waits at
+ * resumes on, those no step waits for that its status allows (a depot's "shipped"), and a part removed
+ * from the device while the case is open. An event kept for a later step is never offered early.
+ */
+export function takenNow(status: CaseStatus, waitingStep: string | undefined): string[] {
+  const waiting: readonly string[] = waitingStep ? (waitNamed(waitingStep)?.events ?? []) : [];
+  const unwaited = Object.entries(UNWAITED)
+    .filter(([, statuses]) => statuses.includes(status))
+    .map(([type]) => type);
+  const custody = status === 'closed' ? [] : ['part-removed'];
+  return [...new Set([...waiting, ...unwaited, ...custody])];
+}

@@ -105,6 +105,7 @@ const requests = (): Record<
   getOwnerQueue: { path: '/queues/owners/service-supervisor' },
   getReviewSample: { path: '/reviews/sample?size=50' },
   listCustomerCases: { path: '/customers/ada.acme-only@example.com/cases' },
+  listCases: { path: '/cases' },
   getReviewExport: { path: '/reviews/export?from=2020-01-01&to=2100-01-01' },
   exportCase: { path: `/cases/${target.caseId}/export` },
   bookVisit: {
@@ -187,6 +188,7 @@ const BRAND_WIDE: readonly string[] = [
   'getOwnerQueue',
   'getReviewSample',
   'listCustomerCases',
+  'listCases',
   'getReviewExport',
   'getBrandPolicy',
   'listBrandPolicyVersions',

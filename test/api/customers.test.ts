@@ -100,3 +100,46 @@ describe('a customer’s cases, for staff (issue 12, journey 11)', () => {
     expect(globex).toMatchObject({ status: 200, body: { cases: [] } });
   });
 });
+
+describe('My cases (issue 16)', () => {
+  it('lists the customer’s own cases newest first, a page at a time, and not a case someone else opened under the same email', async () => {
+    const shared = `${nextId('mine')}@example.com`.toLowerCase();
+    const customer = { name: 'Mary Somerville', email: shared, address: '4 Orbit Road, Jedburgh' };
+    const mary = ApiClient.as(cloud, 'acme', 'customer', nextId('mary'));
+    const opened: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await mary.post('/cases', { ...opening(), customer });
+      expect(response.status).toBe(201);
+      opened.push(response.body.caseId as string);
+    }
+    // Someone else, giving the same email: their case is not Mary's to see.
+    const other = ApiClient.as(cloud, 'acme', 'customer', nextId('other'));
+    const theirs = await other.post('/cases', { ...opening(), customer: { ...customer, name: 'Not Mary' } });
+    expect(theirs.status).toBe(201);
+
+    const first = await mary.get('/cases?limit=2');
+    expect(first.status).toBe(200);
+    const ids = (page: { body: { cases?: { caseId: string }[] } }) =>
+      (page.body.cases ?? []).map((kase) => kase.caseId);
+    const rest = await mary.get(`/cases?limit=2&before=${encodeURIComponent(String(first.body.next))}`);
+    expect(rest.status).toBe(200);
+    expect(rest.body.next).toBeUndefined();
+    // Newest first; the other customer's case is on no page.
+    expect([...ids(first as never), ...ids(rest as never)]).toEqual([...opened].reverse());
+    expect((first.body.cases as { status: string }[])[0]?.status).toBeTypeOf('string');
+
+    // A customer with nothing on file has no cases; staff use the customer's history route instead.
+    expect((await ApiClient.as(cloud, 'acme', 'customer', nextId('nobody')).get('/cases')).body).toEqual({
+      cases: [],
+    });
+    expect((await ApiClient.as(cloud, 'acme', 'depot').get('/cases')).status).toBe(403);
+  });
+
+  it('names every bad paging parameter at once', async () => {
+    const response = await ApiClient.as(cloud, 'acme', 'customer', nextId('pager')).get(
+      '/cases?limit=0&before=',
+    );
+    expect(response.status).toBe(400);
+    expect(pointers(response.body).length).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -76,9 +76,10 @@ describe('every error of the edge is a problem', () => {
     const put = await send('/health', { method: 'PUT' });
     expectProblem(put, 405);
     expect(put.headers.get('allow')).toBe('GET');
-    const get = await send('/cases', { headers: bearer() });
-    expectProblem(get, 405);
-    expect(get.headers.get('allow')).toBe('POST');
+    // GET /cases lists the customer's own cases (issue 16): DELETE is the method it does not take.
+    const remove = await send('/cases', { method: 'DELETE', headers: bearer() });
+    expectProblem(remove, 405);
+    expect(remove.headers.get('allow')?.split(/,\s*/).sort()).toEqual(['GET', 'POST']);
   });
 
   it('answers a missing or bad token with 401 and a Bearer challenge', async () => {

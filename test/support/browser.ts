@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../lib/project.ts';
 
 /** Debian's chromium (the project installs it in CI), or the one FAIRFIX_CHROMIUM names. */
@@ -39,4 +39,37 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** axe-core's browser build, injected into each page a test checks. */
+const AXE = path.join(PROJECT_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** The widths every page is checked at: a phone and a desktop. */
+export const WIDTHS = [390, 1100] as const;
+
+/**
+ * The accessibility violations axe-core finds on the page as it is now, at a phone's and a desktop's
+ * width (the page is left at the width it had), each as "rule: the elements it found".
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const before = page.viewportSize() ?? { width: 1100, height: 900 };
+  const found: string[] = [];
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: before.height });
+    if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (context: Document) => Promise<AxeResults> } }).axe;
+      const results = await axe.run(document);
+      return results.violations.map(
+        (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+      );
+    });
+    found.push(...violations.map((violation) => `at ${width} px: ${violation}`));
+  }
+  await page.setViewportSize(before);
+  return found;
+}
+
+interface AxeResults {
+  violations: { id: string; nodes: { target: string[] }[] }[];
 }
