@@ -32,6 +32,7 @@ import { bookVisit, endVisit, offerVisit, visitTimer } from '../domain/visits.ts
 import { waitNamed } from '../domain/waits.ts';
 import { type Change, changeCase } from './change-case.ts';
 import type { Deps } from './deps.ts';
+import { detectKnownIssues } from './known-issues.ts';
 import { casePolicy } from './policies.ts';
 
 /**
@@ -319,6 +320,8 @@ function plainCause(failure: { Error: string; Cause?: string | undefined }): str
 /** Runs one step on its case: read, decide, save (again on a conflict), answer the workflow. */
 export async function runCaseStep(input: StepInput, deps: Deps): Promise<object> {
   const run = caseSteps[input.step] as Step<StepName>;
+  // Reports that count towards a known issue are counted before the step decides (known-issues.ts).
+  await detectKnownIssues(input, deps);
   const seen =
     input.step === 'escalateOverdue' || input.step === 'customerOverdue'
       ? [overdueEscalationId(input.overdue)]

@@ -1,0 +1,120 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { KnownIssue, type KnownIssueStore, type Signal, signalKey } from '../domain/known-issues.ts';
+import { dynamo, requiredEnv } from './aws-clients.ts';
+
+/**
+ * Known issues in fairfix's table, tenant-prefixed like every key:
+ * - one item per signal (brand, model, firmware, symptom or fault): `pk = T#<brand>#KI-SIGNAL#<key>`,
+ *   `sk = REPORTS`, with one attribute per reporting case (`r#<caseId>` = when) and the issue covering
+ *   it. A report is one UpdateItem that sets the case's attribute only if absent, so a retried request
+ *   counts once, and answers the whole item: the count is read from the write, never from a scan.
+ * - the brand's issues in one partition: `pk = T#<brand>#KNOWN-ISSUES`, `sk = KI#<issueId>`.
+ */
+const REPORT = 'r#';
+const keys = {
+  signal: (brand: string, signal: Signal) => ({
+    pk: `T#${brand}#KI-SIGNAL#${signalKey(signal)}`,
+    sk: 'REPORTS',
+  }),
+  issues: (brand: string) => `T#${brand}#KNOWN-ISSUES`,
+  issue: (brand: string, issueId: string) => ({ pk: `T#${brand}#KNOWN-ISSUES`, sk: `KI#${issueId}` }),
+};
+
+const reportsOf = (item: Record<string, unknown> | undefined) =>
+  Object.fromEntries(
+    Object.entries(item ?? {})
+      .filter(([name]) => name.startsWith(REPORT))
+      .map(([name, at]) => [name.slice(REPORT.length), String(at)]),
+  );
+
+export class DynamoKnownIssueStore implements KnownIssueStore {
+  constructor(private readonly tableName = requiredEnv('TABLE_NAME')) {}
+
+  async report(brand: string, signal: Signal, caseId: string, at: string) {
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.signal(brand, signal),
+        UpdateExpression: 'SET #report = if_not_exists(#report, :at)',
+        ExpressionAttributeNames: { '#report': `${REPORT}${caseId}` },
+        ExpressionAttributeValues: { ':at': at },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const issueId = typeof Attributes?.issueId === 'string' ? Attributes.issueId : undefined;
+    return { reports: reportsOf(Attributes), ...(issueId ? { issueId } : {}) };
+  }
+
+  async cover(brand: string, signals: readonly Signal[], issueId: string) {
+    const covered = await Promise.all(
+      signals.map((signal) =>
+        dynamo.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.signal(brand, signal),
+            UpdateExpression: 'SET issueId = :issue',
+            ExpressionAttributeValues: { ':issue': issueId },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      ),
+    );
+    return [...new Set(covered.flatMap(({ Attributes }) => Object.keys(reportsOf(Attributes))))];
+  }
+
+  async open(issue: KnownIssue) {
+    try {
+      await dynamo.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.issue(issue.brand, issue.issueId), ...issue },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return issue;
+    } catch (error) {
+      // Two reports crossed the threshold together: the first one's issue stands.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const stored = await this.get(issue.brand, issue.issueId);
+      if (!stored) throw error;
+      return stored;
+    }
+  }
+
+  async get(brand: string, issueId: string) {
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.issue(brand, issueId), ConsistentRead: true }),
+    );
+    return Item ? KnownIssue.parse(Item) : undefined;
+  }
+
+  async list(brand: string) {
+    const { Items = [] } = await dynamo.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ki)',
+        ExpressionAttributeValues: { ':pk': keys.issues(brand), ':ki': 'KI#' },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map((item) => KnownIssue.parse(item));
+  }
+
+  async save(issue: KnownIssue, before: KnownIssue) {
+    try {
+      await dynamo.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.issue(issue.brand, issue.issueId), ...issue },
+          ConditionExpression: 'size(decisions) = :before',
+          ExpressionAttributeValues: { ':before': before.decisions.length },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrandPolicy } from '../../functions/domain/policy.ts';
+import type { LocalCloud } from '../../local/cloud.ts';
+import { ApiClient } from '../support/api.ts';
+import { examplePolicy } from '../support/brands.ts';
+import { startTestCloud } from '../support/cloud.ts';
+import { type CaseView, isoDaysAgo, Journey, opening } from '../support/journey.ts';
+
+/**
+ * Issue 17 through the synthesized workflow: K reports of one model, firmware and symptom (or fault
+ * code) open a known issue, whose cases are diagnosed and repaired free, an estimate already sent
+ * withdrawn; a dismissed issue charges again, with its reason on the timeline.
+ */
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+});
+afterAll(() => cloud?.stop());
+
+/** A brand with detection on (it is off unless a brand's policy turns it on), from acme's example policy. */
+async function createBrand(brand: string, knownIssues: NonNullable<BrandPolicy['knownIssues']>) {
+  const admin = ApiClient.as(cloud, brand, 'admin', `admin@${brand}.example`);
+  const document = { ...examplePolicy('acme'), brand, displayName: `${brand} Ltd`, knownIssues };
+  const created = await admin.request('PUT', '/brand/policy', document, { 'if-none-match': '*' });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return admin;
+}
+
+/** Out of warranty: without a known issue, a fault is the customer's to pay, on an estimate. */
+const outOfWarranty = (overrides: Record<string, unknown> = {}) =>
+  opening({ purchaseDate: isoDaysAgo(cloud.clock.now(), 1200), ...overrides });
+
+const FREE = 'A known issue with Cam 3 on firmware 3.1.0: no charge.';
+const told = (kase: CaseView, text: string) =>
+  kase.notifications.some((notice) => notice.text.includes(text));
+const waived = (kase: CaseView) => kase.knownIssue?.status === 'waived';
+
+/** The depot finds worn parts and asks the customer to pay for them. */
+const wornOut = (faultCode: string) => ({
+  type: 'diagnosed',
+  faultCode,
+  cause: 'wear',
+  covered: false,
+  estimate: [{ description: 'Main board', amountMinor: 45_800 }],
+});
+
+describe('known issues from symptoms at opening', () => {
+  it('the K-th report opens the issue for every case that raised it, and the next matching case gets no estimate', async () => {
+    await createBrand('fleetco', { threshold: 3, windowDays: 30 });
+    const journey = new Journey(cloud, 'fleetco');
+    const first = await journey.open(outOfWarranty());
+    const second = await journey.open(outOfWarranty());
+    // Another symptom of the same model and firmware is another signal: it does not count.
+    const other = await journey.open(
+      outOfWarranty({ problem: { description: 'Cracked lens', category: 'damage' } }),
+    );
+    for (const caseId of [first, second, other]) {
+      const planned = await journey.waitsFor(caseId, 'Wait for device at depot');
+      expect(planned.knownIssue).toBeUndefined();
+    }
+
+    const third = await journey.open(outOfWarranty());
+    for (const caseId of [first, second, third]) {
+      const reached = await journey.until(caseId, 'the known issue reaches it', waived);
+      expect(
+        reached.timeline.some((line) => line.type === 'known-issue' && line.summary.startsWith(FREE)),
+      ).toBe(true);
+      expect(told(reached, FREE)).toBe(true);
+    }
+    expect((await journey.get(other)).knownIssue).toBeUndefined();
+
+    // A case opened after the issue matches at once, and its depot's estimate is not sent.
+    const next = await journey.open(outOfWarranty());
+    await journey.until(next, 'the known issue reaches it at opening', waived);
+    await journey.toDepot(next);
+    await journey.depotEvent(next, wornOut('PWR-09'));
+    const repairing = await journey.waitsFor(next, 'Wait for repair attempt');
+    expect(repairing.estimate).toBeUndefined();
+    expect(repairing.charges).toEqual([]);
+    expect(repairing.diagnosis).toMatchObject({ covered: true, diagnosisFree: true });
+    expect(repairing.diagnosis?.reason).toContain(FREE);
+    expect(repairing.decisions.filter((decision) => decision.status === 'live')).toEqual([]);
+  });
+});
+
+describe('known issues from fault codes at the depot', () => {
+  it('withdraws an estimate sent earlier for the fault, and the workflow goes on to the repair', async () => {
+    await createBrand('faultco', { threshold: 2, windowDays: 30 });
+    const journey = new Journey(cloud, 'faultco');
+    const earlier = await journey.open(
+      outOfWarranty({ problem: { description: 'Fan rattles', category: 'hardware-fault' } }),
+    );
+    await journey.toDepot(earlier);
+    await journey.depotEvent(earlier, wornOut('FAN-09'));
+    const asked = await journey.waitsFor(earlier, 'Wait for estimate answer');
+    expect(asked.estimate).toMatchObject({ status: 'awaiting-answer', totalMinor: 45_800 });
+
+    const later = await journey.open(outOfWarranty({ problem: { description: 'Makes a loud noise', category: 'other' } }));
+    await journey.toDepot(later);
+    // The second report of FAN-09 on Cam 3 3.1.0 opens the issue: this case is never asked to pay.
+    await journey.depotEvent(later, wornOut('FAN-09'));
+    const repairing = await journey.waitsFor(later, 'Wait for repair attempt');
+    expect(repairing.estimate).toBeUndefined();
+    expect(repairing.diagnosis).toMatchObject({ covered: true, diagnosisFree: true });
+
+    const withdrawn = await journey.waitsFor(earlier, 'Wait for repair attempt');
+    expect(withdrawn.estimate?.status).toBe('withdrawn');
+    expect(withdrawn.charges).toEqual([]);
+    expect(withdrawn.diagnosis).toMatchObject({ covered: true, diagnosisFree: true });
+    expect(told(withdrawn, 'the estimate we sent you is withdrawn')).toBe(true);
+    expect(withdrawn.timeline.some((line) => line.type === 'known-issue')).toBe(true);
+    // Repaired free, and delivered with nothing charged.
+    await journey.depotEvent(earlier, { type: 'repair-attempted', result: 'fixed', faultCode: 'FAN-09' });
+    const done = await journey.deliverToCustomer(earlier);
+    expect(done.charges).toEqual([]);
+  });
+});
