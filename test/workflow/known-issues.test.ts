@@ -96,7 +96,9 @@ describe('known issues from fault codes at the depot', () => {
     const asked = await journey.waitsFor(earlier, 'Wait for estimate answer');
     expect(asked.estimate).toMatchObject({ status: 'awaiting-answer', totalMinor: 45_800 });
 
-    const later = await journey.open(outOfWarranty({ problem: { description: 'Makes a loud noise', category: 'other' } }));
+    const later = await journey.open(
+      outOfWarranty({ problem: { description: 'Makes a loud noise', category: 'other' } }),
+    );
     await journey.toDepot(later);
     // The second report of FAN-09 on Cam 3 3.1.0 opens the issue: this case is never asked to pay.
     await journey.depotEvent(later, wornOut('FAN-09'));
