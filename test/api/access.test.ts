@@ -156,6 +156,12 @@ const requests = (): Record<
     headers: { 'if-match': target.policyEtag },
   },
   listBrandPolicyVersions: { path: '/brand/policy/versions' },
+  listKnownIssues: { path: '/known-issues' },
+  // Acme detects no known issues; test/workflow/known-issues.test.ts tries a brand's real one.
+  decideKnownIssue: {
+    path: '/known-issues/KI-000000000000/decisions',
+    body: { decisionId: nextId('ki'), action: 'dismiss', reason: 'Trying another brand’s issue' },
+  },
 });
 
 const guarded = operations.filter((op) => op.roles.length > 0);
@@ -192,6 +198,7 @@ const BRAND_WIDE: readonly string[] = [
   'listBrandPolicyVersions',
   'createWebhook',
   'listWebhooks',
+  'listKnownIssues',
 ];
 
 /**

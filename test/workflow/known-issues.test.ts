@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrandPolicy } from '../../functions/domain/policy.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
-import { ApiClient } from '../support/api.ts';
+import { ApiClient, nextId } from '../support/api.ts';
 import { examplePolicy } from '../support/brands.ts';
 import { startTestCloud } from '../support/cloud.ts';
 import { type CaseView, isoDaysAgo, Journey, opening } from '../support/journey.ts';
@@ -116,5 +116,96 @@ describe('known issues from fault codes at the depot', () => {
     await journey.depotEvent(earlier, { type: 'repair-attempted', result: 'fixed', faultCode: 'FAN-09' });
     const done = await journey.deliverToCustomer(earlier);
     expect(done.charges).toEqual([]);
+  });
+});
+
+describe('deciding on a known issue', () => {
+  it('widens its firmware range, and a dismissed issue charges again with the reason on the timeline', async () => {
+    const admin = await createBrand('dismissco', { threshold: 2, windowDays: 30 });
+    const journey = new Journey(cloud, 'dismissco');
+    const agent = ApiClient.as(cloud, 'dismissco', 'agent');
+    // One report on firmware 3.1.1: below the threshold on its own.
+    const newer = await journey.open(
+      outOfWarranty({
+        device: {
+          serial: nextId('SN'),
+          model: 'Cam 3',
+          purchaseDate: isoDaysAgo(cloud.clock.now(), 1200),
+          firmware: '3.1.1',
+        },
+      }),
+    );
+    await journey.waitsFor(newer, 'Wait for device at depot');
+    expect((await agent.get<{ items: unknown[] }>('/known-issues')).body.items).toEqual([]);
+
+    const raised = [await journey.open(outOfWarranty()), await journey.open(outOfWarranty())];
+    for (const caseId of raised) await journey.until(caseId, 'the known issue reaches it', waived);
+    const listed = await agent.get<{ items: { issueId: string; raisedBy: string[]; firmwares: string[] }[] }>(
+      '/known-issues',
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toHaveLength(1);
+    const issue = listed.body.items[0] as { issueId: string; raisedBy: string[]; firmwares: string[] };
+    expect(issue).toMatchObject({
+      model: 'Cam 3',
+      firmwares: ['3.1.0'],
+      kind: 'symptom',
+      what: 'does-not-power-on',
+    });
+    expect([...issue.raisedBy].sort()).toEqual([...raised].sort());
+    const decide = (client: ApiClient, body: object, issueId = issue.issueId) =>
+      client.post(`/known-issues/${issueId}/decisions`, body);
+
+    // Who may decide: the brand's agents and admin; no customer, no depot, no other brand.
+    const globexAdmin = ApiClient.as(cloud, 'globex', 'admin');
+    const confirm = { decisionId: nextId('ki'), action: 'confirm' };
+    expect((await decide(globexAdmin, confirm)).status).toBe(404);
+    expect(
+      (await ApiClient.as(cloud, 'globex', 'agent').get<{ items: unknown[] }>('/known-issues')).body.items,
+    ).toEqual([]);
+    expect((await decide(journey.customer, confirm)).status).toBe(403);
+    expect((await decide(journey.depot, confirm)).status).toBe(403);
+    expect((await journey.customer.get('/known-issues')).status).toBe(403);
+    expect((await decide(agent, confirm, 'KI-000000000000')).status).toBe(404);
+    const invalid = await decide(agent, { decisionId: nextId('ki'), action: 'dismiss' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: '#/reason' })]);
+    const confirmed = await decide(agent, confirm);
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(201);
+    expect(confirmed.body.status).toBe('confirmed');
+
+    // Widened to 3.1.1: the case that reported it there is charged nothing either.
+    const widened = await decide(admin, { decisionId: nextId('ki'), action: 'widen', firmwares: ['3.1.1'] });
+    expect(widened.status, JSON.stringify(widened.body)).toBe(201);
+    expect(widened.body.firmwares).toEqual(['3.1.0', '3.1.1']);
+    const reached = await journey.until(newer, 'the widened issue reaches it', waived);
+    expect(told(reached, 'A known issue with Cam 3 on firmware 3.1.0 or 3.1.1: no charge.')).toBe(true);
+
+    const reason = 'The depot traced it to third-party chargers, not to our firmware.';
+    const dismissal = { decisionId: nextId('ki'), action: 'dismiss', reason };
+    const dismissed = await decide(admin, dismissal);
+    expect(dismissed.status, JSON.stringify(dismissed.body)).toBe(201);
+    expect(dismissed.body).toMatchObject({ status: 'dismissed', dismissal: { reason } });
+    // The same request again is the same decision; another one is refused.
+    expect((await decide(admin, dismissal)).status).toBe(201);
+    expect((await decide(agent, { decisionId: nextId('ki'), action: 'confirm' })).status).toBe(409);
+
+    const [charged] = raised as [string];
+    const chargedAgain = await journey.until(
+      charged,
+      'charged again',
+      (kase) => kase.knownIssue?.status === 'charged',
+    );
+    expect(
+      chargedAgain.timeline.some(
+        (line) => line.type === 'known-issue-dismissed' && line.summary.includes(reason),
+      ),
+    ).toBe(true);
+    expect(told(chargedAgain, reason)).toBe(true);
+    await journey.toDepot(charged);
+    await journey.depotEvent(charged, wornOut('PWR-09'));
+    const asked = await journey.waitsFor(charged, 'Wait for estimate answer');
+    expect(asked.estimate).toMatchObject({ status: 'awaiting-answer', totalMinor: 45_800 });
+    expect(asked.diagnosis).toMatchObject({ covered: false });
   });
 });
