@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Actor, actorId } from '../domain/case.ts';
+import { type Actor, actorId, type Case } from '../domain/case.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { inboxKey, recordEvent } from '../domain/event-inbox.ts';
 import {
@@ -17,11 +17,11 @@ import {
   waiveForKnownIssue,
   waives,
 } from '../domain/known-issues.ts';
+import type { BrandPolicy } from '../domain/policy.ts';
 import type { CaseEvent } from '../domain/schemas.ts';
-import { changeCase, mustGet } from './change-case.ts';
+import { changeCase } from './change-case.ts';
 import type { Deps } from './deps.ts';
 import { casePolicy, policyOf } from './policies.ts';
-import type { StepInput } from './workflow-steps.ts';
 
 /**
  * Known issues as the application runs them (functions/domain/known-issues.ts): detection at the two
@@ -47,92 +47,99 @@ function storeOf(deps: Deps): KnownIssueStore {
 }
 
 /**
- * Before the steps that report (plan: the symptom at opening; applyDiagnosis: the fault found), the
- * case's report is counted, once however often the step runs. Off for a brand whose policy has no
- * `knownIssues`: then this costs one cached policy read.
+ * A case's report, counted towards the fleet's known issues, by the step that has the case in hand
+ * (plan: the symptom at opening; applyDiagnosis: the fault the depot found, `faultCode`): one write,
+ * once however often the step runs. Answers the case under the issue that covers its report, if one
+ * does; the report that opens an issue brings it to the other cases that raised it. Off for a brand
+ * whose policy has no `knownIssues`: then this costs one cached policy read.
  */
-export async function detectKnownIssues(input: StepInput, deps: Deps): Promise<void> {
-  if (input.step !== 'plan' && input.step !== 'applyDiagnosis') return;
-  const settings = (await policyOf(deps.policies, input.brand)).knownIssues;
-  if (!settings) return;
-  const kase = await mustGet(deps.repo, input.brand, input.caseId);
-  const faultCode = input.step === 'applyDiagnosis' ? input.event.faultCode : undefined;
+export async function reportToFleet(
+  kase: Case,
+  faultCode: string | undefined,
+  policy: BrandPolicy,
+  deps: Deps,
+): Promise<Case> {
+  const settings = (await policyOf(deps.policies, kase.brand)).knownIssues;
+  if (!settings) return kase;
   const signal = faultCode === undefined ? openingSignal(kase) : faultSignal(kase, faultCode);
-  if (!signal) return;
+  if (!signal) return kase;
   const store = storeOf(deps);
   const at = faultCode === undefined ? kase.openedAt : deps.now.toISOString();
-  const { reports, issueId } = await store.report(kase.brand, signal, kase.caseId, at);
-  const current = { caseId: kase.caseId, faultCode };
-  if (issueId) {
-    const issue = await store.get(kase.brand, issueId);
-    if (issue) await bringToCase(issue, kase.caseId, deps, current);
-    return;
+  const bounds = { windowDays: settings.windowDays, keep: settings.threshold, now: deps.now };
+  const { reports, issueId } = await store.report(kase.brand, signal, { caseId: kase.caseId, at }, bounds);
+  let issue = issueId ? await store.get(kase.brand, issueId) : undefined;
+  if (!issueId) {
+    const raisedBy = reportsWithin(reports, settings.windowDays, deps.now);
+    if (raisedBy.length < settings.threshold) return kase;
+    issue = await store.open({
+      issueId: issueIdFor(kase.brand, signal),
+      brand: kase.brand,
+      model: signal.model,
+      firmwares: [signal.firmware],
+      kind: signal.kind,
+      what: signal.what,
+      status: 'open',
+      openedAt: deps.now.toISOString(),
+      raisedBy,
+      decisions: [],
+    });
+    await bringToCases(issue, deps, kase.caseId);
   }
-  const raisedBy = reportsWithin(reports, settings.windowDays, deps.now);
-  if (raisedBy.length < settings.threshold) return;
-  const issue = await store.open({
-    issueId: issueIdFor(kase.brand, signal),
-    brand: kase.brand,
-    model: signal.model,
-    firmwares: [signal.firmware],
-    kind: signal.kind,
-    what: signal.what,
-    status: 'open',
-    openedAt: deps.now.toISOString(),
-    raisedBy,
-    decisions: [],
-  });
-  await bringToCases(issue, deps, current);
+  if (!issue || !caseMatches(issue, kase, faultCode ?? kase.diagnosis?.faultCode)) return kase;
+  if (!waives(issue)) return chargeAgain(kase, issue, deps.now);
+  await store.reached(kase.brand, issue.issueId, kase.caseId);
+  return waiveForKnownIssue(kase, issue, policy, deps.now).case;
 }
 
 /**
- * The issue reaches every case that reported one of its signals (its firmwares): charges waived while
- * it stands, charged again once dismissed. Each case changes once per issue, so running this again
- * (a retried request or step) finishes what an interrupted run left.
+ * The issue reaches every case that recently reported one of its signals (its firmwares) or that it
+ * reached before: charges waived while it stands, charged again once dismissed. Each case changes once
+ * per issue, so running this again (a retried request or step) finishes what an interrupted run left.
  */
-async function bringToCases(issue: KnownIssue, deps: Deps, current?: { caseId: string; faultCode?: string }) {
+async function bringToCases(issue: KnownIssue, deps: Deps, except?: string) {
   const signals = issue.firmwares.map((firmware) => ({
     kind: issue.kind,
     model: issue.model,
     firmware,
     what: issue.what,
   }));
-  const caseIds = await storeOf(deps).cover(issue.brand, signals, issue.issueId);
+  const store = storeOf(deps);
+  const [reporting, reached] = await Promise.all([
+    store.cover(issue.brand, signals, issue.issueId),
+    store.casesOf(issue.brand, issue.issueId),
+  ]);
+  const caseIds = [...new Set([...reporting, ...reached])].filter((caseId) => caseId !== except);
   // A few at a time: each is a read and a write of its case, and perhaps a workflow resumed.
   for (let i = 0; i < caseIds.length; i += 8)
-    await Promise.all(caseIds.slice(i, i + 8).map((caseId) => bringToCase(issue, caseId, deps, current)));
+    await Promise.all(caseIds.slice(i, i + 8).map((caseId) => bringToCase(issue, caseId, deps)));
 }
 
-async function bringToCase(
-  issue: KnownIssue,
-  caseId: string,
-  deps: Deps,
-  current?: { caseId: string; faultCode?: string | undefined },
-) {
+async function bringToCase(issue: KnownIssue, caseId: string, deps: Deps) {
   const answerId = `known-issue:${issue.issueId}`;
-  await changeCase(
-    { brand: issue.brand, caseId, seen: [inboxKey(SYSTEM.role, answerId)] },
-    deps,
-    async (kase) => {
-      const faultCode = current?.caseId === caseId ? current.faultCode : undefined;
-      if (!caseMatches(issue, kase, faultCode ?? kase.diagnosis?.faultCode))
-        return { case: kase, result: undefined };
-      if (!waives(issue)) return { case: chargeAgain(kase, issue, deps.now), result: undefined };
-      // The customer has nothing left to answer: the withdrawal answers the estimate's wait, as a grant does.
-      const answer: CaseEvent = {
-        type: 'estimate-answered',
-        eventId: answerId,
-        occurredAt: deps.now.toISOString(),
-        approved: true,
-      };
-      const answered =
-        kase.estimate?.status === 'awaiting-answer' ? recordEvent(kase, answer, deps.now, SYSTEM) : undefined;
-      const policy = await casePolicy(deps.policies, kase);
-      const { case: waived } = waiveForKnownIssue(answered?.case ?? kase, issue, policy, deps.now);
-      if (waived === (answered?.case ?? kase)) return { case: kase, result: undefined };
-      return { case: waived, result: undefined, deliver: answered?.deliver };
-    },
-  );
+  const seen = [inboxKey(SYSTEM.role, answerId)];
+  await changeCase({ brand: issue.brand, caseId, seen }, deps, async (kase) => {
+    const unchanged = { case: kase, result: undefined };
+    if (!caseMatches(issue, kase)) return unchanged;
+    // A dismissal reaches the cases the issue waived; a case that never was is charged as it was.
+    if (!waives(issue))
+      return kase.knownIssue?.issueId === issue.issueId
+        ? { case: chargeAgain(kase, issue, deps.now), result: undefined }
+        : unchanged;
+    await storeOf(deps).reached(issue.brand, issue.issueId, caseId);
+    // The customer has nothing left to answer: the withdrawal answers the estimate's wait, as a grant does.
+    const answer: CaseEvent = {
+      type: 'estimate-answered',
+      eventId: answerId,
+      occurredAt: deps.now.toISOString(),
+      approved: true,
+    };
+    const answered =
+      kase.estimate?.status === 'awaiting-answer' ? recordEvent(kase, answer, deps.now, SYSTEM) : undefined;
+    const policy = await casePolicy(deps.policies, kase);
+    const { case: waived } = waiveForKnownIssue(answered?.case ?? kase, issue, policy, deps.now);
+    if (waived === (answered?.case ?? kase)) return unchanged;
+    return { case: waived, result: undefined, deliver: answered?.deliver };
+  });
 }
 
 /** The brand's known issues, newest first. */

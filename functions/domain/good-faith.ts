@@ -77,8 +77,11 @@ export function applyDiagnosis(
   policy: BrandPolicy,
   now: Date,
 ): { case: Case; next: 'repair' | 'estimate' } {
-  if (kase.diagnosis)
-    return { case: kase, next: kase.estimate && kase.estimate.status !== 'approved' ? 'estimate' : 'repair' };
+  if (kase.diagnosis) {
+    // An estimate withdrawn (coverage granted, a known issue) asks nothing: the repair goes on.
+    const asks = kase.estimate && kase.estimate.status !== 'approved' && kase.estimate.status !== 'withdrawn';
+    return { case: kase, next: asks ? 'estimate' : 'repair' };
+  }
   // A known issue of the fleet is the brand's fault, whatever the depot found (known-issues.ts).
   const known = knownIssueWaives(kase, event.faultCode);
   const diagnosisFree = event.cause === 'unknown' || event.cause === 'firmware-update' || known !== undefined;

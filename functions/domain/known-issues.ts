@@ -291,20 +291,38 @@ export function chargeAgain(kase: Case, issue: KnownIssue, now: Date): Case {
 export interface KnownIssueStore {
   /**
    * Records a case's report of a signal, once per case (a retried request changes nothing); answers
-   * when each case reported it, and the issue covering the signal, if one does.
+   * when each recent case reported it (at least the `keep` latest within `windowDays`: older ones are
+   * let go, so the record stays small), and the issue covering the signal, if one does.
    */
   report(
     brand: string,
     signal: Signal,
-    caseId: string,
-    at: string,
+    report: { caseId: string; at: string },
+    bounds: { windowDays: number; keep: number; now: Date },
   ): Promise<{ reports: Record<string, string>; issueId?: string }>;
-  /** The cases that reported each signal, and points each at the issue, so later reports find it. */
+  /** Points each signal at the issue, so later reports find it; answers the cases that reported them recently. */
   cover(brand: string, signals: readonly Signal[], issueId: string): Promise<string[]>;
+  /** Notes that the issue reached a case: a dismissal finds every case it waived by these. */
+  reached(brand: string, issueId: string, caseId: string): Promise<void>;
+  /** The cases the issue reached. */
+  casesOf(brand: string, issueId: string): Promise<string[]>;
   /** Opens the issue unless it exists already; answers the one stored. */
   open(issue: KnownIssue): Promise<KnownIssue>;
   get(brand: string, issueId: string): Promise<KnownIssue | undefined>;
   list(brand: string): Promise<KnownIssue[]>;
   /** Saves a decided issue if no other decision was saved since `before` was read; false if one was. */
   save(issue: KnownIssue, before: KnownIssue): Promise<boolean>;
+}
+
+/**
+ * The reports a signal's record lets go: those older than the window, then the oldest beyond `keep`.
+ * Counting needs no more: K reports within the window are the K latest, if any are.
+ */
+export function reportsToForget(
+  reports: Readonly<Record<string, string>>,
+  bounds: { windowDays: number; keep: number; now: Date },
+): string[] {
+  const recent = reportsWithin(reports, bounds.windowDays, bounds.now);
+  const kept = new Set(recent.slice(Math.max(0, recent.length - bounds.keep)));
+  return Object.keys(reports).filter((caseId) => !kept.has(caseId));
 }
