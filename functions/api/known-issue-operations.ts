@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Campaign, CampaignProgress, CampaignRequest } from '../domain/campaigns.ts';
 import { KnownIssue, KnownIssueDecisionRequest } from '../domain/known-issues.ts';
 import type { Operation } from './operations.ts';
 import { ProblemSchema } from './problem.ts';
@@ -17,6 +18,10 @@ const problems = {
 
 export const KnownIssueParams = z.object({
   issueId: z.string().regex(/^KI-[0-9A-F]{12}$/, 'must look like KI- followed by 12 hex digits (capitals)'),
+});
+
+export const CampaignParams = z.object({
+  campaignId: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'a campaign id: 4 to 64 letters, digits, - or _'),
 });
 
 export const knownIssueOperations = [
@@ -50,6 +55,41 @@ export const knownIssueOperations = [
       ...problems,
       404: { description: 'No such known issue for this brand.', schema: ProblemSchema },
       409: { description: 'The issue was dismissed: it takes no other decision.', schema: ProblemSchema },
+    },
+  },
+  {
+    operationId: 'createCampaign',
+    method: 'POST',
+    path: '/campaigns',
+    summary:
+      'A service campaign, from a known issue or a model, firmwares and serial range: every device of the brand on file that it touches (through any earlier case) is told once, on its latest case, that it is fixed at no charge. Once per campaignId.',
+    entry: 'functions/create-campaign/handler.ts',
+    roles: ['admin'],
+    access: 'change-cases',
+    body: CampaignRequest,
+    responses: {
+      201: { description: 'Created; the devices it told.', schema: Campaign },
+      200: { description: 'The campaign this campaignId created before.', schema: Campaign },
+      ...problems,
+      404: { description: 'No such known issue for this brand.', schema: ProblemSchema },
+    },
+  },
+  {
+    operationId: 'getCampaign',
+    method: 'GET',
+    path: '/campaigns/{campaignId}',
+    summary: 'A campaign and its progress: devices targeted, told, unreachable, shipped in since, fixed.',
+    entry: 'functions/get-campaign/handler.ts',
+    roles: ['admin', 'agent'],
+    access: 'read-cases',
+    params: CampaignParams,
+    responses: {
+      200: {
+        description: 'The campaign and its progress.',
+        schema: z.object({ campaign: Campaign, progress: CampaignProgress }),
+      },
+      ...problems,
+      404: { description: 'No such campaign for this brand.', schema: ProblemSchema },
     },
   },
 ] as const satisfies readonly Operation[];

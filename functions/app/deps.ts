@@ -1,3 +1,4 @@
+import type { CampaignStore } from '../domain/campaigns.ts';
 import type { KnownIssueStore } from '../domain/known-issues.ts';
 import type {
   Carrier,
@@ -22,5 +23,7 @@ export interface Deps {
   readonly notices?: NoticePublisher;
   /** Known issues and the counts that raise them; only the functions that detect or decide need it. */
   readonly knownIssues?: KnownIssueStore;
+  /** Service campaigns: only the functions that create or read them need it. */
+  readonly campaigns?: CampaignStore;
   readonly now: Date;
 }

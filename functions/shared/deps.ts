@@ -1,3 +1,4 @@
+import { DynamoCampaignStore } from '../adapters/campaign-store.ts';
 import { CaseBusNotices } from '../adapters/case-bus.ts';
 import { DynamoCaseRepository } from '../adapters/case-repository.ts';
 import { clock } from '../adapters/clock.ts';
@@ -37,6 +38,7 @@ export function deps(printing: PrintingAdapters = NOT_PRINTING): Deps {
     warehouse: new LocalWarehouse(),
     notices: new CaseBusNotices(),
     knownIssues: new DynamoKnownIssueStore(),
+    campaigns: new DynamoCampaignStore(),
     ...printing,
   };
   return { ...adapters, ...printing, now: clock.now() };

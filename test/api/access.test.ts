@@ -162,6 +162,12 @@ const requests = (): Record<
     path: '/known-issues/KI-000000000000/decisions',
     body: { decisionId: nextId('ki'), action: 'dismiss', reason: 'Trying another brand’s issue' },
   },
+  // On the caller's own brand: another brand's admin reaches only its own devices on file.
+  createCampaign: {
+    path: '/campaigns',
+    body: { campaignId: nextId('cp'), model: 'Cam 3', firmwares: ['3.1.0'] },
+  },
+  getCampaign: { path: '/campaigns/acme-recall-0001' },
 });
 
 const guarded = operations.filter((op) => op.roles.length > 0);
@@ -199,6 +205,7 @@ const BRAND_WIDE: readonly string[] = [
   'createWebhook',
   'listWebhooks',
   'listKnownIssues',
+  'createCampaign',
 ];
 
 /**

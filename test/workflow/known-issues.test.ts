@@ -3,7 +3,7 @@ import type { BrandPolicy } from '../../functions/domain/policy.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
 import { ApiClient, nextId } from '../support/api.ts';
 import { examplePolicy } from '../support/brands.ts';
-import { startTestCloud } from '../support/cloud.ts';
+import { eventually, startTestCloud } from '../support/cloud.ts';
 import { type CaseView, isoDaysAgo, Journey, opening } from '../support/journey.ts';
 
 /**
@@ -169,6 +169,11 @@ describe('deciding on a known issue', () => {
     expect((await decide(agent, confirm, 'KI-000000000000')).status).toBe(404);
     const invalid = await decide(agent, { decisionId: nextId('ki'), action: 'dismiss' });
     expect(invalid.status).toBe(400);
+    // Every error at once.
+    expect((invalid.body.errors as { pointer: string }[]).map((error) => error.pointer)).toEqual([
+      '#/firmwares',
+      '#/serialTo',
+    ]);
     expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: '#/reason' })]);
     const confirmed = await decide(agent, confirm);
     expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(201);
@@ -207,5 +212,71 @@ describe('deciding on a known issue', () => {
     const asked = await journey.waitsFor(charged, 'Wait for estimate answer');
     expect(asked.estimate).toMatchObject({ status: 'awaiting-answer', totalMinor: 45_800 });
     expect(asked.diagnosis).toMatchObject({ covered: false });
+  });
+});
+
+describe('service campaigns', () => {
+  it('reach exactly the matching devices on file of the brand, each once, and count their progress', async () => {
+    const admin = await createBrand('recallco', { threshold: 3, windowDays: 30 });
+    await createBrand('otherco', { threshold: 3, windowDays: 30 });
+    const journey = new Journey(cloud, 'recallco');
+    const device = (serial: string, firmware: string) =>
+      outOfWarranty({ device: { serial, model: 'Cam 3', purchaseDate: '2026-03-01', firmware } });
+    const twice = nextId('SN-TWICE');
+    const older = await journey.open(device(twice, '3.1.0'));
+    await journey.waitsFor(older, 'Wait for device at depot');
+    const latest = await journey.open(device(twice, '3.1.0'));
+    const once = await journey.open(device(nextId('SN-ONCE'), '3.1.0'));
+    const untouched = await journey.open(device(nextId('SN-OLDER-FW'), '3.0.9'));
+    const elsewhere = new Journey(cloud, 'otherco');
+    const foreign = await elsewhere.open(device(nextId('SN-OTHERCO'), '3.1.0'));
+    for (const caseId of [latest, once, untouched])
+      await journey.waitsFor(caseId, 'Wait for device at depot');
+    await elsewhere.waitsFor(foreign, 'Wait for device at depot');
+
+    const request = { campaignId: nextId('recall'), model: 'Cam 3', firmwares: ['3.1.0'] };
+    const created = await admin.post('/campaigns', request);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const reached = (created.body.devices as { caseId: string }[]).map((d) => d.caseId).sort();
+    expect(reached).toEqual([latest, once].sort());
+    // The same request again is the same campaign: nobody is told twice.
+    const again = await admin.post('/campaigns', request);
+    expect(again.status).toBe(200);
+    expect(again.body.devices).toEqual(created.body.devices);
+
+    const notice = 'is affected by a known issue with Cam 3 on firmware 3.1.0';
+    const notices = async (j: Journey, caseId: string) =>
+      (await j.get(caseId)).notifications.filter((n) => n.text.includes(notice)).length;
+    expect(await notices(journey, latest)).toBe(1);
+    expect(await notices(journey, once)).toBe(1);
+    expect(await notices(journey, older)).toBe(0);
+    expect(await notices(journey, untouched)).toBe(0);
+    expect(await notices(elsewhere, foreign)).toBe(0);
+
+    const path = `/campaigns/${request.campaignId}`;
+    const agent = ApiClient.as(cloud, 'recallco', 'agent');
+    const progress = await eventually(async () => {
+      const read = await agent.get<{ progress: { targeted: number; told: number } }>(path);
+      expect(read.status).toBe(200);
+      return read.body.progress.told === 2 ? read.body.progress : undefined;
+    });
+    expect(progress).toEqual({ targeted: 2, told: 2, unreachable: 0, shipped: 0, fixed: 0 });
+    expect((await ApiClient.as(cloud, 'otherco', 'admin').get(path)).status).toBe(404);
+    expect((await journey.customer.get(path)).status).toBe(403);
+    expect((await journey.customer.post('/campaigns', { ...request, campaignId: nextId('x') })).status).toBe(
+      403,
+    );
+    const invalid = await admin.post('/campaigns', {
+      campaignId: nextId('bad'),
+      model: 'Cam 3',
+      firmwares: [],
+      serialFrom: 'A',
+    });
+    expect(invalid.status).toBe(400);
+    // Every error at once.
+    expect((invalid.body.errors as { pointer: string }[]).map((error) => error.pointer)).toEqual([
+      '#/firmwares',
+      '#/serialTo',
+    ]);
   });
 });
