@@ -44,7 +44,7 @@ describe('counting reports', () => {
 
 describe('decisions on a known issue', () => {
   it('widens the firmware range once per decision id, and the words follow', () => {
-    const request = { decisionId: 'd1', action: 'widen', firmwares: ['3.1.1', '3.1.0'] } as const;
+    const request = { decisionId: 'd1', action: 'widen' as const, firmwares: ['3.1.1', '3.1.0'] };
     const widened = decideIssue(issue, request, 'agent:ann', now);
     expect(widened.firmwares).toEqual(['3.1.0', '3.1.1']);
     expect(decideIssue(widened, request, 'agent:ann', now)).toBe(widened);

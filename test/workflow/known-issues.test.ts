@@ -169,11 +169,6 @@ describe('deciding on a known issue', () => {
     expect((await decide(agent, confirm, 'KI-000000000000')).status).toBe(404);
     const invalid = await decide(agent, { decisionId: nextId('ki'), action: 'dismiss' });
     expect(invalid.status).toBe(400);
-    // Every error at once.
-    expect((invalid.body.errors as { pointer: string }[]).map((error) => error.pointer)).toEqual([
-      '#/firmwares',
-      '#/serialTo',
-    ]);
     expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: '#/reason' })]);
     const confirmed = await decide(agent, confirm);
     expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(201);
