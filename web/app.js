@@ -651,6 +651,7 @@ async function casePage(caseId, depotView = false) {
             ),
           )
         : null,
+      kase.knownIssue ? knownIssuePanel(kase) : null,
       kase.decisions.length > 0 ? decisionsPanel(kase) : null,
       kase.visitOffer || kase.visits.length > 0 ? visitsPanel(kase, render, depotView) : null,
       custodyPanel(kase, render, depotView),
@@ -811,6 +812,24 @@ function escalatePanel(kase, rerender) {
 }
 
 /** Consistent decisions (P8): each denial with its one live reason, and any reason it replaced, with why. */
+/** The known issue the case matches (docs/known-issues.md): no charge while it stands, and why if it no longer does. */
+function knownIssuePanel(kase) {
+  const issue = kase.knownIssue;
+  const words = issue.words.charAt(0).toUpperCase() + issue.words.slice(1);
+  return h(
+    'section',
+    { className: 'card', 'data-known-issue': issue.status },
+    h('h2', {}, issue.status === 'waived' ? 'A known issue: no charge' : 'Known issue dismissed'),
+    issue.status === 'waived'
+      ? h('p', {}, `${words}: no charge. Diagnosis and repair are free.`)
+      : h(
+          'p',
+          {},
+          `We looked into ${issue.words} and dismissed it: ${issue.reason ?? ''} Charges apply as for any repair; nothing is charged without an estimate you approve.`,
+        ),
+  );
+}
+
 function decisionsPanel(kase) {
   return h(
     'section',

@@ -72,6 +72,7 @@ export const knownIssueOperations = [
       200: { description: 'The campaign this campaignId created before.', schema: Campaign },
       ...problems,
       404: { description: 'No such known issue for this brand.', schema: ProblemSchema },
+      409: { description: 'The known issue was dismissed.', schema: ProblemSchema },
     },
   },
   {

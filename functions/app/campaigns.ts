@@ -9,7 +9,7 @@ import {
   targetOf,
 } from '../domain/campaigns.ts';
 import { type Actor, actorId, type Case } from '../domain/case.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { notify } from '../domain/escalation.ts';
 import { changeCase } from './change-case.ts';
 import type { Deps } from './deps.ts';
@@ -38,6 +38,11 @@ export async function createCampaignCommand(
   const issue =
     'knownIssueId' in request ? await deps.knownIssues?.get(brand, request.knownIssueId) : undefined;
   if ('knownIssueId' in request && !issue) throw new NotFoundError(`known issue ${request.knownIssueId}`);
+  if (issue?.status === 'dismissed')
+    throw new ConflictError(
+      `Known issue ${issue.issueId} was dismissed (${issue.dismissal?.reason ?? 'no reason kept'}): a campaign would promise a free fix it no longer gives.`,
+      'Known issue dismissed',
+    );
   const target = targetOf(request, issue);
   const cases: Case[] = [];
   let after: string | undefined;
