@@ -21,7 +21,7 @@ import { dynamo, requiredEnv } from './aws-clients.ts';
  * - the cases an issue reached, in its own partition: `pk = T#<brand>#KI-CASES#<issueId>`, `sk = C#<caseId>`.
  */
 const REPORT = 'r#';
-/** Let go of reports once this many more than counting needs have gathered: one extra write in this many. */
+/** Let go of reports once this many more than counting keeps have gathered: one extra write in this many. */
 const SLACK = 16;
 const keys = {
   signal: (brand: string, signal: Signal) => ({
@@ -61,8 +61,8 @@ export class DynamoKnownIssueStore implements KnownIssueStore {
     );
     const issueId = typeof Attributes?.issueId === 'string' ? Attributes.issueId : undefined;
     const reports = reportsOf(Attributes);
-    const forget = reportsToForget(reports, bounds);
-    if (forget.length > SLACK) {
+    const forget = Object.keys(reports).length > bounds.keep + SLACK ? reportsToForget(reports, bounds) : [];
+    if (forget.length > 0) {
       // Removing an attribute another writer removed too is no error: letting go is idempotent.
       await dynamo.send(
         new UpdateCommand({

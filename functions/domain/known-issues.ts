@@ -42,16 +42,20 @@ export function faultSignal(kase: Case, faultCode: string): Signal | undefined {
   return { kind: 'fault', model, firmware, what: faultCode };
 }
 
-/** The cases whose report of one signal is within the window, from each case's time of report. */
+/**
+ * The cases whose report of one signal is within the window, oldest first. Report times are UTC
+ * ISO-8601 instants, as every time on a case, so they compare and sort as text (no date parsing: this
+ * runs on every opening).
+ */
 export function reportsWithin(
   reports: Readonly<Record<string, string>>,
   windowDays: number,
   now: Date,
 ): string[] {
-  const since = now.getTime() - windowDays * 86_400_000;
+  const since = new Date(now.getTime() - windowDays * 86_400_000).toISOString();
   return Object.entries(reports)
-    .filter(([, at]) => Date.parse(at) >= since)
-    .sort(([, a], [, b]) => a.localeCompare(b))
+    .filter(([, at]) => at >= since)
+    .sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([caseId]) => caseId);
 }
 
