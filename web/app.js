@@ -2,6 +2,7 @@
 // screen is a function that renders into <main> from the same HTTP API the tests and curl use.
 
 import { offerBrandTerms } from './brand-terms.js';
+import { knownIssuesPage } from './known-issues.js';
 import { settingsPage } from './settings.js';
 
 const app = document.getElementById('app');
@@ -1421,6 +1422,7 @@ function home() {
       h('li', {}, h('a', { href: '#/open' }, 'Open a case')),
       h('li', {}, h('a', { href: '#/find' }, 'Follow a case')),
       h('li', {}, h('a', { href: '#/depot' }, 'Depot console')),
+      h('li', {}, h('a', { href: '#/known-issues' }, 'Known issues')),
     ),
   );
 }
@@ -1436,6 +1438,7 @@ function route() {
   else if (first === 'depot' && second === 'cases' && third) casePage(decodeURIComponent(third), true);
   else if (first === 'depot') depotPage();
   else if (first === 'settings') settingsPage({ h, show, api, requireSession, problemBox, fmtTime });
+  else if (first === 'known-issues') knownIssuesPage({ h, show, api, requireSession, problemBox, fmtTime });
   else if (first === 'mailbox') import('./mailbox.js').then(({ mailboxPage }) => mailboxPage(h, show));
   else home();
   app.focus();
