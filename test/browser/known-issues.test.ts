@@ -63,7 +63,9 @@ describe.runIf(hasBrowser)('a known issue on the customer’s case page, in Chro
     expect(await card.getAttribute('data-status')).toBe('open');
     // A dismissal without a reason is refused, the field named.
     await card.getByRole('button', { name: 'Dismiss' }).click();
-    await expect.poll(() => card.locator('[role="status"]').textContent(), POLL).toContain('This field is required');
+    await expect
+      .poll(() => card.locator('[role="status"]').textContent(), POLL)
+      .toContain('This field is required');
     const reason = 'Traced to third-party chargers, not our firmware.';
     await card.getByLabel('Why dismiss it (customers read this)').fill(reason);
     await card.getByRole('button', { name: 'Dismiss' }).click();
