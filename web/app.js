@@ -3,6 +3,7 @@
 // screen is a function that renders into <main> from the same HTTP API the tests and curl use.
 // lib/ holds the DOM, API, form and word helpers; pages/ the screens; panels/ the parts of a case page.
 
+import { knownIssuesPage } from './known-issues.js';
 import { api, problemBox } from './lib/api.js';
 import { app, h, show } from './lib/dom.js';
 import { live, stopRefresh } from './lib/live.js';
@@ -38,6 +39,7 @@ function route() {
   else if (first === 'review') reviewPage();
   else if (first === 'owner') ownerPage(second ? decodeURIComponent(second) : undefined);
   else if (first === 'settings') settingsPage({ h, show, api, requireSession, problemBox, fmtTime });
+  else if (first === 'known-issues') knownIssuesPage({ h, show, api, requireSession, problemBox, fmtTime });
   else if (first === 'mailbox') import('./mailbox.js').then(({ mailboxPage }) => mailboxPage(h, show));
   else homePage();
   app.focus();

@@ -30,6 +30,7 @@ import {
 } from '../domain/schemas.ts';
 import { Webhook, WebhookRequest } from '../domain/webhooks.ts';
 import { brandOperations } from './brand-operations.ts';
+import { knownIssueOperations } from './known-issue-operations.ts';
 import { ProblemSchema } from './problem.ts';
 
 export { ProblemSchema };
@@ -872,6 +873,7 @@ export const operations = [
     },
   },
   ...brandOperations,
+  ...knownIssueOperations,
   {
     operationId: 'createWebhook',
     method: 'POST',

@@ -1,3 +1,5 @@
+import type { CampaignStore } from '../domain/campaigns.ts';
+import type { KnownIssueStore } from '../domain/known-issues.ts';
 import type {
   Carrier,
   CaseRepository,
@@ -19,5 +21,9 @@ export interface Deps {
   readonly printer: Printer;
   /** Where saved notices are announced for delivery; without it they stay queued on the case. */
   readonly notices?: NoticePublisher;
+  /** Known issues and the counts that raise them; only the functions that detect or decide need it. */
+  readonly knownIssues?: KnownIssueStore;
+  /** Service campaigns: only the functions that create or read them need it. */
+  readonly campaigns?: CampaignStore;
   readonly now: Date;
 }

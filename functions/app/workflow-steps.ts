@@ -32,6 +32,7 @@ import { bookVisit, endVisit, offerVisit, visitTimer } from '../domain/visits.ts
 import { waitNamed } from '../domain/waits.ts';
 import { type Change, changeCase } from './change-case.ts';
 import type { Deps } from './deps.ts';
+import { reportToFleet } from './known-issues.ts';
 import { casePolicy } from './policies.ts';
 
 /**
@@ -111,7 +112,9 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   async plan(kase, deps, _input, policy) {
     const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
     const others = history.cases.filter((other) => other.caseId !== kase.caseId);
-    const { case: planned, route } = planCase(kase, policy, others, deps.now);
+    // Its symptom counts towards the fleet's known issues; one may already cover it (known-issues.ts).
+    const reported = await reportToFleet(kase, undefined, policy, deps);
+    const { case: planned, route } = planCase(reported, policy, others, deps.now);
     return { case: planned, result: { route } };
   },
 
@@ -132,7 +135,9 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   },
 
   async applyDiagnosis(kase, deps, { event }, policy) {
-    const { case: diagnosed, next } = applyDiagnosis(kase, event, policy, deps.now);
+    // The fault found counts towards the fleet's known issues; one may make it free (known-issues.ts).
+    const reported = await reportToFleet(kase, event.faultCode, policy, deps);
+    const { case: diagnosed, next } = applyDiagnosis(reported, event, policy, deps.now);
     if (next !== 'repair') return { case: diagnosed, result: { next } };
     // A fault fixed on this device before, back within the brand's window: that fix failed (P4).
     const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);

@@ -44,6 +44,20 @@ export const Decision = z.object({
 
 export type Decision = z.infer<typeof Decision>;
 
+/** What a report says, as known-issue detection counts it: a symptom category at opening, or a fault code the depot found. */
+export const SignalKind = z.enum(['symptom', 'fault']);
+
+/** The case's link to a known issue, and whether it waives the case's charges now. */
+const CaseKnownIssue = z.object({
+  issueId: z.string(),
+  words: z.string(),
+  kind: SignalKind,
+  what: z.string(),
+  status: z.enum(['waived', 'charged']),
+  /** Why charges apply again: the dismissal's reason. */
+  reason: z.string().optional(),
+});
+
 export const VisitWindow = z.object({ windowId: z.string(), start: z.string(), end: z.string() });
 
 export const Technician = z.object({ id: z.string(), name: z.string(), phone: z.string() });
@@ -448,6 +462,8 @@ export const Case = z.object({
   seenEventIds: z.array(z.string()).default([]),
   /** What each of those events said (a fingerprint of its body), where known: an id reused for another event is refused. */
   seenFingerprints: z.record(z.string(), z.string()).default({}),
+  /** The known issue the case matches (functions/domain/known-issues.ts): no charge for its fault while it stands. */
+  knownIssue: CaseKnownIssue.optional(),
   /** Where the store keeps the case's journals; set by the repository, carried unchanged by every rule. */
   stored: Stored.optional(),
 });

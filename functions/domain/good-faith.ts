@@ -5,6 +5,7 @@ import { deny, overturnDenial } from './decisions.ts';
 import { decideEntitlement, type Entitlement } from './entitlement.ts';
 import { ConflictError } from './errors.ts';
 import { advance, notify } from './escalation.ts';
+import { knownIssueWaives } from './known-issues.ts';
 import { formatMoney } from './money.ts';
 import type { BrandPolicy } from './policy.ts';
 import type { CaseEvent } from './schemas.ts';
@@ -76,15 +77,21 @@ export function applyDiagnosis(
   policy: BrandPolicy,
   now: Date,
 ): { case: Case; next: 'repair' | 'estimate' } {
-  if (kase.diagnosis)
-    return { case: kase, next: kase.estimate && kase.estimate.status !== 'approved' ? 'estimate' : 'repair' };
-  const diagnosisFree = event.cause === 'unknown' || event.cause === 'firmware-update';
+  if (kase.diagnosis) {
+    // An estimate withdrawn (coverage granted, a known issue) asks nothing: the repair goes on.
+    const asks = kase.estimate && kase.estimate.status !== 'approved' && kase.estimate.status !== 'withdrawn';
+    return { case: kase, next: asks ? 'estimate' : 'repair' };
+  }
+  // A known issue of the fleet is the brand's fault, whatever the depot found (known-issues.ts).
+  const known = knownIssueWaives(kase, event.faultCode);
+  const diagnosisFree = event.cause === 'unknown' || event.cause === 'firmware-update' || known !== undefined;
   // The cause the depot found decides the coverage, not the category the customer chose at opening.
   const coverage = coverageFor(kase, event.cause, policy);
   const entitled = coverage.covered;
   // Good faith: within coverage, a defect, a fault nobody can explain, or damage the customer's plan
   // covers is covered whatever the depot thinks.
   const covered =
+    known !== undefined ||
     event.cause === 'firmware-update' ||
     (entitled &&
       (event.covered ||
@@ -92,8 +99,9 @@ export function applyDiagnosis(
         event.cause === 'unknown' ||
         coverage.coverage === 'accidental-damage'));
   const denial = covered ? undefined : coverageDenial(kase, event.cause, policy);
-  const reason =
-    event.cause === 'firmware-update'
+  const reason = known
+    ? `${known.words.charAt(0).toUpperCase()}${known.words.slice(1)}: no charge. Diagnosis and repair are free.`
+    : event.cause === 'firmware-update'
       ? 'The failure follows our own firmware update: diagnosis and repair are free.'
       : covered
         ? `Covered (${coverage.coverage}): the repair is free.`

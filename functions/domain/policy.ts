@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { knownTimezone } from './business-time.ts';
+import { KnownIssuesPolicy } from './known-issues-policy.ts';
 import { PartCategory } from './schemas.ts';
 
 /**
@@ -187,6 +188,11 @@ const PolicyFields = z.strictObject({
   surveyWindowSeconds: Seconds,
   /** The named person who follows up a customer whose needs were not met, within a day. */
   followUpOwner: z.object({ name: Text, role: Text, contact: Contact }),
+  /**
+   * Known-issue detection (functions/domain/known-issues.ts): K reports of one model, firmware and
+   * symptom (or fault code) within a window waive the charges of every matching case. Off without it.
+   */
+  knownIssues: KnownIssuesPolicy.optional(),
 });
 
 /**

@@ -1,6 +1,8 @@
+import { DynamoCampaignStore } from '../adapters/campaign-store.ts';
 import { CaseBusNotices } from '../adapters/case-bus.ts';
 import { DynamoCaseRepository } from '../adapters/case-repository.ts';
 import { clock } from '../adapters/clock.ts';
+import { DynamoKnownIssueStore } from '../adapters/known-issue-store.ts';
 import { LocalWarehouse } from '../adapters/local-warehouse.ts';
 import { DynamoPolicyRepository } from '../adapters/policy-repository.ts';
 import { StepFunctionsWorkflow } from '../adapters/workflow.ts';
@@ -35,6 +37,8 @@ export function deps(printing: PrintingAdapters = NOT_PRINTING): Deps {
     workflow: new StepFunctionsWorkflow(),
     warehouse: new LocalWarehouse(),
     notices: new CaseBusNotices(),
+    knownIssues: new DynamoKnownIssueStore(),
+    campaigns: new DynamoCampaignStore(),
     ...printing,
   };
   return { ...adapters, ...printing, now: clock.now() };

@@ -157,6 +157,18 @@ const requests = (): Record<
     headers: { 'if-match': target.policyEtag },
   },
   listBrandPolicyVersions: { path: '/brand/policy/versions' },
+  listKnownIssues: { path: '/known-issues' },
+  // Acme detects no known issues; test/workflow/known-issues.test.ts tries a brand's real one.
+  decideKnownIssue: {
+    path: '/known-issues/KI-000000000000/decisions',
+    body: { decisionId: nextId('ki'), action: 'dismiss', reason: 'Trying another brand’s issue' },
+  },
+  // On the caller's own brand: another brand's admin reaches only its own devices on file.
+  createCampaign: {
+    path: '/campaigns',
+    body: { campaignId: nextId('cp'), model: 'Cam 3', firmwares: ['3.1.0'] },
+  },
+  getCampaign: { path: '/campaigns/acme-recall-0001' },
 });
 
 const guarded = operations.filter((op) => op.roles.length > 0);
@@ -194,6 +206,8 @@ const BRAND_WIDE: readonly string[] = [
   'listBrandPolicyVersions',
   'createWebhook',
   'listWebhooks',
+  'listKnownIssues',
+  'createCampaign',
 ];
 
 /**

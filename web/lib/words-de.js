@@ -61,6 +61,12 @@ export const ui = {
   'nav.owner': 'Zuständigkeiten',
   'nav.settings': 'Markeneinstellungen',
   'nav.mailbox': 'Postfach',
+  'nav.knownIssues': 'Bekannte Fehler',
+  'facts.knownIssue': 'Ein bekannter Fehler: kostenlos',
+  'facts.knownIssueDismissed': 'Bekannter Fehler verworfen',
+  'facts.knownIssueWaived': '{words}: kostenlos. Diagnose und Reparatur kosten nichts.',
+  'facts.knownIssueReason':
+    'Wir haben {words} geprüft und verworfen: {reason} Es gelten die üblichen Reparaturkosten; nichts wird ohne einen von Ihnen angenommenen Kostenvoranschlag berechnet.',
   'mine.title': 'Meine Fälle',
   'mine.none': 'Sie haben noch keine Fälle.',
   'mine.older': 'Ältere Fälle',

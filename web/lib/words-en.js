@@ -59,6 +59,12 @@ export const ui = {
   'nav.owner': 'Owner queue',
   'nav.settings': 'Brand settings',
   'nav.mailbox': 'Mailbox',
+  'nav.knownIssues': 'Known issues',
+  'facts.knownIssue': 'A known issue: no charge',
+  'facts.knownIssueDismissed': 'Known issue dismissed',
+  'facts.knownIssueWaived': '{words}: no charge. Diagnosis and repair are free.',
+  'facts.knownIssueReason':
+    'We looked into {words} and dismissed it: {reason} Charges apply as for any repair; nothing is charged without an estimate you approve.',
   'mine.title': 'My cases',
   'mine.none': 'You have no cases yet.',
   'mine.older': 'Older cases',

@@ -9,7 +9,7 @@ import { keepCurrent, keepHeld, live, stopRefresh } from '../lib/live.js';
 import { session } from '../lib/session.js';
 import { fmtTime, stateWords, statusWords, t } from '../lib/words.js';
 import { agentActions } from '../panels/agent-actions.js';
-import { custodyPanel, decisionsPanel, visitsPanel } from '../panels/case-facts.js';
+import { custodyPanel, decisionsPanel, knownIssuePanel, visitsPanel } from '../panels/case-facts.js';
 import { ADDRESS_STEP, addressPanel, escalatePanel, estimatePanel, surveyPanel } from '../panels/customer.js';
 import { depotActions } from '../panels/depot-actions.js';
 import { noticesPanel, timelinePanel } from '../panels/journal.js';
@@ -138,6 +138,7 @@ export async function casePage(caseId, view = 'customer') {
           )
         : null,
       ...[
+        kase.knownIssue ? knownIssuePanel(kase) : null,
         kase.decisions.length > 0 ? decisionsPanel(kase) : null,
         kase.visitOffer || kase.visits.length > 0 ? visitsPanel(kase, rerender, depotView) : null,
         custodyPanel(kase, rerender, depotView),

@@ -116,6 +116,7 @@ export function homePage() {
       h('li', {}, h('a', { href: '#/depot' }, t('nav.depot'))),
       h('li', {}, h('a', { href: '#/visits' }, t('nav.visits'))),
       h('li', {}, h('a', { href: '#/owner' }, t('nav.owner'))),
+      h('li', {}, h('a', { href: '#/known-issues' }, t('nav.knownIssues'))),
     ),
   );
 }

@@ -7,6 +7,25 @@ import { field, readForm, report } from '../lib/forms.js';
 import { refreshLater } from '../lib/live.js';
 import { fmtTime, stateWords, t, visitWords } from '../lib/words.js';
 
+/** The known issue the case matches (docs/known-issues.md): no charge while it stands, and why if it no longer does. */
+export function knownIssuePanel(kase) {
+  const issue = kase.knownIssue;
+  const words = issue.words.charAt(0).toUpperCase() + issue.words.slice(1);
+  const waived = issue.status === 'waived';
+  return h(
+    'section',
+    { className: 'card', 'data-known-issue': issue.status },
+    h('h2', {}, t(waived ? 'facts.knownIssue' : 'facts.knownIssueDismissed')),
+    h(
+      'p',
+      {},
+      waived
+        ? t('facts.knownIssueWaived', { words })
+        : t('facts.knownIssueReason', { words: issue.words, reason: issue.reason ?? '' }),
+    ),
+  );
+}
+
 /** Consistent decisions (P8): each denial with its one live reason, and any reason it replaced, with why. */
 export function decisionsPanel(kase) {
   return h(

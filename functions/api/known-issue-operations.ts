@@ -1,0 +1,96 @@
+import * as z from 'zod';
+import { Campaign, CampaignProgress, CampaignRequest } from '../domain/campaigns.ts';
+import { KnownIssue, KnownIssueDecisionRequest } from '../domain/known-issues.ts';
+import type { Operation } from './operations.ts';
+import { ProblemSchema } from './problem.ts';
+
+/**
+ * The routes of known issues (functions/domain/known-issues.ts): agents and the brand's admin see the
+ * brand's queue of them and decide on each. The brand is the token's tenant: another brand's issue does
+ * not exist for the caller.
+ */
+
+const problems = {
+  400: { description: 'The request has errors; every one is listed at once.', schema: ProblemSchema },
+  401: { description: 'No valid bearer token.', schema: ProblemSchema },
+  403: { description: 'The token does not allow this on this brand.', schema: ProblemSchema },
+} as const;
+
+export const KnownIssueParams = z.object({
+  issueId: z.string().regex(/^KI-[0-9A-F]{12}$/, 'must look like KI- followed by 12 hex digits (capitals)'),
+});
+
+export const CampaignParams = z.object({
+  campaignId: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'a campaign id: 4 to 64 letters, digits, - or _'),
+});
+
+export const knownIssueOperations = [
+  {
+    operationId: 'listKnownIssues',
+    method: 'GET',
+    path: '/known-issues',
+    summary:
+      'The brand’s known issues, newest first: model, firmware range, the symptom or fault code, the cases that raised each, and the decisions on it.',
+    entry: 'functions/list-known-issues/handler.ts',
+    roles: ['agent', 'admin'],
+    access: 'read-cases',
+    responses: {
+      200: { description: 'The known issues.', schema: z.object({ items: z.array(KnownIssue) }) },
+      ...problems,
+    },
+  },
+  {
+    operationId: 'decideKnownIssue',
+    method: 'POST',
+    path: '/known-issues/{issueId}/decisions',
+    summary:
+      'Confirms a known issue, widens its firmware range (the cases of those firmwares are charged nothing too), or dismisses it with a reason: its cases are charged again from their next diagnosis, the reason on their timeline. Once per decisionId.',
+    entry: 'functions/decide-known-issue/handler.ts',
+    roles: ['agent', 'admin'],
+    access: 'change-cases',
+    params: KnownIssueParams,
+    body: KnownIssueDecisionRequest,
+    responses: {
+      201: { description: 'Decided; the issue as it stands now.', schema: KnownIssue },
+      ...problems,
+      404: { description: 'No such known issue for this brand.', schema: ProblemSchema },
+      409: { description: 'The issue was dismissed: it takes no other decision.', schema: ProblemSchema },
+    },
+  },
+  {
+    operationId: 'createCampaign',
+    method: 'POST',
+    path: '/campaigns',
+    summary:
+      'A service campaign, from a known issue or a model, firmwares and serial range: every device of the brand on file that it touches (through any earlier case) is told once, on its latest case, that it is fixed at no charge. Once per campaignId.',
+    entry: 'functions/create-campaign/handler.ts',
+    roles: ['admin'],
+    access: 'change-cases',
+    body: CampaignRequest,
+    responses: {
+      201: { description: 'Created; the devices it told.', schema: Campaign },
+      200: { description: 'The campaign this campaignId created before.', schema: Campaign },
+      ...problems,
+      404: { description: 'No such known issue for this brand.', schema: ProblemSchema },
+      409: { description: 'The known issue was dismissed.', schema: ProblemSchema },
+    },
+  },
+  {
+    operationId: 'getCampaign',
+    method: 'GET',
+    path: '/campaigns/{campaignId}',
+    summary: 'A campaign and its progress: devices targeted, told, unreachable, shipped in since, fixed.',
+    entry: 'functions/get-campaign/handler.ts',
+    roles: ['admin', 'agent'],
+    access: 'read-cases',
+    params: CampaignParams,
+    responses: {
+      200: {
+        description: 'The campaign and its progress.',
+        schema: z.object({ campaign: Campaign, progress: CampaignProgress }),
+      },
+      ...problems,
+      404: { description: 'No such campaign for this brand.', schema: ProblemSchema },
+    },
+  },
+] as const satisfies readonly Operation[];

@@ -1,0 +1,150 @@
+import * as z from 'zod';
+import type { Case } from './case.ts';
+import { issueWords, type KnownIssue } from './known-issues.ts';
+
+/**
+ * A service campaign (a recall): the brand tells every device on file that a known issue (or a model,
+ * firmware and serial range it names) touches, before its owner finds out the hard way. A device is on
+ * file through any earlier case of the brand; each is told once, on its latest case, on the customer's
+ * channel. Its progress is read from those devices' cases.
+ */
+
+const Id = z
+  .string('Give an id of your own for the campaign, so a retry creates it once.')
+  .regex(/^[A-Za-z0-9_-]{4,64}$/, 'Give 4 to 64 letters, digits, - or _.');
+const Firmware = z.string('Give a firmware version as text.').trim().min(1).max(40);
+
+/** What an admin asks for: from a known issue, or a model, its firmwares and perhaps a serial range. */
+export const CampaignRequest = z.union(
+  [
+    z.strictObject({
+      campaignId: Id,
+      knownIssueId: z.string().regex(/^KI-[0-9A-F]{12}$/, 'must look like KI- followed by 12 hex digits'),
+    }),
+    z
+      .strictObject({
+        campaignId: Id,
+        model: z.string('Give the model, as the catalogue names it.').trim().min(1).max(200),
+        firmwares: z
+          .array(Firmware, 'Give the firmware versions it touches.')
+          .min(1, 'Give at least one firmware version.')
+          .max(50),
+        /** The first and last serial it touches, in the order serials sort: both, or neither. */
+        serialFrom: z.string().trim().min(1).max(100).optional(),
+        serialTo: z.string().trim().min(1).max(100).optional(),
+      })
+      .refine((request) => (request.serialFrom === undefined) === (request.serialTo === undefined), {
+        path: ['serialTo'],
+        message: 'Give a serial range with both ends (serialFrom and serialTo), or neither.',
+      }),
+  ],
+  'Give a knownIssueId, or a model and its firmwares.',
+);
+export type CampaignRequest = z.infer<typeof CampaignRequest>;
+
+/** Which devices it touches. */
+export const CampaignTarget = z.object({
+  model: z.string(),
+  firmwares: z.array(z.string()),
+  serialFrom: z.string().optional(),
+  serialTo: z.string().optional(),
+});
+export type CampaignTarget = z.infer<typeof CampaignTarget>;
+
+export const Campaign = z.object({
+  campaignId: z.string(),
+  brand: z.string(),
+  target: CampaignTarget,
+  knownIssueId: z.string().optional(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  /** What each device's owner is told. */
+  message: z.string(),
+  /** Each device it reached, by the latest case it was told on, and the notice that told it. */
+  devices: z.array(z.object({ serial: z.string(), caseId: z.string(), noticeId: z.string().optional() })),
+});
+export type Campaign = z.infer<typeof Campaign>;
+
+/** How far a campaign got, device by device, as its cases tell (issue 17). */
+export const CampaignProgress = z.object({
+  /** Devices on file that it touches. */
+  targeted: z.number(),
+  /** Their owners' notices went out. */
+  told: z.number(),
+  /** A notice that reached no one (every channel failed). */
+  unreachable: z.number(),
+  /** Devices sent in since, on a case opened after the campaign. */
+  shipped: z.number(),
+  /** Devices repaired or replaced since. */
+  fixed: z.number(),
+});
+export type CampaignProgress = z.infer<typeof CampaignProgress>;
+
+export function targetOf(request: CampaignRequest, issue?: KnownIssue): CampaignTarget {
+  if ('knownIssueId' in request) {
+    if (!issue) throw new Error('A campaign from a known issue needs the issue.');
+    return { model: issue.model, firmwares: issue.firmwares };
+  }
+  const { campaignId: _id, ...target } = request;
+  return target;
+}
+
+export function touches(target: CampaignTarget, device: Case['device']): boolean {
+  if (device.model !== target.model || !device.firmware || !target.firmwares.includes(device.firmware))
+    return false;
+  if (target.serialFrom !== undefined && device.serial < target.serialFrom) return false;
+  if (target.serialTo !== undefined && device.serial > target.serialTo) return false;
+  return true;
+}
+
+/** The devices a campaign touches, each by its latest case. */
+export function devicesTouched(target: CampaignTarget, cases: readonly Case[]): Case[] {
+  const latest = new Map<string, Case>();
+  for (const kase of cases) {
+    if (!touches(target, kase.device)) continue;
+    const known = latest.get(kase.device.serial);
+    if (!known || known.openedAt < kase.openedAt) latest.set(kase.device.serial, kase);
+  }
+  return [...latest.values()];
+}
+
+/** What the owner of a touched device reads. */
+export function campaignMessage(target: CampaignTarget, issue?: KnownIssue): string {
+  const what = issue
+    ? issueWords(issue)
+    : `a known issue with ${target.model} on firmware ${target.firmwares.join(' or ')}`;
+  return `Your ${target.model} (serial {serial}) is affected by ${what}. We fix it at no charge: open a repair with us and we send you a prepaid label (or offer a visit, where we visit).`;
+}
+
+/** Statuses of a case whose device has not reached the brand yet. */
+const NOT_SENT: readonly string[] = ['opened', 'awaiting-arrival'];
+
+/** Progress, from each device's case it was told on and the device's cases opened since the campaign. */
+export function progressOf(
+  campaign: Campaign,
+  devices: readonly {
+    told?: Case | undefined;
+    since: readonly { status: string; outcome?: string | undefined }[];
+  }[],
+): CampaignProgress {
+  let told = 0;
+  let unreachable = 0;
+  let shipped = 0;
+  let fixed = 0;
+  campaign.devices.forEach((device, index) => {
+    const found = devices[index];
+    const delivery = device.noticeId ? found?.told?.deliveries[device.noticeId] : undefined;
+    if (delivery?.state === 'failed') unreachable++;
+    else if (delivery?.state === 'sent') told++;
+    const later = found?.since ?? [];
+    if (later.some((kase) => !NOT_SENT.includes(kase.status))) shipped++;
+    if (later.some((kase) => kase.outcome === 'repaired' || kase.outcome === 'replaced')) fixed++;
+  });
+  return { targeted: campaign.devices.length, told, unreachable, shipped, fixed };
+}
+
+export interface CampaignStore {
+  /** Saves a new campaign; answers the one stored under its id when it exists already. */
+  create(campaign: Campaign): Promise<Campaign>;
+  get(brand: string, campaignId: string): Promise<Campaign | undefined>;
+}
