@@ -11,6 +11,7 @@ import { issueWords, type KnownIssue } from './known-issues.ts';
 
 const Id = z
   .string('Give an id of your own for the campaign, so a retry creates it once.')
+  .max(64, 'Give 4 to 64 letters, digits, - or _.')
   .regex(/^[A-Za-z0-9_-]{4,64}$/, 'Give 4 to 64 letters, digits, - or _.');
 const Firmware = z.string('Give a firmware version as text.').trim().min(1).max(40);
 
@@ -19,7 +20,10 @@ export const CampaignRequest = z.union(
   [
     z.strictObject({
       campaignId: Id,
-      knownIssueId: z.string().regex(/^KI-[0-9A-F]{12}$/, 'must look like KI- followed by 12 hex digits'),
+      knownIssueId: z
+        .string()
+        .max(15)
+        .regex(/^KI-[0-9A-F]{12}$/, 'must look like KI- followed by 12 hex digits'),
     }),
     z
       .strictObject({
