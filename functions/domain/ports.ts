@@ -115,6 +115,8 @@ export interface Workflow {
 export interface ShipmentRequest {
   /** Ours, stable across retries: the same request gives the same shipment. */
   readonly reference: string;
+  /** The case's RMA number, printed on the label so that the depot matches the parcel unopened. */
+  readonly rma: string;
   readonly from: string;
   readonly to: string;
   readonly service: 'ground' | 'express';
@@ -122,6 +124,15 @@ export interface ShipmentRequest {
   readonly returnLabel: boolean;
   /** What the parcel must contain besides the device: the customer's removed parts. */
   readonly packingList?: readonly string[];
+  readonly parcel: Parcel;
+}
+
+/** A parcel's size and weight, as carriers rate it. */
+export interface Parcel {
+  readonly weightGrams: number;
+  readonly lengthCm: number;
+  readonly widthCm: number;
+  readonly heightCm: number;
 }
 
 export interface IssuedShipment {
