@@ -155,6 +155,15 @@ const PolicyFields = z.strictObject({
   /** Deadlines of the waiting steps, in seconds. */
   sla: Sla,
   businessHours: BusinessHours.optional(),
+  /**
+   * Where the brand is: times on its documents (a certificate of destruction) are in this timezone.
+   * Without it, its business hours' timezone; without those, UTC.
+   */
+  timezone: z
+    .string('Give an IANA timezone such as Europe/Brussels.')
+    .max(64)
+    .refine(knownTimezone, 'Give an IANA timezone such as Europe/Brussels.')
+    .optional(),
   /** Who owns the case at each escalation level, lowest first. */
   escalationLadder: List(z.object({ role: Text, contact: Contact, respondWithinSeconds: Seconds }), 20).min(
     1,

@@ -151,13 +151,19 @@ export interface Warehouse {
   allocate(reference: string, model: string): Promise<string>;
 }
 
-/** What a certificate of destruction states: the part, how, when, by whom, on whose choice. */
+/**
+ * What a certificate of destruction states: the part, how and to which standard, when, by whom, on whose
+ * choice. People by name, times as the brand's local time in words.
+ */
 export interface DestructionCertificate {
+  /** RMA-…-D1 for the case's first destruction. */
+  readonly number: string;
   readonly brand: string;
   readonly caseId: string;
   readonly part: string;
   readonly serial: string;
   readonly method: string;
+  readonly standard: string;
   readonly destroyedAt: string;
   readonly destroyedBy: string;
   readonly chosenAt: string;
