@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { useClockSource } from '../functions/adapters/clock.ts';
-import { seedExampleBrands } from './brands.ts';
+import { EXAMPLE_BRANDS, seedExampleBrands } from './brands.ts';
+import { CarrierService } from './carrier-service.ts';
 import { LocalClock } from './clock.ts';
 import { createTables, dynamoClient, LOCAL_CREDENTIALS, startDynamo, untilActive } from './dynamo.ts';
 import { LocalEventBus } from './event-bus.ts';
@@ -19,6 +20,7 @@ import { Mailbox } from './messaging/mailbox.ts';
 import { mailboxEndpoint } from './messaging/mailbox-endpoint.ts';
 import { startSes } from './messaging/ses.ts';
 import { startSns } from './messaging/sns.ts';
+
 import { startStepFunctionsServer } from './sfn/api.ts';
 import { StepFunctionsEngine } from './sfn/engine.ts';
 import { LocalIntegrations } from './sfn/integrations.ts';
@@ -36,6 +38,7 @@ export interface LocalCloudOptions {
     eventBridge?: number;
     ses?: number;
     sns?: number;
+    carrier?: number;
   };
   /** Virtual milliseconds per real millisecond, from now on. @default the persisted scale, else 1 */
   readonly clockScale?: number;
@@ -60,6 +63,8 @@ export interface LocalUrls {
   eventBridge: string;
   ses: string;
   sns: string;
+  /** The local carrier's label API (EasyPost-shaped), which the carrier adapter calls. */
+  carrier: string;
 }
 
 /** The messaging side of the cloud (issue 15): its bus's rules, the local SES and SNS, their mailbox. */
@@ -99,6 +104,8 @@ export class LocalCloud {
     /** The servers behind `urls` (the bench meters the store's). */
     readonly servers: { http: Server; stepFunctions: Server; dynamodb: Server },
     readonly messaging: LocalMessaging,
+    /** The local carrier: it issues labels and sends tracking webhooks (local/carrier-service.ts). */
+    readonly carrier: CarrierService,
   ) {}
 
   /** What the local SES and SNS sent. */
@@ -124,6 +131,7 @@ export class LocalCloud {
       eventBridge: 0,
       ses: 0,
       sns: 0,
+      carrier: 0,
       ...options.ports,
     };
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -178,6 +186,17 @@ export class LocalCloud {
         sns: await startSns(mailbox, ports.sns, now),
       },
     };
+    // The functions reach a carrier account as on AWS, by its URL and keys: here, the local carrier.
+    const carrierKeys = createHmac('sha256', secret).update('carrier').digest('hex');
+    const carrier = await CarrierService.start({
+      port: ports.carrier,
+      apiKey: `local_${carrierKeys.slice(0, 24)}`,
+      webhookSecret: carrierKeys.slice(24, 56),
+      now,
+      ...(process.env.FAIRFIX_CARRIER_TRACK_EVERY_MS
+        ? { trackEveryMs: Number(process.env.FAIRFIX_CARRIER_TRACK_EVERY_MS) }
+        : {}),
+    });
     // Answers 503 until recovery has claimed the stored executions (engine.phase).
     const sfnServer = await startStepFunctionsServer(engine, ports.stepFunctions);
     serveInProcess(sfnServer);
@@ -192,6 +211,10 @@ export class LocalCloud {
       AWS_ENDPOINT_URL_EVENTBRIDGE: url(messaging.servers.eventBridge),
       AWS_ENDPOINT_URL_SESV2: url(messaging.servers.ses),
       AWS_ENDPOINT_URL_SNS: url(messaging.servers.sns),
+      FAIRFIX_CARRIER_URL: carrier.url,
+      FAIRFIX_CARRIER_API_KEY: `local_${carrierKeys.slice(0, 24)}`,
+      FAIRFIX_CARRIER_WEBHOOK_SECRET: carrierKeys.slice(24, 56),
+      FAIRFIX_CARRIER_NAME: 'fairfix-local-post',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -221,6 +244,9 @@ export class LocalCloud {
     // this machine, so private addresses are allowed (on AWS they are refused).
     process.env.PORTAL_BASE_URL = `${url(httpServer)}/`;
     process.env.WEBHOOK_PRIVATE_TARGETS = 'allow';
+    // One carrier account serves every brand here: its tracking webhooks go to each example brand's route.
+    for (const file of readdirSync(EXAMPLE_BRANDS).filter((name) => name.endsWith('.json')))
+      carrier.addWebhook(`${url(httpServer)}/carrier/webhooks/${path.basename(file, '.json')}`);
 
     const cloud = new LocalCloud(
       {
@@ -230,6 +256,7 @@ export class LocalCloud {
         eventBridge: url(messaging.servers.eventBridge),
         ses: url(messaging.servers.ses),
         sns: url(messaging.servers.sns),
+        carrier: carrier.url,
       },
       model,
       clock,
@@ -238,6 +265,7 @@ export class LocalCloud {
       tokens,
       { http: httpServer, stepFunctions: sfnServer, dynamodb: dynamoServer },
       messaging,
+      carrier,
     );
     // Installed before the first request can arrive: listen() resolved in this very turn.
     serveOnlyWhenReady(httpServer, cloud);
@@ -264,6 +292,7 @@ export class LocalCloud {
       // Deliveries under way finish before the services they call close.
       await this.messaging.rules.close();
       for (const server of Object.values(this.messaging.servers)) await closeServer(server);
+      await this.carrier.stop();
       await closeServer(this.servers.stepFunctions);
       this.clock.dispose();
       await closeServer(this.servers.dynamodb);

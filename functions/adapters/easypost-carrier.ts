@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { CarrierUnavailableError } from '../domain/errors.ts';
 import type { Carrier, IssuedShipment, Parcel, ShipmentRequest } from '../domain/ports.ts';
 import type { CarrierEvent } from '../domain/schemas.ts';
+import { logger } from '../shared/powertools.ts';
 
 /**
  * A carrier account reached through an EasyPost-shaped label API (https://docs.easypost.com): create a
@@ -13,6 +14,8 @@ export interface EasyPostAccount {
   /** The API's root, e.g. https://api.easypost.com (without /v2). */
   readonly url: string;
   readonly apiKey: string;
+  /** The carrier's name as people read it in a case's problems. @default easypost */
+  readonly name?: string;
 }
 
 /** The parts of EasyPost's objects fairfix reads. */
@@ -91,9 +94,11 @@ function chooseRate(
 }
 
 export class EasyPostCarrier implements Carrier {
-  readonly name = 'easypost';
+  readonly name: string;
 
-  constructor(private readonly account: EasyPostAccount) {}
+  constructor(private readonly account: EasyPostAccount) {
+    this.name = account.name ?? 'easypost';
+  }
 
   async createShipment(request: ShipmentRequest): Promise<IssuedShipment> {
     const created = await this.call<EasyPostShipment>('POST', '/v2/shipments', {
@@ -121,9 +126,9 @@ export class EasyPostCarrier implements Carrier {
     const bought = created.tracking_code ? created : await this.buy(created, request.service);
     const labelUrl = bought.postage_label?.label_pdf_url ?? (await this.pdfLabel(bought.id));
     if (!bought.tracking_code || !labelUrl)
-      throw new CarrierUnavailableError(`${this.name} (shipment ${bought.id} has no tracking code or label)`);
+      throw this.unavailable(`shipment ${bought.id} has no tracking code or label`);
     const label = await this.fetch(labelUrl, { method: 'GET' });
-    if (!label.ok) throw new CarrierUnavailableError(`${this.name} (label download: HTTP ${label.status})`);
+    if (!label.ok) throw this.unavailable(`label download: HTTP ${label.status}`);
     return {
       carrier: bought.selected_rate?.carrier ?? this.name,
       trackingNumber: bought.tracking_code,
@@ -144,7 +149,7 @@ export class EasyPostCarrier implements Carrier {
 
   private async buy(shipment: EasyPostShipment, service: ShipmentRequest['service']) {
     const rate = chooseRate(shipment.rates, service);
-    if (!rate) throw new CarrierUnavailableError(`${this.name} (no rate for shipment ${shipment.id})`);
+    if (!rate) throw this.unavailable(`no rate for shipment ${shipment.id}`);
     return this.call<EasyPostShipment>('POST', `/v2/shipments/${encodeURIComponent(shipment.id)}/buy`, {
       rate: { id: rate.id },
     });
@@ -173,18 +178,22 @@ export class EasyPostCarrier implements Carrier {
     if (!response.ok) {
       // A carrier's refusal is told as an outage of the label call (the workflow retries it, then asks a
       // person), with the API's own words for the log, never its credentials.
-      throw new CarrierUnavailableError(
-        `${this.name} (${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)})`,
-      );
+      throw this.unavailable(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
     }
     return JSON.parse(text) as T;
+  }
+
+  /** The error a person reads on the case, in plain words; what the API said goes to the log. */
+  private unavailable(detail: string): CarrierUnavailableError {
+    logger.warn('The carrier refused or did not answer', { carrier: this.name, detail });
+    return new CarrierUnavailableError(this.name);
   }
 
   private async fetch(url: string, init: RequestInit): Promise<Response> {
     try {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(8_000) });
     } catch (error) {
-      throw new CarrierUnavailableError(`${this.name} (${(error as Error).message})`);
+      throw this.unavailable((error as Error).message);
     }
   }
 }
@@ -242,9 +251,16 @@ export function carrierEventOf(event: EasyPostEvent): CarrierEvent | undefined {
     eventId: event.id,
     trackingNumber: tracker.tracking_code,
     ...status,
-    occurredAt: new Date(
-      detail?.datetime ?? tracker.updated_at ?? event.created_at ?? Date.now(),
-    ).toISOString(),
+    occurredAt: firstTime(detail?.datetime, tracker.updated_at, event.created_at) ?? new Date().toISOString(),
     ...(location ? { location } : {}),
   };
+}
+
+/** The first of these that is a time, as ISO 8601 UTC: carriers write times in more than one format. */
+function firstTime(...candidates: (string | null | undefined)[]): string | undefined {
+  for (const candidate of candidates) {
+    const at = candidate ? Date.parse(candidate) : Number.NaN;
+    if (!Number.isNaN(at)) return new Date(at).toISOString();
+  }
+  return undefined;
 }

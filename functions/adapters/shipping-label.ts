@@ -60,31 +60,32 @@ export async function renderShippingLabel(label: ShippingLabel): Promise<Uint8Ar
     .font('Helvetica')
     .fontSize(7)
     .text('FROM', MARGIN, doc.y + 4);
-  doc.fontSize(9).text(label.from, { width: INNER, height: 40, ellipsis: true });
+  doc.fontSize(8).text(lines(label.from), { width: INNER, height: 40, ellipsis: true });
   doc
     .font('Helvetica')
     .fontSize(7)
     .text('SHIP TO', MARGIN, Math.max(doc.y + 6, 96));
-  doc.font('Helvetica-Bold').fontSize(13).text(label.to, { width: INNER, height: 64, ellipsis: true });
+  doc.font('Helvetica-Bold').fontSize(12).text(lines(label.to), { width: INNER, height: 70, ellipsis: true });
   rule(doc, 176);
 
-  const facts: [string, string][] = [
-    ['RMA', label.rma],
-    ['WEIGHT', `${(label.weightGrams / 1000).toFixed(1)} kg`],
-    ['DATE', label.date],
+  // The RMA number gets half the row: it must never wrap, as the depot reads it at a glance.
+  const facts: [string, string, number][] = [
+    ['RMA', label.rma, INNER / 2],
+    ['WEIGHT', `${(label.weightGrams / 1000).toFixed(1)} kg`, INNER / 4],
+    ['DATE', label.date, INNER / 4],
   ];
-  const column = INNER / facts.length;
-  facts.forEach(([name, value], index) => {
-    const x = MARGIN + index * column;
+  let x = MARGIN;
+  for (const [name, value, width] of facts) {
     doc
       .font('Helvetica')
       .fontSize(7)
-      .text(name, x, 182, { width: column - 4 });
+      .text(name, x, 182, { width: width - 4 });
     doc
       .font('Helvetica-Bold')
-      .fontSize(index === 0 ? 9 : 10)
-      .text(value, x, 192, { width: column - 4 });
-  });
+      .fontSize(10)
+      .text(value, x, 192, { width: width - 4, lineBreak: false });
+    x += width;
+  }
   rule(doc, 214);
 
   doc.image(barcode, MARGIN, 224, { fit: [INNER, 90], align: 'center' });
@@ -113,6 +114,9 @@ export async function renderShippingLabel(label: ShippingLabel): Promise<Uint8Ar
   await done;
   return new Uint8Array(Buffer.concat(chunks));
 }
+
+/** An address one part a line (name, street, postcode and city, country), as sorters read it. */
+const lines = (address: string) => address.split(/,\s*/).join('\n');
 
 function rule(doc: PDFKit.PDFDocument, y = doc.y + 4) {
   doc

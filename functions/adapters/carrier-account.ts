@@ -1,0 +1,65 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Carrier, IssuedShipment, ShipmentRequest } from '../domain/ports.ts';
+import { type EasyPostAccount, EasyPostCarrier } from './easypost-carrier.ts';
+import { LocalCarrier } from './local-carrier.ts';
+
+/** A carrier account: where its label API is, its API key, and the secret its webhooks are signed with. */
+export interface CarrierAccount extends EasyPostAccount {
+  readonly webhookSecret: string;
+}
+
+/** How long a secret read from Secrets Manager is used before it is read again (a rotated key is taken up). */
+const SECRET_TTL_MS = 5 * 60_000;
+const EASYPOST_URL = 'https://api.easypost.com';
+
+let secrets: SecretsManagerClient | undefined;
+let cached: { account: CarrierAccount | undefined; until: number } | undefined;
+
+/**
+ * The carrier account this deployment uses, or undefined when none is configured. In order:
+ * - FAIRFIX_CARRIER_API_KEY (with FAIRFIX_CARRIER_URL and FAIRFIX_CARRIER_WEBHOOK_SECRET): the local
+ *   cloud sets these for its functions, pointing at its own carrier service;
+ * - FAIRFIX_CARRIER_SECRET_ARN: on AWS, a Secrets Manager secret holding
+ *   {"apiKey": "...", "webhookSecret": "...", "url": "https://api.easypost.com"}; until its apiKey is
+ *   filled in, no carrier is configured.
+ */
+export async function carrierAccount(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CarrierAccount | undefined> {
+  if (env.FAIRFIX_CARRIER_API_KEY)
+    return {
+      url: env.FAIRFIX_CARRIER_URL ?? EASYPOST_URL,
+      apiKey: env.FAIRFIX_CARRIER_API_KEY,
+      webhookSecret: env.FAIRFIX_CARRIER_WEBHOOK_SECRET ?? '',
+      ...(env.FAIRFIX_CARRIER_NAME ? { name: env.FAIRFIX_CARRIER_NAME } : {}),
+    };
+  const arn = env.FAIRFIX_CARRIER_SECRET_ARN;
+  if (!arn) return undefined;
+  if (cached && cached.until > Date.now()) return cached.account;
+  secrets ??= new SecretsManagerClient({});
+  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+  const stored = JSON.parse(SecretString ?? '{}') as Partial<CarrierAccount>;
+  const account = stored.apiKey
+    ? {
+        url: stored.url || EASYPOST_URL,
+        apiKey: stored.apiKey,
+        webhookSecret: stored.webhookSecret ?? '',
+        ...(stored.name ? { name: stored.name } : {}),
+      }
+    : undefined;
+  cached = { account, until: Date.now() + SECRET_TTL_MS };
+  return account;
+}
+
+/**
+ * The carrier a printing function uses: the configured account through its label API, or, where no
+ * carrier is configured at all, the built-in local post (functions/adapters/local-carrier.ts).
+ */
+export class ConfiguredCarrier implements Carrier {
+  private readonly fallback = new LocalCarrier();
+
+  async createShipment(request: ShipmentRequest): Promise<IssuedShipment> {
+    const account = await carrierAccount();
+    return (account ? new EasyPostCarrier(account) : this.fallback).createShipment(request);
+  }
+}
