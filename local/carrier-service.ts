@@ -27,6 +27,8 @@ export interface CarrierServiceOptions {
   readonly now: () => number;
   /** Moves each bought parcel one tracking status on, every so many real milliseconds. @default never */
   readonly trackEveryMs?: number;
+  /** Whether POST /_dev/trackers/{code} is served (off with FAIRFIX_DEV_ENDPOINTS=off). @default true */
+  readonly devEndpoints?: boolean;
 }
 
 const CARRIER = 'fairfix-local-post';
@@ -265,7 +267,7 @@ export class CarrierService {
       return reply(response, 201, { object: 'Webhook', url: parsed.data.webhook.url });
     }
     const devTrack = /^\/_dev\/trackers\/([\w-]+)$/.exec(url.pathname);
-    if (request.method === 'POST' && devTrack) {
+    if (request.method === 'POST' && devTrack && this.options.devEndpoints !== false) {
       const parsed = TrackingUpdate.safeParse(json);
       if (!parsed.success) return invalid(response, parsed.error);
       try {

@@ -193,6 +193,7 @@ export class LocalCloud {
       apiKey: `local_${carrierKeys.slice(0, 24)}`,
       webhookSecret: carrierKeys.slice(24, 56),
       now,
+      devEndpoints: devEndpointsEnabled(),
       ...(process.env.FAIRFIX_CARRIER_TRACK_EVERY_MS
         ? { trackEveryMs: Number(process.env.FAIRFIX_CARRIER_TRACK_EVERY_MS) }
         : {}),

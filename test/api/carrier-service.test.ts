@@ -13,6 +13,7 @@ import type { ShipmentRequest } from '../../functions/domain/ports.ts';
 import { DEVICE_PARCEL } from '../../functions/domain/shipping.ts';
 import { readBody } from '../../local/body.ts';
 import { CarrierService } from '../../local/carrier-service.ts';
+import { eventually } from '../support/cloud.ts';
 import { scanCode128 } from '../support/code128.ts';
 import { imageRow, pdfImages, pdfText } from '../support/pdf.ts';
 
@@ -160,5 +161,34 @@ describe('the carrier adapter against the local carrier service', () => {
       location: 'Brussels',
     });
     expect((await carrier().tracker(tracker.id)).status).toBe('delivered');
+  });
+
+  it('moves a bought parcel on by itself when told to track on a schedule: in transit, out for delivery, delivered', async () => {
+    const scheduled = await CarrierService.start({
+      port: 0,
+      apiKey: API_KEY,
+      webhookSecret: SECRET,
+      now: Date.now,
+      trackEveryMs: 50,
+    });
+    const heard: string[] = [];
+    const hook = createServer(async (incoming, response) => {
+      const body = (await readBody(incoming)).toString('utf8');
+      if (verifyEasyPostWebhook(body, incoming.headers['x-hmac-signature'] as string, SECRET))
+        heard.push((JSON.parse(body) as EasyPostEvent).result.status);
+      response.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    try {
+      scheduled.addWebhook(`http://127.0.0.1:${(hook.address() as AddressInfo).port}/`);
+      await new EasyPostCarrier({ url: scheduled.url, apiKey: API_KEY }).createShipment(
+        request('acme/RMA-SCHEDULED001/x'),
+      );
+      await eventually(async () => (heard.includes('delivered') ? heard : undefined), 10_000, 'the delivery');
+      expect(heard).toEqual(['in_transit', 'out_for_delivery', 'delivered']);
+    } finally {
+      await scheduled.stop();
+      await new Promise((resolve) => hook.close(resolve));
+    }
   });
 });
