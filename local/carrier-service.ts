@@ -16,7 +16,7 @@ import { listen } from './listen.ts';
  * webhooks to the registered URLs when told to (`track`, or POST /_dev/trackers/{code}) or, with
  * `trackEveryMs`, by itself: a bought parcel moves in transit, out for delivery, delivered.
  *
- * It answers only requests with its API key (HTTP Basic user name), and 503 while the development
+ * Its API answers only requests with its API key (HTTP Basic user name), and 503 while the development
  * endpoint /_local/carrier-outage has the local post down.
  */
 export interface CarrierServiceOptions {
@@ -224,6 +224,19 @@ export class CarrierService {
       response.end(pdf);
       return;
     }
+    // A development endpoint, as the local cloud's /_local/*: no key, off with FAIRFIX_DEV_ENDPOINTS=off.
+    const devTrack = /^\/_dev\/trackers\/([\w-]+)$/.exec(url.pathname);
+    if (request.method === 'POST' && devTrack && this.options.devEndpoints !== false) {
+      const parsed = TrackingUpdate.safeParse(body ? safeJson(body) : {});
+      if (!parsed.success) return invalid(response, parsed.error);
+      try {
+        return reply(response, 200, { deliveries: await this.track(devTrack[1] as string, parsed.data) });
+      } catch (error) {
+        if (error instanceof RangeError)
+          return reply(response, 404, { error: { code: 'NOT_FOUND', message: error.message } });
+        throw error;
+      }
+    }
     if (!this.authorized(request.headers.authorization))
       return reply(response, 401, {
         error: { code: 'APIKEY.INACTIVE', message: 'Give the API key as the Basic user name.' },
@@ -265,18 +278,6 @@ export class CarrierService {
       if (!parsed.success) return invalid(response, parsed.error);
       this.addWebhook(parsed.data.webhook.url, parsed.data.webhook.webhook_secret);
       return reply(response, 201, { object: 'Webhook', url: parsed.data.webhook.url });
-    }
-    const devTrack = /^\/_dev\/trackers\/([\w-]+)$/.exec(url.pathname);
-    if (request.method === 'POST' && devTrack && this.options.devEndpoints !== false) {
-      const parsed = TrackingUpdate.safeParse(json);
-      if (!parsed.success) return invalid(response, parsed.error);
-      try {
-        return reply(response, 200, { deliveries: await this.track(devTrack[1] as string, parsed.data) });
-      } catch (error) {
-        if (error instanceof RangeError)
-          return reply(response, 404, { error: { code: 'NOT_FOUND', message: error.message } });
-        throw error;
-      }
     }
     return reply(response, 404, {
       error: { code: 'NOT_FOUND', message: `The local carrier does not serve ${route}` },
