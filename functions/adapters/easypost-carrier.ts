@@ -223,6 +223,25 @@ export function signEasyPostWebhook(rawBody: string | Uint8Array, secret: string
 /** The header EasyPost puts the signature in. */
 export const EASYPOST_SIGNATURE_HEADER = 'x-hmac-signature';
 
+/** The parts of a webhook's Event that {@link carrierEventOf} reads (the route checks them with zod). */
+interface TrackerEvent {
+  readonly id: string;
+  readonly description: string;
+  readonly created_at?: string | undefined;
+  readonly result: {
+    readonly object: string;
+    readonly tracking_code?: string | undefined;
+    readonly status?: string | undefined;
+    readonly updated_at?: string | undefined;
+    readonly tracking_details?:
+      | readonly {
+          readonly datetime: string;
+          readonly tracking_location?: { city?: string | null; country?: string | null } | null | undefined;
+        }[]
+      | undefined;
+  };
+}
+
 /** What fairfix understands of each tracker status; the others (pre_transit, unknown) move nothing. */
 const STATUSES: Readonly<Record<string, Pick<CarrierEvent, 'status' | 'problem'>>> = {
   in_transit: { status: 'in-transit' },
@@ -239,14 +258,14 @@ const STATUSES: Readonly<Record<string, Pick<CarrierEvent, 'status' | 'problem'>
  * A `tracker.updated` event as fairfix's carrier event, or undefined when it says nothing fairfix acts
  * on. Its id is the event's own, so a webhook delivered twice is applied once.
  */
-export function carrierEventOf(event: EasyPostEvent): CarrierEvent | undefined {
+export function carrierEventOf(event: TrackerEvent): CarrierEvent | undefined {
   if (event.description !== 'tracker.updated' || event.result?.object !== 'Tracker') return undefined;
   const tracker = event.result;
-  const status = STATUSES[tracker.status];
-  if (!status) return undefined;
+  const status = STATUSES[tracker.status ?? ''];
+  if (!status || !tracker.tracking_code) return undefined;
   const detail = tracker.tracking_details?.at(-1);
   const place = detail?.tracking_location;
-  const location = [place?.city, place?.country].filter(Boolean).join(', ');
+  const location = [place?.city, place?.country].filter(Boolean).join(', ').slice(0, 200);
   return {
     eventId: event.id,
     trackingNumber: tracker.tracking_code,

@@ -473,6 +473,12 @@ export const operations = [
     roles: [],
     access: 'change-cases',
     carrierAccount: true,
+    // Checked before anything else (the handler's authenticate); declared so that /openapi.json shows it.
+    headers: z.object({
+      'x-hmac-signature': z
+        .string()
+        .regex(/^hmac-sha256-hex=[0-9a-f]{64}$/i, 'must be hmac-sha256-hex= and the HMAC-SHA256 of the body'),
+    }),
     params: z.object({
       brand: z
         .string()

@@ -2,7 +2,6 @@ import { carrierAccount } from '../adapters/carrier-account.ts';
 import {
   carrierEventOf,
   EASYPOST_SIGNATURE_HEADER,
-  type EasyPostEvent,
   verifyEasyPostWebhook,
 } from '../adapters/easypost-carrier.ts';
 import { httpHandler } from '../api/http-handler.ts';
@@ -19,7 +18,7 @@ const unsigned = (detail: string) => problem(401, 'unauthenticated', 'Unauthenti
 export const handler = httpHandler(
   operation('receiveCarrierWebhook'),
   async ({ brand, body }) => {
-    const event = carrierEventOf(body as unknown as EasyPostEvent);
+    const event = carrierEventOf(body);
     if (!event) return { status: 202, body: { eventId: body.id, outcome: 'ignored' as const } };
     // The account's webhooks carry every parcel it ships: one of another brand is not this one's.
     const plain = deps();
