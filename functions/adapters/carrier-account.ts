@@ -1,7 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Carrier, IssuedShipment, ShipmentRequest } from '../domain/ports.ts';
-import { type EasyPostAccount, EasyPostCarrier } from './easypost-carrier.ts';
-import { LocalCarrier } from './local-carrier.ts';
+import type { EasyPostAccount } from './easypost-carrier.ts';
 
 /** A carrier account: where its label API is, its API key, and the secret its webhooks are signed with. */
 export interface CarrierAccount extends EasyPostAccount {
@@ -49,17 +47,4 @@ export async function carrierAccount(
     : undefined;
   cached = { account, until: Date.now() + SECRET_TTL_MS };
   return account;
-}
-
-/**
- * The carrier a printing function uses: the configured account through its label API, or, where no
- * carrier is configured at all, the built-in local post (functions/adapters/local-carrier.ts).
- */
-export class ConfiguredCarrier implements Carrier {
-  private readonly fallback = new LocalCarrier();
-
-  async createShipment(request: ShipmentRequest): Promise<IssuedShipment> {
-    const account = await carrierAccount();
-    return (account ? new EasyPostCarrier(account) : this.fallback).createShipment(request);
-  }
 }

@@ -1,4 +1,4 @@
-import { ConfiguredCarrier } from '../adapters/carrier-account.ts';
+import { ConfiguredCarrier } from '../adapters/configured-carrier.ts';
 import { PdfPrinter } from '../adapters/pdf-printer.ts';
 import type { Deps } from '../app/deps.ts';
 import { type PrintingAdapters, deps as plainDeps } from './deps.ts';
