@@ -190,6 +190,12 @@ const PolicyFields = z.strictObject({
   exchangeCategories: List(PartCategory, PartCategory.options.length),
   /** The depot devices are shipped to. */
   depotAddress: Text,
+  /**
+   * Where the brand's labels come from: the deployment's carrier account (`account`, the default; see
+   * docs/carrier.md), or the built-in local post, which prints scannable labels but moves no parcel
+   * (`local-post`: a brand trying fairfix out before its carrier contract starts).
+   */
+  carrier: z.enum(['account', 'local-post']).optional(),
   /** The only reasons a request may be denied for, as published to customers. */
   reasonCatalogue: List(ReasonCode, 200),
   /** How long the customer may tell whether their needs were met after resolution. */

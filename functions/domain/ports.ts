@@ -125,6 +125,8 @@ export interface ShipmentRequest {
   /** What the parcel must contain besides the device: the customer's removed parts. */
   readonly packingList?: readonly string[];
   readonly parcel: Parcel;
+  /** The brand's choice of carrier (its policy): the carrier account, or the built-in local post. */
+  readonly carrier?: 'account' | 'local-post';
 }
 
 /** A parcel's size and weight, as carriers rate it. */

@@ -148,6 +148,7 @@ export function shipmentLeg(
       returnLabel: toDepot,
       ...(toDepot ? {} : { packingList: partsToReturn(kase).map((item) => item.description) }),
       parcel: DEVICE_PARCEL,
+      ...(policy.carrier ? { carrier: policy.carrier } : {}),
     },
   };
 }

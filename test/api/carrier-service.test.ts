@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConfiguredCarrier } from '../../functions/adapters/configured-carrier.ts';
 import {
   carrierEventOf,
   EasyPostCarrier,
@@ -9,10 +10,12 @@ import {
 } from '../../functions/adapters/easypost-carrier.ts';
 import { localPost } from '../../functions/adapters/local-carrier.ts';
 import { CarrierUnavailableError } from '../../functions/domain/errors.ts';
+import { BrandPolicy as PolicySchema } from '../../functions/domain/policy.ts';
 import type { ShipmentRequest } from '../../functions/domain/ports.ts';
 import { DEVICE_PARCEL } from '../../functions/domain/shipping.ts';
 import { readBody } from '../../local/body.ts';
 import { CarrierService } from '../../local/carrier-service.ts';
+import { examplePolicy } from '../support/brands.ts';
 import { eventually } from '../support/cloud.ts';
 import { scanCode128 } from '../support/code128.ts';
 import { imageRow, pdfImages, pdfText } from '../support/pdf.ts';
@@ -190,5 +193,37 @@ describe('the carrier adapter against the local carrier service', () => {
       await scheduled.stop();
       await new Promise((resolve) => hook.close(resolve));
     }
+  });
+
+  it('buys from the carrier account unless the brand’s policy chose the built-in local post', async () => {
+    const before = { ...process.env };
+    Object.assign(process.env, { FAIRFIX_CARRIER_URL: service.url, FAIRFIX_CARRIER_API_KEY: API_KEY });
+    try {
+      const configured = new ConfiguredCarrier();
+      const bought = await configured.createShipment(
+        request('acme/RMA-ACCOUNT00001/x', { carrier: 'account' }),
+      );
+      // The account knows the parcel it sold: it can follow it.
+      expect((await carrier().track(bought.trackingNumber)).tracking_code).toBe(bought.trackingNumber);
+      const local = await configured.createShipment(
+        request('acme/RMA-LOCALPOST001/x', { carrier: 'local-post' }),
+      );
+      await expect(carrier().track(local.trackingNumber)).rejects.toThrow(CarrierUnavailableError);
+      const [barcode] = pdfImages(local.labelPdf).filter((image) => !image.isMask);
+      if (!barcode) throw new Error('The local post’s label has no barcode');
+      expect(scanCode128((y) => imageRow(barcode, y), barcode.height)).toBe(local.trackingNumber);
+    } finally {
+      for (const key of ['FAIRFIX_CARRIER_URL', 'FAIRFIX_CARRIER_API_KEY'])
+        if (before[key] === undefined) delete process.env[key];
+        else process.env[key] = before[key];
+    }
+  });
+
+  it('lets a policy choose only a carrier it knows, naming the field', () => {
+    const policy = examplePolicy('acme');
+    expect(PolicySchema.safeParse({ ...policy, carrier: 'local-post' }).success).toBe(true);
+    const refused = PolicySchema.safeParse({ ...policy, carrier: 'pony-express' });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues.map((issue) => issue.path.join('/'))).toEqual(['carrier']);
   });
 });
