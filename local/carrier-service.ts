@@ -346,8 +346,9 @@ export class CarrierService {
       service: rate.service,
       trackingNumber: trackingCode,
       rma: shipment.options?.print_custom_1 ?? shipment.reference,
-      from: address(shipment.from_address),
-      to: address(shipment.to_address),
+      // A return travels the other way than its addresses were given (EasyPost swaps them).
+      from: address(shipment.is_return ? shipment.to_address : shipment.from_address),
+      to: address(shipment.is_return ? shipment.from_address : shipment.to_address),
       weightGrams: Math.round(shipment.parcel.weight * OUNCES_TO_GRAMS),
       date: new Date(this.options.now()).toISOString().slice(0, 10),
       returnLabel: shipment.is_return ?? false,

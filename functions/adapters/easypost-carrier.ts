@@ -104,10 +104,11 @@ export class EasyPostCarrier implements Carrier {
     const created = await this.call<EasyPostShipment>('POST', '/v2/shipments', {
       shipment: {
         reference: request.reference,
-        // A return label's addresses are the customer's (from) and the depot's (to), as printed.
+        // A return is given the outbound shipment's addresses (depot → customer), which the API itself
+        // swaps (docs.easypost.com, Returns): so the label reads customer → depot.
         is_return: request.returnLabel,
-        from_address: easyPostAddress(request.from),
-        to_address: easyPostAddress(request.to),
+        from_address: easyPostAddress(request.returnLabel ? request.to : request.from),
+        to_address: easyPostAddress(request.returnLabel ? request.from : request.to),
         parcel: easyPostParcel(request.parcel),
         // The label's own lines: the RMA number, and what the parcel must hold besides the device.
         options: {

@@ -76,6 +76,10 @@ describe('the carrier adapter against the local carrier service', () => {
     expect(text).toContain('RMA-7QK2M9XW4B1D');
     expect(text).toContain('1000 Brussels');
     expect(text).toContain('Belgium');
+    // A return label: from the customer, to the depot (the API swaps a return's addresses; the adapter
+    // gives them the outbound way round).
+    expect(text.indexOf('Ada Example')).toBeLessThan(text.indexOf('SHIP TO'));
+    expect(text.indexOf('SHIP TO')).toBeLessThan(text.indexOf('Acme depot'));
     expect(text).toContain('2.0 kg');
   });
 
@@ -87,11 +91,22 @@ describe('the carrier adapter against the local carrier service', () => {
     expect(other.trackingNumber).not.toBe(first.trackingNumber);
   });
 
-  it('buys the express rate for an express parcel', async () => {
+  it('buys the express rate for an express parcel to the customer, labelled depot → customer', async () => {
+    const depot = 'Acme depot, 1 Rue du Dépôt, 1000 Brussels, Belgium';
+    const customer = 'Ada Example, 7 Engine Lane, London E1 6AN, United Kingdom';
     const express = await carrier().createShipment(
-      request('acme/RMA-EXPRESS00001/to-customer-device', { service: 'express' }),
+      request('acme/RMA-EXPRESS00001/to-customer-device', {
+        service: 'express',
+        returnLabel: false,
+        from: depot,
+        to: customer,
+      }),
     );
-    expect(pdfText(express.labelPdf)).toContain('EXPRESS');
+    const text = pdfText(express.labelPdf);
+    expect(text).toContain('EXPRESS');
+    expect(text).not.toContain('PREPAID RETURN');
+    expect(text.indexOf('Acme depot')).toBeLessThan(text.indexOf('SHIP TO'));
+    expect(text.indexOf('SHIP TO')).toBeLessThan(text.indexOf('Ada Example'));
   });
 
   it('refuses a wrong API key, and the adapter tells it as the carrier not answering', async () => {
