@@ -133,6 +133,11 @@ export class CarrierService {
     return service;
   }
 
+  /** What its webhooks are signed with: the account's webhook secret. */
+  get webhookSecret(): string {
+    return this.options.webhookSecret;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }

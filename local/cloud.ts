@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { forgetCarrierAccount } from '../functions/adapters/carrier-account.ts';
 import { useClockSource } from '../functions/adapters/clock.ts';
 import { EXAMPLE_BRANDS, seedExampleBrands } from './brands.ts';
 import { CarrierService } from './carrier-service.ts';
@@ -20,6 +21,7 @@ import { Mailbox } from './messaging/mailbox.ts';
 import { mailboxEndpoint } from './messaging/mailbox-endpoint.ts';
 import { startSes } from './messaging/ses.ts';
 import { startSns } from './messaging/sns.ts';
+import { LocalSecrets, startSecretsManager } from './secrets-manager.ts';
 
 import { startStepFunctionsServer } from './sfn/api.ts';
 import { StepFunctionsEngine } from './sfn/engine.ts';
@@ -106,6 +108,8 @@ export class LocalCloud {
     readonly messaging: LocalMessaging,
     /** The local carrier: it issues labels and sends tracking webhooks (local/carrier-service.ts). */
     readonly carrier: CarrierService,
+    /** The local Secrets Manager, holding the carrier account as the stack's secret does on AWS. */
+    private readonly secretsServer: Server,
   ) {}
 
   /** What the local SES and SNS sent. */
@@ -186,18 +190,34 @@ export class LocalCloud {
         sns: await startSns(mailbox, ports.sns, now),
       },
     };
-    // The functions reach a carrier account as on AWS, by its URL and keys: here, the local carrier.
-    const carrierKeys = createHmac('sha256', secret).update('carrier').digest('hex');
+    // The template's secrets hold what CloudFormation would generate (derived from this data's secret,
+    // so they survive a restart). The carrier account's gets what an operator puts in it: here, the
+    // local carrier service's URL and key; its generated webhookSecret is what the service signs with.
+    const secrets = new LocalSecrets(model, (logicalId, key) =>
+      createHmac('sha256', secret).update(`secret:${logicalId}:${key}`).digest('hex').slice(0, 40),
+    );
+    const [account] = secrets.withKey('apiKey');
+    const carrierKey = `local_${createHmac('sha256', secret).update('carrier').digest('hex').slice(0, 24)}`;
     const carrier = await CarrierService.start({
       port: ports.carrier,
-      apiKey: `local_${carrierKeys.slice(0, 24)}`,
-      webhookSecret: carrierKeys.slice(24, 56),
+      apiKey: carrierKey,
+      webhookSecret: account?.value.webhookSecret ?? '',
       now,
       devEndpoints: devEndpointsEnabled(),
       ...(process.env.FAIRFIX_CARRIER_TRACK_EVERY_MS
         ? { trackEveryMs: Number(process.env.FAIRFIX_CARRIER_TRACK_EVERY_MS) }
         : {}),
     });
+    if (account)
+      secrets.put(account.arn, {
+        ...account.value,
+        url: carrier.url,
+        apiKey: carrierKey,
+        name: 'fairfix-local-post',
+      });
+    const secretsServer = await startSecretsManager(secrets, 0);
+    // Functions read the account afresh: an earlier cloud in this process had another carrier URL.
+    forgetCarrierAccount();
     // Answers 503 until recovery has claimed the stored executions (engine.phase).
     const sfnServer = await startStepFunctionsServer(engine, ports.stepFunctions);
     serveInProcess(sfnServer);
@@ -212,10 +232,7 @@ export class LocalCloud {
       AWS_ENDPOINT_URL_EVENTBRIDGE: url(messaging.servers.eventBridge),
       AWS_ENDPOINT_URL_SESV2: url(messaging.servers.ses),
       AWS_ENDPOINT_URL_SNS: url(messaging.servers.sns),
-      FAIRFIX_CARRIER_URL: carrier.url,
-      FAIRFIX_CARRIER_API_KEY: `local_${carrierKeys.slice(0, 24)}`,
-      FAIRFIX_CARRIER_WEBHOOK_SECRET: carrierKeys.slice(24, 56),
-      FAIRFIX_CARRIER_NAME: 'fairfix-local-post',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: url(secretsServer),
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -267,6 +284,7 @@ export class LocalCloud {
       { http: httpServer, stepFunctions: sfnServer, dynamodb: dynamoServer },
       messaging,
       carrier,
+      secretsServer,
     );
     // Installed before the first request can arrive: listen() resolved in this very turn.
     serveOnlyWhenReady(httpServer, cloud);
@@ -294,6 +312,7 @@ export class LocalCloud {
       await this.messaging.rules.close();
       for (const server of Object.values(this.messaging.servers)) await closeServer(server);
       await this.carrier.stop();
+      await closeServer(this.secretsServer);
       await closeServer(this.servers.stepFunctions);
       this.clock.dispose();
       await closeServer(this.servers.dynamodb);

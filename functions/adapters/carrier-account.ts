@@ -13,13 +13,18 @@ const EASYPOST_URL = 'https://api.easypost.com';
 let secrets: SecretsManagerClient | undefined;
 let cached: { account: CarrierAccount | undefined; until: number } | undefined;
 
+/** Reads the account afresh next time (the local cloud, started again in one process, moved it). */
+export function forgetCarrierAccount(): void {
+  cached = undefined;
+}
+
 /**
  * The carrier account this deployment uses, or undefined when none is configured. In order:
- * - FAIRFIX_CARRIER_API_KEY (with FAIRFIX_CARRIER_URL and FAIRFIX_CARRIER_WEBHOOK_SECRET): the local
- *   cloud sets these for its functions, pointing at its own carrier service;
- * - FAIRFIX_CARRIER_SECRET_ARN: on AWS, a Secrets Manager secret holding
- *   {"apiKey": "...", "webhookSecret": "...", "url": "https://api.easypost.com"}; until its apiKey is
- *   filled in, no carrier is configured.
+ * - FAIRFIX_CARRIER_API_KEY (with FAIRFIX_CARRIER_URL and FAIRFIX_CARRIER_WEBHOOK_SECRET): an account
+ *   given directly, for functions run outside the stack;
+ * - FAIRFIX_CARRIER_SECRET_ARN: the stack's Secrets Manager secret (on AWS, and on the local cloud,
+ *   which serves it) holding {"apiKey", "webhookSecret", "url", "name"}; until its apiKey is filled in,
+ *   no carrier is configured.
  */
 export async function carrierAccount(
   env: NodeJS.ProcessEnv = process.env,

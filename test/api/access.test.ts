@@ -360,7 +360,7 @@ describe('the carrier webhook, which proves itself by a signature instead of a t
   it('refuses an unsigned or wrongly signed update with 401 problem+json, and applies nothing', async () => {
     const before = await parcel();
     const body = update('delivered');
-    const secret = process.env.FAIRFIX_CARRIER_WEBHOOK_SECRET ?? '';
+    const secret = cloud.carrier.webhookSecret;
     for (const signature of [
       undefined,
       signEasyPostWebhook(body, 'not-the-secret'),
@@ -377,11 +377,7 @@ describe('the carrier webhook, which proves itself by a signature instead of a t
   it('ignores a signed update sent to another brand’s route: that brand has no such parcel, and nothing leaks', async () => {
     const before = await parcel();
     const body = update('in_transit');
-    const response = await post(
-      'globex',
-      body,
-      signEasyPostWebhook(body, process.env.FAIRFIX_CARRIER_WEBHOOK_SECRET ?? ''),
-    );
+    const response = await post('globex', body, signEasyPostWebhook(body, cloud.carrier.webhookSecret));
     expect(response.status).toBe(202);
     const answer = (await response.json()) as Record<string, unknown>;
     expect(answer).toMatchObject({ outcome: 'ignored' });

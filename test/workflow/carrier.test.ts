@@ -20,6 +20,10 @@ afterAll(() => cloud?.stop());
 
 describe('the carrier account, locally', () => {
   it('buys the label from the carrier service, and its signed tracking webhook moves the case', async () => {
+    // The functions find the account as on AWS: by the stack's secret, read from the (local) Secrets Manager.
+    expect(process.env.FAIRFIX_CARRIER_API_KEY).toBeUndefined();
+    expect(process.env.FAIRFIX_CARRIER_SECRET_ARN).toMatch(/^arn:aws:secretsmanager:/);
+    expect(process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER).toMatch(/^http:\/\/127\.0\.0\.1:/);
     const caseId = await journey.open(opening());
     const waiting = await journey.waitsFor(caseId, 'Wait for device at depot');
     const tracking = journey.tracking(waiting, 'to-depot');
