@@ -22,7 +22,6 @@ import { mailboxEndpoint } from './messaging/mailbox-endpoint.ts';
 import { startSes } from './messaging/ses.ts';
 import { startSns } from './messaging/sns.ts';
 import { LocalSecrets, startSecretsManager } from './secrets-manager.ts';
-
 import { startStepFunctionsServer } from './sfn/api.ts';
 import { StepFunctionsEngine } from './sfn/engine.ts';
 import { LocalIntegrations } from './sfn/integrations.ts';
@@ -204,9 +203,7 @@ export class LocalCloud {
       webhookSecret: account?.value.webhookSecret ?? '',
       now,
       devEndpoints: devEndpointsEnabled(),
-      ...(process.env.FAIRFIX_CARRIER_TRACK_EVERY_MS
-        ? { trackEveryMs: Number(process.env.FAIRFIX_CARRIER_TRACK_EVERY_MS) }
-        : {}),
+      ...trackingSchedule(process.env.FAIRFIX_CARRIER_TRACK_EVERY_MS),
     });
     if (account)
       secrets.put(account.arn, {
@@ -320,6 +317,17 @@ export class LocalCloud {
     })();
     return this.stopping;
   }
+}
+
+/** FAIRFIX_CARRIER_TRACK_EVERY_MS: how often the local carrier moves parcels by itself, if at all. */
+function trackingSchedule(value: string | undefined): { trackEveryMs?: number } {
+  if (!value) return {};
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 100)
+    throw new Error(
+      `FAIRFIX_CARRIER_TRACK_EVERY_MS must be a number of milliseconds, 100 or more, got "${value}"`,
+    );
+  return { trackEveryMs: ms };
 }
 
 /** How long a stopping server waits for requests under way before it cuts their connections (ms). */
