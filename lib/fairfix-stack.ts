@@ -3,6 +3,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { type Operation, operations } from '../functions/api/operations.ts';
+import { CarrierAccount } from './constructs/carrier-account.ts';
 import { CaseWorkflow } from './constructs/case-workflow.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { FairfixFunction } from './constructs/fairfix-function.ts';
@@ -27,6 +28,7 @@ export class FairfixStack extends Stack {
   readonly bus: EventBus;
   readonly web: WebSite;
   readonly notifier: Notifier;
+  readonly carrier: CarrierAccount;
 
   constructor(scope: Construct, id: string, props: FairfixStackProps) {
     super(scope, id, props);
@@ -55,6 +57,9 @@ export class FairfixStack extends Stack {
       awaitCaseEvent,
     });
     const { stateMachine } = this.workflow;
+    // Labels are bought in the workflow's steps; tracking webhooks are checked by their own route.
+    this.carrier = new CarrierAccount(this, 'Carrier');
+    this.carrier.bind(caseStep);
     // By formatted ARN, not by reference: the state machine already depends on this function.
     awaitCaseEvent.addToRolePolicy(
       new PolicyStatement({
@@ -79,6 +84,7 @@ export class FairfixStack extends Stack {
     const changers: FairfixFunction[] = [];
     for (const op of operations as readonly Operation[]) {
       const fn = this.http.fn(op.operationId);
+      if (op.carrierAccount) this.carrier.bind(fn);
       switch (op.access) {
         case 'none':
           break;

@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { forgetCarrierAccount } from '../functions/adapters/carrier-account.ts';
 import { useClockSource } from '../functions/adapters/clock.ts';
-import { seedExampleBrands } from './brands.ts';
+import { EXAMPLE_BRANDS, seedExampleBrands } from './brands.ts';
+import { CarrierService } from './carrier-service.ts';
 import { LocalClock } from './clock.ts';
 import { createTables, dynamoClient, LOCAL_CREDENTIALS, startDynamo, untilActive } from './dynamo.ts';
 import { LocalEventBus } from './event-bus.ts';
@@ -19,6 +21,7 @@ import { Mailbox } from './messaging/mailbox.ts';
 import { mailboxEndpoint } from './messaging/mailbox-endpoint.ts';
 import { startSes } from './messaging/ses.ts';
 import { startSns } from './messaging/sns.ts';
+import { LocalSecrets, startSecretsManager } from './secrets-manager.ts';
 import { startStepFunctionsServer } from './sfn/api.ts';
 import { StepFunctionsEngine } from './sfn/engine.ts';
 import { LocalIntegrations } from './sfn/integrations.ts';
@@ -36,6 +39,7 @@ export interface LocalCloudOptions {
     eventBridge?: number;
     ses?: number;
     sns?: number;
+    carrier?: number;
   };
   /** Virtual milliseconds per real millisecond, from now on. @default the persisted scale, else 1 */
   readonly clockScale?: number;
@@ -60,6 +64,8 @@ export interface LocalUrls {
   eventBridge: string;
   ses: string;
   sns: string;
+  /** The local carrier's label API (EasyPost-shaped), which the carrier adapter calls. */
+  carrier: string;
 }
 
 /** The messaging side of the cloud (issue 15): its bus's rules, the local SES and SNS, their mailbox. */
@@ -99,6 +105,10 @@ export class LocalCloud {
     /** The servers behind `urls` (the bench meters the store's). */
     readonly servers: { http: Server; stepFunctions: Server; dynamodb: Server },
     readonly messaging: LocalMessaging,
+    /** The local carrier: it issues labels and sends tracking webhooks (local/carrier-service.ts). */
+    readonly carrier: CarrierService,
+    /** The local Secrets Manager, holding the carrier account as the stack's secret does on AWS. */
+    private readonly secretsServer: Server,
   ) {}
 
   /** What the local SES and SNS sent. */
@@ -124,6 +134,7 @@ export class LocalCloud {
       eventBridge: 0,
       ses: 0,
       sns: 0,
+      carrier: 0,
       ...options.ports,
     };
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -178,6 +189,32 @@ export class LocalCloud {
         sns: await startSns(mailbox, ports.sns, now),
       },
     };
+    // The template's secrets hold what CloudFormation would generate (derived from this data's secret,
+    // so they survive a restart). The carrier account's gets what an operator puts in it: here, the
+    // local carrier service's URL and key; its generated webhookSecret is what the service signs with.
+    const secrets = new LocalSecrets(model, (logicalId, key) =>
+      createHmac('sha256', secret).update(`secret:${logicalId}:${key}`).digest('hex').slice(0, 40),
+    );
+    const [account] = secrets.withKey('apiKey');
+    const carrierKey = `local_${createHmac('sha256', secret).update('carrier').digest('hex').slice(0, 24)}`;
+    const carrier = await CarrierService.start({
+      port: ports.carrier,
+      apiKey: carrierKey,
+      webhookSecret: account?.value.webhookSecret ?? '',
+      now,
+      devEndpoints: devEndpointsEnabled(),
+      ...trackingSchedule(process.env.FAIRFIX_CARRIER_TRACK_EVERY_MS),
+    });
+    if (account)
+      secrets.put(account.arn, {
+        ...account.value,
+        url: carrier.url,
+        apiKey: carrierKey,
+        name: 'fairfix-local-post',
+      });
+    const secretsServer = await startSecretsManager(secrets, 0);
+    // Functions read the account afresh: an earlier cloud in this process had another carrier URL.
+    forgetCarrierAccount();
     // Answers 503 until recovery has claimed the stored executions (engine.phase).
     const sfnServer = await startStepFunctionsServer(engine, ports.stepFunctions);
     serveInProcess(sfnServer);
@@ -192,6 +229,7 @@ export class LocalCloud {
       AWS_ENDPOINT_URL_EVENTBRIDGE: url(messaging.servers.eventBridge),
       AWS_ENDPOINT_URL_SESV2: url(messaging.servers.ses),
       AWS_ENDPOINT_URL_SNS: url(messaging.servers.sns),
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: url(secretsServer),
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -221,6 +259,9 @@ export class LocalCloud {
     // this machine, so private addresses are allowed (on AWS they are refused).
     process.env.PORTAL_BASE_URL = `${url(httpServer)}/`;
     process.env.WEBHOOK_PRIVATE_TARGETS = 'allow';
+    // One carrier account serves every brand here: its tracking webhooks go to each example brand's route.
+    for (const file of readdirSync(EXAMPLE_BRANDS).filter((name) => name.endsWith('.json')))
+      carrier.addWebhook(`${url(httpServer)}/carrier/webhooks/${path.basename(file, '.json')}`);
 
     const cloud = new LocalCloud(
       {
@@ -230,6 +271,7 @@ export class LocalCloud {
         eventBridge: url(messaging.servers.eventBridge),
         ses: url(messaging.servers.ses),
         sns: url(messaging.servers.sns),
+        carrier: carrier.url,
       },
       model,
       clock,
@@ -238,6 +280,8 @@ export class LocalCloud {
       tokens,
       { http: httpServer, stepFunctions: sfnServer, dynamodb: dynamoServer },
       messaging,
+      carrier,
+      secretsServer,
     );
     // Installed before the first request can arrive: listen() resolved in this very turn.
     serveOnlyWhenReady(httpServer, cloud);
@@ -264,6 +308,8 @@ export class LocalCloud {
       // Deliveries under way finish before the services they call close.
       await this.messaging.rules.close();
       for (const server of Object.values(this.messaging.servers)) await closeServer(server);
+      await this.carrier.stop();
+      await closeServer(this.secretsServer);
       await closeServer(this.servers.stepFunctions);
       this.clock.dispose();
       await closeServer(this.servers.dynamodb);
@@ -271,6 +317,17 @@ export class LocalCloud {
     })();
     return this.stopping;
   }
+}
+
+/** FAIRFIX_CARRIER_TRACK_EVERY_MS: how often the local carrier moves parcels by itself, if at all. */
+function trackingSchedule(value: string | undefined): { trackEveryMs?: number } {
+  if (!value) return {};
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 100)
+    throw new Error(
+      `FAIRFIX_CARRIER_TRACK_EVERY_MS must be a number of milliseconds, 100 or more, got "${value}"`,
+    );
+  return { trackEveryMs: ms };
 }
 
 /** How long a stopping server waits for requests under way before it cuts their connections (ms). */

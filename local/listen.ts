@@ -7,7 +7,9 @@ export type Endpoint =
   | 'FAIRFIX_HTTP_PORT'
   | 'FAIRFIX_EVENTBRIDGE_PORT'
   | 'FAIRFIX_SES_PORT'
-  | 'FAIRFIX_SNS_PORT';
+  | 'FAIRFIX_SNS_PORT'
+  | 'FAIRFIX_CARRIER_PORT'
+  | 'FAIRFIX_SECRETS_MANAGER_PORT';
 
 /** Raised when the local cloud cannot listen: says which port, why, and what to change. */
 export class PortUnavailableError extends Error {

@@ -119,6 +119,7 @@ export function startupBanner(
   DynamoDB          ${urls.dynamodb}
   Step Functions    ${urls.stepFunctions}
   EventBridge, SES v2, SNS   ${urls.eventBridge}, ${urls.ses}, ${urls.sns}${options.devEndpoints ? `   (what is sent: ${urls.http}/_local/mailbox)` : ''}
+  Carrier (EasyPost API)     ${urls.carrier}${options.devEndpoints ? `   (a tracking webhook: POST ${urls.carrier}/_dev/trackers/<tracking number> {"status":"delivered"})` : ''}
   Clock             ${new Date(clock.now()).toISOString()}, x${clock.scale}${options.devEndpoints ? '  (POST /_local/clock {"advanceMs": n})' : ''}
 `;
   const dev = options.devEndpoints

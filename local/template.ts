@@ -230,6 +230,8 @@ export class TemplateModel {
         return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
       case 'AWS::Events::EventBus':
         return `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${name}`;
+      case 'AWS::SecretsManager::Secret':
+        return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
       default:
         return `arn:aws:local:${REGION}:${ACCOUNT}:${logicalId}`;
     }
@@ -276,7 +278,12 @@ export class TemplateModel {
     const type = this.template.Resources[name]?.Type;
     if (!type) throw new Error(`Ref to unknown resource ${name}`);
     // Ref answers an ARN for these types and the physical name for the others, as CloudFormation does.
-    if (type === 'AWS::StepFunctions::StateMachine' || type === 'AWS::IAM::Policy') return this.arnOf(name);
+    if (
+      type === 'AWS::StepFunctions::StateMachine' ||
+      type === 'AWS::IAM::Policy' ||
+      type === 'AWS::SecretsManager::Secret'
+    )
+      return this.arnOf(name);
     return this.physicalName(name);
   }
 }

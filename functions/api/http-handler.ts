@@ -82,6 +82,15 @@ export interface HandlerOptions {
     body: unknown,
     pathParameters: Record<string, string | undefined>,
   ) => Promise<FieldError[]>;
+  /**
+   * For a route no token reaches (its roles are empty), who calls, proved otherwise: a carrier's webhook
+   * signature over the raw body. A problem (401) refuses the request before its body is even parsed.
+   */
+  readonly authenticate?: (request: {
+    rawBody: string;
+    headers: Record<string, string | undefined>;
+    pathParameters: Record<string, string | undefined>;
+  }) => Promise<{ brand: string; actor: Actor } | Problem>;
 }
 
 export function httpHandler<
@@ -94,7 +103,13 @@ export function httpHandler<
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       try {
-        const identity = authorize(op, event);
+        const identity = options.authenticate
+          ? await options.authenticate({
+              rawBody: rawBodyOf(event),
+              headers: lowerCaseKeys(event.headers ?? {}),
+              pathParameters: event.pathParameters ?? {},
+            })
+          : authorize(op, event);
         if ('status' in identity) return respond(identity.status, identity);
         const parsed = parseRequest(op, event);
         if ('invalid' in parsed) {
@@ -172,10 +187,7 @@ function parseRequest(op: Operation, event: Event): Parsed {
   let body: unknown;
   let json: unknown;
   if (op.body) {
-    const raw = event.body
-      ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')
-      : '';
-    json = parseJson(raw);
+    json = parseJson(rawBodyOf(event));
     if (json === invalidJson) {
       errors.push({ pointer: '#', detail: 'The body must be a JSON document.' });
     } else {
@@ -184,6 +196,13 @@ function parseRequest(op: Operation, event: Event): Parsed {
   }
   if (errors.length > 0) return { invalid: errors, json: json === invalidJson ? undefined : json };
   return { params, query, headers, body };
+}
+
+/** The body as the caller sent it (API Gateway may hand it over base64-encoded). */
+function rawBodyOf(event: Event): string {
+  return event.body
+    ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')
+    : '';
 }
 
 function invalid(errors: FieldError[]): Problem {

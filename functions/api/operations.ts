@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CarrierWebhookEvent } from '../domain/carrier-webhook.ts';
 import {
   Case,
   CustodyItem,
@@ -56,6 +57,8 @@ export interface Operation {
    * from its own package files at run time: the stack ships pdfkit beside the bundle, not inside it.
    */
   readonly printsPdf?: true;
+  /** Its function reaches the carrier account (its API key, its webhook secret): the stack grants it the secret. */
+  readonly carrierAccount?: true;
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly headers?: z.ZodObject;
@@ -99,6 +102,13 @@ export const CaseAcknowledgement = z.object({
   nextStep: NextStep,
   escalationPath: z.array(EscalationLevel),
   links: z.object({ case: z.string() }),
+});
+
+/** What a carrier's webhook did: like a recorded event's receipt, or `ignored` with no case. */
+export const CarrierWebhookReceipt = z.object({
+  caseId: CaseId.optional(),
+  eventId: z.string(),
+  outcome: z.enum(['applied', 'kept', 'recorded', 'duplicate', 'ignored']),
 });
 
 export const EventReceipt = z.object({
@@ -454,6 +464,39 @@ export const operations = [
       ...problems,
       ...reusedId,
       404: { description: 'No shipment of this brand has that tracking number.', schema: ProblemSchema },
+    },
+  },
+  {
+    operationId: 'receiveCarrierWebhook',
+    method: 'POST',
+    path: '/carrier/webhooks/{brand}',
+    summary:
+      'The carrier account’s tracking webhook (EasyPost tracker.updated), signed with X-Hmac-Signature instead of a token: a delivery moves the case, as recordCarrierEvent does.',
+    entry: 'functions/receive-carrier-webhook/handler.ts',
+    // No token: the carrier proves itself by the HMAC signature of the body (see its handler).
+    roles: [],
+    access: 'change-cases',
+    carrierAccount: true,
+    // Checked before anything else (the handler's authenticate); declared so that /openapi.json shows it.
+    headers: z.object({
+      'x-hmac-signature': z
+        .string()
+        .regex(/^hmac-sha256-hex=[0-9a-f]{64}$/i, 'must be hmac-sha256-hex= and the HMAC-SHA256 of the body'),
+    }),
+    params: z.object({
+      brand: z
+        .string()
+        .regex(/^[a-z0-9-]{2,40}$/, 'must be a brand id: 2 to 40 lower-case letters, digits or -'),
+    }),
+    body: CarrierWebhookEvent,
+    responses: {
+      202: {
+        description:
+          'The update was applied to its case, or ignored (a status fairfix does not act on, or a parcel of another brand).',
+        schema: CarrierWebhookReceipt,
+      },
+      ...problems,
+      401: { description: 'The signature is missing or wrong; nothing was applied.', schema: ProblemSchema },
     },
   },
   {

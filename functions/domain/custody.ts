@@ -16,6 +16,32 @@ import { entry } from './timeline.ts';
 
 type Removed = Extract<CustodyEvent, { type: 'part-removed' }>;
 type Destroyed = Extract<CustodyEvent, { type: 'part-destroyed' }>;
+
+/**
+ * Each destruction method in words, with the NIST SP 800-88 (Rev. 1, "Guidelines for Media
+ * Sanitization") category it meets: a certificate states the standard, so that an auditor need not
+ * guess what "shredded" guaranteed.
+ */
+export const DESTRUCTION_METHODS: Readonly<Record<Destroyed['method'], { words: string; standard: string }>> =
+  {
+    shredded: {
+      words: 'Shredded: the storage was physically destroyed',
+      standard: 'NIST SP 800-88 Rev. 1, Destroy (shred)',
+    },
+    degaussed: {
+      words: 'Degaussed: the magnetic storage was erased by a degausser',
+      standard: 'NIST SP 800-88 Rev. 1, Purge (degauss)',
+    },
+    'crypto-erased-and-shredded': {
+      words: 'Cryptographically erased, then shredded',
+      standard: 'NIST SP 800-88 Rev. 1, Purge (cryptographic erase), then Destroy (shred)',
+    },
+  };
+
+/** A certificate's number: the case's RMA number and the destruction's rank on it, RMA-…-D1, D2... */
+export function certificateNumber(kase: Case): string {
+  return `${kase.caseId}-D${kase.custody.filter((item) => item.status === 'destroyed').length}`;
+}
 type Returned = Extract<CustodyEvent, { type: 'part-returned' }>;
 
 /** The customer's answer on removed parts and data: theirs alone to give, and on the timeline (P5). */

@@ -156,6 +156,15 @@ const PolicyFields = z.strictObject({
   /** Deadlines of the waiting steps, in seconds. */
   sla: Sla,
   businessHours: BusinessHours.optional(),
+  /**
+   * Where the brand is: times on its documents (a certificate of destruction) are in this timezone.
+   * Without it, its business hours' timezone; without those, UTC.
+   */
+  timezone: z
+    .string('Give an IANA timezone such as Europe/Brussels.')
+    .max(64)
+    .refine(knownTimezone, 'Give an IANA timezone such as Europe/Brussels.')
+    .optional(),
   /** Who owns the case at each escalation level, lowest first. */
   escalationLadder: List(z.object({ role: Text, contact: Contact, respondWithinSeconds: Seconds }), 20).min(
     1,
@@ -182,6 +191,12 @@ const PolicyFields = z.strictObject({
   exchangeCategories: List(PartCategory, PartCategory.options.length),
   /** The depot devices are shipped to. */
   depotAddress: Text,
+  /**
+   * Where the brand's labels come from: the deployment's carrier account (`account`, the default; see
+   * docs/carrier.md), or the built-in local post, which prints scannable labels but moves no parcel
+   * (`local-post`: a brand trying fairfix out before its carrier contract starts).
+   */
+  carrier: z.enum(['account', 'local-post']).optional(),
   /** The only reasons a request may be denied for, as published to customers. */
   reasonCatalogue: List(ReasonCode, 200),
   /** How long the customer may tell whether their needs were met after resolution. */

@@ -115,6 +115,8 @@ export interface Workflow {
 export interface ShipmentRequest {
   /** Ours, stable across retries: the same request gives the same shipment. */
   readonly reference: string;
+  /** The case's RMA number, printed on the label so that the depot matches the parcel unopened. */
+  readonly rma: string;
   readonly from: string;
   readonly to: string;
   readonly service: 'ground' | 'express';
@@ -122,6 +124,17 @@ export interface ShipmentRequest {
   readonly returnLabel: boolean;
   /** What the parcel must contain besides the device: the customer's removed parts. */
   readonly packingList?: readonly string[];
+  readonly parcel: Parcel;
+  /** The brand's choice of carrier (its policy): the carrier account, or the built-in local post. */
+  readonly carrier?: 'account' | 'local-post';
+}
+
+/** A parcel's size and weight, as carriers rate it. */
+export interface Parcel {
+  readonly weightGrams: number;
+  readonly lengthCm: number;
+  readonly widthCm: number;
+  readonly heightCm: number;
 }
 
 export interface IssuedShipment {
@@ -140,13 +153,19 @@ export interface Warehouse {
   allocate(reference: string, model: string): Promise<string>;
 }
 
-/** What a certificate of destruction states: the part, how, when, by whom, on whose choice. */
+/**
+ * What a certificate of destruction states: the part, how and to which standard, when, by whom, on whose
+ * choice. People by name, times as the brand's local time in words.
+ */
 export interface DestructionCertificate {
+  /** RMA-…-D1 for the case's first destruction. */
+  readonly number: string;
   readonly brand: string;
   readonly caseId: string;
   readonly part: string;
   readonly serial: string;
   readonly method: string;
+  readonly standard: string;
   readonly destroyedAt: string;
   readonly destroyedBy: string;
   readonly chosenAt: string;

@@ -171,6 +171,8 @@ function custodyEvents() {
       /** The ledger's item id (the eventId of its removal). */
       itemId: z.string().trim().min(1).max(128),
       method: z.enum(['shredded', 'degaussed', 'crypto-erased-and-shredded']),
+      /** The name of the person who destroyed it: the certificate names them and leaves a line to sign. */
+      performedBy: z.string().trim().min(1).max(120).optional(),
     }),
     z.object({
       ...eventBase,

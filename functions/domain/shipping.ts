@@ -6,7 +6,7 @@ import { isoAfter } from './dates.ts';
 import { InvariantError } from './errors.ts';
 import { advance } from './escalation.ts';
 import type { BrandPolicy } from './policy.ts';
-import type { IssuedShipment, ShipmentRequest } from './ports.ts';
+import type { IssuedShipment, Parcel, ShipmentRequest } from './ports.ts';
 import type { CarrierEvent, CaseEvent } from './schemas.ts';
 import { entry } from './timeline.ts';
 
@@ -139,6 +139,7 @@ export function shipmentLeg(
     shipmentId,
     request: {
       reference: `${kase.brand}/${kase.caseId}/${shipmentId}`,
+      rma: kase.caseId,
       from: toDepot ? customer : policy.depotAddress,
       to: toDepot ? policy.depotAddress : customer,
       // A replacement ordered without waiting on a person travels express too.
@@ -146,9 +147,17 @@ export function shipmentLeg(
       box: toDepot && kase.boxNeeded,
       returnLabel: toDepot,
       ...(toDepot ? {} : { packingList: partsToReturn(kase).map((item) => item.description) }),
+      parcel: DEVICE_PARCEL,
+      ...(policy.carrier ? { carrier: policy.carrier } : {}),
     },
   };
 }
+
+/**
+ * The parcel a device travels in: the box fairfix sends fits every model brands sell today, and a
+ * carrier rates by the box's size as much as by its weight.
+ */
+export const DEVICE_PARCEL: Parcel = { weightGrams: 2000, lengthCm: 35, widthCm: 25, heightCm: 15 };
 
 /** The attempt after a shipment's own, for the parcel that replaces it: `to-depot-device` is attempt 1. */
 export const nextAttempt = (shipment: Shipment) => Number(/-(\d+)$/.exec(shipment.shipmentId)?.[1] ?? 1) + 1;

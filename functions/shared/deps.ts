@@ -13,7 +13,7 @@ export type PrintingAdapters = Pick<Deps, 'carrier' | 'printer'>;
 
 /**
  * Stands in for the printing adapters in a function that does not print. pdfkit, fontkit, brotli and
- * qrcode are ≈ 1 MB of every bundle and ≈ 140 ms of its cold import, so only the functions that print
+ * bwip-js are ≈ 1 MB of every bundle and ≈ 140 ms of its cold import, so only the functions that print
  * load them (functions/shared/printing-deps.ts, and `printsPdf` on their construct). Reaching one here
  * is a wiring mistake, told as such on AWS and locally alike.
  */

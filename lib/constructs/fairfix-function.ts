@@ -16,7 +16,8 @@ export interface FairfixFunctionProps
   readonly entry: string;
   /**
    * It renders PDFs with pdfkit, which reads its font metrics from its own package files at run time:
-   * pdfkit then ships as files beside the bundle instead of inside it.
+   * pdfkit then ships as files beside the bundle instead of inside it, as does bwip-js (the label's
+   * barcode), ≈ 120 KB minified that would take a bundle past its budget.
    */
   readonly printsPdf?: boolean;
 }
@@ -56,7 +57,7 @@ export class FairfixFunction extends NodejsFunction {
         // ESM bundles of CommonJS dependencies still call require(); give them one.
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        ...(printsPdf ? { nodeModules: ['pdfkit'] } : {}),
+        ...(printsPdf ? { nodeModules: ['pdfkit', 'bwip-js'] } : {}),
         ...bundling,
       },
     });

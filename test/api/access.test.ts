@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signEasyPostWebhook } from '../../functions/adapters/easypost-carrier.ts';
 import { type OperationId, operations, Role } from '../../functions/api/operations.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
 import { ApiClient, type ApiResponse, nextId, opening } from '../support/api.ts';
@@ -59,7 +60,7 @@ afterAll(() => cloud?.stop());
  * here fails the type check and the completeness test below.
  */
 const requests = (): Record<
-  Exclude<OperationId, 'getHealth' | 'getOpenApi' | 'getPublicPolicy'>,
+  Exclude<OperationId, 'getHealth' | 'getOpenApi' | 'getPublicPolicy' | 'receiveCarrierWebhook'>,
   { path: string; body?: object; headers?: Record<string, string> }
 > => ({
   openCase: { path: '/cases', body: opening({ serial: nextId('SN-OTHER') }) },
@@ -171,6 +172,7 @@ const requests = (): Record<
   getCampaign: { path: '/campaigns/acme-recall-0001' },
 });
 
+// The carrier's webhook takes no token but a signature: it has its own tests below.
 const guarded = operations.filter((op) => op.roles.length > 0);
 
 function send(client: ApiClient, op: (typeof guarded)[number]): Promise<ApiResponse & { sent: string }> {
@@ -340,5 +342,63 @@ describe('the reviewer', () => {
       status: 400,
       errors: [{ pointer: '#/query/size' }],
     });
+  });
+});
+
+describe('the carrier webhook, which proves itself by a signature instead of a token', () => {
+  /** A tracker.updated event about the target's parcel, as the carrier account sends it. */
+  const update = (status: string) =>
+    JSON.stringify({
+      object: 'Event',
+      id: nextId('evt'),
+      description: 'tracker.updated',
+      result: {
+        object: 'Tracker',
+        tracking_code: target.trackingNumber,
+        status,
+        tracking_details: [{ status, datetime: new Date(cloud.clock.now()).toISOString() }],
+      },
+    });
+  const post = (brand: string, body: string, signature?: string) =>
+    fetch(`${cloud.urls.http}/carrier/webhooks/${brand}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(signature ? { 'x-hmac-signature': signature } : {}),
+      },
+      body,
+    });
+  const parcel = async () =>
+    (await acme.get(target.caseId)).shipments.find(
+      (shipment) => shipment.trackingNumber === target.trackingNumber,
+    );
+
+  it('refuses an unsigned or wrongly signed update with 401 problem+json, and applies nothing', async () => {
+    const before = await parcel();
+    const body = update('delivered');
+    const secret = cloud.carrier.webhookSecret;
+    for (const signature of [
+      undefined,
+      signEasyPostWebhook(body, 'not-the-secret'),
+      signEasyPostWebhook(`${body} `, secret),
+    ]) {
+      const response = await post('acme', body, signature);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(JSON.stringify(await response.json())).not.toContain(target.caseId);
+    }
+    expect(await parcel()).toEqual(before);
+  });
+
+  it('ignores a signed update sent to another brand’s route: that brand has no such parcel, and nothing leaks', async () => {
+    const before = await parcel();
+    const body = update('in_transit');
+    const response = await post('globex', body, signEasyPostWebhook(body, cloud.carrier.webhookSecret));
+    expect(response.status).toBe(202);
+    const answer = (await response.json()) as Record<string, unknown>;
+    expect(answer).toMatchObject({ outcome: 'ignored' });
+    expect(answer.caseId).toBeUndefined();
+    expect(JSON.stringify(answer)).not.toContain(target.caseId);
+    expect(await parcel()).toEqual(before);
   });
 });

@@ -219,6 +219,64 @@ describe('what each function is given', () => {
   });
 });
 
+describe('the carrier account (issue 15)', () => {
+  const functions = () => template.findResources('AWS::Lambda::Function');
+  const secretIdOf = () => Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0] as string;
+  /** The IAM statements given to a function's role. */
+  const statementsOf = (logicalId: string) => {
+    const role = functions()[logicalId]?.Properties.Role['Fn::GetAtt'][0];
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => policy.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
+      .flatMap(
+        (policy) =>
+          policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+  };
+
+  it('keeps the API key and webhook secret in one Secrets Manager secret, with a generated webhook secret, kept on delete', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        GenerateSecretString: Match.objectLike({
+          GenerateStringKey: 'webhookSecret',
+          SecretStringTemplate: JSON.stringify({ url: 'https://api.easypost.com', apiKey: '' }),
+        }),
+      },
+    });
+  });
+
+  it('lets only the workflow steps (labels) and the carrier webhook route read it, read-only, and tells them where', () => {
+    const secretId = secretIdOf();
+    const readers = Object.entries(functions())
+      .filter(([, fn]) => fn.Properties.Environment?.Variables?.FAIRFIX_CARRIER_SECRET_ARN)
+      .map(([logicalId, fn]) => {
+        expect(fn.Properties.Environment.Variables.FAIRFIX_CARRIER_SECRET_ARN).toEqual({ Ref: secretId });
+        return logicalId;
+      });
+    expect(readers).toHaveLength(2);
+    expect(readers.some((id) => id.startsWith('CaseStep'))).toBe(true);
+    for (const logicalId of Object.keys(functions())) {
+      const actions = statementsOf(logicalId)
+        .filter((statement) => JSON.stringify(statement.Resource).includes(secretId))
+        .flatMap((statement) => [statement.Action].flat());
+      if (readers.includes(logicalId))
+        expect(actions.sort(), logicalId).toEqual([
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+        ]);
+      else expect(actions, logicalId).toEqual([]);
+    }
+  });
+
+  it('answers the carrier’s webhook without a JWT: its handler checks the signature instead', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /carrier/webhooks/{brand}',
+      AuthorizationType: 'NONE',
+    });
+  });
+});
+
 describe('the HTTP API', () => {
   it('has one route per operation, named by its operationId', () => {
     for (const op of operations) {

@@ -1,9 +1,9 @@
-import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
 import { ApiClient, nextId } from '../support/api.ts';
 import { startTestCloud } from '../support/cloud.ts';
 import { isoDaysAgo, Journey, opening } from '../support/journey.ts';
+import { pdfText } from '../support/pdf.ts';
 
 /**
  * Journeys of issue 12 that were wrong, each through the synthesized workflow on the local cloud: every
@@ -65,25 +65,6 @@ const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The words of a PDF pdfkit printed: its content streams inflated, its hex-encoded strings decoded. */
-function pdfText(bytes: Buffer): string {
-  const raw = bytes.toString('latin1');
-  const words: string[] = [];
-  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(match[1] as string, 'latin1')).toString('latin1');
-    } catch {
-      continue;
-    }
-    for (const line of content.matchAll(/\[(.*?)\] TJ/g))
-      words.push(
-        [...(line[1] as string).matchAll(/<([0-9a-f]+)>/g)]
-          .map((hex) => Buffer.from(hex[1] as string, 'hex').toString('latin1'))
-          .join(''),
-      );
-  }
-  return words.join('\n');
-}
 
 describe('event times (issue 12, journey 8; P5, P9)', () => {
   it('refuses an event dated in the future or before the case opened, naming occurredAt with the body’s other errors', async () => {
@@ -175,6 +156,7 @@ describe('event times (issue 12, journey 8; P5, P9)', () => {
       itemId: card?.itemId,
       method: 'shredded',
       occurredAt: destroyedAt,
+      performedBy: 'Dana Depot',
     });
     expect(destroyed.status).toBe(202);
     const item = (await journey.get(caseId)).custody[0];
@@ -189,9 +171,24 @@ describe('event times (issue 12, journey 8; P5, P9)', () => {
     );
     expect(response.status).toBe(200);
     const text = pdfText(Buffer.from(await response.arrayBuffer()));
-    expect(text).toContain(destroyedAt);
-    expect(text).toContain(chosenAt);
+    // The case's own record, in the brand's local time (acme is in Europe/Brussels), never as ISO UTC.
+    const brussels = (iso: string) =>
+      new Intl.DateTimeFormat('en-GB', {
+        dateStyle: 'full',
+        timeStyle: 'short',
+        timeZone: 'Europe/Brussels',
+      }).format(new Date(iso));
+    expect(text).toContain(brussels(destroyedAt));
+    expect(text).toContain(brussels(chosenAt));
+    expect(text).not.toContain(destroyedAt);
     expect(Date.parse(destroyedAt)).toBeGreaterThan(Date.parse(chosenAt));
+    // Numbered on the case, people by name (the customer chose, the named technician destroyed), no ids.
+    expect(text).toContain(`No. ${caseId}-D1`);
+    expect(text).toContain('Dana Depot');
+    expect(text).toContain((await journey.get(caseId)).customer.name);
+    expect(text).not.toMatch(/(customer|depot):/);
+    expect(text).toContain('NIST SP 800-88 Rev. 1, Destroy (shred)');
+    expect(text).toContain('Signature: Dana Depot');
   });
 });
 

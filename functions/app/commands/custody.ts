@@ -1,7 +1,9 @@
 import { type Actor, actorId, type Case } from '../../domain/case.ts';
 import {
+  certificateNumber,
   chooseCustody,
   custodyItem,
+  DESTRUCTION_METHODS,
   destroyPart,
   releasePart,
   removePart,
@@ -10,6 +12,8 @@ import {
 import { InvalidFieldsError } from '../../domain/errors.ts';
 import { inboxKey, recordEvent } from '../../domain/event-inbox.ts';
 import { occurredAtErrors } from '../../domain/event-times.ts';
+import { localTime } from '../../domain/notice-words.ts';
+import type { BrandPolicy } from '../../domain/policy.ts';
 import type { CaseEvent, CustodyEvent } from '../../domain/schemas.ts';
 import { changeCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
@@ -42,6 +46,11 @@ async function changeCustody(
   return saved;
 }
 
+/** The name of the brand's technician signed in as `actor`, if they are one of its technicians. */
+function technicianName(policy: BrandPolicy, actor: Actor): string | undefined {
+  return policy.technicians.find((technician) => technician.id === actor.subject)?.name;
+}
+
 /** A depot or a technician reports a part removed, destroyed or handed back (P5). */
 export function custodyEventCommand(
   command: { brand: string; caseId: string; actor: Actor; event: CustodyEvent; holder: string },
@@ -65,16 +74,24 @@ export function custodyEventCommand(
       // The certificate states the case's own record, as the destruction was just written to it.
       const item = custodyItem(destroyed, event.itemId);
       const destruction = item.chain.at(-1);
+      const policy = await casePolicy(deps.policies, kase);
+      const timeZone = policy.timezone ?? policy.businessHours?.timezone ?? 'UTC';
+      const method = DESTRUCTION_METHODS[event.method];
+      const chosenAt = destroyed.custodyChoice?.at;
       const pdf = await printer.destructionCertificate({
-        brand: (await casePolicy(deps.policies, kase)).displayName,
+        number: certificateNumber(destroyed),
+        brand: policy.displayName,
         caseId: kase.caseId,
         part: item.description,
         serial: item.serial ?? 'none recorded',
-        method: event.method,
-        destroyedAt: destruction?.at ?? event.occurredAt,
-        destroyedBy: destruction?.by ?? by,
-        chosenAt: destroyed.custodyChoice?.at ?? '',
-        chosenBy: destroyed.custodyChoice?.by ?? '',
+        method: method.words,
+        standard: method.standard,
+        destroyedAt: localTime(destruction?.at ?? event.occurredAt, 'en', timeZone),
+        destroyedBy:
+          event.performedBy ?? technicianName(policy, command.actor) ?? `${policy.displayName} depot staff`,
+        chosenAt: chosenAt ? localTime(chosenAt, 'en', timeZone) : 'not recorded',
+        // Only the customer chooses destruction (destroyPart): it is their name on the choice.
+        chosenBy: kase.customer.name,
       });
       await repo.putDocument(kase.brand, kase.caseId, {
         documentId: certificateDocumentId,
