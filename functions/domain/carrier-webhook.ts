@@ -9,21 +9,21 @@ export const CarrierWebhookEvent = z.looseObject({
   object: z.literal('Event'),
   id: z.string().trim().min(1).max(128),
   description: z.string().max(100),
-  created_at: z.string().optional(),
+  created_at: z.string().max(64).optional(),
   result: z.looseObject({
-    object: z.string(),
-    id: z.string().optional(),
+    object: z.string().max(64),
+    id: z.string().max(128).optional(),
     tracking_code: z.string().max(64).optional(),
     status: z.string().max(64).optional(),
-    updated_at: z.string().optional(),
+    updated_at: z.string().max(64).optional(),
     tracking_details: z
       .array(
         z.looseObject({
-          status: z.string(),
-          message: z.string().nullish(),
-          datetime: z.string(),
+          status: z.string().max(64),
+          message: z.string().max(1000).nullish(),
+          datetime: z.string().max(64),
           tracking_location: z
-            .looseObject({ city: z.string().nullish(), country: z.string().nullish() })
+            .looseObject({ city: z.string().max(200).nullish(), country: z.string().max(64).nullish() })
             .nullish(),
         }),
       )
