@@ -94,8 +94,8 @@ export class StepFunctionsEngine {
     private readonly tokenSecret: string,
     /**
      * Whether a waiting execution parks (no run in memory) or waits in memory as a run. Off by default
-     * until the defect noted in docs/local-cloud.md (a visit's no-show not timed out after a parked
-     * wait was woken) is fixed; `FAIRFIX_PARK_WAITS=on` turns it on for the local cloud.
+     * until the whole suite has run clean with it under load (docs/local-cloud.md says where it stands);
+     * `FAIRFIX_PARK_WAITS=on` turns it on for the local cloud.
      */
     readonly parksWaits = false,
   ) {}
