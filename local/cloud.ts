@@ -31,7 +31,7 @@ import { type CfnTemplate, cachedTemplate, REGION, synthesizeTemplate, TemplateM
 export interface LocalCloudOptions {
   /** Where dynalite keeps its files; omitted, everything lives in memory and is gone on stop. */
   readonly dataDir?: string;
-  /** 0 picks a free port. @default 8000, 8083, 3000; EventBridge, SES v2 and SNS on free ports */
+  /** 0 picks a free port. @default 8000, 8083, 3000; EventBridge, SES v2, SNS, the carrier and Secrets Manager on free ports */
   readonly ports?: {
     dynamodb?: number;
     stepFunctions?: number;
@@ -40,6 +40,7 @@ export interface LocalCloudOptions {
     ses?: number;
     sns?: number;
     carrier?: number;
+    secretsManager?: number;
   };
   /** Virtual milliseconds per real millisecond, from now on. @default the persisted scale, else 1 */
   readonly clockScale?: number;
@@ -135,6 +136,7 @@ export class LocalCloud {
       ses: 0,
       sns: 0,
       carrier: 0,
+      secretsManager: 0,
       ...options.ports,
     };
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -212,7 +214,7 @@ export class LocalCloud {
         apiKey: carrierKey,
         name: 'fairfix-local-post',
       });
-    const secretsServer = await startSecretsManager(secrets, 0);
+    const secretsServer = await startSecretsManager(secrets, ports.secretsManager);
     // Functions read the account afresh: an earlier cloud in this process had another carrier URL.
     forgetCarrierAccount();
     // Answers 503 until recovery has claimed the stored executions (engine.phase).

@@ -27,6 +27,8 @@ export class RestartableCloud {
       eventBridge: number;
       ses: number;
       sns: number;
+      carrier: number;
+      secretsManager: number;
     },
   ) {}
 
@@ -35,10 +37,13 @@ export class RestartableCloud {
       dynamodb: await freePort(),
       stepFunctions: await freePort(),
       http: await freePort(),
-      // The case bus, SES and SNS too: a function's client points at the port it first saw.
+      // The case bus, SES, SNS, the carrier and Secrets Manager too: a function's client points at the
+      // port it first saw.
       eventBridge: await freePort(),
       ses: await freePort(),
       sns: await freePort(),
+      carrier: await freePort(),
+      secretsManager: await freePort(),
     });
   }
 
