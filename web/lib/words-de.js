@@ -12,7 +12,7 @@ export const ui = {
   'find.rmaHint': 'RMA- und 12 Buchstaben oder Ziffern.',
   'find.tracking': 'Sendungsnummer',
   'find.serial': 'Seriennummer',
-  'find.owner': 'Wessen Arbeit',
+  'find.owner': 'Zuständig',
   'find.ownerHint': 'Eine Warteschlange oder eine Person, z. B. case-desk oder dana-reyes.',
   'find.openedFrom': 'Eröffnet am oder nach',
   'find.openedTo': 'Eröffnet am oder vor',

@@ -10,7 +10,7 @@ export const ui = {
   'find.rmaHint': 'RMA- followed by 12 letters or digits.',
   'find.tracking': 'Tracking number',
   'find.serial': 'Serial number',
-  'find.owner': 'Whose work',
+  'find.owner': 'Owned by',
   'find.ownerHint': 'A queue or a person, e.g. case-desk or dana-reyes.',
   'find.openedFrom': 'Opened on or after',
   'find.openedTo': 'Opened on or before',
