@@ -117,10 +117,16 @@ function toItem(kase: Case, stored: Stored) {
     ...(work ? { gsi4pk: keys.owner(kase.brand, work.owner), gsi4sk: `${work.due}#${kase.caseId}` } : {}),
     gsi5pk: keys.allCases(kase.brand),
     gsi5sk: sampleKey(kase.caseId),
+    // The brand's cases by opening time, for staff's list of cases (newest first).
+    gsi6pk: keys.allCases(kase.brand),
+    gsi6sk: customerOrder(kase),
   };
 }
 
-/** A case's place among its customer's cases: by opening time, the id breaking ties (a page's cursor). */
+/**
+ * A case's place among its customer's cases, and among its brand's: by opening time, the id breaking
+ * ties (a page's cursor).
+ */
 const customerOrder = (kase: Case) => `${kase.openedAt}#${kase.caseId}`;
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
@@ -494,6 +500,32 @@ export class DynamoCaseRepository implements CaseRepository {
     const cases = (await this.whole(Items ?? [], 'gsi2pk', keys.customer(brand, email))).map((item) =>
       Case.parse(item),
     );
+    const shown = cases.slice(0, page.limit);
+    const last = shown.at(-1);
+    return { cases: shown, ...(cases.length > page.limit && last ? { before: customerOrder(last) } : {}) };
+  }
+
+  async brandCases(brand: string, page: { before?: string; from?: string; to?: string; limit: number }) {
+    // Opened from `from` up to (not at) `to`, older than the cursor `before`: `to` and `before` are both
+    // upper bounds, and the lower one holds. BETWEEN includes its ends, so the bound itself is left out below.
+    const upper = [page.before, page.to].filter((bound) => bound !== undefined).sort()[0];
+    const { Items } = await dynamo.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byOpened',
+        KeyConditionExpression: `gsi6pk = :brand AND gsi6sk ${page.from ? 'BETWEEN :from AND :upper' : '< :upper'}`,
+        ExpressionAttributeValues: {
+          ':brand': keys.allCases(brand),
+          ':upper': upper ?? '~',
+          ...(page.from ? { ':from': page.from } : {}),
+        },
+        ScanIndexForward: false,
+        // The bound itself may come first; and one more than asked says whether there is a next page.
+        Limit: page.limit + 2,
+      }),
+    );
+    const found = (Items ?? []).filter((item) => item.gsi6sk !== upper);
+    const cases = (await this.whole(found, 'gsi6pk', keys.allCases(brand))).map((item) => Case.parse(item));
     const shown = cases.slice(0, page.limit);
     const last = shown.at(-1);
     return { cases: shown, ...(cases.length > page.limit && last ? { before: customerOrder(last) } : {}) };

@@ -39,6 +39,7 @@ function describe(op: Operation) {
   return {
     operationId: op.operationId,
     summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
     ...(op.roles.length > 0 ? { security: [{ bearer: [] }], 'x-fairfix-roles': op.roles } : { security: [] }),
     parameters: parameters(op),
     ...(op.body

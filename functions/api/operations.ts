@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CarrierWebhookEvent } from '../domain/carrier-webhook.ts';
 import {
   Case,
+  CaseStatus,
   CustodyItem,
   Decision,
   DecisionKind,
@@ -48,6 +49,8 @@ export interface Operation {
   readonly summary: string;
   /** The handler module, relative to the repository root. */
   readonly entry: string;
+  /** What a caller should know beyond the summary (how filters are served, what a page may hold). */
+  readonly description?: string;
   /** Roles on the brand that may call it; empty means no token is needed. */
   readonly roles: readonly Role[];
   /** What its function may touch, and so what the stack grants it: see {@link Access}. */
@@ -238,6 +241,38 @@ export const ReviewPeriod = z
     {
       path: ['to'],
       message: 'The period ends before it starts: give a `to` at or after `from`.',
+      when: () => true,
+    },
+  );
+
+/** `GET /cases`: a page, and the filters staff (or a customer, on their own cases) narrow it by. */
+const CaseListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    before: z.string().trim().min(1).max(300).optional(),
+    status: CaseStatus.optional(),
+    /** Whose work the case is now: a queue (case-desk), a ladder role or a person, as in their queue. */
+    owner: z
+      .string()
+      .regex(/^[a-z0-9-]{1,80}$/, 'must be lower-case words joined by -')
+      .optional(),
+    serial: z.string().trim().min(1).max(64).optional(),
+    /** The case's RMA number (its id). */
+    rma: CaseId.optional(),
+    tracking: z.string().trim().min(6).max(64).optional(),
+    /** Opened on or after this day (UTC). */
+    openedFrom: z.iso.date().optional(),
+    /** Opened on or before this day (UTC). */
+    openedTo: z.iso.date().optional(),
+  })
+  .refine(
+    (query) =>
+      typeof query.openedFrom !== 'string' ||
+      typeof query.openedTo !== 'string' ||
+      query.openedFrom <= query.openedTo,
+    {
+      path: ['openedTo'],
+      message: 'The period ends before it starts: give an `openedTo` on or after `openedFrom`.',
       when: () => true,
     },
   );
@@ -718,17 +753,21 @@ export const operations = [
     method: 'GET',
     path: '/cases',
     summary:
-      'The signed-in customer’s own cases (“My cases”), newest first, a page at a time; `next` is sent back as `before` for older ones.',
+      'Cases newest first, a page at a time (`next` is sent back as `before` for older ones): a customer’s own cases (“My cases”), or for the brand’s staff the brand’s cases.',
+    description: [
+      'Filters narrow the list; a customer’s filters apply to their own cases only.',
+      'One index cannot serve every combination, so the list is read by the most selective filter given',
+      '(`rma`, then `tracking`, `serial`, `owner`, else the brand’s cases by opening time within',
+      '`openedFrom`/`openedTo`) and the other filters are checked on each case read. A page reads at most',
+      '500 cases, so when matches are rare a page may hold fewer than `limit` cases and still have a `next`.',
+    ].join(' '),
     entry: 'functions/list-cases/handler.ts',
-    roles: ['customer'],
+    roles: ['customer', 'agent', 'depot', 'reviewer', 'admin'],
     access: 'read-cases',
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      before: z.string().trim().min(1).max(300).optional(),
-    }),
+    query: CaseListQuery,
     responses: {
       200: {
-        description: 'A page of the customer’s cases.',
+        description: 'A page of cases.',
         schema: CustomerCasesView.omit({ customer: true }),
       },
       ...problems,

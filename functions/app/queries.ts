@@ -286,7 +286,7 @@ export async function customerCasesQuery(
 }
 
 /** A case as one line of a list of cases. */
-const caseLine = (kase: Case) => ({
+export const caseLine = (kase: Case) => ({
   caseId: kase.caseId,
   openedAt: kase.openedAt,
   status: kase.status,
@@ -295,26 +295,6 @@ const caseLine = (kase: Case) => ({
   problem: { description: kase.problem.description, category: kase.problem.category },
   nextStep: kase.nextStep,
 });
-
-/**
- * A signed-in customer's own cases, newest first, a page at a time: the cases under the email they
- * last gave that they opened themselves (a case someone else opened under the same email is not
- * theirs to see). A page may hold fewer than `limit` and still have a next.
- */
-export async function myCasesQuery(
-  brand: string,
-  actor: Actor,
-  page: { before?: string; limit: number },
-  repo: CaseRepository,
-) {
-  const onFile = await repo.customerOnFile(brand, actor.subject);
-  if (!onFile) return { cases: [] };
-  const { cases, before } = await repo.customerCases(brand, onFile.email, page);
-  return {
-    cases: cases.filter((kase) => visibleTo(kase, actor)).map(caseLine),
-    ...(before ? { next: before } : {}),
-  };
-}
 
 /** The chain of custody of every part removed from the device (P5). */
 export async function custodyQuery(brand: string, caseId: string, actor: Actor, repo: CaseRepository) {

@@ -89,6 +89,14 @@ export interface CaseRepository {
     email: string,
     page: { before?: string; limit: number },
   ): Promise<{ cases: Case[]; before?: string }>;
+  /**
+   * The brand's cases newest first, opened at or after `from` and before `to` and older than the cursor
+   * `before` (each an `<openedAt>#<caseId>` bound); `before` names the next page when there is one.
+   */
+  brandCases(
+    brand: string,
+    page: { before?: string; from?: string; to?: string; limit: number },
+  ): Promise<{ cases: Case[]; before?: string }>;
   /** Remembers which case a tracking number belongs to, for carrier webhooks. */
   linkTracking(brand: string, trackingNumber: string, caseId: string): Promise<void>;
   caseOfTracking(brand: string, trackingNumber: string): Promise<string | undefined>;

@@ -106,7 +106,8 @@ const requests = (): Record<
   getOwnerQueue: { path: '/queues/owners/service-supervisor' },
   getReviewSample: { path: '/reviews/sample?size=50' },
   listCustomerCases: { path: '/customers/ada.acme-only@example.com/cases' },
-  listCases: { path: '/cases' },
+  // Staff filters aimed at the target's device: another brand's staff and customers get only their own.
+  listCases: { path: `/cases?serial=${target.serial}` },
   getReviewExport: { path: '/reviews/export?from=2020-01-01&to=2100-01-01' },
   exportCase: { path: `/cases/${target.caseId}/export` },
   bookVisit: {

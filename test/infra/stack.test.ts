@@ -22,7 +22,7 @@ beforeAll(() => {
 });
 
 describe('the table', () => {
-  it('is on-demand, encrypted, point-in-time recoverable, with a TTL attribute and its five GSIs', () => {
+  it('is on-demand, encrypted, point-in-time recoverable, with a TTL attribute and its six GSIs', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
@@ -37,6 +37,7 @@ describe('the table', () => {
         Match.objectLike({ IndexName: 'byQueue' }),
         Match.objectLike({ IndexName: 'byOwner' }),
         Match.objectLike({ IndexName: 'byBrand' }),
+        Match.objectLike({ IndexName: 'byOpened' }),
       ]),
       Replicas: [
         Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
@@ -57,6 +58,7 @@ describe('the table', () => {
       byQueue: { ProjectionType: 'KEYS_ONLY' },
       byOwner: { ProjectionType: 'KEYS_ONLY' },
       byBrand: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['openedAt'] },
+      byOpened: { ProjectionType: 'KEYS_ONLY' },
     });
   });
 

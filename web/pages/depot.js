@@ -7,6 +7,7 @@ import { h, show } from '../lib/dom.js';
 import { field } from '../lib/forms.js';
 import { live, stopRefresh } from '../lib/live.js';
 import { fmtTime, stateWords, t } from '../lib/words.js';
+import { caseFinder } from '../panels/case-finder.js';
 import { requireSession } from './sign-in.js';
 
 /** How many cases one page of the queue shows. */
@@ -109,6 +110,7 @@ export async function depotPage() {
     h('p', { className: 'hint' }, t('depot.hint')),
     h('form', { role: 'search', onsubmit: (/** @type {Event} */ e) => e.preventDefault() }, search),
     results,
+    caseFinder(),
   );
 }
 

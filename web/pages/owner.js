@@ -7,6 +7,7 @@ import { h, show } from '../lib/dom.js';
 import { field } from '../lib/forms.js';
 import { live } from '../lib/live.js';
 import { fmtTime, statusWords, t } from '../lib/words.js';
+import { caseFinder } from '../panels/case-finder.js';
 import { requireSession } from './sign-in.js';
 
 /** The owners an agent most often looks at: the case desk, the ladder's roles, the follow-up owner. */
@@ -90,5 +91,6 @@ export async function ownerPage(owner = 'service-supervisor') {
             ),
           ),
         ),
+    caseFinder(),
   );
 }
