@@ -1,9 +1,11 @@
 import {
   type Campaign,
+  type CampaignDevice,
   type CampaignProgress,
   type CampaignRequest,
   type CampaignStore,
   campaignMessage,
+  devicesOf,
   devicesTouched,
   progressOf,
   targetOf,
@@ -93,7 +95,7 @@ export async function campaignProgress(
   brand: string,
   campaignId: string,
   deps: Deps,
-): Promise<{ campaign: Campaign; progress: CampaignProgress }> {
+): Promise<{ campaign: Campaign; progress: CampaignProgress; devices: CampaignDevice[] }> {
   const campaign = await storeOf(deps).get(brand, campaignId);
   if (!campaign) throw new NotFoundError(`campaign ${campaignId}`);
   const devices = await Promise.all(
@@ -105,5 +107,5 @@ export async function campaignProgress(
       return { told, since: history.cases.filter((kase) => kase.openedAt > campaign.createdAt) };
     }),
   );
-  return { campaign, progress: progressOf(campaign, devices) };
+  return { campaign, progress: progressOf(campaign, devices), devices: devicesOf(campaign, devices) };
 }
