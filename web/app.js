@@ -25,9 +25,10 @@ import { settingsPage } from './settings.js';
 function route() {
   live.generation++;
   stopRefresh();
-  const path = location.hash.replace(/^#/, '') || '/';
+  // A query after the path (`#/open?serial=…`, a campaign notice's link) is the page's to read.
+  const [path = '/', query = ''] = (location.hash.replace(/^#/, '') || '/').split('?');
   const [, first, second, third] = path.split('/');
-  if (first === 'open') openCasePage();
+  if (first === 'open') openCasePage(new URLSearchParams(query));
   else if (first === 'find') findPage();
   else if (first === 'mine') myCasesPage(second ? decodeURIComponent(second) : undefined);
   else if (first === 'cases' && second) casePage(decodeURIComponent(second));

@@ -65,7 +65,9 @@ export async function createCampaignCommand(
         changeCase({ brand, caseId, seen: [told] }, deps, (kase) => {
           // A retried request finds the owner told already: once per campaign.
           if (kase.seenEventIds.includes(told)) return { case: kase, result: undefined };
-          const message = template.replace('{serial}', device.serial);
+          const message = template
+            .replace('{serial}', device.serial)
+            .replace('{serialInLink}', encodeURIComponent(device.serial));
           const after = notify({ ...kase, seenEventIds: [...kase.seenEventIds, told] }, message, deps.now);
           return { case: after, result: after.notifications.at(-1)?.id };
         }),

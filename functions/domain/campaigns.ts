@@ -117,7 +117,9 @@ export function campaignMessage(target: CampaignTarget, issue?: KnownIssue): str
   const what = issue
     ? issueWords(issue)
     : `a known issue with ${target.model} on firmware ${target.firmwares.join(' or ')}`;
-  return `Your ${target.model} (serial {serial}) is affected by ${what}. We fix it at no charge: open a repair with us and we send you a prepaid label (or offer a visit, where we visit).`;
+  // `/open?serial=…` is the portal's open-case page with the device filled in: the notice makes it an
+  // absolute link (functions/domain/notice-words.ts), the web a pointer to the page.
+  return `Your ${target.model} (serial {serial}) is affected by ${what}. We fix it at no charge: open a repair with us at /open?serial={serialInLink} (your device is filled in) and we send you a prepaid label (or offer a visit, where we visit).`;
 }
 
 /** Statuses of a case whose device has not reached the brand yet. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
-import { nextId, opening } from '../support/api.ts';
+import { ApiClient, nextId, opening } from '../support/api.ts';
 import { axeViolations, browserAvailable, launchBrowser } from '../support/browser.ts';
 import { startTestCloud } from '../support/cloud.ts';
 import { Journey } from '../support/journey.ts';
@@ -106,6 +106,39 @@ describe.runIf(hasBrowser)('a service campaign in Chromium (issue 17)', () => {
         ...serials.map((serial, i) => `${serial},Cam 3,3.1.0,${cases[i]},told`),
       ].sort(),
     );
+  });
+
+  it('the owner reads the notice on their case and opens a repair with the device filled in', async () => {
+    const serial = nextId('SN-OWNER');
+    const journey = new Journey(cloud);
+    const earlier = await journey.open(opening({ serial }));
+    await journey.waitsFor(earlier, 'Wait for device at depot');
+    const admin = ApiClient.as(cloud, 'acme', 'admin');
+    const created = await admin.post('/campaigns', {
+      campaignId: nextId('owner-recall'),
+      model: 'Cam 3',
+      firmwares: ['3.1.0'],
+      serialFrom: serial,
+      serialTo: serial,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+
+    const page = await signedInAs('customer');
+    await page.goto(`${cloud.urls.http}/#/cases/${earlier}`);
+    const link = page.locator('ul.notices a[data-open-for-device]');
+    await expect.poll(() => link.count(), POLL).toBe(1);
+    expect(await page.locator('ul.notices').textContent()).toContain(
+      'open a repair with us at “Open a repair case”',
+    );
+    expect(await axeViolations(page), 'the case page with the invitation').toEqual([]);
+    await link.click();
+    await page.waitForURL(`**/#/open?serial=${serial}`);
+    const form = page.locator('form');
+    await expect.poll(() => form.locator('[data-pointer="#/device/serial"]').inputValue(), POLL).toBe(serial);
+    // What is on file for the device is filled in from its history.
+    await expect.poll(() => form.locator('[data-pointer="#/device/model"]').inputValue(), POLL).toBe('Cam 3');
+    expect(await form.locator('[data-pointer="#/device/firmware"]').inputValue()).toBe('3.1.0');
+    expect(await axeViolations(page), '#/open?serial=').toEqual([]);
   });
 
   it('an agent reads a campaign but is offered no form to start one', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Campaign, devicesOf, progressCsv } from '../../functions/domain/campaigns.ts';
+import { type Campaign, campaignMessage, devicesOf, progressCsv } from '../../functions/domain/campaigns.ts';
 import type { Case } from '../../functions/domain/case.ts';
+import { customerSentence } from '../../functions/domain/notice-words.ts';
 
 const campaign: Campaign = {
   campaignId: 'cam3-recall',
@@ -60,5 +61,24 @@ describe('a campaign device by device', () => {
         'SN-1,Cam 3,3.1.0,C-1,told\r\n' +
         `"'=HYPERLINK(""x"")","Cam, ""Pro""",,C-2,targeted\r\n`,
     );
+  });
+
+  it('invites the owner with an absolute link to the portal’s open-case page, their device filled in', () => {
+    const message = campaignMessage({ model: 'Cam 3', firmwares: ['3.1.0'] })
+      .replace('{serial}', 'SN 1/2')
+      .replace('{serialInLink}', encodeURIComponent('SN 1/2'));
+    expect(message).toContain('open a repair with us at /open?serial=SN%201%2F2 (your device is filled in)');
+    const sentence = customerSentence(
+      message,
+      'en',
+      'UTC',
+      'https://portal.example/#/cases/C-1',
+      'https://portal.example',
+    );
+    expect(sentence).toContain(
+      'open a repair with us at https://portal.example/#/open?serial=SN+1%2F2 (your',
+    );
+    // Without the portal's address (no notice being worded), the sentence is left as it is.
+    expect(customerSentence(message, 'en', 'UTC', 'x')).toBe(message);
   });
 });

@@ -248,6 +248,20 @@ describe('service campaigns', () => {
     expect(await notices(journey, older)).toBe(0);
     expect(await notices(journey, untouched)).toBe(0);
     expect(await notices(elsewhere, foreign)).toBe(0);
+    // The notice carries the way to act: the portal's open-case page with the device filled in.
+    const invitation = (await journey.get(once)).notifications.find((n) => n.text.includes(notice));
+    expect(invitation?.text).toContain(`open a repair with us at /open?serial=${onceSerial} `);
+    // The email the owner reads has it as an absolute link to the portal.
+    const email = await eventually(async () => {
+      const mailbox = (await (await fetch(`${cloud.urls.http}/_local/mailbox`)).json()) as {
+        caseId: string | null;
+        text: string;
+      }[];
+      return mailbox.find((mail) => mail.caseId === once && mail.text.includes(notice));
+    });
+    expect(email.text).toMatch(
+      new RegExp(`open a repair with us at https?://\\S+/#/open\\?serial=${onceSerial} `),
+    );
 
     const path = `/campaigns/${request.campaignId}`;
     const agent = ApiClient.as(cloud, 'recallco', 'agent');

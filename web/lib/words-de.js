@@ -247,6 +247,7 @@ export const ui = {
   'campaign.serialTo': 'Letzte Seriennummer (optional)',
   'campaign.create': 'Kampagne starten und Besitzer benachrichtigen',
   'campaign.findTitle': 'Eine Kampagne öffnen',
+  'campaign.openRepair': 'Eine Reparatur für dieses Gerät eröffnen',
   'campaign.open': 'Öffnen',
 };
 

@@ -242,6 +242,7 @@ export const ui = {
   'campaign.serialTo': 'Last serial (optional)',
   'campaign.create': 'Start the campaign and tell the owners',
   'campaign.findTitle': 'Open a campaign',
+  'campaign.openRepair': 'Open a repair for this device',
   'campaign.open': 'Open',
 };
 
