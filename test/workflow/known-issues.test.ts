@@ -309,6 +309,9 @@ describe('service campaigns', () => {
       '#/query/format',
     ]);
     expect((await ApiClient.as(cloud, 'otherco', 'admin').get(`${path}?format=csv`)).status).toBe(404);
+    // The export is the same route: a customer, the depot or a reviewer reads it no more than its JSON.
+    for (const role of ['customer', 'depot', 'reviewer'])
+      expect((await ApiClient.as(cloud, 'recallco', role).get(`${path}?format=csv`)).status, role).toBe(403);
     expect((await ApiClient.as(cloud, 'otherco', 'admin').get(path)).status).toBe(404);
     expect((await journey.customer.get(path)).status).toBe(403);
     expect((await journey.customer.post('/campaigns', { ...request, campaignId: nextId('x') })).status).toBe(
