@@ -84,6 +84,9 @@ describe.runIf(hasBrowser)('a service campaign in Chromium (issue 17)', () => {
       expect(await row.locator('td').nth(2).textContent()).toBe('3.1.0');
     }
     expect(await page.locator('[data-progress="targeted"]').textContent()).toBe('2');
+    expect(await page.locator('blockquote').textContent()).toBe(
+      'Your Cam 3 (serial …) is affected by a known issue with Cam 3 on firmware 3.1.0. We fix it at no charge: open a repair with us at “Open a repair case” (your device is filled in) and we send you a prepaid label (or offer a visit, where we visit).',
+    );
     // The notices go out on their own: the page, read again, counts both owners told.
     await expect
       .poll(async () => {

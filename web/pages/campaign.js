@@ -8,7 +8,7 @@ import { h, show } from '../lib/dom.js';
 import { field, readForm, report } from '../lib/forms.js';
 import { live } from '../lib/live.js';
 import { session } from '../lib/session.js';
-import { fmtTime, t } from '../lib/words.js';
+import { fmtTime, plain, t } from '../lib/words.js';
 import { requireSession } from './sign-in.js';
 
 /** @typedef {'targeted' | 'told' | 'unreachable' | 'shipped' | 'fixed'} DeviceState */
@@ -72,7 +72,12 @@ export async function campaignPage(campaignId) {
       'section',
       { className: 'card', 'aria-labelledby': 'campaign-message' },
       h('h2', { id: 'campaign-message' }, t('campaign.message')),
-      h('blockquote', {}, campaign.message),
+      // The template each owner's notice was made from: their serial where it says …, in plain words.
+      h(
+        'blockquote',
+        {},
+        plain(campaign.message.replaceAll('{serial}', '…').replaceAll('{serialInLink}', '…')),
+      ),
     ),
   );
 }
