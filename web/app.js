@@ -9,6 +9,7 @@ import { app, h, show } from './lib/dom.js';
 import { live, stopRefresh } from './lib/live.js';
 import { renderSession } from './lib/session.js';
 import { fmtTime, lang, t } from './lib/words.js';
+import { campaignPage } from './pages/campaign.js';
 import { casePage, findPage } from './pages/case.js';
 import { depotPage } from './pages/depot.js';
 import { myCasesPage } from './pages/my-cases.js';
@@ -24,9 +25,10 @@ import { settingsPage } from './settings.js';
 function route() {
   live.generation++;
   stopRefresh();
-  const path = location.hash.replace(/^#/, '') || '/';
+  // A query after the path (`#/open?serial=…`, a campaign notice's link) is the page's to read.
+  const [path = '/', query = ''] = (location.hash.replace(/^#/, '') || '/').split('?');
   const [, first, second, third] = path.split('/');
-  if (first === 'open') openCasePage();
+  if (first === 'open') openCasePage(new URLSearchParams(query));
   else if (first === 'find') findPage();
   else if (first === 'mine') myCasesPage(second ? decodeURIComponent(second) : undefined);
   else if (first === 'cases' && second) casePage(decodeURIComponent(second));
@@ -39,6 +41,7 @@ function route() {
   else if (first === 'review') reviewPage();
   else if (first === 'owner') ownerPage(second ? decodeURIComponent(second) : undefined);
   else if (first === 'settings') settingsPage({ h, show, api, requireSession, problemBox, fmtTime });
+  else if (first === 'campaigns' && second) campaignPage(decodeURIComponent(second));
   else if (first === 'known-issues') knownIssuesPage({ h, show, api, requireSession, problemBox, fmtTime });
   else if (first === 'mailbox') import('./mailbox.js').then(({ mailboxPage }) => mailboxPage(h, show));
   else homePage();

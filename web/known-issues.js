@@ -1,6 +1,8 @@
 // fairfix web: the brand's known issues, for its agents and admin (docs/known-issues.md). Each issue
 // with the cases that raised it; a person confirms it, widens its firmware range, or dismisses it with
-// a reason its customers will read.
+// a reason its customers will read. Below them, an admin starts a service campaign (web/pages/campaign.js).
+
+import { campaignForms } from './pages/campaign.js';
 
 /** The page, rendered with the app's own helpers (passed in, as settings.js takes them). */
 export async function knownIssuesPage({ h, show, api, requireSession, problemBox, fmtTime }) {
@@ -22,6 +24,7 @@ export async function knownIssuesPage({ h, show, api, requireSession, problemBox
     listed.body.items.length === 0
       ? h('p', {}, 'No known issue: no symptom or fault has reached the brand’s threshold.')
       : listed.body.items.map((issue) => issueCard(issue, { h, api, problemBox, fmtTime, rerender })),
+    campaignForms(listed.body.items),
   );
 }
 

@@ -44,10 +44,23 @@ type ReadOnlyDeep<T> = T extends readonly (infer Item)[]
     ? { readonly [Key in keyof T]: ReadOnlyDeep<T[Key]> }
     : T;
 
+/** The same representation in the other content type its operation declares (`alsoAs`), as bytes. */
+interface AlsoAsReply<Status extends number, ContentType extends string> {
+  readonly status: Status;
+  readonly body: Buffer;
+  readonly headers?: Record<string, string>;
+  /** The declared type, perhaps with parameters (`; charset=utf-8`). */
+  readonly contentType: `${ContentType}${string}`;
+}
+
 type ReplyTo<Status extends number, Response> = Response extends {
   readonly schema: infer Schema extends z.ZodType;
 }
-  ? JsonReply<Status, ReadOnlyDeep<z.output<Schema>>>
+  ?
+      | JsonReply<Status, ReadOnlyDeep<z.output<Schema>>>
+      | (Response extends { readonly alsoAs: infer Other extends string }
+          ? AlsoAsReply<Status, Other>
+          : never)
   : DocumentReply<Status>;
 
 /**

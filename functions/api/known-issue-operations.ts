@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Campaign, CampaignProgress, CampaignRequest } from '../domain/campaigns.ts';
+import { Campaign, CampaignDevice, CampaignProgress, CampaignRequest } from '../domain/campaigns.ts';
 import { KnownIssue, KnownIssueDecisionRequest } from '../domain/known-issues.ts';
 import type { Operation } from './operations.ts';
 import { ProblemSchema } from './problem.ts';
@@ -22,6 +22,11 @@ export const KnownIssueParams = z.object({
 
 export const CampaignParams = z.object({
   campaignId: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'a campaign id: 4 to 64 letters, digits, - or _'),
+});
+
+/** The progress as CSV for a spreadsheet, asked for by `?format=csv` (a link) or `Accept: text/csv`. */
+export const CampaignFormat = z.object({
+  format: z.enum(['json', 'csv'], 'Give json or csv.').optional(),
 });
 
 export const knownIssueOperations = [
@@ -79,15 +84,23 @@ export const knownIssueOperations = [
     operationId: 'getCampaign',
     method: 'GET',
     path: '/campaigns/{campaignId}',
-    summary: 'A campaign and its progress: devices targeted, told, unreachable, shipped in since, fixed.',
+    summary:
+      'A campaign and its progress: devices targeted, told, unreachable, shipped in since, fixed, and each device where it stands. As CSV (a row per device: serial, model, firmware, earlier case, state) with `?format=csv` or `Accept: text/csv`.',
     entry: 'functions/get-campaign/handler.ts',
     roles: ['admin', 'agent'],
     access: 'read-cases',
     params: CampaignParams,
+    query: CampaignFormat,
+    headers: z.object({ accept: z.string().max(1000).optional() }),
     responses: {
       200: {
-        description: 'The campaign and its progress.',
-        schema: z.object({ campaign: Campaign, progress: CampaignProgress }),
+        description: 'The campaign, its progress and its devices; or, as text/csv, a row per device.',
+        schema: z.object({
+          campaign: Campaign,
+          progress: CampaignProgress,
+          devices: z.array(CampaignDevice),
+        }),
+        alsoAs: 'text/csv',
       },
       ...problems,
       404: { description: 'No such campaign for this brand.', schema: ProblemSchema },

@@ -61,6 +61,9 @@ function describe(op: Operation) {
                   [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: {
                     schema: schema(response.schema, 'output'),
                   },
+                  ...('alsoAs' in response && response.alsoAs
+                    ? { [response.alsoAs]: { schema: { type: 'string' } } }
+                    : {}),
                 },
               }
             : {}),

@@ -66,7 +66,13 @@ export interface Operation {
   readonly query?: z.ZodObject;
   readonly headers?: z.ZodObject;
   readonly body?: z.ZodType;
-  readonly responses: Readonly<Record<number, { description: string; schema?: z.ZodType }>>;
+  /**
+   * `alsoAs`: another content type the same representation is answered in when the caller asks for it
+   * (a CSV export of a JSON answer): the handler then answers its bytes (see http-handler's Reply).
+   */
+  readonly responses: Readonly<
+    Record<number, { description: string; schema?: z.ZodType; alsoAs?: 'text/csv' }>
+  >;
 }
 
 /**

@@ -1,9 +1,11 @@
 import {
   type Campaign,
+  type CampaignDevice,
   type CampaignProgress,
   type CampaignRequest,
   type CampaignStore,
   campaignMessage,
+  devicesOf,
   devicesTouched,
   progressOf,
   targetOf,
@@ -63,7 +65,9 @@ export async function createCampaignCommand(
         changeCase({ brand, caseId, seen: [told] }, deps, (kase) => {
           // A retried request finds the owner told already: once per campaign.
           if (kase.seenEventIds.includes(told)) return { case: kase, result: undefined };
-          const message = template.replace('{serial}', device.serial);
+          const message = template
+            .replace('{serial}', device.serial)
+            .replace('{serialInLink}', encodeURIComponent(device.serial));
           const after = notify({ ...kase, seenEventIds: [...kase.seenEventIds, told] }, message, deps.now);
           return { case: after, result: after.notifications.at(-1)?.id };
         }),
@@ -93,7 +97,7 @@ export async function campaignProgress(
   brand: string,
   campaignId: string,
   deps: Deps,
-): Promise<{ campaign: Campaign; progress: CampaignProgress }> {
+): Promise<{ campaign: Campaign; progress: CampaignProgress; devices: CampaignDevice[] }> {
   const campaign = await storeOf(deps).get(brand, campaignId);
   if (!campaign) throw new NotFoundError(`campaign ${campaignId}`);
   const devices = await Promise.all(
@@ -105,5 +109,5 @@ export async function campaignProgress(
       return { told, since: history.cases.filter((kase) => kase.openedAt > campaign.createdAt) };
     }),
   );
-  return { campaign, progress: progressOf(campaign, devices) };
+  return { campaign, progress: progressOf(campaign, devices), devices: devicesOf(campaign, devices) };
 }

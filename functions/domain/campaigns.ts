@@ -117,20 +117,64 @@ export function campaignMessage(target: CampaignTarget, issue?: KnownIssue): str
   const what = issue
     ? issueWords(issue)
     : `a known issue with ${target.model} on firmware ${target.firmwares.join(' or ')}`;
-  return `Your ${target.model} (serial {serial}) is affected by ${what}. We fix it at no charge: open a repair with us and we send you a prepaid label (or offer a visit, where we visit).`;
+  // `/open?serial=…` is the portal's open-case page with the device filled in: the notice makes it an
+  // absolute link (functions/domain/notice-words.ts), the web a pointer to the page.
+  return `Your ${target.model} (serial {serial}) is affected by ${what}. We fix it at no charge: open a repair with us at /open?serial={serialInLink} (your device is filled in) and we send you a prepaid label (or offer a visit, where we visit).`;
 }
 
 /** Statuses of a case whose device has not reached the brand yet. */
 const NOT_SENT: readonly string[] = ['opened', 'awaiting-arrival'];
 
-/** Progress, from each device's case it was told on and the device's cases opened since the campaign. */
-export function progressOf(
-  campaign: Campaign,
-  devices: readonly {
-    told?: Case | undefined;
-    since: readonly { status: string; outcome?: string | undefined }[];
-  }[],
-): CampaignProgress {
+/** Where one device stands, the furthest it got: fixed, shipped (in since), told, unreachable, or only targeted. */
+export const DeviceState = z.enum(['targeted', 'told', 'unreachable', 'shipped', 'fixed']);
+export type DeviceState = z.infer<typeof DeviceState>;
+
+/** One targeted device, as the progress lists it (and its CSV export, a row each). */
+export const CampaignDevice = z.object({
+  serial: z.string(),
+  model: z.string(),
+  firmware: z.string(),
+  /** The earlier case it was told on. */
+  caseId: z.string(),
+  state: DeviceState,
+});
+export type CampaignDevice = z.infer<typeof CampaignDevice>;
+
+/** What is on file for one targeted device: the case it was told on, and its cases opened since the campaign. */
+export interface DeviceOnFile {
+  told?: Case | undefined;
+  since: readonly { status: string; outcome?: string | undefined }[];
+}
+
+function stateOf(device: Campaign['devices'][number], found: DeviceOnFile | undefined): DeviceState {
+  const later = found?.since ?? [];
+  if (later.some((kase) => kase.outcome === 'repaired' || kase.outcome === 'replaced')) return 'fixed';
+  if (later.some((kase) => !NOT_SENT.includes(kase.status))) return 'shipped';
+  const delivery = device.noticeId ? found?.told?.deliveries[device.noticeId] : undefined;
+  if (delivery?.state === 'failed') return 'unreachable';
+  if (delivery?.state === 'sent') return 'told';
+  return 'targeted';
+}
+
+/** Each targeted device and where it stands, in the order the campaign reached them. */
+export function devicesOf(campaign: Campaign, devices: readonly DeviceOnFile[]): CampaignDevice[] {
+  return campaign.devices.map((device, index) => {
+    const found = devices[index];
+    return {
+      serial: device.serial,
+      model: found?.told?.device.model ?? campaign.target.model,
+      firmware: found?.told?.device.firmware ?? '',
+      caseId: device.caseId,
+      state: stateOf(device, found),
+    };
+  });
+}
+
+/**
+ * Progress, from each device's case it was told on and the device's cases opened since the campaign.
+ * The counts are cumulative: a device shipped in or fixed was told too (or its owner found us anyway).
+ */
+export function progressOf(campaign: Campaign, devices: readonly DeviceOnFile[]): CampaignProgress {
   let told = 0;
   let unreachable = 0;
   let shipped = 0;
@@ -145,6 +189,20 @@ export function progressOf(
     if (later.some((kase) => kase.outcome === 'repaired' || kase.outcome === 'replaced')) fixed++;
   });
   return { targeted: campaign.devices.length, told, unreachable, shipped, fixed };
+}
+
+/** A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; a leading =, +, - or @ is
+ * prefixed with ' so a spreadsheet shows a serial as text rather than running it as a formula. */
+function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** The progress as CSV (RFC 4180, CRLF line ends), a header and a row per targeted device. */
+export function progressCsv(devices: readonly CampaignDevice[]): string {
+  const header = ['serial', 'model', 'firmware', 'earlier case', 'state'];
+  const rows = devices.map((d) => [d.serial, d.model, d.firmware, d.caseId, d.state]);
+  return [header, ...rows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
 }
 
 export interface CampaignStore {

@@ -157,16 +157,43 @@ export function portalLink(portalUrl: string, caseId: string): string {
   ).href;
 }
 
+/** A URI component decoded, or as it is when it is not one. */
+function decodedOr(component: string): string {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return component;
+  }
+}
+
+/** The portal's open-case page with a device's serial filled in (a campaign's invitation): absolute. */
+export function openCaseLink(portalUrl: string, serial: string): string {
+  return new URL(
+    `#/open?${new URLSearchParams({ serial })}`,
+    portalUrl.endsWith('/') ? portalUrl : `${portalUrl}/`,
+  ).href;
+}
+
 /**
  * The domain's English sentence, readable by a customer: an ISO instant becomes a local time, an API
- * path (`/cases/RMA-1/custody/choices`) becomes the absolute link to the case's portal page.
+ * path (`/cases/RMA-1/custody/choices`) becomes the absolute link to the case's portal page, and
+ * `/open?serial=…` (a campaign's invitation) the absolute link to the portal's open-case page for it.
  */
-export function customerSentence(message: string, locale: Locale, timeZone: string, url: string): string {
+export function customerSentence(
+  message: string,
+  locale: Locale,
+  timeZone: string,
+  url: string,
+  portalUrl?: string,
+): string {
   return message
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z/g, (iso) =>
       localTime(iso, locale, timeZone),
     )
     .replace(/\/cases\/[^\s]+?(?=[.,;:)]?(?:\s|$))/g, url)
+    .replace(/(?<=\s|^)\/open\?serial=([^\s]+?)(?=[.,;:)]?(?:\s|$))/g, (path, serial: string) =>
+      portalUrl ? openCaseLink(portalUrl, decodedOr(serial)) : path,
+    )
     .trim();
 }
 
@@ -178,7 +205,8 @@ export function wordsFor(kase: Case, notice: Notification, words: NoticeWords): 
   const headline = book.kinds[kase.status] ?? book.kinds.opened;
   const values = { brand: words.brandName, rma: kase.caseId, headline, name: kase.customer.name, url };
   const parts = notice.parts ?? { message: notice.text, owner: '' };
-  const detail = locale === 'en' ? customerSentence(parts.message, locale, timeZone, url) : '';
+  const detail =
+    locale === 'en' ? customerSentence(parts.message, locale, timeZone, url, words.portalUrl) : '';
   const next = parts.next
     ? fill(book.next, {
         step: locale === 'en' ? parts.next.name : (book.steps[parts.next.name] ?? book.nextStep),

@@ -40,14 +40,18 @@ export class ApiClient {
     const text = await response.text();
     // NDJSON (a review export): one document per line, answered as their list.
     const ndjson = response.headers.get('content-type')?.includes('ndjson');
-    const parsed = ndjson
+    // CSV (a campaign's progress): the text as it is, for the test to read.
+    const csv = response.headers.get('content-type')?.startsWith('text/csv');
+    const parsed = csv
       ? text
-          .split('\n')
-          .filter((line) => line.trim() !== '')
-          .map((line) => JSON.parse(line))
-      : text
-        ? JSON.parse(text)
-        : undefined;
+      : ndjson
+        ? text
+            .split('\n')
+            .filter((line) => line.trim() !== '')
+            .map((line) => JSON.parse(line))
+        : text
+          ? JSON.parse(text)
+          : undefined;
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 

@@ -218,10 +218,11 @@ describe('service campaigns', () => {
     const device = (serial: string, firmware: string) =>
       outOfWarranty({ device: { serial, model: 'Cam 3', purchaseDate: '2026-03-01', firmware } });
     const twice = nextId('SN-TWICE');
+    const onceSerial = nextId('SN-ONCE');
     const older = await journey.open(device(twice, '3.1.0'));
     await journey.waitsFor(older, 'Wait for device at depot');
     const latest = await journey.open(device(twice, '3.1.0'));
-    const once = await journey.open(device(nextId('SN-ONCE'), '3.1.0'));
+    const once = await journey.open(device(onceSerial, '3.1.0'));
     const untouched = await journey.open(device(nextId('SN-OLDER-FW'), '3.0.9'));
     const elsewhere = new Journey(cloud, 'otherco');
     const foreign = await elsewhere.open(device(nextId('SN-OTHERCO'), '3.1.0'));
@@ -247,6 +248,20 @@ describe('service campaigns', () => {
     expect(await notices(journey, older)).toBe(0);
     expect(await notices(journey, untouched)).toBe(0);
     expect(await notices(elsewhere, foreign)).toBe(0);
+    // The notice carries the way to act: the portal's open-case page with the device filled in.
+    const invitation = (await journey.get(once)).notifications.find((n) => n.text.includes(notice));
+    expect(invitation?.text).toContain(`open a repair with us at /open?serial=${onceSerial} `);
+    // The email the owner reads has it as an absolute link to the portal.
+    const email = await eventually(async () => {
+      const mailbox = (await (await fetch(`${cloud.urls.http}/_local/mailbox`)).json()) as {
+        caseId: string | null;
+        text: string;
+      }[];
+      return mailbox.find((mail) => mail.caseId === once && mail.text.includes(notice));
+    });
+    expect(email.text).toMatch(
+      new RegExp(`open a repair with us at https?://\\S+/#/open\\?serial=${onceSerial} `),
+    );
 
     const path = `/campaigns/${request.campaignId}`;
     const agent = ApiClient.as(cloud, 'recallco', 'agent');
@@ -256,6 +271,47 @@ describe('service campaigns', () => {
       return read.body.progress.told === 2 ? read.body.progress : undefined;
     });
     expect(progress).toEqual({ targeted: 2, told: 2, unreachable: 0, shipped: 0, fixed: 0 });
+
+    // The owner told on `once` sends the device in on a new case: it is shipped; `twice` is still told.
+    const answered = await journey.open(device(onceSerial, '3.1.0'));
+    await journey.toDepot(answered);
+    const shipped = await eventually(async () => {
+      const read = await agent.get<{ progress: { shipped: number }; devices: unknown[] }>(path);
+      return read.body.progress.shipped === 1 ? read.body : undefined;
+    });
+    expect(shipped.devices).toEqual(
+      expect.arrayContaining([
+        { serial: twice, model: 'Cam 3', firmware: '3.1.0', caseId: latest, state: 'told' },
+        { serial: onceSerial, model: 'Cam 3', firmware: '3.1.0', caseId: once, state: 'shipped' },
+      ]),
+    );
+    // The same as CSV, a row per device, whether asked by the Accept header or by a link's query.
+    const rows = [
+      'serial,model,firmware,earlier case,state',
+      `${twice},Cam 3,3.1.0,${latest},told`,
+      `${onceSerial},Cam 3,3.1.0,${once},shipped`,
+    ];
+    const lines = (csv: string) => {
+      const [header, ...devices] = csv.split('\r\n').filter((line) => line !== '');
+      return [header, ...devices.sort()];
+    };
+    const byAccept = await agent.request<string>('GET', path, undefined, { accept: 'text/csv' });
+    expect(byAccept.status).toBe(200);
+    expect(byAccept.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(lines(byAccept.body)).toEqual([rows[0], ...rows.slice(1).sort()]);
+    const byQuery = await admin.request<string>('GET', `${path}?format=csv`);
+    expect(byQuery.headers.get('content-disposition')).toContain('.csv');
+    expect(lines(byQuery.body)).toEqual(lines(byAccept.body));
+    expect((await agent.get(path)).headers.get('content-type')).toMatch(/^application\/json/);
+    const badFormat = await agent.get(`${path}?format=xlsx`);
+    expect(badFormat.status).toBe(400);
+    expect((badFormat.body.errors as { pointer: string }[]).map((e) => e.pointer)).toEqual([
+      '#/query/format',
+    ]);
+    expect((await ApiClient.as(cloud, 'otherco', 'admin').get(`${path}?format=csv`)).status).toBe(404);
+    // The export is the same route: a customer, the depot or a reviewer reads it no more than its JSON.
+    for (const role of ['customer', 'depot', 'reviewer'])
+      expect((await ApiClient.as(cloud, 'recallco', role).get(`${path}?format=csv`)).status, role).toBe(403);
     expect((await ApiClient.as(cloud, 'otherco', 'admin').get(path)).status).toBe(404);
     expect((await journey.customer.get(path)).status).toBe(403);
     expect((await journey.customer.post('/campaigns', { ...request, campaignId: nextId('x') })).status).toBe(

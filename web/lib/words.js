@@ -48,13 +48,27 @@ export const timelineWords = (type) => lookup('timeline', type) ?? unhyphened(ty
 
 /**
  * A sentence of the case's record as a reader takes it: its ISO instants as local times, and the API
- * paths it names (`/cases/RMA-1/escalations`) as "this page", where the reader is.
+ * paths it names (`/cases/RMA-1/escalations`) as "this page", where the reader is, and a campaign's
+ * `/open?serial=…` as the open-case page's name (the notice list links it: {@link openCaseHref}).
  * @param {string} sentence
  */
 export function plain(sentence) {
   return sentence
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z/g, (iso) => fmtTime(iso))
-    .replace(/\/cases\/[^\s]+?(?=[.,;:)]?(?:\s|$))/g, lang() === 'de' ? 'dieser Seite' : 'this page');
+    .replace(/\/cases\/[^\s]+?(?=[.,;:)]?(?:\s|$))/g, lang() === 'de' ? 'dieser Seite' : 'this page')
+    .replace(OPEN_FOR_DEVICE, () => `“${t('open.title')}”`);
+}
+
+/** A campaign's invitation in a notice: the portal's open-case page with the device filled in. */
+const OPEN_FOR_DEVICE = /(?<=\s|^)\/open\?serial=([^\s]+?)(?=[.,;:)]?(?:\s|$))/g;
+
+/**
+ * The open-case page a notice invites its reader to, with the device it names filled in, if it names one.
+ * @param {string} sentence
+ */
+export function openCaseHref(sentence) {
+  const serial = [...sentence.matchAll(OPEN_FOR_DEVICE)][0]?.[1];
+  return serial ? `#/open?serial=${serial}` : undefined;
 }
 
 /**

@@ -12,7 +12,8 @@ import { requireSession } from './sign-in.js';
 
 const DRAFT_KEY = () => `fairfix:draft:${session.get()?.tenant ?? 'none'}`;
 
-export function openCasePage() {
+/** @param {URLSearchParams} [asked] `serial`: a device to fill in (a campaign notice links it so). */
+export function openCasePage(asked = new URLSearchParams()) {
   if (!requireSession(['customer', 'agent'])) return;
   const draft = JSON.parse(localStorage.getItem(DRAFT_KEY()) ?? '{}');
   const v = (pointer) => draft[pointer];
@@ -269,4 +270,12 @@ export function openCasePage() {
   });
 
   show(h('h1', {}, t('open.title')), terms, models, summary, form);
+  // A device the link names: filled in with what is on file for it, unless the draft has another.
+  const serial = asked.get('serial')?.trim();
+  const serialField = form.querySelector('[data-pointer="#/device/serial"]');
+  if (serial && !serialField.value) {
+    serialField.value = serial;
+    saveDraft();
+    recognise(serial);
+  }
 }

@@ -2,7 +2,7 @@
 // A case's journals as its customer reads them: the notices they were sent, and the timeline in words.
 
 import { h } from '../lib/dom.js';
-import { fmtTime, plain, t, timelineLine } from '../lib/words.js';
+import { fmtTime, openCaseHref, plain, t, timelineLine } from '../lib/words.js';
 
 /**
  * @typedef {{ at: string, channel: string, to: string, text: string,
@@ -24,6 +24,15 @@ function noticeWords(notice) {
   ]
     .filter(Boolean)
     .join(' ');
+}
+
+/**
+ * A campaign's invitation, as the link it is: the open-case page with the device filled in.
+ * @param {string} text
+ */
+function openLink(text) {
+  const href = openCaseHref(text);
+  return href ? [' ', h('a', { href, 'data-open-for-device': '' }, t('campaign.openRepair'))] : null;
 }
 
 /**
@@ -53,6 +62,7 @@ export function noticesPanel(kase) {
                 `${notice.channel === 'sms' ? t('channel.sms') : t('channel.email')} (${notice.to}): `,
               ),
               noticeWords(notice),
+              openLink(notice.text),
             ),
           ),
         ),
