@@ -257,7 +257,14 @@ export class ExecutionRun {
   private handlers(): Record<string, (input: unknown) => Promise<unknown>> {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [name, step] of this.machine.normalized.steps) {
-      handlers[name] = (input) => this.runStep(name, step, input);
+      handlers[name] = (input) => {
+        const running = this.runStep(name, step, input);
+        // The library may call a step after this run has ended (an abort, a failed branch) and then
+        // never await it: its refusal must not surface as an unhandled rejection, which ends the
+        // process and every execution in it. Awaited, the promise still rejects as before.
+        running.catch(() => {});
+        return running;
+      };
     }
     return handlers;
   }
