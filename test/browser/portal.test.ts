@@ -41,7 +41,11 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
   it('keeps every typed field through a validation error and a reload, prefills a known device, and opens the case (P9, P3)', async () => {
     const journey = new Journey(cloud);
     const known = await journey.open({
-      customer: { name: 'Ada Lovelace', email: 'ada@example.com', address: '12 Analytical Row, London' },
+      customer: {
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+        address: { street: ['12 Analytical Row'], postcode: 'NW1 6XE', city: 'London', country: 'GB' },
+      },
       device: { serial: 'CAM-WEB-1', model: 'Cam 3', purchaseDate: '2026-03-01' },
       problem: { description: 'First case of this camera', category: 'hardware-fault' },
     });
@@ -105,7 +109,17 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
     const customer = await signedIn('customer');
     const journey = new Journey(cloud);
     const caseId = await journey.open({
-      customer: { name: 'Grace Hopper', email: 'grace@example.com', address: '1 Harbor Way, Arlington' },
+      customer: {
+        name: 'Grace Hopper',
+        email: 'grace@example.com',
+        address: {
+          street: ['1 Harbor Way'],
+          postcode: '22201',
+          city: 'Arlington',
+          region: 'VA',
+          country: 'US',
+        },
+      },
       device: { serial: 'BOOK-WEB-2', model: 'Book 14', purchaseDate: '2026-05-01' },
       problem: { description: 'Keyboard dead after a week', category: 'hardware-fault' },
     });
@@ -185,7 +199,7 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
       customer: {
         name: 'Alan Turing',
         email: 'alan@example.com',
-        address: '2 Bletchley Park, Milton Keynes',
+        address: { street: ['2 Bletchley Park'], postcode: 'MK3 6EB', city: 'Milton Keynes', country: 'GB' },
       },
       device: { serial: 'CAM-WEB-3', model: 'Cam 3', purchaseDate: '2024-01-10' },
       problem: { description: 'Not what the shop promised me', category: 'other' },
@@ -211,7 +225,11 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
   it('lets the customer book a home visit, see their technician, and choose what happens to their data (P5, P6)', async () => {
     const journey = new Journey(cloud);
     const caseId = await journey.open({
-      customer: { name: 'Hedy Lamarr', email: 'hedy@example.com', address: '5 Frequency Lane, Vienna' },
+      customer: {
+        name: 'Hedy Lamarr',
+        email: 'hedy@example.com',
+        address: { street: ['5 Frequency Lane'], postcode: '1010', city: 'Vienna', country: 'AT' },
+      },
       device: { serial: 'TV-WEB-4', model: 'Vision 55', purchaseDate: '2026-06-01' },
       problem: { description: 'Picture goes dark after ten minutes', category: 'hardware-fault' },
       preferredService: 'on-site',

@@ -55,7 +55,7 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
     const customer = {
       name: 'Mary Somerville',
       email: `${subject}@example.com`.toLowerCase(),
-      address: '4 Orbit Road, Jedburgh',
+      address: { street: ['4 Orbit Road'], postcode: 'TD8 6AA', city: 'Jedburgh', country: 'GB' },
     };
     const opened: string[] = [];
     for (let i = 0; i < 6; i++) opened.push(await journey.open({ ...opening(), customer }));
