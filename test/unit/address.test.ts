@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fieldErrors } from '../../functions/api/problem.ts';
 import {
@@ -118,5 +120,26 @@ describe('a depot address', () => {
     expect(depotFromText('Somewhere in Brussels')).toBeUndefined();
     const old = { ...examplePolicy('acme'), depotAddress: 'Acme depot, 1 Service Road, 1000 Brussels, BE' };
     expect(storedPolicy(old).depotAddress).toMatchObject({ postcode: '1000', country: 'BE' });
+  });
+});
+
+describe('the portal’s address fields', () => {
+  it('offer exactly the countries the API takes, with words in English and German', () => {
+    const web = readFileSync(path.join(import.meta.dirname, '../../web/lib/address.js'), 'utf8');
+    const listed = /COUNTRY_CODES = `([^`]*)`/.exec(web)?.[1]?.trim().split(/\s+/);
+    expect(listed).toEqual(COUNTRY_CODES);
+    const book = (file: string) => {
+      const text = readFileSync(path.join(import.meta.dirname, `../../web/lib/${file}`), 'utf8');
+      return Object.fromEntries([...text.matchAll(/'(address\.\w+)': '([^']+)'/g)].map((m) => [m[1], m[2]]));
+    };
+    const en = book('words-en.js');
+    const de = book('words-de.js');
+    const used = [...web.matchAll(/t\('(address\.\w+)'\)/g)].map((match) => match[1] as string);
+    expect(used.length).toBeGreaterThan(5);
+    for (const key of used) {
+      expect(en[key], key).toBeTruthy();
+      expect(de[key], key).toBeTruthy();
+      expect(de[key], key).not.toBe(en[key]);
+    }
   });
 });
