@@ -76,7 +76,10 @@ export const STRUCTURED =
   'Give the address in parts: {"street": ["…"], "postcode": "…", "city": "…", "country": "GB"}, optionally name, region and phone.';
 
 /** A postal address as callers send it: every part checked, the postcode against its country's shape. */
-export const PostalAddress = checked(z.object(AddressFields.shape, { error: partsNotText }));
+export const PostalAddress = checked(z.object(AddressFields.shape, { error: partsNotText })).meta({
+  description:
+    'A postal address in parts. `country` is ISO 3166-1 alpha-2; `postcode` is checked against the country’s shape (US, CA, GB, DE, FR, NL, BE, AT, CH, IT, ES), elsewhere only required; `region` (state or province) is required for US and CA. Nothing is shipped to an address without a postcode and a country.',
+});
 
 /** A brand's depot: a postal address that always names who receives the parcels. */
 export const DepotAddress = checked(
