@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PostalAddress } from '../../functions/domain/address.ts';
 import type { Case } from '../../functions/domain/case.ts';
 import { customerOverdue, needAddress } from '../../functions/domain/customer-waits.ts';
-import { completeCustomer, openCase } from '../../functions/domain/intake.ts';
+import { addressNeededFields, completeCustomer, openCase } from '../../functions/domain/intake.ts';
 import { CaseOpening } from '../../functions/domain/schemas.ts';
 import { shipmentLeg } from '../../functions/domain/shipping.ts';
 import { WAITS } from '../../functions/domain/waits.ts';
@@ -132,6 +132,12 @@ describe('an address (issue 12, journey 7)', () => {
     expect(asked.known).toBe(false);
     expect(asked.case.nextStep.name).toBe('Tell us where to send your device');
     expect(asked.case.notifications.at(-1)?.text).toContain('lacks a separate postcode and country');
+    // Nor may a carrier be sent to collect from it: the opening must give the address in parts.
+    const pickup = { pickupAt: later(DAY).toISOString() };
+    expect(addressNeededFields(pickup, legacy.customer)).toEqual([
+      { pointer: '#/customer/address', detail: expect.stringContaining('in parts') },
+    ]);
+    expect(addressNeededFields(pickup, { ...legacy.customer, address: ENGINE_LANE })).toEqual([]);
   });
 
   it('is asked for with the brand’s deadline, once, and given addresses kept for the wait serve once it is known', () => {
