@@ -54,7 +54,13 @@ try {
             customer: {
               name: 'Bench',
               email: `bench${i + j}@example.com`,
-              address: '1 Bench Street, Springfield',
+              address: {
+                street: ['1 Bench Street'],
+                postcode: '62704',
+                city: 'Springfield',
+                region: 'IL',
+                country: 'US',
+              },
             },
             device: {
               serial: `SN-KI-${i + j}`,

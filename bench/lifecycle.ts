@@ -72,7 +72,13 @@ export function lifecycleDriver(cloud: LocalCloud, pollMs = 5): LifecycleDriver 
       customer: {
         name: 'Bench',
         email: `bench${i}@example.com`,
-        address: '1 Bench Street, 1000 Springfield',
+        address: {
+          street: ['1 Bench Street'],
+          postcode: '62704',
+          city: 'Springfield',
+          region: 'IL',
+          country: 'US',
+        },
       },
       device: { serial: `SN-BENCH-${i}`, model: 'Cam 3', purchaseDate: '2026-06-01' },
       problem: { description: 'Benchmark case, ignore', category: 'hardware-fault' },

@@ -37,7 +37,12 @@ try {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        customer: { name: 'Ada', email: 'ada@example.com', preferredChannel: 'email', address: '12 Row' },
+        customer: {
+          name: 'Ada',
+          email: 'ada@example.com',
+          preferredChannel: 'email',
+          address: { street: ['12 Row'], postcode: 'NW1 6XE', city: 'London', country: 'GB' },
+        },
         device: {
           serial: `SN-MEM-${i}-${Date.now()}`,
           model: 'Cam 3',

@@ -33,13 +33,15 @@ export interface CarrierServiceOptions {
 
 const CARRIER = 'fairfix-local-post';
 
+/** As EasyPost refuses a label without them: nothing is shipped without a zip (postcode) and a country. */
 const Address = z.object({
   name: z.string().trim().min(1),
   street1: z.string().trim().min(1),
   street2: z.string().optional(),
-  city: z.string().optional(),
-  zip: z.string().optional(),
-  country: z.string().optional(),
+  city: z.string('cannot be blank').trim().min(1, 'cannot be blank'),
+  state: z.string().optional(),
+  zip: z.string('cannot be blank').trim().min(1, 'cannot be blank'),
+  country: z.string('cannot be blank').trim().length(2, 'must be an ISO 3166-1 alpha-2 code'),
   phone: z.string().optional(),
 });
 const ShipmentRequest = z.object({
@@ -342,10 +344,14 @@ export class CarrierService {
       .padStart(12, '0')
       .slice(0, 12);
     const trackingCode = `FFX${digits}`;
-    const address = (a: z.infer<typeof Address>) =>
-      [a.name, a.street1, a.street2, [a.zip, a.city].filter(Boolean).join(' '), a.country]
-        .filter(Boolean)
-        .join(', ');
+    const address = (a: z.infer<typeof Address>) => ({
+      name: a.name,
+      street: [a.street1, ...(a.street2 ? [a.street2] : [])],
+      postcode: a.zip,
+      city: a.city,
+      ...(a.state ? { region: a.state } : {}),
+      country: a.country.toUpperCase(),
+    });
     shipment.label = await renderShippingLabel({
       carrier: CARRIER,
       service: rate.service,

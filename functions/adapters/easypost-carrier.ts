@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { CarrierUnavailableError } from '../domain/errors.ts';
-import type { Carrier, IssuedShipment, Parcel, ShipmentRequest } from '../domain/ports.ts';
+import type { Carrier, IssuedShipment, Parcel, ShipmentAddress, ShipmentRequest } from '../domain/ports.ts';
 import type { CarrierEvent } from '../domain/schemas.ts';
 import { logger } from '../shared/powertools.ts';
 
@@ -75,12 +75,22 @@ function easyPostParcel(parcel: Parcel) {
 }
 
 /**
- * An address as EasyPost takes it. fairfix keeps addresses as the customer wrote them ("Name, street,
- * postcode city, country"): the first part is the name, the rest the street lines.
+ * An address as EasyPost's Address object takes it (docs.easypost.com, Addresses): two street lines,
+ * the city, the state, the zip (any country's postcode), the ISO country code, and a phone some
+ * services need. The parts map one to one: fairfix never ships to an address it cannot so split.
  */
-function easyPostAddress(address: string) {
-  const [name = address, ...lines] = address.split(',').map((part) => part.trim());
-  return { name, street1: lines.join(', ') || name };
+export function easyPostAddress(address: ShipmentAddress) {
+  const [street1 = '', street2] = address.street;
+  return {
+    name: address.name,
+    street1,
+    ...(street2 ? { street2 } : {}),
+    city: address.city,
+    ...(address.region ? { state: address.region } : {}),
+    zip: address.postcode,
+    country: address.country,
+    ...(address.phone ? { phone: address.phone } : {}),
+  };
 }
 
 /** The rate that fits the service: express takes the fastest, ground the cheapest. */

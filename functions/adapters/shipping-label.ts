@@ -1,5 +1,7 @@
 import { code128 } from 'bwip-js/node';
 import PDFDocument from 'pdfkit';
+import { countryName } from '../domain/address.ts';
+import type { ShipmentAddress } from '../domain/ports.ts';
 
 const POINTS_PER_INCH = 72;
 const WIDTH = 4 * POINTS_PER_INCH;
@@ -14,8 +16,8 @@ export interface ShippingLabel {
   readonly trackingNumber: string;
   /** The case the parcel belongs to, so that the depot matches it without opening it. */
   readonly rma: string;
-  readonly from: string;
-  readonly to: string;
+  readonly from: ShipmentAddress;
+  readonly to: ShipmentAddress;
   readonly weightGrams: number;
   /** The day the label was issued, YYYY-MM-DD. */
   readonly date: string;
@@ -59,14 +61,14 @@ export async function renderShippingLabel(label: ShippingLabel): Promise<Uint8Ar
   doc
     .font('Helvetica')
     .fontSize(7)
-    .text('FROM', MARGIN, doc.y + 4);
-  doc.fontSize(8).text(lines(label.from), { width: INNER, height: 40, ellipsis: true });
+    .text('FROM', MARGIN, doc.y + 3);
+  doc.fontSize(7).text(lines(label.from), { width: INNER, height: 52, ellipsis: true });
   doc
     .font('Helvetica')
     .fontSize(7)
-    .text('SHIP TO', MARGIN, Math.max(doc.y + 6, 96));
-  doc.font('Helvetica-Bold').fontSize(12).text(lines(label.to), { width: INNER, height: 70, ellipsis: true });
-  rule(doc, 176);
+    .text('SHIP TO', MARGIN, Math.max(doc.y + 3, 108));
+  doc.font('Helvetica-Bold').fontSize(10).text(lines(label.to), { width: INNER, height: 72, ellipsis: true });
+  rule(doc, 196);
 
   // The RMA number gets half the row: it must never wrap, as the depot reads it at a glance.
   const facts: [string, string, number][] = [
@@ -79,16 +81,16 @@ export async function renderShippingLabel(label: ShippingLabel): Promise<Uint8Ar
     doc
       .font('Helvetica')
       .fontSize(7)
-      .text(name, x, 182, { width: width - 4 });
+      .text(name, x, 199, { width: width - 4 });
     doc
       .font('Helvetica-Bold')
       .fontSize(10)
-      .text(value, x, 192, { width: width - 4, lineBreak: false });
+      .text(value, x, 208, { width: width - 4, lineBreak: false });
     x += width;
   }
-  rule(doc, 214);
+  rule(doc, 226);
 
-  doc.image(barcode, MARGIN, 224, { fit: [INNER, 90], align: 'center' });
+  doc.image(barcode, MARGIN, 232, { fit: [INNER, 84], align: 'center' });
   doc
     .font('Helvetica-Bold')
     .fontSize(14)
@@ -115,8 +117,20 @@ export async function renderShippingLabel(label: ShippingLabel): Promise<Uint8Ar
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-/** An address one part a line (name, street, postcode and city, country), as sorters read it. */
-const lines = (address: string) => address.split(/,\s*/).join('\n');
+/**
+ * An address one part a line, as sorters read it: who, the street lines, the city (and state), then the
+ * postcode and the country each on a line of its own, the country in capitals (UPU S42).
+ */
+export const lines = (address: ShipmentAddress) =>
+  [
+    address.name,
+    ...address.street,
+    [address.city, address.region].filter(Boolean).join(' '),
+    address.postcode,
+    countryName(address.country).toUpperCase(),
+  ]
+    .filter(Boolean)
+    .join('\n');
 
 function rule(doc: PDFKit.PDFDocument, y = doc.y + 4) {
   doc

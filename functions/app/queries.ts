@@ -1,4 +1,5 @@
 import { visibleTo } from '../domain/access.ts';
+import { oneLine } from '../domain/address.ts';
 import type { Actor, Case, Notification, TimelineEntry } from '../domain/case.ts';
 import { openItems } from '../domain/custody.ts';
 import { addressOf } from '../domain/customer-waits.ts';
@@ -234,7 +235,7 @@ export async function visitQueueQuery(brand: string, actor: Actor, repo: CaseRep
           // The placeholder earlier versions stored is no address: never on a technician's list.
           customer: {
             name: kase.customer.name,
-            address: addressOf(kase.customer),
+            address: visitAddress(kase.customer),
             phone: kase.customer.phone,
           },
           device: kase.device,
@@ -305,4 +306,10 @@ export async function custodyQuery(brand: string, caseId: string, actor: Actor, 
     open: openItems(kase).map((item) => item.itemId),
     items: kase.custody,
   };
+}
+
+/** The address a technician reads at the door: on one line, in parts or as it was once given. */
+function visitAddress(customer: Case['customer']): string | undefined {
+  const address = addressOf(customer);
+  return address === undefined ? undefined : oneLine(address);
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { StoredAddress } from './address.ts';
 import {
   CarrierStatus,
   CaseEvent,
@@ -278,7 +279,11 @@ export const Case = z.object({
     phone: z.string().optional(),
     preferredChannel: z.enum(['email', 'sms']),
     /** Where parcels and technicians go; unknown until the customer gives it (the workflow asks before either). */
-    address: z.string().optional(),
+    /**
+     * In parts (address.ts). Cases and customers kept before issue 15 may hold one line of free text:
+     * it is read and shown, but no label is bought to it; the workflow asks for the address again.
+     */
+    address: z.union([StoredAddress, z.string()]).optional(),
     /** The language notices are worded in (BCP 47, e.g. `de`); unknown ones read English. */
     locale: z.enum(['en', 'de']).optional(),
     /** The IANA time zone notices give times in, e.g. `Europe/Berlin`. */

@@ -1,3 +1,4 @@
+import { isShippable, type LegacyAddress, type ShippableAddress, type StoredAddress } from './address.ts';
 import type { Case } from './case.ts';
 import { isoAfter } from './dates.ts';
 import { InvariantError } from './errors.ts';
@@ -210,10 +211,18 @@ const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(
  */
 const PLACEHOLDER = 'Address on file';
 
-/** The customer's address, if they gave one. */
-export function addressOf(customer: Case['customer']): string | undefined {
-  const address = customer.address?.trim();
-  return address && address !== PLACEHOLDER ? address : undefined;
+/** The customer's address, if they gave one: in parts, or (kept before issue 15) one line of text. */
+export function addressOf(customer: Case['customer']): StoredAddress | LegacyAddress | undefined {
+  const address = customer.address;
+  if (typeof address !== 'string') return address;
+  const text = address.trim();
+  return text && text !== PLACEHOLDER ? text : undefined;
+}
+
+/** The customer's address if a parcel can go to it: in parts, with a postcode and a country. */
+export function shippableAddress(customer: Case['customer']): ShippableAddress | undefined {
+  const address = addressOf(customer);
+  return isShippable(address) ? address : undefined;
 }
 
 /** What the address is needed for: a parcel to the customer, or a technician's visit. */
@@ -230,7 +239,9 @@ export function needAddress(
   policy: BrandPolicy,
   now: Date,
 ): { case: Case; known: boolean } {
-  if (addressOf(kase.customer)) {
+  // A technician can find a house from an address in words; a carrier needs a postcode and a country.
+  const known = purpose === 'visit' ? addressOf(kase.customer) : shippableAddress(kase.customer);
+  if (known) {
     const kept = kase.pendingEvents.filter((event) => event.type !== 'address-given');
     const served = kept.length === kase.pendingEvents.length ? kase : { ...kase, pendingEvents: kept };
     return { case: served, known: true };
@@ -243,7 +254,10 @@ export function needAddress(
   const why =
     purpose === 'visit'
       ? 'We need your address to send a technician'
-      : `We need your address to send your ${kase.replacement ? 'replacement' : 'device'} to you`;
+      : addressOf(kase.customer)
+        ? // Kept as one line before addresses had parts: a carrier cannot read its postcode or country.
+          `The address we have for you lacks a separate postcode and country, which the carrier needs to send your ${kase.replacement ? 'replacement' : 'device'}: please give it again`
+        : `We need your address to send your ${kase.replacement ? 'replacement' : 'device'} to you`;
   return {
     case: advance(
       kase,
@@ -260,8 +274,8 @@ export function needAddress(
  * The customer (or an agent for them) gives the address: the case keeps it at once, for the next label
  * or visit; a step waiting for it is resumed by the event that says so (event-inbox.ts).
  */
-export function giveAddress(kase: Case, address: string, now: Date, by: string): Case {
-  if (kase.customer.address === address) return kase;
+export function giveAddress(kase: Case, address: StoredAddress | LegacyAddress, now: Date, by: string): Case {
+  if (sameAddress(kase.customer.address, address)) return kase;
   return {
     ...kase,
     customer: { ...kase.customer, address },
@@ -276,3 +290,9 @@ export function giveAddress(kase: Case, address: string, now: Date, by: string):
     ],
   };
 }
+
+/** Whether two addresses say the same: the same parts, or the same words. */
+export const sameAddress = (
+  a: StoredAddress | LegacyAddress | undefined,
+  b: StoredAddress | LegacyAddress | undefined,
+) => JSON.stringify(a) === JSON.stringify(b);

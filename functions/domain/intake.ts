@@ -1,6 +1,6 @@
 import { type Actor, actorId, type Case } from './case.ts';
 import { custodyNotice } from './custody.ts';
-import { addressOf } from './customer-waits.ts';
+import { addressOf, shippableAddress } from './customer-waits.ts';
 import { isoAfter } from './dates.ts';
 import { deny } from './decisions.ts';
 import { decideEntitlement } from './entitlement.ts';
@@ -28,7 +28,7 @@ export interface KnownDevice {
 
 /** A new case: its next step and that step's deadline are known from the first moment. */
 export function openCase(
-  opening: CaseOpening,
+  opening: Omit<CaseOpening, 'customer'> & { customer: OpeningCustomer },
   ids: { brand: string; caseId: string },
   device: { serial: string; model: string; purchaseDate: string; firmware?: string },
   linkedCases: string[],
@@ -86,12 +86,15 @@ export function openCase(
   };
 }
 
+/** The customer as given, or as completed from what is on file: an address kept as text included. */
+type OpeningCustomer = Omit<CaseOpening['customer'], 'address'> & { address?: Case['customer']['address'] };
+
 /**
  * The customer as far as they are known: what they give now, else what they gave before (P3); a name and
  * an email nobody gave are asked for, with every other missing fact at once (P9).
  */
 export function completeCustomer(
-  given: CaseOpening['customer'],
+  given: OpeningCustomer,
   known: Case['customer'] | undefined,
 ): Case['customer'] {
   const missing = unknownCustomerFields(given, known);
@@ -112,17 +115,20 @@ export function completeCustomer(
   };
 }
 
-/** A carrier collects from an address: a pickup needs one, given now or on file (P9: with every other error). */
+/** A carrier collects from an address: a pickup needs one in parts, given now or on file (P9: with every other error). */
 export function addressNeededFields(
   opening: { customer?: { address?: unknown } | undefined; pickupAt?: unknown },
   known: Case['customer'] | undefined,
 ) {
   if (opening.pickupAt === undefined || opening.customer?.address !== undefined) return [];
-  if (known && addressOf(known)) return [];
+  if (known && shippableAddress(known)) return [];
   return [
     {
       pointer: '#/customer/address',
-      detail: 'A carrier pickup needs the address to collect from: give it, or leave the pickup out.',
+      detail:
+        known && addressOf(known)
+          ? 'A carrier pickup needs the address in parts (street, postcode, city, country); the one on file is one line of text: give it, or leave the pickup out.'
+          : 'A carrier pickup needs the address to collect from: give it, or leave the pickup out.',
     },
   ];
 }

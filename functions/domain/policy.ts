@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DepotAddress, depotFromText } from './address.ts';
 import { knownTimezone } from './business-time.ts';
 import { KnownIssuesPolicy } from './known-issues-policy.ts';
 import { PartCategory } from './schemas.ts';
@@ -189,8 +190,8 @@ const PolicyFields = z.strictObject({
   technicians: List(z.object({ id: Text, name: Text, phone: Text }), 1_000),
   /** Part categories that become the brand's when replaced, if the customer was told before the repair. */
   exchangeCategories: List(PartCategory, PartCategory.options.length),
-  /** The depot devices are shipped to. */
-  depotAddress: Text,
+  /** The depot devices are shipped to, in parts (address.ts); a policy kept as one line is read by depotFromText. */
+  depotAddress: DepotAddress,
   /**
    * Where the brand's labels come from: the deployment's carrier account (`account`, the default; see
    * docs/carrier.md), or the built-in local post, which prints scannable labels but moves no parcel
@@ -305,6 +306,20 @@ export const BrandPolicy = PolicyFields.superRefine((value, context) => {
 export type BrandPolicy = z.infer<typeof PolicyFields>;
 
 /**
+ * A policy as it was stored, read with today's schema. Before issue 15 a depot address was one line,
+ * "Name, street, postcode city, CC": it is read in parts (depotFromText). One that cannot be read so
+ * fails the read with the field named, as any stored policy that no longer passes would: save it again.
+ */
+export function storedPolicy(stored: unknown): BrandPolicy {
+  const depot = (stored as { depotAddress?: unknown } | undefined)?.depotAddress;
+  const migrated =
+    typeof depot === 'string'
+      ? { ...(stored as object), depotAddress: depotFromText(depot) ?? depot }
+      : stored;
+  return BrandPolicy.parse(migrated);
+}
+
+/**
  * Every error of a policy document at once: zod stops before refinements when a field is wrong, so the
  * checks across fields run on their own and both lists are joined.
  */
@@ -312,7 +327,8 @@ export function policyIssues(input: unknown): { policy: BrandPolicy } | { issues
   const parsed = BrandPolicy.safeParse(input);
   if (parsed.success) return { policy: parsed.data };
   const fieldIssues = parsed.error.issues
-    .filter((issue) => issue.code !== 'custom')
+    // The depot address's own checks (its postcode) are the field's, not the policy's across fields.
+    .filter((issue) => issue.code !== 'custom' || issue.path[0] === 'depotAddress')
     .map((issue) => ({ path: issue.path as (string | number)[], message: issue.message }));
   return { issues: [...fieldIssues, ...crossFieldIssues(input)] };
 }

@@ -1,3 +1,4 @@
+import type { ShippableAddress } from './address.ts';
 import type { Case, Visit } from './case.ts';
 import type { BrandPolicy } from './policy.ts';
 import type { DeviceCase } from './repairs.ts';
@@ -125,8 +126,9 @@ export interface ShipmentRequest {
   readonly reference: string;
   /** The case's RMA number, printed on the label so that the depot matches the parcel unopened. */
   readonly rma: string;
-  readonly from: string;
-  readonly to: string;
+  /** Both in parts, with a postcode and a country: nothing is shipped to less (address.ts). */
+  readonly from: ShipmentAddress;
+  readonly to: ShipmentAddress;
   readonly service: 'ground' | 'express';
   readonly box: boolean;
   readonly returnLabel: boolean;
@@ -136,6 +138,9 @@ export interface ShipmentRequest {
   /** The brand's choice of carrier (its policy): the carrier account, or the built-in local post. */
   readonly carrier?: 'account' | 'local-post';
 }
+
+/** An address on a label: who, and where in parts, as a carrier's API takes it. */
+export type ShipmentAddress = ShippableAddress & { readonly name: string };
 
 /** A parcel's size and weight, as carriers rate it. */
 export interface Parcel {

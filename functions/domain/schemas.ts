@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PostalAddress, StoredAddress } from './address.ts';
 import { InvariantError } from './errors.ts';
 
 /** What a person may decide for a case handed to them (case.ts keeps the decision). */
@@ -31,7 +32,8 @@ const CaseOpeningFields = z.object({
       email: z.email().max(254).optional(),
       phone: z.string().trim().min(5).max(32).optional(),
       preferredChannel: z.enum(['email', 'sms']).optional(),
-      address: z.string().trim().min(5).max(300).optional(),
+      /** Where parcels and technicians go, in parts (address.ts); the workflow asks for it before either. */
+      address: PostalAddress.optional(),
       /** The language of the customer's notices: `en` or `de`. */
       locale: z.enum(['en', 'de']).optional(),
       /** The time zone notices give times in (IANA, e.g. `Europe/Berlin`). */
@@ -258,7 +260,7 @@ export type CarrierEvent = z.infer<typeof CarrierEvent>;
 export const AddressRequest = z.object({
   /** The caller's id for this address; a retried request is applied once. */
   addressId: z.string().trim().min(1).max(128),
-  address: z.string().trim().min(5).max(300),
+  address: PostalAddress,
 });
 export type AddressRequest = z.infer<typeof AddressRequest>;
 
@@ -400,7 +402,12 @@ export const CaseEvent = z.discriminatedUnion('type', [
     reasonCode: z.string().optional(),
   }),
   z.object({ ...eventBase, type: z.literal('offer-answered'), accepted: z.boolean() }),
-  z.object({ ...eventBase, type: z.literal('address-given'), address: z.string() }),
+  z.object({
+    ...eventBase,
+    type: z.literal('address-given'),
+    // One line of text is what earlier versions kept: still read, never shipped to (address.ts).
+    address: z.union([StoredAddress, z.string()]),
+  }),
   z.object({ ...eventBase, type: z.literal('follow-up-closed'), outcome: z.string(), by: z.string() }),
 ]);
 

@@ -1,12 +1,12 @@
 import { brandDeadline } from './business-time.ts';
 import type { Case, Shipment } from './case.ts';
 import { partsToReturn } from './custody.ts';
-import { addressOf } from './customer-waits.ts';
+import { shippableAddress } from './customer-waits.ts';
 import { isoAfter } from './dates.ts';
 import { InvariantError } from './errors.ts';
 import { advance } from './escalation.ts';
 import type { BrandPolicy } from './policy.ts';
-import type { IssuedShipment, Parcel, ShipmentRequest } from './ports.ts';
+import type { IssuedShipment, Parcel, ShipmentAddress, ShipmentRequest } from './ports.ts';
 import type { CarrierEvent, CaseEvent } from './schemas.ts';
 import { entry } from './timeline.ts';
 
@@ -127,21 +127,30 @@ export function shipmentLeg(
   const existing = kase.shipments.find((shipment) => shipment.shipmentId === shipmentId);
   if (existing) return { existing };
   const toDepot = direction === 'to-depot';
-  const address = addressOf(kase.customer);
-  // A label is never printed without an address: the workflow asks for it before any parcel to the
-  // customer. A prepaid label to the depot names the sender's address when it is known.
+  const address = shippableAddress(kase.customer);
+  // A label is never bought to an address without a postcode and a country: the workflow asks the
+  // customer for one before any parcel to them (customer-waits.ts).
   if (!address && !toDepot)
     throw new InvariantError(
-      `Case ${kase.caseId} has no address to send a parcel to; ask the customer for it.`,
+      `Case ${kase.caseId} has no address with a postcode and a country to send a parcel to; ask the customer for it.`,
     );
-  const customer = address ? `${kase.customer.name}, ${address}` : kase.customer.name;
+  const depot = policy.depotAddress;
+  const customer: ShipmentAddress = address
+    ? {
+        ...address,
+        name: address.name ?? kase.customer.name,
+        ...((address.phone ?? kase.customer.phone) ? { phone: address.phone ?? kase.customer.phone } : {}),
+      }
+    : // A prepaid label to the depot before the customer gave an address: it names them care of the
+      // depot, where an undeliverable parcel would be returned anyway.
+      { ...depot, name: `${kase.customer.name} c/o ${depot.name}` };
   return {
     shipmentId,
     request: {
       reference: `${kase.brand}/${kase.caseId}/${shipmentId}`,
       rma: kase.caseId,
-      from: toDepot ? customer : policy.depotAddress,
-      to: toDepot ? policy.depotAddress : customer,
+      from: toDepot ? customer : depot,
+      to: toDepot ? depot : customer,
       // A replacement ordered without waiting on a person travels express too.
       service: kase.route === 'instant-replacement' ? 'express' : 'ground',
       box: toDepot && kase.boxNeeded,

@@ -31,7 +31,11 @@ beforeAll(async () => {
   acme = new Journey(cloud, 'acme');
   target.caseId = await acme.open({
     ...opening({ serial: target.serial }),
-    customer: { name: target.customer, email: 'ada.acme-only@example.com', address: '1 Private Lane, Leeds' },
+    customer: {
+      name: target.customer,
+      email: 'ada.acme-only@example.com',
+      address: { street: ['1 Private Lane'], postcode: 'LS1 1AA', city: 'Leeds', country: 'GB' },
+    },
   });
   const waiting = await acme.waitsFor(target.caseId, 'Wait for device at depot');
   target.trackingNumber = acme.tracking(waiting, 'to-depot');
@@ -138,7 +142,10 @@ const requests = (): Record<
   },
   giveAddress: {
     path: `/cases/${target.caseId}/address`,
-    body: { addressId: nextId('ad'), address: '2 Somebody Else’s Road, Leeds' },
+    body: {
+      addressId: nextId('ad'),
+      address: { street: ['2 Somebody Else’s Road'], postcode: 'LS2 2BB', city: 'Leeds', country: 'GB' },
+    },
   },
   createWebhook: {
     path: '/brand/webhooks',

@@ -199,4 +199,59 @@ describe('a change saved by another function instance', () => {
     await cloud.clock.advance((POLICY_CACHE_SECONDS + 1) * 1000);
     expect((await anyone.get('/brands/globex/policy')).body.displayName).toBe('Globex Home');
   });
+
+  it('reads a depot address stored as one line by an earlier version in parts, and takes a new one only in parts (issue 15)', async () => {
+    const table = DynamoDBDocumentClient.from(dynamoClient(cloud.urls.dynamodb));
+    const globexAdmin = ApiClient.as(cloud, 'globex', 'admin', 'admin@globex.example');
+    const before = await globexAdmin.get('/brand/policy');
+    const version = Number(JSON.parse(before.headers.get('etag') ?? '"0"')) + 1;
+    const policy = {
+      ...examplePolicy('globex'),
+      depotAddress: 'Globex Appliances Repair Depot, 1 Service Road, 1000 Brussels, BE',
+    };
+    await table.send(
+      new PutCommand({
+        TableName: process.env.TABLE_NAME,
+        Item: policyItem({
+          version,
+          savedBy: 'an earlier version',
+          savedAt: new Date().toISOString(),
+          policy: policy as unknown as ReturnType<typeof examplePolicy>,
+        }),
+      }),
+    );
+    await cloud.clock.advance((POLICY_CACHE_SECONDS + 1) * 1000);
+    const read = await globexAdmin.get('/brand/policy');
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    expect(read.headers.get('etag')).toBe(`"${version}"`);
+    expect(read.body.depotAddress).toEqual({
+      name: 'Globex Appliances Repair Depot',
+      street: ['1 Service Road'],
+      postcode: '1000',
+      city: 'Brussels',
+      country: 'BE',
+    });
+
+    const text = await globexAdmin.request(
+      'PUT',
+      '/brand/policy',
+      { ...read.body, depotAddress: 'Globex depot, 2 Other Road, 1000 Brussels, BE' },
+      { 'if-match': read.headers.get('etag') ?? '' },
+    );
+    expect(text.status).toBe(400);
+    expect(text.body.errors).toContainEqual({
+      pointer: '#/depotAddress',
+      detail: expect.stringContaining('Give the address in parts'),
+    });
+    const postcode = await globexAdmin.request(
+      'PUT',
+      '/brand/policy',
+      { ...read.body, depotAddress: { ...(read.body.depotAddress as object), postcode: '10000' } },
+      { 'if-match': read.headers.get('etag') ?? '' },
+    );
+    expect(postcode.status).toBe(400);
+    expect(postcode.body.errors).toEqual([
+      { pointer: '#/depotAddress/postcode', detail: 'Postcodes in Belgium look like 1000.' },
+    ]);
+  });
 });

@@ -6,12 +6,13 @@ import {
   carrierEventOf,
   EasyPostCarrier,
   type EasyPostEvent,
+  easyPostAddress,
   verifyEasyPostWebhook,
 } from '../../functions/adapters/easypost-carrier.ts';
 import { localPost } from '../../functions/adapters/local-carrier.ts';
 import { CarrierUnavailableError } from '../../functions/domain/errors.ts';
 import { BrandPolicy as PolicySchema } from '../../functions/domain/policy.ts';
-import type { ShipmentRequest } from '../../functions/domain/ports.ts';
+import type { ShipmentAddress, ShipmentRequest } from '../../functions/domain/ports.ts';
 import { DEVICE_PARCEL } from '../../functions/domain/shipping.ts';
 import { readBody } from '../../local/body.ts';
 import { CarrierService } from '../../local/carrier-service.ts';
@@ -30,11 +31,27 @@ let service: CarrierService;
 let receiver: Server;
 const received: { signature: string | undefined; body: string }[] = [];
 
+const ADA: ShipmentAddress = {
+  name: 'Ada Example',
+  street: ['7 Engine Lane', 'Flat 2'],
+  postcode: 'E1 6AN',
+  city: 'London',
+  country: 'GB',
+  phone: '+44 20 7946 0000',
+};
+const DEPOT: ShipmentAddress = {
+  name: 'Acme depot',
+  street: ['1 Rue du Dépôt'],
+  postcode: '1000',
+  city: 'Brussels',
+  country: 'BE',
+};
+
 const request = (reference: string, overrides: Partial<ShipmentRequest> = {}): ShipmentRequest => ({
   reference,
   rma: 'RMA-7QK2M9XW4B1D',
-  from: 'Ada Example, 7 Engine Lane, London E1 6AN, United Kingdom',
-  to: 'Acme depot, 1 Rue du Dépôt, 1000 Brussels, Belgium',
+  from: ADA,
+  to: DEPOT,
   service: 'ground',
   box: false,
   returnLabel: true,
@@ -74,8 +91,10 @@ describe('the carrier adapter against the local carrier service', () => {
     expect(scanCode128((y) => imageRow(barcode, y), barcode.height)).toBe(issued.trackingNumber);
     const text = pdfText(issued.labelPdf);
     expect(text).toContain('RMA-7QK2M9XW4B1D');
-    expect(text).toContain('1000 Brussels');
-    expect(text).toContain('Belgium');
+    // Postcode and country on lines of their own, as the adapter sent them in parts.
+    expect(text.split('\n')).toEqual(
+      expect.arrayContaining(['Brussels', '1000', 'BELGIUM', 'E1 6AN', 'UNITED KINGDOM']),
+    );
     // A return label: from the customer, to the depot (the API swaps a return's addresses; the adapter
     // gives them the outbound way round).
     expect(text.indexOf('Ada Example')).toBeLessThan(text.indexOf('SHIP TO'));
@@ -92,8 +111,8 @@ describe('the carrier adapter against the local carrier service', () => {
   });
 
   it('buys the express rate for an express parcel to the customer, labelled depot → customer', async () => {
-    const depot = 'Acme depot, 1 Rue du Dépôt, 1000 Brussels, Belgium';
-    const customer = 'Ada Example, 7 Engine Lane, London E1 6AN, United Kingdom';
+    const depot = DEPOT;
+    const customer = ADA;
     const express = await carrier().createShipment(
       request('acme/RMA-EXPRESS00001/to-customer-device', {
         service: 'express',
@@ -137,6 +156,42 @@ describe('the carrier adapter against the local carrier service', () => {
         'shipment.parcel.weight',
       ]),
     );
+  });
+
+  it('sends the address in EasyPost’s parts, and refuses, as EasyPost does, one without a zip or a country', async () => {
+    expect(easyPostAddress(ADA)).toEqual({
+      name: 'Ada Example',
+      street1: '7 Engine Lane',
+      street2: 'Flat 2',
+      city: 'London',
+      zip: 'E1 6AN',
+      country: 'GB',
+      phone: '+44 20 7946 0000',
+    });
+    expect(easyPostAddress({ ...DEPOT, country: 'US', region: 'IL', postcode: '62704' })).toMatchObject({
+      state: 'IL',
+      zip: '62704',
+      country: 'US',
+    });
+    const { zip: _zip, ...noZip } = easyPostAddress(ADA);
+    const { country: _country, ...noCountry } = easyPostAddress(DEPOT);
+    const response = await fetch(`${service.url}/v2/shipments`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}` },
+      body: JSON.stringify({
+        shipment: { reference: 'no-zip', to_address: noZip, from_address: noCountry, parcel: { weight: 70 } },
+      }),
+    });
+    expect(response.status).toBe(422);
+    const { error } = (await response.json()) as { error: { code: string; errors: { field: string }[] } };
+    expect(error.code).toBe('PARAMETER.INVALID');
+    expect(error.errors.map((e) => e.field)).toEqual(
+      expect.arrayContaining(['shipment.to_address.zip', 'shipment.from_address.country']),
+    );
+    // Through the adapter, the refusal is the carrier's, told as it not answering: no label, no parcel.
+    await expect(
+      carrier().createShipment(request('acme/RMA-NOZIP0000001/x', { to: { ...DEPOT, postcode: '' } })),
+    ).rejects.toThrow(CarrierUnavailableError);
   });
 
   it('fails as an outage while the local post is down', async () => {

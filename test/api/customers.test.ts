@@ -25,7 +25,13 @@ describe('a returning customer (P3)', () => {
       email,
       phone: '+44 7700 900123',
       preferredChannel: 'sms',
-      address: '1 Compiler Lane, Arlington',
+      address: {
+        street: ['1 Compiler Lane'],
+        postcode: '22202',
+        city: 'Arlington',
+        region: 'VA',
+        country: 'US',
+      },
     };
     const first = await grace.post('/cases', { ...opening(), customer });
     expect(first.status).toBe(201);
@@ -40,9 +46,18 @@ describe('a returning customer (P3)', () => {
     const linus = ApiClient.as(cloud, 'acme', 'customer', nextId('linus'));
     await linus.post('/cases', {
       ...opening(),
-      customer: { name: 'Linus', email: 'linus@example.com', address: '2 Old Road, Helsinki' },
+      customer: {
+        name: 'Linus',
+        email: 'linus@example.com',
+        address: { street: ['2 Old Road'], postcode: '00100', city: 'Helsinki', country: 'FI' },
+      },
     });
-    const moved = await linus.post('/cases', { ...opening(), customer: { address: '3 New Road, Portland' } });
+    const moved = await linus.post('/cases', {
+      ...opening(),
+      customer: {
+        address: { street: ['3 New Road'], postcode: '97201', city: 'Portland', region: 'OR', country: 'US' },
+      },
+    });
     expect(moved.status).toBe(201);
     const { customer: _given, ...rest } = opening();
     const next = await linus.post('/cases', rest);
@@ -50,7 +65,7 @@ describe('a returning customer (P3)', () => {
     expect(kase.body.customer).toMatchObject({
       name: 'Linus',
       email: 'linus@example.com',
-      address: '3 New Road, Portland',
+      address: { street: ['3 New Road'], postcode: '97201', city: 'Portland', region: 'OR', country: 'US' },
     });
   });
 
@@ -104,7 +119,11 @@ describe('a customer’s cases, for staff (issue 12, journey 11)', () => {
 describe('My cases (issue 16)', () => {
   it('lists the customer’s own cases newest first, a page at a time, and not a case someone else opened under the same email', async () => {
     const shared = `${nextId('mine')}@example.com`.toLowerCase();
-    const customer = { name: 'Mary Somerville', email: shared, address: '4 Orbit Road, Jedburgh' };
+    const customer = {
+      name: 'Mary Somerville',
+      email: shared,
+      address: { street: ['4 Orbit Road'], postcode: 'TD8 6AA', city: 'Jedburgh', country: 'GB' },
+    };
     const mary = ApiClient.as(cloud, 'acme', 'customer', nextId('mary'));
     const opened: string[] = [];
     for (let i = 0; i < 3; i++) {

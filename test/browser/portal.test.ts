@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
-import { browserAvailable, launchBrowser, SCREENSHOTS as SHOTS } from '../support/browser.ts';
+import { axeViolations, browserAvailable, launchBrowser, SCREENSHOTS as SHOTS } from '../support/browser.ts';
 import { startTestCloud } from '../support/cloud.ts';
 import { Journey } from '../support/journey.ts';
 
@@ -41,7 +41,11 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
   it('keeps every typed field through a validation error and a reload, prefills a known device, and opens the case (P9, P3)', async () => {
     const journey = new Journey(cloud);
     const known = await journey.open({
-      customer: { name: 'Ada Lovelace', email: 'ada@example.com', address: '12 Analytical Row, London' },
+      customer: {
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+        address: { street: ['12 Analytical Row'], postcode: 'NW1 6XE', city: 'London', country: 'GB' },
+      },
       device: { serial: 'CAM-WEB-1', model: 'Cam 3', purchaseDate: '2026-03-01' },
       problem: { description: 'First case of this camera', category: 'hardware-fault' },
     });
@@ -62,7 +66,10 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
       .poll(() => page.locator('#f--customer-email-error').textContent(), POLL)
       .toBe('This is not an email address.');
     for (const [id, text] of [
-      ['#f--customer-address-error', 'This field is required.'],
+      ['#f--customer-address-street-0-error', 'This field is required.'],
+      ['#f--customer-address-postcode-error', 'This field is required.'],
+      ['#f--customer-address-city-error', 'This field is required.'],
+      ['#f--customer-address-country-error', 'This field is required.'],
       ['#f--problem-category-error', 'This field is required.'],
       ['#f--device-model-error', 'This field is required'],
       ['#f--device-purchaseDate-error', 'This field is required'],
@@ -92,8 +99,21 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
       .toBe(1);
 
     await page.getByLabel('Email').fill('ada@example.com');
-    await page.getByLabel('Address for the parcel').fill('12 Analytical Row, London');
+    // The address in parts: a postcode not of its country's shape is named beside it, the rest kept.
+    await page.getByLabel('Street and house number').fill('12 Analytical Row');
+    await page.getByLabel('Postcode').fill('NW1');
+    await page.getByLabel('Town or city').fill('London');
+    await page.getByLabel('Country').selectOption('GB');
     await page.getByLabel('Kind of problem').selectOption('does-not-power-on');
+    await page.getByRole('button', { name: 'Open my case' }).click();
+    await expect
+      .poll(() => page.locator('#f--customer-address-postcode-error').textContent(), POLL)
+      .toBe('Postcodes in United Kingdom look like SW1A 1AA.');
+    expect(await page.getByLabel('Postcode').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Street and house number').inputValue()).toBe('12 Analytical Row');
+    expect(await page.getByLabel('Country').inputValue()).toBe('GB');
+    expect(await axeViolations(page), 'the open-case form with an address error').toEqual([]);
+    await page.getByLabel('Postcode').fill('NW1 6XE');
     await page.getByRole('button', { name: 'Open my case' }).click();
     await page.waitForURL(/#\/cases\/RMA-/);
     expect(
@@ -105,7 +125,17 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
     const customer = await signedIn('customer');
     const journey = new Journey(cloud);
     const caseId = await journey.open({
-      customer: { name: 'Grace Hopper', email: 'grace@example.com', address: '1 Harbor Way, Arlington' },
+      customer: {
+        name: 'Grace Hopper',
+        email: 'grace@example.com',
+        address: {
+          street: ['1 Harbor Way'],
+          postcode: '22201',
+          city: 'Arlington',
+          region: 'VA',
+          country: 'US',
+        },
+      },
       device: { serial: 'BOOK-WEB-2', model: 'Book 14', purchaseDate: '2026-05-01' },
       problem: { description: 'Keyboard dead after a week', category: 'hardware-fault' },
     });
@@ -185,7 +215,7 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
       customer: {
         name: 'Alan Turing',
         email: 'alan@example.com',
-        address: '2 Bletchley Park, Milton Keynes',
+        address: { street: ['2 Bletchley Park'], postcode: 'MK3 6EB', city: 'Milton Keynes', country: 'GB' },
       },
       device: { serial: 'CAM-WEB-3', model: 'Cam 3', purchaseDate: '2024-01-10' },
       problem: { description: 'Not what the shop promised me', category: 'other' },
@@ -211,7 +241,11 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
   it('lets the customer book a home visit, see their technician, and choose what happens to their data (P5, P6)', async () => {
     const journey = new Journey(cloud);
     const caseId = await journey.open({
-      customer: { name: 'Hedy Lamarr', email: 'hedy@example.com', address: '5 Frequency Lane, Vienna' },
+      customer: {
+        name: 'Hedy Lamarr',
+        email: 'hedy@example.com',
+        address: { street: ['5 Frequency Lane'], postcode: '1010', city: 'Vienna', country: 'AT' },
+      },
       device: { serial: 'TV-WEB-4', model: 'Vision 55', purchaseDate: '2026-06-01' },
       problem: { description: 'Picture goes dark after ten minutes', category: 'hardware-fault' },
       preferredService: 'on-site',
@@ -250,9 +284,30 @@ describe.runIf(hasBrowser)('the web UI in Chromium', () => {
       JSON.stringify({ tenant: 'acme', role: 'customer', token }),
     );
     await page.goto(`${cloud.urls.http}/#/cases/${caseId}`);
-    await page.getByLabel('Your address').fill('3 Helix Road, London');
+    const panel = page.locator('[data-panel="address"]');
+    await panel.getByLabel('Street and house number').fill('3 Helix Road');
+    await panel.getByLabel('Postcode').fill('10115');
+    await panel.getByLabel('Town or city').fill('Berlin');
+    await panel.getByLabel('Country').selectOption('NL');
+    await panel.getByLabel('Phone for the carrier').fill('+49 30 1234567');
+    await page.getByRole('button', { name: 'Send my address' }).click();
+    // Wrong for the country chosen: said beside the postcode, in words; nothing typed is lost.
+    await expect
+      .poll(() => page.locator('#f-address--address-postcode-error').textContent(), POLL)
+      .toBe('Postcodes in Netherlands look like 1011 AB.');
+    expect(await panel.getByLabel('Postcode').getAttribute('aria-invalid')).toBe('true');
+    expect(await panel.getByLabel('Town or city').inputValue()).toBe('Berlin');
+    expect(await axeViolations(page), 'the address panel with an error').toEqual([]);
+    await panel.getByLabel('Country').selectOption('DE');
     await page.getByRole('button', { name: 'Send my address' }).click();
     await journey.waitsFor(caseId, 'Wait for visit booking');
+    expect((await journey.get(caseId)).customer.address).toEqual({
+      street: ['3 Helix Road'],
+      postcode: '10115',
+      city: 'Berlin',
+      country: 'DE',
+      phone: '+49 30 1234567',
+    });
   });
 
   it('works with the keyboard alone and labels every control, also on a phone-sized screen', async () => {

@@ -55,7 +55,7 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
     const customer = {
       name: 'Mary Somerville',
       email: `${subject}@example.com`.toLowerCase(),
-      address: '4 Orbit Road, Jedburgh',
+      address: { street: ['4 Orbit Road'], postcode: 'TD8 6AA', city: 'Jedburgh', country: 'GB' },
     };
     const opened: string[] = [];
     for (let i = 0; i < 6; i++) opened.push(await journey.open({ ...opening(), customer }));
@@ -166,7 +166,7 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
     const page = await signedInAs('technician', technician);
     const item = page.locator(`li[data-visit="${caseId}/visit-1"]`);
     await visit(page, '#/visits', () => item.waitFor());
-    expect(await item.textContent()).toContain('12 Analytical Row, London');
+    expect(await item.textContent()).toContain('12 Analytical Row, NW1 6XE London, United Kingdom');
     expect(await page.getByRole('heading', { name: 'Today' }).count()).toBe(1);
     expect(await page.getByRole('heading', { name: 'Upcoming' }).count()).toBe(1);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'technician-visits.png'), fullPage: true });

@@ -78,7 +78,7 @@ export function opening(
       name: 'Ada Lovelace',
       email: 'ada@example.com',
       preferredChannel: 'email',
-      address: '12 Analytical Row, London',
+      address: { street: ['12 Analytical Row'], postcode: 'NW1 6XE', city: 'London', country: 'GB' },
     },
     device: {
       serial: serial ?? nextId('SN'),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { PostalAddress } from '../../functions/domain/address.ts';
 import type { Case } from '../../functions/domain/case.ts';
 import { customerOverdue, needAddress } from '../../functions/domain/customer-waits.ts';
-import { completeCustomer, openCase } from '../../functions/domain/intake.ts';
+import { addressNeededFields, completeCustomer, openCase } from '../../functions/domain/intake.ts';
 import { CaseOpening } from '../../functions/domain/schemas.ts';
 import { shipmentLeg } from '../../functions/domain/shipping.ts';
 import { WAITS } from '../../functions/domain/waits.ts';
@@ -13,7 +14,7 @@ const acme = examplePolicy('acme');
 const DAY = 86_400_000;
 const later = (ms: number) => new Date(now.getTime() + ms);
 
-function caseOf(address?: string): Case {
+function caseOf(address?: PostalAddress): Case {
   const opening = CaseOpening.parse({
     customer: { name: 'Ada', email: 'ada@example.com', ...(address ? { address } : {}) },
     device: { serial: 'SN1', model: 'Cam 3', purchaseDate: '2026-11-20' },
@@ -38,9 +39,11 @@ function caseOf(address?: string): Case {
 
 const arrival = (enteredAt: string) => ({ step: WAITS.arrival.state, enteredAt });
 
+const ENGINE_LANE = { street: ['7 Engine Lane'], postcode: 'E1 6AN', city: 'London', country: 'GB' };
+
 describe('a customer’s deadline (issue 12, journey 15)', () => {
   it('reminds once per deadline, then closes with the published reason when the grace period ends too', () => {
-    const first = customerOverdue(caseOf('1 Road'), arrival('t1'), acme, later(14 * DAY));
+    const first = customerOverdue(caseOf(ENGINE_LANE), arrival('t1'), acme, later(14 * DAY));
     expect(first.next).toBe('wait');
     expect(first.waitSeconds).toBe(acme.sla.customerGraceSeconds);
     expect(first.case.reminder).toMatchObject({ step: WAITS.arrival.state, whatThen: expect.any(String) });
@@ -60,7 +63,7 @@ describe('a customer’s deadline (issue 12, journey 15)', () => {
   });
 
   it('escalates instead once a carrier scan shows the parcel moving', () => {
-    const kase = caseOf('1 Road');
+    const kase = caseOf(ENGINE_LANE);
     const moving: Case = {
       ...kase,
       shipments: [
@@ -85,7 +88,7 @@ describe('a customer’s deadline (issue 12, journey 15)', () => {
   });
 
   it('escalates a pickup the carrier did not make: the customer was not the one to send it', () => {
-    const pickup = { ...caseOf('1 Road'), pickupAt: later(DAY).toISOString() };
+    const pickup = { ...caseOf(ENGINE_LANE), pickupAt: later(DAY).toISOString() };
     const overdue = customerOverdue(pickup, arrival('t1'), acme, later(15 * DAY));
     expect(overdue.case.escalationLevel).toBe(1);
     expect(overdue.case.reminder).toBeUndefined();
@@ -105,12 +108,36 @@ describe('an address (issue 12, journey 7)', () => {
     expect(needAddress({ ...caseOf(), customer: onFile }, 'ship-back', acme, now).known).toBe(false);
   });
 
-  it('is never missing from a label to the customer; a prepaid label to the depot names the sender without one', () => {
-    expect(() => shipmentLeg(caseOf(), 'to-customer', 'device', acme)).toThrow(/no address/);
+  it('is never missing from a label to the customer; a prepaid label to the depot goes care of the depot without one', () => {
+    expect(() => shipmentLeg(caseOf(), 'to-customer', 'device', acme)).toThrow(
+      /no address with a postcode and a country/,
+    );
     const toDepot = shipmentLeg(caseOf(), 'to-depot', 'device', acme);
-    expect('request' in toDepot && toDepot.request.from).toBe('Ada');
-    const shipped = shipmentLeg(caseOf('7 Engine Lane, London'), 'to-customer', 'device', acme);
-    expect('request' in shipped && shipped.request.to).toBe('Ada, 7 Engine Lane, London');
+    expect('request' in toDepot && toDepot.request.from).toEqual({
+      ...acme.depotAddress,
+      name: `Ada c/o ${acme.depotAddress.name}`,
+    });
+    const shipped = shipmentLeg(caseOf(ENGINE_LANE), 'to-customer', 'device', acme);
+    expect('request' in shipped && shipped.request.to).toEqual({ ...ENGINE_LANE, name: 'Ada' });
+  });
+
+  it('kept as one line of text (before issue 15) is shown to a technician, but no label is bought to it: the customer is asked again', () => {
+    const legacy: Case = {
+      ...caseOf(),
+      customer: { ...caseOf().customer, address: '7 Engine Lane, London' },
+    };
+    expect(() => shipmentLeg(legacy, 'to-customer', 'device', acme)).toThrow(/postcode and a country/);
+    expect(needAddress(legacy, 'visit', acme, now).known).toBe(true);
+    const asked = needAddress(legacy, 'ship-back', acme, now);
+    expect(asked.known).toBe(false);
+    expect(asked.case.nextStep.name).toBe('Tell us where to send your device');
+    expect(asked.case.notifications.at(-1)?.text).toContain('lacks a separate postcode and country');
+    // Nor may a carrier be sent to collect from it: the opening must give the address in parts.
+    const pickup = { pickupAt: later(DAY).toISOString() };
+    expect(addressNeededFields(pickup, legacy.customer)).toEqual([
+      { pointer: '#/customer/address', detail: expect.stringContaining('in parts') },
+    ]);
+    expect(addressNeededFields(pickup, { ...legacy.customer, address: ENGINE_LANE })).toEqual([]);
   });
 
   it('is asked for with the brand’s deadline, once, and given addresses kept for the wait serve once it is known', () => {
@@ -122,9 +149,9 @@ describe('an address (issue 12, journey 7)', () => {
     });
     expect(needAddress(asked.case, 'visit', acme, now).case).toBe(asked.case);
     const given: Case = {
-      ...caseOf('7 Engine Lane'),
+      ...caseOf(ENGINE_LANE),
       pendingEvents: [
-        { type: 'address-given', eventId: 'a1', occurredAt: now.toISOString(), address: '7 Engine Lane' },
+        { type: 'address-given', eventId: 'a1', occurredAt: now.toISOString(), address: ENGINE_LANE },
       ],
     };
     expect(needAddress(given, 'ship-back', acme, now)).toMatchObject({

@@ -20,7 +20,11 @@ const HOUR = 3_600_000;
 
 function caseOf(model = 'Cam 3'): Case {
   const opening = CaseOpening.parse({
-    customer: { name: 'Ada', email: 'ada@example.com', address: '12 Analytical Row' },
+    customer: {
+      name: 'Ada',
+      email: 'ada@example.com',
+      address: { street: ['12 Analytical Row'], postcode: 'NW1 6XE', city: 'London', country: 'GB' },
+    },
     device: { serial: 'SN1', model, purchaseDate: '2026-11-20' },
     problem: { description: 'Does not power on', category: 'does-not-power-on' },
   });

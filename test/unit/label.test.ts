@@ -10,8 +10,20 @@ const label: ShippingLabel = {
   service: 'ground',
   trackingNumber: 'FFX031415926535',
   rma: 'RMA-2026-000123',
-  from: 'Ann Example, 7 Engine Lane, London E1 6AN, United Kingdom',
-  to: 'Acme Repairs depot, 1 Rue du Dépôt, 1000 Brussels, Belgium',
+  from: {
+    name: 'Ann Example',
+    street: ['7 Engine Lane', 'Flat 2'],
+    postcode: 'E1 6AN',
+    city: 'London',
+    country: 'GB',
+  },
+  to: {
+    name: 'Acme Repairs depot',
+    street: ['1 Rue du Dépôt'],
+    postcode: '1000',
+    city: 'Brussels',
+    country: 'BE',
+  },
   weightGrams: 2000,
   date: '2026-12-05',
   returnLabel: true,
@@ -58,10 +70,9 @@ describe('the shipping label', () => {
       'RMA-2026-000123',
       'Ann Example',
       '7 Engine Lane',
-      'London E1 6AN',
-      'United Kingdom',
-      '1000 Brussels',
-      'Belgium',
+      'Flat 2',
+      'London',
+      'Brussels',
       'GROUND',
       'PREPAID RETURN',
       '2.0 kg',
@@ -69,6 +80,33 @@ describe('the shipping label', () => {
       'FFX031415926535',
     ])
       expect(text).toContain(words);
+  });
+
+  it('prints each address’s postcode and country on lines of their own, the country in capitals', async () => {
+    const lines = pdfText(await renderShippingLabel(label)).split('\n');
+    // The sender (a customer in London) above the recipient (the depot in Brussels).
+    const at = (line: string) => lines.indexOf(line);
+    expect(at('E1 6AN')).toBeGreaterThan(at('London'));
+    expect(at('UNITED KINGDOM')).toBe(at('E1 6AN') + 1);
+    expect(at('SHIP TO')).toBeGreaterThan(at('UNITED KINGDOM'));
+    expect(at('1000')).toBe(at('Brussels') + 1);
+    expect(at('BELGIUM')).toBe(at('1000') + 1);
+    expect(at('BELGIUM')).toBeGreaterThan(at('SHIP TO'));
+    // A state goes with its city, and the postcode still stands alone.
+    const us = pdfText(
+      await renderShippingLabel({
+        ...label,
+        to: {
+          name: 'Ada',
+          street: ['1 Main St'],
+          postcode: '62704',
+          city: 'Springfield',
+          region: 'IL',
+          country: 'US',
+        },
+      }),
+    ).split('\n');
+    expect(us).toEqual(expect.arrayContaining(['Springfield IL', '62704', 'UNITED STATES']));
   });
 
   it('is what the local carrier issues, with the tracking number it answers', async () => {

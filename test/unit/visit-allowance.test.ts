@@ -13,7 +13,11 @@ const perDevice = BrandPolicy.parse({ ...perCase, visitAllowance: 2, visitAllowa
 
 function tvCase(caseId: string): Case {
   const opening = CaseOpening.parse({
-    customer: { name: 'Ada', email: 'ada@example.com', address: '12 Analytical Row, London' },
+    customer: {
+      name: 'Ada',
+      email: 'ada@example.com',
+      address: { street: ['12 Analytical Row'], postcode: 'NW1 6XE', city: 'London', country: 'GB' },
+    },
     device: { serial: 'TV1', model: 'Vision 55', purchaseDate: '2026-01-05' },
     problem: { description: 'No picture', category: 'does-not-power-on' },
     preferredService: 'on-site',

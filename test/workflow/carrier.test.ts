@@ -43,6 +43,10 @@ describe('the carrier account, locally', () => {
     if (!barcode) throw new Error('The label has no barcode');
     expect(scanCode128((y) => imageRow(barcode, y), barcode.height)).toBe(tracking);
     expect(pdfText(pdf)).toContain(caseId);
+    // From the customer to the depot, in the parts the adapter sent: postcode and country each on a line.
+    expect(pdfText(pdf).split('\n')).toEqual(
+      expect.arrayContaining(['NW1 6XE', 'UNITED KINGDOM', 'Acme Devices Repair Depot', '1000', 'BELGIUM']),
+    );
 
     // The carrier's tracker moves: the service POSTs tracker.updated, signed, to each brand's route.
     const inTransit = await cloud.carrier.track(tracking, { status: 'in_transit' });

@@ -1,5 +1,7 @@
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
+import { dynamoClient } from '../../local/dynamo.ts';
 import { ApiClient, nextId } from '../support/api.ts';
 import { startTestCloud } from '../support/cloud.ts';
 import { type CaseView, isoDaysAgo, Journey, opening } from '../support/journey.ts';
@@ -25,6 +27,8 @@ beforeAll(async () => {
   agent = ApiClient.as(cloud, 'acme', 'agent', 'agent-kim');
 });
 afterAll(() => cloud?.stop());
+
+const documents = () => DynamoDBDocumentClient.from(dynamoClient(cloud.urls.dynamodb));
 
 /** Past a deadline by a minute: the step that handles it runs. */
 const pass = (ms: number) => cloud.clock.advance(ms + 60_000);
@@ -201,23 +205,36 @@ describe('a case opened without an address (issue 12, journey 7)', () => {
     expect(asked.nextStep.name).toBe('Tell us where to send your device');
     expect(asked.notifications.at(-1)?.text).toContain(`/cases/${caseId}/address`);
 
-    const address = { addressId: nextId('addr'), address: '7 Difference Engine Lane, London' };
+    const address = {
+      addressId: nextId('addr'),
+      address: { street: ['7 Difference Engine Lane'], postcode: 'EC1A 1BB', city: 'London', country: 'GB' },
+    };
     const given = await newcomer.post(`/cases/${caseId}/address`, address);
     expect(given.status, JSON.stringify(given.body)).toBe(202);
     expect(given.body).toMatchObject({ caseId, eventId: address.addressId, outcome: 'applied' });
     expect((await newcomer.post(`/cases/${caseId}/address`, address)).body.outcome).toBe('duplicate');
     const shipping = await asOwner.waitsFor(caseId, 'Wait for delivery to customer');
-    expect(shipping.customer.address).toBe('7 Difference Engine Lane, London');
+    expect(shipping.customer.address).toEqual({
+      street: ['7 Difference Engine Lane'],
+      postcode: 'EC1A 1BB',
+      city: 'London',
+      country: 'GB',
+    });
     // Kept on file: their next case is not asked again (P3).
     const next = await asOwner.open(withoutAddress());
-    expect((await asOwner.get(next)).customer.address).toBe('7 Difference Engine Lane, London');
+    expect((await asOwner.get(next)).customer.address).toEqual({
+      street: ['7 Difference Engine Lane'],
+      postcode: 'EC1A 1BB',
+      city: 'London',
+      country: 'GB',
+    });
     expect(shipping.shipments).toContainEqual(expect.objectContaining({ direction: 'to-customer' }));
     const done = await asOwner.deliverToCustomer(caseId);
     expect(done.outcome).toBe('repaired');
     // Closed, the case takes no address any more.
     const late = await newcomer.post(`/cases/${caseId}/address`, {
       addressId: nextId('addr'),
-      address: '8 Late Road, London',
+      address: { street: ['8 Late Road'], postcode: 'E2 8AA', city: 'London', country: 'GB' },
     });
     expect(late.status).toBe(409);
   });
@@ -244,7 +261,7 @@ describe('a case opened without an address (issue 12, journey 7)', () => {
     // The case desk reaches the customer and gives the address for them, then resumes.
     const given = await agent.post(`/cases/${caseId}/address`, {
       addressId: nextId('addr'),
-      address: '9 Phone Call Street, Leeds',
+      address: { street: ['9 Phone Call Street'], postcode: 'LS9 8AA', city: 'Leeds', country: 'GB' },
     });
     expect(given.status, JSON.stringify(given.body)).toBe(202);
     const resumed = await agent.post(`/cases/${caseId}/handover/decisions`, {
@@ -253,8 +270,64 @@ describe('a case opened without an address (issue 12, journey 7)', () => {
     });
     expect(resumed.status, JSON.stringify(resumed.body)).toBe(202);
     const offered = await newcomer.waitsFor(caseId, 'Wait for visit booking');
-    expect(offered.customer.address).toBe('9 Phone Call Street, Leeds');
+    expect(offered.customer.address).toEqual({
+      street: ['9 Phone Call Street'],
+      postcode: 'LS9 8AA',
+      city: 'Leeds',
+      country: 'GB',
+    });
     expect(offered.visitOffer?.windows.length).toBeGreaterThan(0);
+  });
+
+  it('kept as one line of text by an earlier version, buys no label to it: the customer is asked for it in parts, and told why', async () => {
+    const asOwner = new Journey(cloud, 'acme', nextId('old-timer'));
+    const caseId = await asOwner.open(opening());
+    await asOwner.toDepot(caseId);
+    // The case as a version before issue 15 stored it: the address one line of free text.
+    await documents().send(
+      new UpdateCommand({
+        TableName: cloud.model.tables[0]?.name as string,
+        Key: { pk: `T#acme#CASE#${caseId}`, sk: 'CASE' },
+        UpdateExpression: 'SET customer.address = :text',
+        ExpressionAttributeValues: { ':text': '12 Analytical Row, London' },
+      }),
+    );
+    expect((await asOwner.get(caseId)).customer.address).toBe('12 Analytical Row, London');
+    await asOwner.coveredRepair(caseId);
+    const asked = await asOwner.waitsFor(caseId, ADDRESS);
+    expect(asked.shipments.filter((shipment) => shipment.direction === 'to-customer')).toEqual([]);
+    expect(asked.notifications.at(-1)?.text).toContain('lacks a separate postcode and country');
+    const given = await asOwner.customer.post(`/cases/${caseId}/address`, {
+      addressId: nextId('addr'),
+      address: { street: ['12 Analytical Row'], postcode: 'nw1 6xe', city: 'London', country: 'gb' },
+    });
+    expect(given.status, JSON.stringify(given.body)).toBe(202);
+    const shipping = await asOwner.waitsFor(caseId, 'Wait for delivery to customer');
+    expect(shipping.customer.address).toMatchObject({ postcode: 'NW1 6XE', country: 'GB' });
+    expect(shipping.shipments).toContainEqual(expect.objectContaining({ direction: 'to-customer' }));
+  });
+
+  it('refuses an address as one line of text, naming the parts it needs, every wrong part at once', async () => {
+    const caseId = await journey.open(opening());
+    const text = await journey.customer.post(`/cases/${caseId}/address`, {
+      addressId: nextId('addr'),
+      address: '12 Analytical Row, London',
+    });
+    expect(text.status).toBe(400);
+    expect(text.headers.get('content-type')).toContain('application/problem+json');
+    expect(text.body.errors).toEqual([
+      { pointer: '#/address', detail: expect.stringContaining('Give the address in parts') },
+    ]);
+    const wrong = await journey.customer.post(`/cases/${caseId}/address`, {
+      addressId: nextId('addr'),
+      address: { street: [''], postcode: '1234', city: '', country: 'DE' },
+    });
+    expect(wrong.status).toBe(400);
+    expect((wrong.body.errors as { pointer: string }[]).map((error) => error.pointer).sort()).toEqual([
+      '#/address/city',
+      '#/address/postcode',
+      '#/address/street/0',
+    ]);
   });
 
   it('cannot have a carrier pickup: the carrier needs to know where', async () => {

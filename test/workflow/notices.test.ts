@@ -58,7 +58,7 @@ describe('notices on the local cloud', () => {
           name: 'Greta Müller',
           email,
           preferredChannel: 'email',
-          address: 'Hauptstraße 1, 10115 Berlin',
+          address: { street: ['Hauptstraße 1'], postcode: '10115', city: 'Berlin', country: 'DE' },
           locale: 'de',
           timeZone: 'Europe/Berlin',
         },
@@ -91,7 +91,7 @@ describe('notices on the local cloud', () => {
           email: `${nextId('ada')}@example.com`,
           phone,
           preferredChannel: 'sms',
-          address: '12 Analytical Row, London',
+          address: { street: ['12 Analytical Row'], postcode: 'NW1 6XE', city: 'London', country: 'GB' },
         },
       }),
     );
@@ -129,7 +129,13 @@ describe('notices on the local cloud', () => {
     cloud.mailbox.refuse(email, 1_000, 503, 'ServiceUnavailable');
     const fellBack = await journey.open(
       opening({
-        customer: { name: 'Bo Fall', email, phone, preferredChannel: 'email', address: '1 Some Road, Ghent' },
+        customer: {
+          name: 'Bo Fall',
+          email,
+          phone,
+          preferredChannel: 'email',
+          address: { street: ['1 Some Road'], postcode: '9000', city: 'Ghent', country: 'BE' },
+        },
       }),
     );
     const [sms] = await mailFor(fellBack);
@@ -152,7 +158,12 @@ describe('notices on the local cloud', () => {
     const stranger = new Journey(cloud, 'acme', nextId('stranger'));
     const lost = await stranger.open(
       opening({
-        customer: { name: 'No One', email: nobody, preferredChannel: 'email', address: '1 Lost Road, Ghent' },
+        customer: {
+          name: 'No One',
+          email: nobody,
+          preferredChannel: 'email',
+          address: { street: ['1 Lost Road'], postcode: '9000', city: 'Ghent', country: 'BE' },
+        },
       }),
     );
     const failed = await stranger.until(lost, 'its notice failed', (k) =>

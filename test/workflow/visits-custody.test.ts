@@ -99,7 +99,7 @@ describe('technician visits (P6)', () => {
     expect(mine.body.items).toContainEqual(
       expect.objectContaining({
         caseId,
-        customer: expect.objectContaining({ address: '12 Analytical Row, London' }),
+        customer: expect.objectContaining({ address: '12 Analytical Row, NW1 6XE London, United Kingdom' }),
       }),
     );
     const theirs = await other.get<{ items: { caseId: string }[] }>('/queues/visits');

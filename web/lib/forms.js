@@ -137,7 +137,9 @@ export function readForm(form) {
     if (value === '' && control.getAttribute('aria-required') !== 'true') continue;
     const keys = (control.dataset.pointer ?? '').slice(2).split('/');
     let target = out;
-    for (const key of keys.slice(0, -1)) target = target[key] ??= {};
+    // A number names a list's item (`#/address/street/0`): its parent is a list.
+    for (const [i, key] of keys.slice(0, -1).entries())
+      target = target[key] ??= /^\d+$/.test(keys[i + 1] ?? '') ? [] : {};
     target[keys.at(-1) ?? ''] =
       control.dataset.kind === 'list'
         ? String(value)

@@ -3,6 +3,7 @@
 // kept on the device as they type, a known device filled in from its serial.
 
 import { offerBrandTerms } from '../brand-terms.js';
+import { addressFields } from '../lib/address.js';
 import { api, problemBox } from '../lib/api.js';
 import { h, show } from '../lib/dom.js';
 import { field, readForm, showErrors } from '../lib/forms.js';
@@ -85,14 +86,8 @@ export function openCasePage(asked = new URLSearchParams()) {
           ],
         }),
       ),
-      field({
-        pointer: '#/customer/address',
-        label: t('open.address'),
-        required: true,
-        value: v('#/customer/address'),
-        attrs: { autocomplete: 'street-address' },
-      }),
     ),
+    addressFields({ base: '#/customer/address', legend: t('open.address'), value: v }),
     h(
       'fieldset',
       {},

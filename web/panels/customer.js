@@ -2,9 +2,10 @@
 // What the customer answers on their case page: an address when one is needed, the estimate, the
 // survey, and taking the case one level up.
 
+import { addressFields } from '../lib/address.js';
 import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
-import { field, report } from '../lib/forms.js';
+import { field, readForm, report } from '../lib/forms.js';
 import { refreshLater } from '../lib/live.js';
 import { fmtTime, money, t } from '../lib/words.js';
 
@@ -19,20 +20,15 @@ export function addressPanel(kase, rerender) {
       novalidate: true,
       onsubmit: async (event) => {
         event.preventDefault();
+        // The parts as typed, named by the pointers the API's field errors come back with.
         const response = await api('POST', `/cases/${kase.caseId}/address`, {
           addressId: crypto.randomUUID(),
-          address: form.querySelector('input').value.trim(),
+          ...readForm(form),
         });
         if (report(form, summary, response, t('customer.addressThanks'))) refreshLater(rerender, 500);
       },
     },
-    field({
-      pointer: '#/address',
-      label: t('customer.address'),
-      required: true,
-      scope: 'address',
-      attrs: { autocomplete: 'street-address' },
-    }),
+    addressFields({ base: '#/address', legend: t('customer.address'), scope: 'address', phone: true }),
     h('button', { type: 'submit' }, t('customer.sendAddress')),
   );
   return h(

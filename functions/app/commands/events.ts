@@ -1,6 +1,6 @@
 import { type Actor, actorId, type Case } from '../../domain/case.ts';
 import { deliverParts } from '../../domain/custody.ts';
-import { addressOf, giveAddress } from '../../domain/customer-waits.ts';
+import { addressOf, giveAddress, sameAddress } from '../../domain/customer-waits.ts';
 import { EventNotApplicableError, InvalidFieldsError, NotFoundError } from '../../domain/errors.ts';
 import {
   beginWait,
@@ -158,7 +158,7 @@ export async function giveAddressCommand(
   const seen = [inboxKey(actor.role, event.eventId)];
   const fingerprint = fingerprintOf(request);
   // The address the case had, as the change that saved read it: only a new one is kept on file.
-  let before: string | undefined;
+  let before: ReturnType<typeof addressOf>;
   const { case: saved, result: outcome } = await changeCase({ ...command, seen }, deps, (kase) => {
     before = addressOf(kase.customer);
     if (repeated(kase, actor.role, event.eventId, fingerprint))
@@ -183,7 +183,7 @@ export async function giveAddressCommand(
       `Case ${saved.caseId} is ${saved.status}: it takes no address now; the attempt was recorded on the timeline.`,
     );
   }
-  const changed = addressOf(saved.customer) !== before;
+  const changed = !sameAddress(addressOf(saved.customer), before);
   if (changed && actor.role === 'customer' && saved.customerSubject === actor.subject) {
     const at = deps.now.toISOString();
     await deps.repo.keepCustomerOnFile(saved.brand, actor.subject, saved.customer, at, saved.caseId);

@@ -70,7 +70,7 @@ function opening(run: CaseRun, pickupAt?: string) {
     name: 'Ada Lovelace',
     email: 'ada@example.com',
     preferredChannel: 'email',
-    address: '12 Analytical Row, London',
+    address: { street: ['12 Analytical Row'], postcode: 'NW1 6XE', city: 'London', country: 'GB' },
   };
   const problem = {
     description: 'Stopped powering on after the 3.1 update',
