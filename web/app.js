@@ -7,7 +7,7 @@ import { knownIssuesPage } from './known-issues.js';
 import { api, problemBox } from './lib/api.js';
 import { app, h, show } from './lib/dom.js';
 import { live, stopRefresh } from './lib/live.js';
-import { renderSession } from './lib/session.js';
+import { finishProviderSignIn, renderSession } from './lib/session.js';
 import { fmtTime, lang, t } from './lib/words.js';
 import { campaignPage } from './pages/campaign.js';
 import { casePage, findPage } from './pages/case.js';
@@ -55,5 +55,8 @@ for (const link of /** @type {NodeListOf<HTMLElement>} */ (document.querySelecto
 
 window.addEventListener('hashchange', route);
 window.addEventListener('fairfix:signed-in', route);
+// Back from the sign-in provider (`?code=…`): the session is taken in before the first page shows.
+const failure = await finishProviderSignIn();
 renderSession();
 route();
+if (failure) app.prepend(h('p', { role: 'alert', className: 'error' }, failure));

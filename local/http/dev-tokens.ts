@@ -23,8 +23,20 @@ export class DevTokens {
   ) {}
 
   issue(claims: DevClaims, ttlSeconds = 30 * 86_400): string {
+    return this.signed({ ...claims, aud: this.audience[0] }, ttlSeconds);
+  }
+
+  /**
+   * An OpenID Connect ID token for the web app (`aud` is its client id, with the nonce it sent): it
+   * tells the app who signed in; the API refuses it, as API Gateway refuses a token for another audience.
+   */
+  issueIdToken(claims: DevClaims, clientId: string, nonce: string, ttlSeconds: number): string {
+    return this.signed({ ...claims, aud: clientId, nonce }, ttlSeconds);
+  }
+
+  private signed(claims: Record<string, unknown>, ttlSeconds: number): string {
     const iat = Math.floor(this.now() / 1000);
-    const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...claims, iss: LOCAL_ISSUER, aud: this.audience[0], iat, exp: iat + ttlSeconds })}`;
+    const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...claims, iss: LOCAL_ISSUER, iat, exp: iat + ttlSeconds })}`;
     return `${body}.${this.sign(body)}`;
   }
 

@@ -225,6 +225,7 @@ export const ui = {
   'depot.attemptTitle': 'Reparaturversuch',
   'depot.shippingTitle': 'Versand',
   'depot.removedTitle': 'Ein ausgebautes Teil',
+  'signin.provider': 'Anmelden',
   'signin.first': 'Bitte zuerst anmelden',
   'signin.brand': 'Marke',
   'signin.local': 'In der lokalen Cloud: Marke wählen und mit einer ihrer Rollen anmelden.',

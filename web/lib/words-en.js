@@ -221,6 +221,7 @@ export const ui = {
   'depot.attemptTitle': 'Repair attempt',
   'depot.shippingTitle': 'Shipping',
   'depot.removedTitle': 'A part removed from the device',
+  'signin.provider': 'Sign in',
   'signin.first': 'Sign in first',
   'signin.brand': 'Brand',
   'signin.local': 'On the local cloud, choose a brand and sign in as one of its roles.',
