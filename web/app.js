@@ -19,6 +19,7 @@ import { reviewPage } from './pages/review.js';
 import { homePage, requireSession } from './pages/sign-in.js';
 import { visitReportPage } from './pages/visit-report.js';
 import { visitsPage } from './pages/visits.js';
+import { webhooksPage } from './pages/webhooks.js';
 import { settingsPage } from './settings.js';
 
 /** Shows the page the address names. */
@@ -41,6 +42,7 @@ function route() {
   else if (first === 'review') reviewPage();
   else if (first === 'owner') ownerPage(second ? decodeURIComponent(second) : undefined);
   else if (first === 'settings') settingsPage({ h, show, api, requireSession, problemBox, fmtTime });
+  else if (first === 'webhooks') webhooksPage();
   else if (first === 'campaigns' && second) campaignPage(decodeURIComponent(second));
   else if (first === 'known-issues') knownIssuesPage({ h, show, api, requireSession, problemBox, fmtTime });
   else if (first === 'mailbox') import('./mailbox.js').then(({ mailboxPage }) => mailboxPage(h, show));

@@ -268,6 +268,31 @@ export const ui = {
   'campaign.findTitle': 'Eine Kampagne öffnen',
   'campaign.openRepair': 'Eine Reparatur für dieses Gerät eröffnen',
   'campaign.open': 'Öffnen',
+  'nav.webhooks': 'Webhooks',
+  'webhooks.title': 'Webhooks',
+  'webhooks.intro':
+    'Unter diesen Adressen erfahren Ihre Systeme von den Ereignissen Ihrer Marke. Jede Zustellung ist nach Standard Webhooks signiert: Prüfen Sie den Header webhook-signature mit dem Geheimnis des Webhooks.',
+  'webhooks.none': 'Noch keine Webhooks.',
+  'webhooks.add': 'Webhook hinzufügen',
+  'webhooks.url': 'Adresse (URL)',
+  'webhooks.urlHint': 'Eine https-Adresse Ihres Systems, zum Beispiel https://erp.example.com/fairfix.',
+  'webhooks.events': 'Ereignisse',
+  'webhooks.event.caseNotice': 'Eine Nachricht geht an eine Kundin oder einen Kunden (case.notice)',
+  'webhooks.description': 'Beschreibung',
+  'webhooks.created': 'Hinzugefügt',
+  'webhooks.actions': 'Aktionen',
+  'webhooks.addButton': 'Webhook hinzufügen',
+  'webhooks.added': 'Der Webhook ist hinzugefügt.',
+  'webhooks.secretTitle': 'Sein Signaturgeheimnis',
+  'webhooks.secretOnce':
+    'Jetzt kopieren: Es wird nur dieses eine Mal gezeigt. Ihr System prüft damit die Signatur jeder Zustellung.',
+  'webhooks.test': 'Test senden',
+  'webhooks.testFor': 'Test an {url} senden',
+  'webhooks.delete': 'Löschen',
+  'webhooks.deleteFor': 'Webhook an {url} löschen',
+  'webhooks.deleted': 'Der Webhook an {url} ist gelöscht: Er erhält nichts mehr.',
+  'webhooks.testDelivered': 'Der Test hat {url} erreicht: Antwort {status}.',
+  'webhooks.testFailed': 'Der Test hat {url} nicht erreicht: {reason}.',
 };
 
 /** A case's status as its customer would say it. */

@@ -263,6 +263,31 @@ export const ui = {
   'campaign.findTitle': 'Open a campaign',
   'campaign.openRepair': 'Open a repair for this device',
   'campaign.open': 'Open',
+  'nav.webhooks': 'Webhooks',
+  'webhooks.title': 'Webhooks',
+  'webhooks.intro':
+    'Your systems hear of your brand’s events at these addresses. Each delivery is signed per Standard Webhooks: check the webhook-signature header with the webhook’s secret.',
+  'webhooks.none': 'No webhooks yet.',
+  'webhooks.add': 'Add a webhook',
+  'webhooks.url': 'Address (URL)',
+  'webhooks.urlHint': 'An https address of your system, for example https://erp.example.com/fairfix.',
+  'webhooks.events': 'Events',
+  'webhooks.event.caseNotice': 'A notice is sent to a customer (case.notice)',
+  'webhooks.description': 'Description',
+  'webhooks.created': 'Added',
+  'webhooks.actions': 'Actions',
+  'webhooks.addButton': 'Add the webhook',
+  'webhooks.added': 'The webhook is added.',
+  'webhooks.secretTitle': 'Its signing secret',
+  'webhooks.secretOnce':
+    'Copy it now: it is shown this once. Your system checks each delivery’s signature with it.',
+  'webhooks.test': 'Send a test',
+  'webhooks.testFor': 'Send a test to {url}',
+  'webhooks.delete': 'Delete',
+  'webhooks.deleteFor': 'Delete the webhook to {url}',
+  'webhooks.deleted': 'The webhook to {url} is deleted: it receives nothing more.',
+  'webhooks.testDelivered': 'The test reached {url}: it answered {status}.',
+  'webhooks.testFailed': 'The test did not reach {url}: {reason}.',
 };
 
 /** A case's status as its customer would say it. */
