@@ -94,15 +94,17 @@ export class DevIssuer {
         authorization_endpoint: `${origin}${BASE}/authorize`,
         token_endpoint: `${origin}${BASE}/token`,
         end_session_endpoint: `${origin}${BASE}/logout`,
+        jwks_uri: `${origin}${BASE}/jwks`,
         response_types_supported: ['code'],
         grant_types_supported: ['authorization_code'],
         code_challenge_methods_supported: ['S256'],
         subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['HS256'],
+        id_token_signing_alg_values_supported: ['ES256'],
         token_endpoint_auth_methods_supported: ['none'],
         scopes_supported: ['openid'],
         claims_supported: ['sub', 'tenant', 'role'],
       });
+    if (route === `GET ${BASE}/jwks`) return send(response, 200, { keys: [this.tokens.jwk] });
     if (route === `GET ${BASE}/authorize`) return this.authorizePage(response, url, origin);
     if (route === `POST ${BASE}/authorize`) return this.authorize(request, response, origin);
     if (route === `POST ${BASE}/token`) return this.token(request, response);

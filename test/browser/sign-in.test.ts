@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, randomBytes, verify } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
@@ -185,11 +185,42 @@ describe('the local issuer’s token endpoint', () => {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
     expect(policy.status).toBe(200);
+    // Both are signed with the key the issuer publishes (discovery → jwks_uri), as a real issuer's are.
+    const discovery = await (await fetch(`${http}/_local/oidc/.well-known/openid-configuration`)).json();
+    const { keys } = (await (await fetch(discovery.jwks_uri)).json()) as { keys: { kid: string }[] };
+    for (const token of [tokens.access_token, tokens.id_token]) {
+      const [header = '', payload = '', signature = ''] = token.split('.');
+      const { alg, kid } = JSON.parse(Buffer.from(header, 'base64url').toString());
+      expect(alg).toBe('ES256');
+      const key = createPublicKey({ key: keys.find((k) => k.kid === kid) as never, format: 'jwk' });
+      const signed = Buffer.from(`${header}.${payload}`);
+      expect(
+        verify('sha256', signed, { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url')),
+      ).toBe(true);
+    }
     // The ID token is for the web app, not the API.
     const refused = await fetch(`${http}/brand/policy`, {
       headers: { authorization: `Bearer ${tokens.id_token}` },
     });
     expect(refused.status).toBe(401);
+  });
+
+  it('has the API refuse a token that names another algorithm than the issuer’s ES256', async () => {
+    const good = cloud.tokens.issue({ tenant: 'acme', role: 'admin', sub: 'admin@acme.example' });
+    const [, payload] = good.split('.');
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`;
+    // The classic confusion: HMAC keyed with the published public key.
+    const hsHeader = b64({ alg: 'HS256', typ: 'JWT' });
+    const publicKey = JSON.stringify(cloud.tokens.jwk);
+    const hs = `${hsHeader}.${payload}.${createHmac('sha256', publicKey).update(`${hsHeader}.${payload}`).digest('base64url')}`;
+    for (const token of [none, hs]) {
+      const answer = await fetch(`${http}/brand/policy`, { headers: { authorization: `Bearer ${token}` } });
+      expect(answer.status).toBe(401);
+    }
+    expect(
+      (await fetch(`${http}/brand/policy`, { headers: { authorization: `Bearer ${good}` } })).status,
+    ).toBe(200);
   });
 
   it('sends a code to no other site and requires PKCE', async () => {
