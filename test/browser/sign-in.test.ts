@@ -1,8 +1,9 @@
 import { createHash, createHmac, createPublicKey, randomBytes, verify } from 'node:crypto';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
-import { axeViolations, browserAvailable, launchBrowser } from '../support/browser.ts';
+import { axeViolations, browserAvailable, launchBrowser, SCREENSHOTS } from '../support/browser.ts';
 import { startTestCloud } from '../support/cloud.ts';
 
 /**
@@ -58,6 +59,7 @@ describe.runIf(hasBrowser)('signing in with OpenID Connect in Chromium', () => {
     const page = await newPage();
     await atIssuer(page);
     expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'sign-in-local-issuer.png') });
     // The request carries a PKCE challenge (S256), a state and a nonce.
     const request = new URL(page.url());
     expect(request.searchParams.get('code_challenge_method')).toBe('S256');
