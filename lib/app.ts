@@ -19,14 +19,15 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Fa
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
     context: {
-      'fairfix:jwtIssuer': 'https://auth.example.com/',
       'fairfix:jwtAudience': 'fairfix',
       ...options.context,
     },
   });
+  // Without `fairfix:jwtIssuer` the stack creates its own Cognito user pool to sign in with.
   const stack = new FairfixStack(app, STACK_ID, {
-    jwtIssuer: app.node.getContext('fairfix:jwtIssuer'),
+    jwtIssuer: app.node.tryGetContext('fairfix:jwtIssuer'),
     jwtAudience: app.node.getContext('fairfix:jwtAudience'),
+    webClientId: app.node.tryGetContext('fairfix:webClientId'),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -9,13 +9,19 @@ import { DataTable } from './constructs/data-table.ts';
 import { FairfixFunction } from './constructs/fairfix-function.ts';
 import { FairfixHttpApi } from './constructs/http-api.ts';
 import { Notifier } from './constructs/notifier.ts';
+import { SignIn } from './constructs/sign-in.ts';
 import { WebSite } from './constructs/web-site.ts';
 
 export interface FairfixStackProps extends StackProps {
-  /** @default the `fairfix:jwtIssuer` context value */
-  readonly jwtIssuer: string;
-  /** @default the `fairfix:jwtAudience` context value */
+  /**
+   * The OpenID Connect issuer of the API's tokens. Without one the stack creates a Cognito user pool.
+   * @default the `fairfix:jwtIssuer` context value
+   */
+  readonly jwtIssuer?: string;
+  /** The audience of the given issuer's access tokens. @default the `fairfix:jwtAudience` context value */
   readonly jwtAudience: string;
+  /** The web app's client id at the given issuer, for its sign-in. @default the `fairfix:webClientId` context value */
+  readonly webClientId?: string;
   /** The verified SES identity notices are sent from. @default the `fairfix:noticeFromAddress` context value */
   readonly noticeFromAddress?: string;
 }
@@ -29,6 +35,8 @@ export class FairfixStack extends Stack {
   readonly web: WebSite;
   readonly notifier: Notifier;
   readonly carrier: CarrierAccount;
+  /** The Cognito user pool, when no issuer was given. */
+  readonly signIn?: SignIn;
 
   constructor(scope: Construct, id: string, props: FairfixStackProps) {
     super(scope, id, props);
@@ -75,10 +83,23 @@ export class FairfixStack extends Stack {
       }),
     );
 
+    // The site's address is known once the site is made; the pool's client only needs it at deploy time.
+    const siteUrl = Lazy.string({
+      produce: () => `https://${this.web.distribution.distributionDomainName}/`,
+    });
+    if (!props.jwtIssuer)
+      this.signIn = new SignIn(this, 'SignIn', {
+        siteUrl,
+        domainPrefix: String(
+          this.node.tryGetContext('fairfix:signInDomainPrefix') ?? SignIn.defaultDomainPrefix(this.stackName),
+        ),
+      });
     this.http = new FairfixHttpApi(this, 'Http', {
       operations: operations as readonly Operation[],
-      jwtIssuer: props.jwtIssuer,
-      jwtAudience: [props.jwtAudience],
+      // Cognito's ID tokens (which carry the brand and role) name the app client as their audience.
+      ...(this.signIn
+        ? { jwtIssuer: this.signIn.issuer, jwtAudience: [this.signIn.client.userPoolClientId] }
+        : { jwtIssuer: props.jwtIssuer ?? '', jwtAudience: [props.jwtAudience] }),
     });
     // Each route is given what its access declares, and nothing more.
     const changers: FairfixFunction[] = [];
@@ -119,6 +140,17 @@ export class FairfixStack extends Stack {
     this.web = new WebSite(this, 'Web', {
       api: this.http.api,
       operations: operations as readonly Operation[],
+      signIn: this.signIn
+        ? {
+            issuer: this.signIn.issuer,
+            clientId: this.signIn.client.userPoolClientId,
+            bearer: 'id_token',
+            logoutUrl: this.signIn.logoutUrl,
+            scope: 'openid email',
+          }
+        : props.webClientId
+          ? { issuer: props.jwtIssuer ?? '', clientId: props.webClientId, bearer: 'access_token' }
+          : undefined,
     });
     const portalUrl = `https://${this.web.distribution.distributionDomainName}/`;
     this.notifier = new Notifier(this, 'Notifier', {

@@ -12,6 +12,7 @@ import { createTables, dynamoClient, LOCAL_CREDENTIALS, startDynamo, untilActive
 import { LocalEventBus } from './event-bus.ts';
 import { LocalFunctions } from './functions.ts';
 import { adminEndpoints, devEndpointsEnabled } from './http/admin.ts';
+import { DevIssuer } from './http/dev-issuer.ts';
 import { DevTokens } from './http/dev-tokens.ts';
 import { startHttpServer } from './http/server.ts';
 import { forgetServers, serveInProcess } from './in-process-transport.ts';
@@ -255,6 +256,7 @@ export class LocalCloud {
         ...adminEndpoints(clock, tokens, () => url(httpServer)),
         ...(devEndpointsEnabled() ? { mailbox: mailboxEndpoint(mailbox) } : {}),
       },
+      ...(devEndpointsEnabled() ? { issuer: new DevIssuer(tokens) } : {}),
       now: () => clock.now(),
     });
     // Notices link the portal: here, the web UI this very server serves. Webhook receivers run on

@@ -133,6 +133,8 @@ Development tokens (Authorization: Bearer <token>), valid 30 days:
   acme technician ${demo('acme', 'technician')}  (${defaultSubject('acme', 'technician')})
   globex agent    ${demo('globex', 'agent')}
 More: POST ${urls.http}/_local/tokens {"tenant":"acme","role":"agent"}
+The web app's "Sign in" runs OpenID Connect (code flow, PKCE) against the local issuer:
+  ${urls.http}/_local/oidc/.well-known/openid-configuration
 `
     : `
 Development endpoints are off (FAIRFIX_DEV_ENDPOINTS=off): /_local/* answer 404, no tokens are minted

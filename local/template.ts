@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT, STACK_ID } from '../lib/project.ts';
+import { LOCAL_ISSUER } from './http/dev-tokens.ts';
 
 export const REGION = 'us-east-1';
 
@@ -30,6 +31,12 @@ export interface CfnTemplate {
 }
 
 /**
+ * The context the local cloud synthesizes with: no bundling, and the local cloud itself as the JWT
+ * issuer (as a deployment names its issuer; without one the stack would create a Cognito user pool).
+ */
+export const LOCAL_SYNTH_CONTEXT = { 'aws:cdk:bundling-stacks': [], 'fairfix:jwtIssuer': LOCAL_ISSUER };
+
+/**
  * Synthesizes the CDK app in this process, without bundling (the local cloud runs the handler
  * sources), and returns the stack's CloudFormation template: the one the deployment uses. The CDK is
  * imported here, on demand: importing it is most of a synthesis's 4-5 s.
@@ -38,7 +45,7 @@ export async function synthesizeTemplate(): Promise<CfnTemplate> {
   const { createApp, synthesizeChecked } = await import('../lib/app.ts');
   const outdir = mkdtempSync(path.join(tmpdir(), 'fairfix-synth-'));
   try {
-    const { app } = createApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const { app } = createApp({ outdir, context: LOCAL_SYNTH_CONTEXT });
     return synthesizeChecked(app).getStackByName(STACK_ID).template as CfnTemplate;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -105,6 +112,7 @@ export function templateSourcesHash(root = PROJECT_ROOT): string {
     hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   hash.update(entries.sort().join('\n'));
+  hash.update(JSON.stringify(LOCAL_SYNTH_CONTEXT));
   return hash.digest('hex');
 }
 

@@ -7,7 +7,7 @@ import { knownIssuesPage } from './known-issues.js';
 import { api, problemBox } from './lib/api.js';
 import { app, h, show } from './lib/dom.js';
 import { live, stopRefresh } from './lib/live.js';
-import { renderSession } from './lib/session.js';
+import { finishProviderSignIn, renderSession } from './lib/session.js';
 import { fmtTime, lang, t } from './lib/words.js';
 import { campaignPage } from './pages/campaign.js';
 import { casePage, findPage } from './pages/case.js';
@@ -19,6 +19,7 @@ import { reviewPage } from './pages/review.js';
 import { homePage, requireSession } from './pages/sign-in.js';
 import { visitReportPage } from './pages/visit-report.js';
 import { visitsPage } from './pages/visits.js';
+import { webhooksPage } from './pages/webhooks.js';
 import { settingsPage } from './settings.js';
 
 /** Shows the page the address names. */
@@ -41,6 +42,7 @@ function route() {
   else if (first === 'review') reviewPage();
   else if (first === 'owner') ownerPage(second ? decodeURIComponent(second) : undefined);
   else if (first === 'settings') settingsPage({ h, show, api, requireSession, problemBox, fmtTime });
+  else if (first === 'webhooks') webhooksPage();
   else if (first === 'campaigns' && second) campaignPage(decodeURIComponent(second));
   else if (first === 'known-issues') knownIssuesPage({ h, show, api, requireSession, problemBox, fmtTime });
   else if (first === 'mailbox') import('./mailbox.js').then(({ mailboxPage }) => mailboxPage(h, show));
@@ -55,5 +57,8 @@ for (const link of /** @type {NodeListOf<HTMLElement>} */ (document.querySelecto
 
 window.addEventListener('hashchange', route);
 window.addEventListener('fairfix:signed-in', route);
+// Back from the sign-in provider (`?code=…`): the session is taken in before the first page shows.
+const failure = await finishProviderSignIn();
 renderSession();
 route();
+if (failure) app.prepend(h('p', { role: 'alert', className: 'error' }, failure));

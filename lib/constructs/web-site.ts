@@ -22,6 +22,12 @@ export interface WebSiteProps {
   readonly api: HttpApi;
   /** The API's routes: CloudFront sends their paths to the API, everything else to the site's bucket. */
   readonly operations: readonly Operation[];
+  /**
+   * The sign-in the web app uses, written as the site's /config.json (see web/lib/oidc.js): the OpenID
+   * Connect issuer, the app's client id there, which token the API is sent, and a sign-out page when
+   * the issuer's discovery names none. Without it the site signs in only with a pasted token.
+   */
+  readonly signIn?: Record<string, string>;
 }
 
 /**
@@ -102,7 +108,10 @@ export class WebSite extends Construct {
     );
 
     new BucketDeployment(this, 'Deploy', {
-      sources: [Source.asset(`${PROJECT_ROOT}/web`)],
+      sources: [
+        Source.asset(`${PROJECT_ROOT}/web`),
+        ...(props.signIn ? [Source.jsonData('config.json', props.signIn)] : []),
+      ],
       destinationBucket: site,
       distribution: this.distribution,
     });

@@ -1,4 +1,14 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  createECDH,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  type JsonWebKey,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 
 export const LOCAL_ISSUER = 'https://fairfix.local/';
 
@@ -11,31 +21,69 @@ export interface DevClaims {
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
- * Development tokens: JWTs (HS256) the local cloud signs and checks the way API Gateway's JWT
+ * Development tokens: JWTs (ES256) the local cloud signs and checks the way API Gateway's JWT
  * authorizer checks real ones (signature, issuer, audience, expiry), so the same claims reach the
- * handlers. They are worthless anywhere else: the secret lives in the local data directory.
+ * handlers. The signing key is derived from the secret in the local data directory, so tokens outlive
+ * a restart; its public half is published as the development issuer's JWKS. They are worthless anywhere
+ * else.
  */
 export class DevTokens {
+  private readonly privateKey: KeyObject;
+  private readonly publicKey: KeyObject;
+  /** The public key as the issuer's JWKS lists it. */
+  readonly jwk: JsonWebKey & { kid: string; alg: 'ES256'; use: 'sig' };
+
   constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly audience: string[],
     private readonly now: () => number,
-  ) {}
+  ) {
+    // A P-256 private key is any 32 bytes below the curve's order: an HMAC of the secret is, but for a
+    // chance of about 2^-32.
+    const d = createHmac('sha256', secret).update('fairfix dev tokens ES256').digest();
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(d);
+    const point = ecdh.getPublicKey();
+    const publicJwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33, 65).toString('base64url'),
+    };
+    this.privateKey = createPrivateKey({ key: { ...publicJwk, d: d.toString('base64url') }, format: 'jwk' });
+    this.publicKey = createPublicKey({ key: publicJwk, format: 'jwk' });
+    const kid = createHash('sha256').update(JSON.stringify(publicJwk)).digest('base64url').slice(0, 16);
+    this.jwk = { ...publicJwk, kid, alg: 'ES256', use: 'sig' };
+  }
 
   issue(claims: DevClaims, ttlSeconds = 30 * 86_400): string {
+    return this.signed({ ...claims, aud: this.audience[0] }, ttlSeconds);
+  }
+
+  /**
+   * An OpenID Connect ID token for the web app (`aud` is its client id, with the nonce it sent): it
+   * tells the app who signed in; the API refuses it, as API Gateway refuses a token for another audience.
+   */
+  issueIdToken(claims: DevClaims, clientId: string, nonce: string, ttlSeconds: number): string {
+    return this.signed({ ...claims, aud: clientId, nonce }, ttlSeconds);
+  }
+
+  private signed(claims: Record<string, unknown>, ttlSeconds: number): string {
     const iat = Math.floor(this.now() / 1000);
-    const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...claims, iss: LOCAL_ISSUER, aud: this.audience[0], iat, exp: iat + ttlSeconds })}`;
-    return `${body}.${this.sign(body)}`;
+    const body = `${b64({ alg: 'ES256', typ: 'JWT', kid: this.jwk.kid })}.${b64({ ...claims, iss: LOCAL_ISSUER, iat, exp: iat + ttlSeconds })}`;
+    return `${body}.${sign('sha256', Buffer.from(body), { key: this.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
   }
 
   /** The token's claims, or undefined for anything API Gateway would refuse. */
   verify(token: string): Record<string, unknown> | undefined {
     const [header, payload, signature] = token.split('.');
     if (!header || !payload || !signature) return undefined;
-    const expected = Buffer.from(this.sign(`${header}.${payload}`));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
     try {
+      // The algorithm is ours to choose, never the token's: anything but ES256 is refused.
+      if (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')).alg !== 'ES256') return undefined;
+      const key = { key: this.publicKey, dsaEncoding: 'ieee-p1363' as const };
+      if (!verify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url')))
+        return undefined;
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
         string,
         unknown
@@ -46,10 +94,6 @@ export class DevTokens {
     } catch {
       return undefined;
     }
-  }
-
-  private sign(data: string): string {
-    return createHmac('sha256', this.secret).update(data).digest('base64url');
   }
 }
 

@@ -16,6 +16,7 @@ import { BodyTooLargeError, readBody } from '../body.ts';
 import type { LocalFunctions } from '../functions.ts';
 import { listen } from '../listen.ts';
 import type { LocalRoute } from '../template.ts';
+import type { DevIssuer } from './dev-issuer.ts';
 import type { DevTokens } from './dev-tokens.ts';
 
 interface CompiledRoute extends LocalRoute {
@@ -81,6 +82,8 @@ export function startHttpServer(options: {
   functions: LocalFunctions;
   tokens: DevTokens;
   admin: Record<string, AdminEndpoint>;
+  /** The development OpenID issuer and the site's /config.json naming it; absent when dev endpoints are off. */
+  issuer?: DevIssuer;
   now: () => number;
 }): Promise<Server> {
   const routes = options.routes.map(compile);
@@ -104,6 +107,7 @@ export function startHttpServer(options: {
       return badRequest(
         'The path has a malformed percent-encoding: every % must begin an escape of UTF-8, such as %20.',
       );
+    if (options.issuer && (await options.issuer.serve(request, response, url))) return;
     if (url.pathname === '/_local' || url.pathname.startsWith('/_local/'))
       return serveAdmin(request, response, method, url.pathname.slice('/_local/'.length));
 

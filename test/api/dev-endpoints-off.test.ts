@@ -46,11 +46,18 @@ describe('FAIRFIX_DEV_ENDPOINTS=off', () => {
       ['GET', 'clock', undefined],
       ['POST', 'carrier-events', '{}'],
       ['POST', 'carrier-outage', '{"down":true}'],
+      // The development OpenID issuer goes with them.
+      ['GET', 'oidc/.well-known/openid-configuration', undefined],
+      ['POST', 'oidc/token', 'grant_type=authorization_code'],
     ] as const) {
       const response = await fetch(`${cloud?.urls.http}/_local/${endpoint}`, { method, body });
       expect(response.status, `${method} ${endpoint}`).toBe(404);
       expect(response.headers.get('content-type')).toBe('application/problem+json');
     }
+  });
+
+  it('serves no /config.json naming the development issuer: the site signs in with a pasted token', async () => {
+    expect((await fetch(`${cloud?.urls.http}/config.json`)).status).toBe(404);
   });
 
   it('prints no development tokens, and says the endpoints are off', () => {

@@ -293,7 +293,8 @@ describe('the HTTP API', () => {
   it('checks JWTs for the configured audience and logs access', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
-      JwtConfiguration: { Audience: ['fairfix'], Issuer: 'https://auth.example.com/' },
+      // The local cloud's template names the local cloud as its issuer (see test/infra/sign-in.test.ts).
+      JwtConfiguration: { Audience: ['fairfix'], Issuer: 'https://fairfix.local/' },
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),

@@ -1,7 +1,10 @@
 // @ts-check
-// The session: a bearer token for one brand and role, kept for this tab only (sessionStorage).
+// The session: a bearer token for one brand and role, kept for this tab only (sessionStorage), never
+// in localStorage: closing the tab ends it.
 
-/** @typedef {{ tenant: string, role: string, token: string, sub?: string }} Session */
+import { completeSignIn, endIssuerSession, readClaims } from './oidc.js';
+
+/** @typedef {{ tenant: string, role: string, token: string, sub?: string, idToken?: string }} Session */
 
 const KEY = 'fairfix:session';
 
@@ -34,12 +37,42 @@ export function renderSession() {
   box.replaceChildren(`Signed in: ${current.role} of ${current.tenant} `, out);
 }
 
-/** Forgets the token (it lives only in this tab's session storage) and goes home. */
-export function signOut() {
+/**
+ * Forgets the token (it lives only in this tab's session storage) and goes home; a session from the
+ * sign-in provider is ended there too, when the provider offers that.
+ */
+export async function signOut() {
+  const idToken = session.get()?.idToken;
   sessionStorage.removeItem(KEY);
   renderSession();
   location.hash = '#/';
   window.dispatchEvent(new Event('fairfix:signed-in'));
+  if (idToken) await endIssuerSession(idToken);
+}
+
+/**
+ * Takes the tokens the sign-in provider sent back (when the address is such a return) into the session.
+ * @returns {Promise<string | undefined>} why the sign-in failed, if it did
+ */
+export async function finishProviderSignIn() {
+  try {
+    const done = await completeSignIn();
+    if (!done) return undefined;
+    const claims = decodeClaims(done.token);
+    if (!claims?.tenant || !claims?.role)
+      return 'The sign-in provider’s token has no brand (tenant) or role: ask your administrator to set them.';
+    session.set({
+      tenant: claims.tenant,
+      role: claims.role,
+      token: done.token,
+      ...(claims.sub ? { sub: claims.sub } : {}),
+      ...(done.idToken ? { idToken: done.idToken } : {}),
+    });
+    location.hash = done.returnTo;
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /**
@@ -64,9 +97,5 @@ export async function signIn(tenant, role, sub = `${role}@${tenant}.example`) {
  * @returns {{ tenant?: string, role?: string, sub?: string } | undefined}
  */
 export function decodeClaims(token) {
-  try {
-    return JSON.parse(atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')));
-  } catch {
-    return undefined;
-  }
+  return /** @type {{ tenant?: string, role?: string, sub?: string } | undefined} */ (readClaims(token));
 }

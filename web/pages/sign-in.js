@@ -1,8 +1,10 @@
 // @ts-check
-// Signing in (the local cloud's development sign-in, or a pasted token) and the home page.
+// Signing in (with the site's OpenID Connect provider, the local cloud's development sign-in, or a
+// pasted token) and the home page.
 
 import { h, show } from '../lib/dom.js';
 import { field } from '../lib/forms.js';
+import { beginSignIn, signInConfig } from '../lib/oidc.js';
 import { decodeClaims, session, signIn } from '../lib/session.js';
 import { t } from '../lib/words.js';
 
@@ -46,20 +48,21 @@ export function signInPanel(roles = ['customer', 'depot']) {
     attrs: { autocomplete: 'off' },
   });
   const status = h('p', { role: 'status' });
-  const useToken = (event) => {
-    event.preventDefault();
-    const token = pasted.querySelector('input').value.trim();
-    const claims = decodeClaims(token);
-    if (!claims?.tenant || !claims?.role) {
-      status.textContent = 'That is not a fairfix token: it needs the claims tenant and role.';
-      return;
-    }
-    session.set({ tenant: claims.tenant, role: claims.role, token });
-    signedIn();
-  };
-  return h(
+  const provider = h(
+    'button',
+    {
+      type: 'button',
+      hidden: true,
+      onclick: () =>
+        beginSignIn().catch((error) => {
+          status.textContent = error instanceof Error ? error.message : String(error);
+        }),
+    },
+    t('signin.provider'),
+  );
+  const local = h(
     'div',
-    { className: 'card' },
+    {},
     h('p', {}, t('signin.local')),
     brand,
     who,
@@ -88,6 +91,28 @@ export function signInPanel(roles = ['customer', 'depot']) {
         ),
       ),
     ),
+  );
+  // The site's provider signs in for real; the quick role buttons are the local cloud's alone.
+  void signInConfig().then((config) => {
+    provider.hidden = !config;
+    if (config && !config.localSignIn) local.remove();
+  });
+  const useToken = (event) => {
+    event.preventDefault();
+    const token = pasted.querySelector('input').value.trim();
+    const claims = decodeClaims(token);
+    if (!claims?.tenant || !claims?.role) {
+      status.textContent = 'That is not a fairfix token: it needs the claims tenant and role.';
+      return;
+    }
+    session.set({ tenant: claims.tenant, role: claims.role, token });
+    signedIn();
+  };
+  return h(
+    'div',
+    { className: 'card' },
+    provider,
+    local,
     h(
       'form',
       { onsubmit: useToken },
