@@ -1,12 +1,15 @@
 import * as z from 'zod';
 import type { Case } from './case.ts';
 import { issueWords, type KnownIssue } from './known-issues.ts';
+import type { BrandPolicy } from './policy.ts';
 
 /**
- * A service campaign (a recall): the brand tells every device on file that a known issue (or a model,
- * firmware and serial range it names) touches, before its owner finds out the hard way. A device is on
- * file through any earlier case of the brand; each is told once, on its latest case, on the customer's
- * channel. Its progress is read from those devices' cases.
+ * A service campaign (a recall): the brand fixes, free, every device on file that a known issue (or a
+ * model, firmware and serial range it names) touches, before its owner finds out the hard way. A device
+ * is on file through any earlier case of the brand. Its owner types nothing: a device whose cases are all
+ * closed gets a case the campaign opens for it, which the case workflow runs as any other (a prepaid
+ * label, or a visit offer where the brand visits that family); a device with a case still open has the
+ * fix made free on that case. Each is told once, and its progress is read from those cases.
  */
 
 const Id = z
@@ -64,8 +67,20 @@ export const Campaign = z.object({
   createdBy: z.string(),
   /** What each device's owner is told. */
   message: z.string(),
-  /** Each device it reached, by the latest case it was told on, and the notice that told it. */
-  devices: z.array(z.object({ serial: z.string(), caseId: z.string(), noticeId: z.string().optional() })),
+  /**
+   * Each device it reached: its latest case before the campaign (`caseId`), the case its fix runs on
+   * (`repairCaseId`: the one the campaign opened, or that case when it was still open) and the notice
+   * that told its owner, on that case. Campaigns from before cases were opened for them have no
+   * `repairCaseId`: their notice is on `caseId`.
+   */
+  devices: z.array(
+    z.object({
+      serial: z.string(),
+      caseId: z.string(),
+      repairCaseId: z.string().optional(),
+      noticeId: z.string().optional(),
+    }),
+  ),
 });
 export type Campaign = z.infer<typeof Campaign>;
 
@@ -112,14 +127,40 @@ export function devicesTouched(target: CampaignTarget, cases: readonly Case[]): 
   return [...latest.values()];
 }
 
-/** What the owner of a touched device reads. */
-export function campaignMessage(target: CampaignTarget, issue?: KnownIssue): string {
+/** How the fix reaches a device: a prepaid label to the depot, or a technician's visit (the brand's policy). */
+export type CampaignOffer = 'label' | 'visit';
+
+export function offerFor(model: string, policy: BrandPolicy): CampaignOffer {
+  const family = policy.catalogue.find((entry) => entry.model === model)?.family;
+  return family !== undefined && policy.onSiteFamilies.includes(family) ? 'visit' : 'label';
+}
+
+/** The campaign as a case names it, the reason its diagnosis and repair are free. */
+export function campaignWords(campaignId: string, target: CampaignTarget, issue?: KnownIssue): string {
   const what = issue
     ? issueWords(issue)
     : `a known issue with ${target.model} on firmware ${target.firmwares.join(' or ')}`;
-  // `/open?serial=…` is the portal's open-case page with the device filled in: the notice makes it an
-  // absolute link (functions/domain/notice-words.ts), the web a pointer to the page.
-  return `Your ${target.model} (serial {serial}) is affected by ${what}. We fix it at no charge: open a repair with us at /open?serial={serialInLink} (your device is filled in) and we send you a prepaid label (or offer a visit, where we visit).`;
+  return `service campaign ${campaignId} for ${what}`;
+}
+
+/** What the owner of a touched device reads, on the case the campaign opened for it ({serial} filled in). */
+export function campaignMessage(target: CampaignTarget, offer: CampaignOffer, issue?: KnownIssue): string {
+  const what = issue
+    ? issueWords(issue)
+    : `a known issue with ${target.model} on firmware ${target.firmwares.join(' or ')}`;
+  const how =
+    offer === 'visit'
+      ? 'we offer you windows for a technician’s visit in our next message'
+      : 'we send you a prepaid shipping label for it in our next message';
+  return `Your ${target.model} (serial {serial}) is affected by ${what}. We fix it at no charge and opened this repair case for it, so there is nothing for you to fill in: ${how}.`;
+}
+
+/** What the owner reads when the device is on a case still open: its fix on that case is free. */
+export function campaignMessageOnOpenCase(target: CampaignTarget, issue?: KnownIssue): string {
+  const what = issue
+    ? issueWords(issue)
+    : `a known issue with ${target.model} on firmware ${target.firmwares.join(' or ')}`;
+  return `Your ${target.model} (serial {serial}) is affected by ${what}. We fix it at no charge on this case.`;
 }
 
 /** Statuses of a case whose device has not reached the brand yet. */
@@ -205,8 +246,33 @@ export function progressCsv(devices: readonly CampaignDevice[]): string {
   return [header, ...rows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
 }
 
+/** A campaign as the brand's list shows it: what it targets, who started it and when, not its devices. */
+export const CampaignSummary = Campaign.omit({ devices: true, message: true });
+export type CampaignSummary = z.infer<typeof CampaignSummary>;
+
+/** Newest first; two started in the same millisecond, by id. */
+export const newestFirst = (a: CampaignSummary, b: CampaignSummary) =>
+  b.createdAt.localeCompare(a.createdAt) || a.campaignId.localeCompare(b.campaignId);
+
+/** Where a page of the list ends: the last campaign's time and id, sent back as `before` for the next. */
+export const cursorOf = (campaign: CampaignSummary) => `${campaign.createdAt}~${campaign.campaignId}`;
+
+/** The page of a list (newest first) after the `before` cursor: `limit` campaigns, and the next cursor. */
+export function pageOf(
+  campaigns: readonly CampaignSummary[],
+  page: { limit: number; before?: string | undefined },
+): { items: CampaignSummary[]; next?: string } {
+  const sorted = [...campaigns].sort(newestFirst);
+  const start = page.before ? sorted.findIndex((campaign) => cursorOf(campaign) === page.before) + 1 : 0;
+  const items = sorted.slice(start, start + page.limit);
+  const last = items.at(-1);
+  return start + page.limit < sorted.length && last ? { items, next: cursorOf(last) } : { items };
+}
+
 export interface CampaignStore {
   /** Saves a new campaign; answers the one stored under its id when it exists already. */
   create(campaign: Campaign): Promise<Campaign>;
   get(brand: string, campaignId: string): Promise<Campaign | undefined>;
+  /** Every campaign of the brand, without its devices (a brand starts few: they are read whole). */
+  list(brand: string): Promise<CampaignSummary[]>;
 }

@@ -464,6 +464,11 @@ export const Case = z.object({
   seenFingerprints: z.record(z.string(), z.string()).default({}),
   /** The known issue the case matches (functions/domain/known-issues.ts): no charge for its fault while it stands. */
   knownIssue: CaseKnownIssue.optional(),
+  /**
+   * The service campaign that fixes the device free (functions/domain/campaigns.ts): the case it opened
+   * for the device (`opened`), or the device's open case it reached.
+   */
+  campaign: z.object({ campaignId: z.string(), words: z.string(), opened: z.boolean() }).optional(),
   /** Where the store keeps the case's journals; set by the repository, carried unchanged by every rule. */
   stored: Stored.optional(),
 });
