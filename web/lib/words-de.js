@@ -80,6 +80,7 @@ export const ui = {
   'nav.settings': 'Markeneinstellungen',
   'nav.mailbox': 'Postfach',
   'nav.knownIssues': 'Bekannte Fehler',
+  'nav.campaigns': 'Kampagnen',
   'facts.knownIssue': 'Ein bekannter Fehler: kostenlos',
   'facts.knownIssueDismissed': 'Bekannter Fehler verworfen',
   'facts.knownIssueWaived': '{words}: kostenlos. Diagnose und Reparatur kosten nichts.',
@@ -267,6 +268,15 @@ export const ui = {
   'campaign.findTitle': 'Eine Kampagne öffnen',
   'campaign.openRepair': 'Eine Reparatur für dieses Gerät eröffnen',
   'campaign.open': 'Öffnen',
+  'campaigns.title': 'Kampagnen',
+  'campaigns.none': 'Noch keine Kampagne: ein Admin startet eine auf der Seite „Bekannte Fehler“.',
+  'campaigns.id': 'Kampagne',
+  'campaigns.target': 'Geräte',
+  'campaigns.issue': 'Bekannter Fehler',
+  'campaigns.started': 'Gestartet',
+  'campaigns.by': 'Von',
+  'campaigns.older': 'Ältere Kampagnen',
+  'campaigns.newest': 'Neueste Kampagnen',
 };
 
 /** A case's status as its customer would say it. */

@@ -78,6 +78,7 @@ export const ui = {
   'nav.settings': 'Brand settings',
   'nav.mailbox': 'Mailbox',
   'nav.knownIssues': 'Known issues',
+  'nav.campaigns': 'Campaigns',
   'facts.knownIssue': 'A known issue: no charge',
   'facts.knownIssueDismissed': 'Known issue dismissed',
   'facts.knownIssueWaived': '{words}: no charge. Diagnosis and repair are free.',
@@ -262,6 +263,15 @@ export const ui = {
   'campaign.findTitle': 'Open a campaign',
   'campaign.openRepair': 'Open a repair for this device',
   'campaign.open': 'Open',
+  'campaigns.title': 'Campaigns',
+  'campaigns.none': 'No campaign yet: an admin starts one on the Known issues page.',
+  'campaigns.id': 'Campaign',
+  'campaigns.target': 'Devices',
+  'campaigns.issue': 'Known issue',
+  'campaigns.started': 'Started',
+  'campaigns.by': 'By',
+  'campaigns.older': 'Older campaigns',
+  'campaigns.newest': 'Newest campaigns',
 };
 
 /** A case's status as its customer would say it. */
