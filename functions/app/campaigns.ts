@@ -1,6 +1,7 @@
 import {
   type Campaign,
   type CampaignDevice,
+  type CampaignOffer,
   type CampaignProgress,
   type CampaignRequest,
   type CampaignStore,
@@ -45,9 +46,9 @@ export async function createCampaignCommand(
   const store = storeOf(deps);
   const existing = await store.get(brand, request.campaignId);
   if (existing) return { campaign: existing, created: false };
-  const issue =
-    'knownIssueId' in request ? await deps.knownIssues?.get(brand, request.knownIssueId) : undefined;
-  if ('knownIssueId' in request && !issue) throw new NotFoundError(`known issue ${request.knownIssueId}`);
+  const { knownIssueId } = request;
+  const issue = knownIssueId !== undefined ? await deps.knownIssues?.get(brand, knownIssueId) : undefined;
+  if (knownIssueId !== undefined && !issue) throw new NotFoundError(`known issue ${knownIssueId}`);
   if (issue?.status === 'dismissed')
     throw new ConflictError(
       `Known issue ${issue.issueId} was dismissed (${issue.dismissal?.reason ?? 'no reason kept'}): a campaign would promise a free fix it no longer gives.`,
@@ -68,6 +69,9 @@ export async function createCampaignCommand(
     link: { campaignId: request.campaignId, words: campaignWords(request.campaignId, target, issue) },
     opens: campaignMessage(target, offer, issue),
     onOpenCase: campaignMessageOnOpenCase(target, issue),
+    offer,
+    // What the notices say, for the catalogue to word in the owner's language (notice-words.ts).
+    values: { model: target.model, firmwares: target.firmwares.join('\n') },
     preferredService: offer === 'visit' ? 'on-site' : 'mail-in',
   };
   const devices: Campaign['devices'] = [];
@@ -99,6 +103,8 @@ interface Reach {
   /** The notice on a case the campaign opens, and on a case still open; `{serial}` to fill in. */
   opens: string;
   onOpenCase: string;
+  offer: CampaignOffer;
+  values: { model: string; firmwares: string };
   preferredService: 'on-site' | 'mail-in';
 }
 
@@ -112,8 +118,9 @@ interface Reach {
 async function reachDevice(latest: Case, reach: Reach, deps: Deps): Promise<Campaign['devices'][number]> {
   const { serial } = latest.device;
   const message = (template: string) => template.replace('{serial}', serial);
-  const linked = (kase: Case, opened: boolean, text: string): Case =>
-    notify(
+  const linked = (kase: Case, opened: boolean, text: string): Case => {
+    const key = opened ? `campaign.${reach.offer}` : 'campaign.open-case';
+    return notify(
       {
         ...kase,
         campaign: { ...reach.link, opened },
@@ -124,7 +131,9 @@ async function reachDevice(latest: Case, reach: Reach, deps: Deps): Promise<Camp
       },
       text,
       deps.now,
+      { key, values: { ...reach.values, serial } },
     );
+  };
   if (latest.status !== 'closed') {
     const told = `campaign:${reach.campaignId}`;
     const { result: noticeId } = await changeCase(

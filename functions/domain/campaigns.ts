@@ -18,35 +18,57 @@ const Id = z
   .regex(/^[A-Za-z0-9_-]{4,64}$/, 'Give 4 to 64 letters, digits, - or _.');
 const Firmware = z.string('Give a firmware version as text.').trim().min(1).max(40);
 
-/** What an admin asks for: from a known issue, or a model, its firmwares and perhaps a serial range. */
-export const CampaignRequest = z.union(
-  [
-    z.strictObject({
-      campaignId: Id,
-      knownIssueId: z
-        .string()
-        .max(15)
-        .regex(/^KI-[0-9A-F]{12}$/, 'must look like KI- followed by 12 hex digits'),
-    }),
-    z
-      .strictObject({
-        campaignId: Id,
-        model: z.string('Give the model, as the catalogue names it.').trim().min(1).max(200),
-        firmwares: z
-          .array(Firmware, 'Give the firmware versions it touches.')
-          .min(1, 'Give at least one firmware version.')
-          .max(50),
-        /** The first and last serial it touches, in the order serials sort: both, or neither. */
-        serialFrom: z.string().trim().min(1).max(100).optional(),
-        serialTo: z.string().trim().min(1).max(100).optional(),
-      })
-      .refine((request) => (request.serialFrom === undefined) === (request.serialTo === undefined), {
-        path: ['serialTo'],
-        message: 'Give a serial range with both ends (serialFrom and serialTo), or neither.',
-      }),
-  ],
-  'Give a knownIssueId, or a model and its firmwares.',
-);
+const IssueId = z
+  .string('Give the known issue’s id, as its list shows it.')
+  .max(15)
+  .regex(/^KI-[0-9A-F]{12}$/, 'must look like KI- followed by 12 hex digits');
+const Serial = z.string('Give a serial as text.').trim().min(1).max(100);
+
+/**
+ * What an admin asks for: from a known issue, or a model, its firmwares and perhaps a serial range.
+ * One object rather than a union of the two, so that a request with errors hears of every field at
+ * once, each by its path (a union only says that neither shape fits).
+ */
+export const CampaignRequest = z
+  .strictObject({
+    campaignId: Id,
+    knownIssueId: IssueId.optional(),
+    model: z.string('Give the model, as the catalogue names it.').trim().min(1).max(200).optional(),
+    firmwares: z
+      .array(Firmware, 'Give the firmware versions it touches.')
+      .min(1, 'Give at least one firmware version.')
+      .max(50, 'Give at most 50 firmware versions.')
+      .optional(),
+    /** The first and last serial it touches, in the order serials sort: both, or neither. */
+    serialFrom: Serial.optional(),
+    serialTo: Serial.optional(),
+  })
+  .superRefine(
+    (request, context) => {
+      const fail = (field: string, message: string) =>
+        context.addIssue({ code: 'custom', path: [field], message });
+      if (request.knownIssueId !== undefined) {
+        for (const field of ['model', 'firmwares', 'serialFrom', 'serialTo'] as const)
+          if (request[field] !== undefined)
+            fail(
+              field,
+              'Leave this out: the known issue names the model and firmwares (or give no knownIssueId).',
+            );
+        return;
+      }
+      if (request.model === undefined)
+        fail('model', 'Give the model, as the catalogue names it (or a knownIssueId).');
+      if (request.firmwares === undefined)
+        fail('firmwares', 'Give the firmware versions it touches (or a knownIssueId).');
+      if ((request.serialFrom === undefined) !== (request.serialTo === undefined))
+        fail(
+          request.serialFrom === undefined ? 'serialFrom' : 'serialTo',
+          'Give a serial range with both ends (serialFrom and serialTo), or neither.',
+        );
+      // Run even when a field failed to parse (a missing campaignId): the others are named at once too.
+    },
+    { when: ({ value }) => typeof value === 'object' && value !== null },
+  );
 export type CampaignRequest = z.infer<typeof CampaignRequest>;
 
 /** Which devices it touches. */
@@ -100,12 +122,20 @@ export const CampaignProgress = z.object({
 export type CampaignProgress = z.infer<typeof CampaignProgress>;
 
 export function targetOf(request: CampaignRequest, issue?: KnownIssue): CampaignTarget {
-  if ('knownIssueId' in request) {
+  if (request.knownIssueId !== undefined) {
     if (!issue) throw new Error('A campaign from a known issue needs the issue.');
     return { model: issue.model, firmwares: issue.firmwares };
   }
-  const { campaignId: _id, ...target } = request;
-  return target;
+  const { model, firmwares, serialFrom, serialTo } = request;
+  // The request's refinement gives both whenever there is no known issue.
+  if (model === undefined || firmwares === undefined)
+    throw new Error('A campaign needs a model and firmwares.');
+  return {
+    model,
+    firmwares,
+    ...(serialFrom !== undefined ? { serialFrom } : {}),
+    ...(serialTo !== undefined ? { serialTo } : {}),
+  };
 }
 
 export function touches(target: CampaignTarget, device: Case['device']): boolean {

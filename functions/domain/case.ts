@@ -154,6 +154,13 @@ export type Shipment = z.infer<typeof Shipment>;
 export const NoticeChannel = z.enum(['email', 'sms']);
 export type NoticeChannel = z.infer<typeof NoticeChannel>;
 
+/**
+ * What a notice says, by a key of the notice catalogue and its values, where the catalogue words it in
+ * every language (functions/domain/notice-words.ts); otherwise its English sentence is all there is.
+ */
+export const Said = z.object({ key: z.string(), values: z.record(z.string(), z.string()) });
+export type Said = z.infer<typeof Said>;
+
 export const Notification = z.object({
   /** Names the notice for its delivery (functions/domain/notices.ts); notices from before it have none. */
   id: z.string().optional(),
@@ -167,6 +174,7 @@ export const Notification = z.object({
       message: z.string(),
       next: NextStep.optional(),
       owner: z.string(),
+      said: Said.optional(),
     })
     .optional(),
 });

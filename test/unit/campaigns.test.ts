@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { fieldErrors } from '../../functions/api/problem.ts';
 import {
   type Campaign,
+  CampaignRequest,
   campaignMessage,
   campaignWords,
   devicesOf,
@@ -89,5 +91,33 @@ describe('a campaign device by device', () => {
     expect(campaignWords('cam3-recall', target)).toBe(
       'service campaign cam3-recall for a known issue with Cam 3 on firmware 3.1.0 or 3.1.1',
     );
+  });
+
+  it('names every missing or invalid field of a campaign request at once, each by its path', () => {
+    const errors = (body: unknown) => {
+      const parsed = CampaignRequest.safeParse(body);
+      return parsed.success
+        ? []
+        : fieldErrors(parsed.error, '#')
+            .map((error) => error.pointer)
+            .sort();
+    };
+    expect(errors({})).toEqual(['#/campaignId', '#/firmwares', '#/model']);
+    expect(errors({ campaignId: 'x', model: '', firmwares: [], serialFrom: 'A', colour: 'red' })).toEqual([
+      '#/campaignId',
+      '#/colour',
+      '#/firmwares',
+      '#/model',
+      '#/serialTo',
+    ]);
+    // A known issue names its model and firmwares: giving them too is a mistake, named field by field.
+    expect(
+      errors({ campaignId: 'cam3-recall', knownIssueId: 'KI-0123', model: 'Cam 3', serialTo: 'Z' }),
+    ).toEqual(['#/knownIssueId', '#/model', '#/serialTo']);
+    expect(errors({ campaignId: 'cam3-recall', knownIssueId: 'KI-0123456789AB' })).toEqual([]);
+    expect(
+      errors({ campaignId: 'cam3-recall', model: 'Cam 3', firmwares: ['3.1.0'], serialTo: 'Z' }),
+    ).toEqual(['#/serialFrom']);
+    expect(errors(null)).toEqual(['#']);
   });
 });

@@ -469,5 +469,15 @@ describe('service campaigns', () => {
       '#/firmwares',
       '#/serialTo',
     ]);
+    // Nothing given: each field it needs is named, not the request as a whole.
+    const empty = await admin.post('/campaigns', { colour: 'red' });
+    expect(empty.status).toBe(400);
+    expect(empty.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((empty.body.errors as { pointer: string }[]).map((error) => error.pointer).sort()).toEqual([
+      '#/campaignId',
+      '#/colour',
+      '#/firmwares',
+      '#/model',
+    ]);
   });
 });
