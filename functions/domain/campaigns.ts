@@ -205,8 +205,10 @@ export const CampaignDevice = z.object({
   serial: z.string(),
   model: z.string(),
   firmware: z.string(),
-  /** The earlier case it was told on. */
+  /** Its latest case before the campaign. */
   caseId: z.string(),
+  /** The case its fix runs on: the one the campaign opened, or that earlier case when it was still open. */
+  repairCaseId: z.string().optional(),
   state: DeviceState,
 });
 export type CampaignDevice = z.infer<typeof CampaignDevice>;
@@ -236,6 +238,7 @@ export function devicesOf(campaign: Campaign, devices: readonly DeviceOnFile[]):
       model: found?.told?.device.model ?? campaign.target.model,
       firmware: found?.told?.device.firmware ?? '',
       caseId: device.caseId,
+      ...(device.repairCaseId ? { repairCaseId: device.repairCaseId } : {}),
       state: stateOf(device, found),
     };
   });

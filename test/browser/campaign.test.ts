@@ -80,7 +80,9 @@ describe.runIf(hasBrowser)('a service campaign in Chromium (issue 17)', () => {
     expect(await page.locator('tr[data-serial]').count()).toBe(2);
     for (const [i, serial] of serials.entries()) {
       const row = page.locator(`tr[data-serial="${serial}"]`);
-      expect(await row.locator('a').getAttribute('href')).toBe(`#/cases/${cases[i]}`);
+      // Their cases were open: the fix runs on the same case, linked in both columns.
+      expect(await row.locator('td').nth(3).locator('a').getAttribute('href')).toBe(`#/cases/${cases[i]}`);
+      expect(await row.locator('td').nth(4).locator('a').getAttribute('href')).toBe(`#/cases/${cases[i]}`);
       expect(await row.locator('td').nth(2).textContent()).toBe('3.1.0');
     }
     expect(await page.locator('[data-progress="targeted"]').textContent()).toBe('2');

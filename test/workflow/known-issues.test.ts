@@ -421,8 +421,22 @@ describe('service campaigns', () => {
     });
     expect(shipped.devices).toEqual(
       expect.arrayContaining([
-        { serial: twice, model: 'Cam 3', firmware: '3.1.0', caseId: latest, state: 'told' },
-        { serial: onceSerial, model: 'Cam 3', firmware: '3.1.0', caseId: once, state: 'shipped' },
+        {
+          serial: twice,
+          model: 'Cam 3',
+          firmware: '3.1.0',
+          caseId: latest,
+          repairCaseId: latest,
+          state: 'told',
+        },
+        {
+          serial: onceSerial,
+          model: 'Cam 3',
+          firmware: '3.1.0',
+          caseId: once,
+          repairCaseId: once,
+          state: 'shipped',
+        },
       ]),
     );
     // The same as CSV, a row per device, whether asked by the Accept header or by a link's query.

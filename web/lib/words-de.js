@@ -249,6 +249,7 @@ export const ui = {
   'campaign.model': 'Modell',
   'campaign.firmware': 'Firmware',
   'campaign.earlierCase': 'Früherer Fall',
+  'campaign.repairCase': 'Fall der Reparatur',
   'campaign.state': 'Stand',
   'campaign.download': 'Als CSV herunterladen',
   'campaign.message': 'Was jeder Besitzer gelesen hat',

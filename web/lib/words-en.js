@@ -245,6 +245,7 @@ export const ui = {
   'campaign.model': 'Model',
   'campaign.firmware': 'Firmware',
   'campaign.earlierCase': 'Earlier case',
+  'campaign.repairCase': 'Case of the fix',
   'campaign.state': 'Where it stands',
   'campaign.download': 'Download as CSV',
   'campaign.message': 'What each owner was told',

@@ -15,7 +15,8 @@ import { requireSession } from './sign-in.js';
 /**
  * @typedef {{ campaignId: string, target: { model: string, firmwares: string[], serialFrom?: string,
  *   serialTo?: string }, knownIssueId?: string, createdAt: string, createdBy: string, message: string }} Campaign
- * @typedef {{ serial: string, model: string, firmware: string, caseId: string, state: DeviceState }} Device
+ * @typedef {{ serial: string, model: string, firmware: string, caseId: string, repairCaseId?: string,
+ *   state: DeviceState }} Device
  */
 
 /** The counts in the order a device goes through them. */
@@ -163,7 +164,7 @@ export async function campaignPage(campaignId) {
 
 /** @param {Device[]} devices */
 function devicesTable(devices) {
-  const titles = ['serial', 'model', 'firmware', 'earlierCase', 'state'].map((key) =>
+  const titles = ['serial', 'model', 'firmware', 'earlierCase', 'repairCase', 'state'].map((key) =>
     t(/** @type {any} */ (`campaign.${key}`)),
   );
   return h(
@@ -188,13 +189,17 @@ function devicesTable(devices) {
           h('td', {}, device.serial),
           h('td', {}, device.model),
           h('td', {}, device.firmware),
-          h('td', {}, h('a', { href: `#/cases/${encodeURIComponent(device.caseId)}` }, device.caseId)),
+          h('td', {}, caseLink(device.caseId)),
+          h('td', {}, device.repairCaseId ? caseLink(device.repairCaseId) : ''),
           h('td', {}, t(`campaign.state.${device.state}`)),
         ),
       ),
     ),
   );
 }
+
+const caseLink = (/** @type {string} */ caseId) =>
+  h('a', { href: `#/cases/${encodeURIComponent(caseId)}` }, caseId);
 
 /** The CSV export, fetched with the session's token (a plain link carries none) and saved as a file. */
 function downloadButton(/** @type {string} */ campaignId) {
