@@ -3,7 +3,8 @@
  * most 1 ms of server CPU), printed, never asserted. The detection of the workflow's `plan` step runs
  * on cases already open, in this process, where the local cloud's DynamoDB runs too; the bench client's
  * HTTP is left out. The store's own share is measured apart, by the same UpdateItem sent alone: on AWS
- * it is DynamoDB's work, not the server's. `BENCH_CASES` sets how many cases (300).
+ * it is DynamoDB's work, not the server's. `BENCH_CASES` sets how many cases (300). `npm run bench` runs
+ * it too (in a process of its own, with `BENCH_JSON=1` for its figures as a last line).
  *
  * Rounds: detection off (the policy has no `knownIssues`: one cached policy read); on, for a fleet as it
  * mostly is (many signals, a few reports each), first reports and their retries (which must not count
@@ -167,6 +168,9 @@ try {
   on, threshold 1000, ${oneSignal.length} cases on one signal (its record grows to ${oneSignal.length} reports):
     each case's first report                            ${fmt(crowded)} ms
     reports counted after the round and one retry       ${counted} of ${oneSignal.length}   (a retry counts once)`);
+  // For `npm run bench`, which runs this in a process of its own and puts the figure beside its others.
+  if (process.env.BENCH_JSON === '1')
+    console.log(`BENCH_JSON ${JSON.stringify({ off, first, retried, store, own: first - store, crowded })}`);
 } finally {
   await cloud.stop();
   rmSync(dataDir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { app, h, show } from './lib/dom.js';
 import { live, stopRefresh } from './lib/live.js';
 import { finishProviderSignIn, renderSession } from './lib/session.js';
 import { fmtTime, lang, t } from './lib/words.js';
-import { campaignPage } from './pages/campaign.js';
+import { campaignPage, campaignsPage } from './pages/campaign.js';
 import { casePage, findPage } from './pages/case.js';
 import { depotPage } from './pages/depot.js';
 import { myCasesPage } from './pages/my-cases.js';
@@ -44,6 +44,7 @@ function route() {
   else if (first === 'settings') settingsPage({ h, show, api, requireSession, problemBox, fmtTime });
   else if (first === 'webhooks') webhooksPage();
   else if (first === 'campaigns' && second) campaignPage(decodeURIComponent(second));
+  else if (first === 'campaigns') campaignsPage(new URLSearchParams(query).get('before') ?? undefined);
   else if (first === 'known-issues') knownIssuesPage({ h, show, api, requireSession, problemBox, fmtTime });
   else if (first === 'mailbox') import('./mailbox.js').then(({ mailboxPage }) => mailboxPage(h, show));
   else homePage();

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Campaign, type CampaignStore } from '../domain/campaigns.ts';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Campaign, type CampaignStore, CampaignSummary } from '../domain/campaigns.ts';
 import { dynamo, requiredEnv } from './aws-clients.ts';
 
 /** A brand's campaigns in one partition of fairfix's table: `pk = T#<brand>#CAMPAIGNS`, `sk = CP#<id>`. */
@@ -32,5 +32,25 @@ export class DynamoCampaignStore implements CampaignStore {
       new GetCommand({ TableName: this.tableName, Key: key(brand, campaignId), ConsistentRead: true }),
     );
     return Item ? Campaign.parse(Item) : undefined;
+  }
+
+  async list(brand: string) {
+    const summaries: CampaignSummary[] = [];
+    let after: Record<string, unknown> | undefined;
+    do {
+      // Not the devices: a campaign's list of them may be long, and the list shows none.
+      const page = await dynamo.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :cp)',
+          ExpressionAttributeValues: { ':pk': `T#${brand}#CAMPAIGNS`, ':cp': 'CP#' },
+          ProjectionExpression: 'campaignId, brand, target, knownIssueId, createdAt, createdBy',
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      );
+      summaries.push(...(page.Items ?? []).map((item) => CampaignSummary.parse(item)));
+      after = page.LastEvaluatedKey;
+    } while (after);
+    return summaries;
   }
 }

@@ -1,5 +1,11 @@
 import * as z from 'zod';
-import { Campaign, CampaignDevice, CampaignProgress, CampaignRequest } from '../domain/campaigns.ts';
+import {
+  Campaign,
+  CampaignDevice,
+  CampaignProgress,
+  CampaignRequest,
+  CampaignSummary,
+} from '../domain/campaigns.ts';
 import { KnownIssue, KnownIssueDecisionRequest } from '../domain/known-issues.ts';
 import type { Operation } from './operations.ts';
 import { ProblemSchema } from './problem.ts';
@@ -67,17 +73,45 @@ export const knownIssueOperations = [
     method: 'POST',
     path: '/campaigns',
     summary:
-      'A service campaign, from a known issue or a model, firmwares and serial range: every device of the brand on file that it touches (through any earlier case) is told once, on its latest case, that it is fixed at no charge. Once per campaignId.',
+      'A service campaign from a known issue or a model, firmwares and serials: each matching device on file is fixed free, on a case opened for it (with a prepaid label or a visit offer) or its open case. Once per campaignId and device.',
     entry: 'functions/create-campaign/handler.ts',
     roles: ['admin'],
     access: 'change-cases',
     body: CampaignRequest,
     responses: {
-      201: { description: 'Created; the devices it told.', schema: Campaign },
+      201: {
+        description: 'Created; the devices it reached and the case each is fixed on.',
+        schema: Campaign,
+      },
       200: { description: 'The campaign this campaignId created before.', schema: Campaign },
       ...problems,
       404: { description: 'No such known issue for this brand.', schema: ProblemSchema },
       409: { description: 'The known issue was dismissed.', schema: ProblemSchema },
+    },
+  },
+  {
+    operationId: 'listCampaigns',
+    method: 'GET',
+    path: '/campaigns',
+    summary:
+      'The brand’s campaigns, newest first, a page at a time (`next` is sent back as `before` for older ones): what each targets, from which known issue, who started it and when.',
+    entry: 'functions/list-campaigns/handler.ts',
+    roles: ['admin', 'agent'],
+    access: 'read-cases',
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+      before: z
+        .string()
+        .max(120)
+        .regex(/^[0-9T:.Z-]+~[A-Za-z0-9_-]{4,64}$/, 'Send back the `next` of the page before.')
+        .optional(),
+    }),
+    responses: {
+      200: {
+        description: 'A page of campaigns.',
+        schema: z.object({ items: z.array(CampaignSummary), next: z.string().optional() }),
+      },
+      ...problems,
     },
   },
   {

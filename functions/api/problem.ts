@@ -38,10 +38,17 @@ export function problem(
 
 /** Every issue zod found, at once, each with a pointer to the field it concerns, in words a person reads. */
 export function fieldErrors(error: z.ZodError, root: string): FieldError[] {
-  return error.issues.map((issue) => ({
-    pointer: `${root}${issue.path.map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')}`,
-    detail: plainWords(issue),
-  }));
+  const pointer = (path: readonly PropertyKey[]) =>
+    `${root}${path.map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')}`;
+  // A field the request does not take is named by its own path, as every other field error is.
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          pointer: pointer([...issue.path, key]),
+          detail: 'This field is not taken here: leave it out.',
+        }))
+      : [{ pointer: pointer(issue.path), detail: plainWords(issue) }],
+  );
 }
 
 function plainWords(issue: z.core.$ZodIssue): string {

@@ -1,20 +1,29 @@
 import {
   type Campaign,
   type CampaignDevice,
+  type CampaignOffer,
   type CampaignProgress,
   type CampaignRequest,
   type CampaignStore,
   campaignMessage,
+  campaignMessageOnOpenCase,
+  campaignWords,
   devicesOf,
   devicesTouched,
+  offerFor,
+  pageOf,
   progressOf,
   targetOf,
 } from '../domain/campaigns.ts';
 import { type Actor, actorId, type Case } from '../domain/case.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { notify } from '../domain/escalation.ts';
+import { CaseOpening } from '../domain/schemas.ts';
+import { entry } from '../domain/timeline.ts';
 import { changeCase } from './change-case.ts';
+import { openCaseCommand } from './commands/cases.ts';
 import type { Deps } from './deps.ts';
+import { policyOf } from './policies.ts';
 
 /**
  * Service campaigns (functions/domain/campaigns.ts): an admin's request finds the brand's devices on
@@ -37,9 +46,9 @@ export async function createCampaignCommand(
   const store = storeOf(deps);
   const existing = await store.get(brand, request.campaignId);
   if (existing) return { campaign: existing, created: false };
-  const issue =
-    'knownIssueId' in request ? await deps.knownIssues?.get(brand, request.knownIssueId) : undefined;
-  if ('knownIssueId' in request && !issue) throw new NotFoundError(`known issue ${request.knownIssueId}`);
+  const { knownIssueId } = request;
+  const issue = knownIssueId !== undefined ? await deps.knownIssues?.get(brand, knownIssueId) : undefined;
+  if (knownIssueId !== undefined && !issue) throw new NotFoundError(`known issue ${knownIssueId}`);
   if (issue?.status === 'dismissed')
     throw new ConflictError(
       `Known issue ${issue.issueId} was dismissed (${issue.dismissal?.reason ?? 'no reason kept'}): a campaign would promise a free fix it no longer gives.`,
@@ -53,30 +62,24 @@ export async function createCampaignCommand(
     cases.push(...page.cases);
     after = page.after;
   } while (after);
-  const template = campaignMessage(target, issue);
-  const told = `campaign:${request.campaignId}`;
+  const offer = offerFor(target.model, await policyOf(deps.policies, brand));
+  const reach: Reach = {
+    brand,
+    campaignId: request.campaignId,
+    link: { campaignId: request.campaignId, words: campaignWords(request.campaignId, target, issue) },
+    opens: campaignMessage(target, offer, issue),
+    onOpenCase: campaignMessageOnOpenCase(target, issue),
+    offer,
+    // What the notices say, for the catalogue to word in the owner's language (notice-words.ts).
+    values: { model: target.model, firmwares: target.firmwares.join('\n') },
+    preferredService: offer === 'visit' ? 'on-site' : 'mail-in',
+  };
   const devices: Campaign['devices'] = [];
   const touched = devicesTouched(target, cases);
-  // A few at a time: each is a write of the device's case, and a notice on its way.
+  // A few at a time: each is a case opened (and its workflow started) or changed, and a notice on its way.
   for (let i = 0; i < touched.length; i += 8) {
     const batch = touched.slice(i, i + 8);
-    const noticed = await Promise.all(
-      batch.map(({ caseId, device }) =>
-        changeCase({ brand, caseId, seen: [told] }, deps, (kase) => {
-          // A retried request finds the owner told already: once per campaign.
-          if (kase.seenEventIds.includes(told)) return { case: kase, result: undefined };
-          const message = template
-            .replace('{serial}', device.serial)
-            .replace('{serialInLink}', encodeURIComponent(device.serial));
-          const after = notify({ ...kase, seenEventIds: [...kase.seenEventIds, told] }, message, deps.now);
-          return { case: after, result: after.notifications.at(-1)?.id };
-        }),
-      ),
-    );
-    batch.forEach(({ caseId, device }, index) => {
-      const noticeId = noticed[index]?.result;
-      devices.push({ serial: device.serial, caseId, ...(noticeId ? { noticeId } : {}) });
-    });
+    devices.push(...(await Promise.all(batch.map((latest) => reachDevice(latest, reach, deps)))));
   }
   const campaign: Campaign = {
     campaignId: request.campaignId,
@@ -85,12 +88,108 @@ export async function createCampaignCommand(
     ...(issue ? { knownIssueId: issue.issueId } : {}),
     createdAt: deps.now.toISOString(),
     createdBy: actorId(command.actor),
-    message: template,
+    message: reach.opens,
     devices,
   };
   const stored = await store.create(campaign);
   return { campaign: stored, created: stored === campaign };
 }
+
+/** What every device of one campaign is given. */
+interface Reach {
+  brand: string;
+  campaignId: string;
+  link: { campaignId: string; words: string };
+  /** The notice on a case the campaign opens, and on a case still open; `{serial}` to fill in. */
+  opens: string;
+  onOpenCase: string;
+  offer: CampaignOffer;
+  values: { model: string; firmwares: string };
+  preferredService: 'on-site' | 'mail-in';
+}
+
+/**
+ * One device, by its latest case: still open, its fix there is made free and its owner told; else the
+ * campaign opens a case for it as a staff member would, in its owner's name and with what is on file
+ * (so the owner types nothing), and the case workflow sends the label or the visit offer. Once per
+ * campaign and device: the case the campaign opens is named by the campaign and the serial (an
+ * Idempotency-Key), and an open case remembers it was told.
+ */
+async function reachDevice(latest: Case, reach: Reach, deps: Deps): Promise<Campaign['devices'][number]> {
+  const { serial } = latest.device;
+  const message = (template: string) => template.replace('{serial}', serial);
+  const linked = (kase: Case, opened: boolean, text: string): Case => {
+    const key = opened ? `campaign.${reach.offer}` : 'campaign.open-case';
+    return notify(
+      {
+        ...kase,
+        campaign: { ...reach.link, opened },
+        timeline: [
+          ...kase.timeline,
+          entry(deps.now, 'campaign', `${sentence(reach.link.words)}: diagnosis and repair are free.`, BY),
+        ],
+      },
+      text,
+      deps.now,
+      { key, values: { ...reach.values, serial } },
+    );
+  };
+  if (latest.status !== 'closed') {
+    const told = `campaign:${reach.campaignId}`;
+    const { result: noticeId } = await changeCase(
+      { brand: reach.brand, caseId: latest.caseId, seen: [told] },
+      deps,
+      (kase) => {
+        if (kase.seenEventIds.includes(told)) return { case: kase, result: undefined };
+        const after = linked(
+          { ...kase, seenEventIds: [...kase.seenEventIds, told] },
+          false,
+          message(reach.onOpenCase),
+        );
+        return { case: after, result: after.notifications.at(-1)?.id };
+      },
+    );
+    return { serial, caseId: latest.caseId, repairCaseId: latest.caseId, ...(noticeId ? { noticeId } : {}) };
+  }
+  const { customer, device } = latest;
+  const opening = CaseOpening.parse({
+    customer: {
+      name: customer.name,
+      email: customer.email,
+      preferredChannel: customer.preferredChannel,
+      ...(customer.phone ? { phone: customer.phone } : {}),
+      ...(customer.address ? { address: customer.address } : {}),
+      ...(customer.locale ? { locale: customer.locale } : {}),
+      ...(customer.timeZone ? { timeZone: customer.timeZone } : {}),
+    },
+    device: { serial, model: device.model, purchaseDate: device.purchaseDate, firmware: device.firmware },
+    problem: { description: `${sentence(reach.link.words)}.`, category: 'other' },
+    preferredService: reach.preferredService,
+    plan: latest.plan,
+  });
+  const text = message(reach.opens);
+  const { case: opened } = await openCaseCommand(
+    {
+      brand: reach.brand,
+      actor: { role: 'system', subject: `campaign:${reach.campaignId}` },
+      opening,
+      idempotencyKey: serial,
+      // The device's owner sees the case as theirs, as they saw its earlier case.
+      adding: (fresh) =>
+        linked(
+          { ...fresh, ...(latest.customerSubject ? { customerSubject: latest.customerSubject } : {}) },
+          true,
+          text,
+        ),
+    },
+    deps,
+  );
+  const noticeId = opened.notifications.find((notice) => notice.parts?.message === text)?.id;
+  return { serial, caseId: latest.caseId, repairCaseId: opened.caseId, ...(noticeId ? { noticeId } : {}) };
+}
+
+const BY = 'system:campaigns';
+const sentence = (words: string) => words.charAt(0).toUpperCase() + words.slice(1);
 
 /** A campaign and how far it got: each device's notice, and its cases since. */
 export async function campaignProgress(
@@ -101,13 +200,27 @@ export async function campaignProgress(
   const campaign = await storeOf(deps).get(brand, campaignId);
   if (!campaign) throw new NotFoundError(`campaign ${campaignId}`);
   const devices = await Promise.all(
-    campaign.devices.map(async ({ serial, caseId }) => {
+    campaign.devices.map(async ({ serial, caseId, repairCaseId }) => {
       const [told, history] = await Promise.all([
-        deps.repo.get(brand, caseId),
+        deps.repo.get(brand, repairCaseId ?? caseId),
         deps.repo.deviceHistory(brand, serial),
       ]);
-      return { told, since: history.cases.filter((kase) => kase.openedAt > campaign.createdAt) };
+      // The case the fix runs on counts, opened by the campaign or still open when it came, and any
+      // case its owner opened since.
+      const since = history.cases.filter(
+        (kase) => kase.caseId === repairCaseId || kase.openedAt > campaign.createdAt,
+      );
+      return { told, since };
     }),
   );
   return { campaign, progress: progressOf(campaign, devices), devices: devicesOf(campaign, devices) };
+}
+
+/** The brand's campaigns, newest first, a page at a time. */
+export async function listCampaigns(
+  brand: string,
+  page: { limit: number; before?: string | undefined },
+  deps: Deps,
+) {
+  return pageOf(await storeOf(deps).list(brand), page);
 }

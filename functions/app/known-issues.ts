@@ -59,6 +59,8 @@ export async function reportToFleet(
   policy: BrandPolicy,
   deps: Deps,
 ): Promise<Case> {
+  // A case a campaign opened reports nothing of its own: its owner saw no failure.
+  if (faultCode === undefined && kase.campaign?.opened) return kase;
   const settings = (await policyOf(deps.policies, kase.brand)).knownIssues;
   if (!settings) return kase;
   const signal = faultCode === undefined ? openingSignal(kase) : faultSignal(kase, faultCode);

@@ -1,12 +1,15 @@
 import * as z from 'zod';
 import type { Case } from './case.ts';
 import { issueWords, type KnownIssue } from './known-issues.ts';
+import type { BrandPolicy } from './policy.ts';
 
 /**
- * A service campaign (a recall): the brand tells every device on file that a known issue (or a model,
- * firmware and serial range it names) touches, before its owner finds out the hard way. A device is on
- * file through any earlier case of the brand; each is told once, on its latest case, on the customer's
- * channel. Its progress is read from those devices' cases.
+ * A service campaign (a recall): the brand fixes, free, every device on file that a known issue (or a
+ * model, firmware and serial range it names) touches, before its owner finds out the hard way. A device
+ * is on file through any earlier case of the brand. Its owner types nothing: a device whose cases are all
+ * closed gets a case the campaign opens for it, which the case workflow runs as any other (a prepaid
+ * label, or a visit offer where the brand visits that family); a device with a case still open has the
+ * fix made free on that case. Each is told once, and its progress is read from those cases.
  */
 
 const Id = z
@@ -15,35 +18,57 @@ const Id = z
   .regex(/^[A-Za-z0-9_-]{4,64}$/, 'Give 4 to 64 letters, digits, - or _.');
 const Firmware = z.string('Give a firmware version as text.').trim().min(1).max(40);
 
-/** What an admin asks for: from a known issue, or a model, its firmwares and perhaps a serial range. */
-export const CampaignRequest = z.union(
-  [
-    z.strictObject({
-      campaignId: Id,
-      knownIssueId: z
-        .string()
-        .max(15)
-        .regex(/^KI-[0-9A-F]{12}$/, 'must look like KI- followed by 12 hex digits'),
-    }),
-    z
-      .strictObject({
-        campaignId: Id,
-        model: z.string('Give the model, as the catalogue names it.').trim().min(1).max(200),
-        firmwares: z
-          .array(Firmware, 'Give the firmware versions it touches.')
-          .min(1, 'Give at least one firmware version.')
-          .max(50),
-        /** The first and last serial it touches, in the order serials sort: both, or neither. */
-        serialFrom: z.string().trim().min(1).max(100).optional(),
-        serialTo: z.string().trim().min(1).max(100).optional(),
-      })
-      .refine((request) => (request.serialFrom === undefined) === (request.serialTo === undefined), {
-        path: ['serialTo'],
-        message: 'Give a serial range with both ends (serialFrom and serialTo), or neither.',
-      }),
-  ],
-  'Give a knownIssueId, or a model and its firmwares.',
-);
+const IssueId = z
+  .string('Give the known issue’s id, as its list shows it.')
+  .max(15)
+  .regex(/^KI-[0-9A-F]{12}$/, 'must look like KI- followed by 12 hex digits');
+const Serial = z.string('Give a serial as text.').trim().min(1).max(100);
+
+/**
+ * What an admin asks for: from a known issue, or a model, its firmwares and perhaps a serial range.
+ * One object rather than a union of the two, so that a request with errors hears of every field at
+ * once, each by its path (a union only says that neither shape fits).
+ */
+export const CampaignRequest = z
+  .strictObject({
+    campaignId: Id,
+    knownIssueId: IssueId.optional(),
+    model: z.string('Give the model, as the catalogue names it.').trim().min(1).max(200).optional(),
+    firmwares: z
+      .array(Firmware, 'Give the firmware versions it touches.')
+      .min(1, 'Give at least one firmware version.')
+      .max(50, 'Give at most 50 firmware versions.')
+      .optional(),
+    /** The first and last serial it touches, in the order serials sort: both, or neither. */
+    serialFrom: Serial.optional(),
+    serialTo: Serial.optional(),
+  })
+  .superRefine(
+    (request, context) => {
+      const fail = (field: string, message: string) =>
+        context.addIssue({ code: 'custom', path: [field], message });
+      if (request.knownIssueId !== undefined) {
+        for (const field of ['model', 'firmwares', 'serialFrom', 'serialTo'] as const)
+          if (request[field] !== undefined)
+            fail(
+              field,
+              'Leave this out: the known issue names the model and firmwares (or give no knownIssueId).',
+            );
+        return;
+      }
+      if (request.model === undefined)
+        fail('model', 'Give the model, as the catalogue names it (or a knownIssueId).');
+      if (request.firmwares === undefined)
+        fail('firmwares', 'Give the firmware versions it touches (or a knownIssueId).');
+      if ((request.serialFrom === undefined) !== (request.serialTo === undefined))
+        fail(
+          request.serialFrom === undefined ? 'serialFrom' : 'serialTo',
+          'Give a serial range with both ends (serialFrom and serialTo), or neither.',
+        );
+      // Run even when a field failed to parse (a missing campaignId): the others are named at once too.
+    },
+    { when: ({ value }) => typeof value === 'object' && value !== null },
+  );
 export type CampaignRequest = z.infer<typeof CampaignRequest>;
 
 /** Which devices it touches. */
@@ -64,8 +89,20 @@ export const Campaign = z.object({
   createdBy: z.string(),
   /** What each device's owner is told. */
   message: z.string(),
-  /** Each device it reached, by the latest case it was told on, and the notice that told it. */
-  devices: z.array(z.object({ serial: z.string(), caseId: z.string(), noticeId: z.string().optional() })),
+  /**
+   * Each device it reached: its latest case before the campaign (`caseId`), the case its fix runs on
+   * (`repairCaseId`: the one the campaign opened, or that case when it was still open) and the notice
+   * that told its owner, on that case. Campaigns from before cases were opened for them have no
+   * `repairCaseId`: their notice is on `caseId`.
+   */
+  devices: z.array(
+    z.object({
+      serial: z.string(),
+      caseId: z.string(),
+      repairCaseId: z.string().optional(),
+      noticeId: z.string().optional(),
+    }),
+  ),
 });
 export type Campaign = z.infer<typeof Campaign>;
 
@@ -85,12 +122,20 @@ export const CampaignProgress = z.object({
 export type CampaignProgress = z.infer<typeof CampaignProgress>;
 
 export function targetOf(request: CampaignRequest, issue?: KnownIssue): CampaignTarget {
-  if ('knownIssueId' in request) {
+  if (request.knownIssueId !== undefined) {
     if (!issue) throw new Error('A campaign from a known issue needs the issue.');
     return { model: issue.model, firmwares: issue.firmwares };
   }
-  const { campaignId: _id, ...target } = request;
-  return target;
+  const { model, firmwares, serialFrom, serialTo } = request;
+  // The request's refinement gives both whenever there is no known issue.
+  if (model === undefined || firmwares === undefined)
+    throw new Error('A campaign needs a model and firmwares.');
+  return {
+    model,
+    firmwares,
+    ...(serialFrom !== undefined ? { serialFrom } : {}),
+    ...(serialTo !== undefined ? { serialTo } : {}),
+  };
 }
 
 export function touches(target: CampaignTarget, device: Case['device']): boolean {
@@ -112,14 +157,40 @@ export function devicesTouched(target: CampaignTarget, cases: readonly Case[]): 
   return [...latest.values()];
 }
 
-/** What the owner of a touched device reads. */
-export function campaignMessage(target: CampaignTarget, issue?: KnownIssue): string {
+/** How the fix reaches a device: a prepaid label to the depot, or a technician's visit (the brand's policy). */
+export type CampaignOffer = 'label' | 'visit';
+
+export function offerFor(model: string, policy: BrandPolicy): CampaignOffer {
+  const family = policy.catalogue.find((entry) => entry.model === model)?.family;
+  return family !== undefined && policy.onSiteFamilies.includes(family) ? 'visit' : 'label';
+}
+
+/** The campaign as a case names it, the reason its diagnosis and repair are free. */
+export function campaignWords(campaignId: string, target: CampaignTarget, issue?: KnownIssue): string {
   const what = issue
     ? issueWords(issue)
     : `a known issue with ${target.model} on firmware ${target.firmwares.join(' or ')}`;
-  // `/open?serial=…` is the portal's open-case page with the device filled in: the notice makes it an
-  // absolute link (functions/domain/notice-words.ts), the web a pointer to the page.
-  return `Your ${target.model} (serial {serial}) is affected by ${what}. We fix it at no charge: open a repair with us at /open?serial={serialInLink} (your device is filled in) and we send you a prepaid label (or offer a visit, where we visit).`;
+  return `service campaign ${campaignId} for ${what}`;
+}
+
+/** What the owner of a touched device reads, on the case the campaign opened for it ({serial} filled in). */
+export function campaignMessage(target: CampaignTarget, offer: CampaignOffer, issue?: KnownIssue): string {
+  const what = issue
+    ? issueWords(issue)
+    : `a known issue with ${target.model} on firmware ${target.firmwares.join(' or ')}`;
+  const how =
+    offer === 'visit'
+      ? 'we offer you windows for a technician’s visit in our next message'
+      : 'we send you a prepaid shipping label for it in our next message';
+  return `Your ${target.model} (serial {serial}) is affected by ${what}. We fix it at no charge and opened this repair case for it, so there is nothing for you to fill in: ${how}.`;
+}
+
+/** What the owner reads when the device is on a case still open: its fix on that case is free. */
+export function campaignMessageOnOpenCase(target: CampaignTarget, issue?: KnownIssue): string {
+  const what = issue
+    ? issueWords(issue)
+    : `a known issue with ${target.model} on firmware ${target.firmwares.join(' or ')}`;
+  return `Your ${target.model} (serial {serial}) is affected by ${what}. We fix it at no charge on this case.`;
 }
 
 /** Statuses of a case whose device has not reached the brand yet. */
@@ -134,8 +205,10 @@ export const CampaignDevice = z.object({
   serial: z.string(),
   model: z.string(),
   firmware: z.string(),
-  /** The earlier case it was told on. */
+  /** Its latest case before the campaign. */
   caseId: z.string(),
+  /** The case its fix runs on: the one the campaign opened, or that earlier case when it was still open. */
+  repairCaseId: z.string().optional(),
   state: DeviceState,
 });
 export type CampaignDevice = z.infer<typeof CampaignDevice>;
@@ -165,6 +238,7 @@ export function devicesOf(campaign: Campaign, devices: readonly DeviceOnFile[]):
       model: found?.told?.device.model ?? campaign.target.model,
       firmware: found?.told?.device.firmware ?? '',
       caseId: device.caseId,
+      ...(device.repairCaseId ? { repairCaseId: device.repairCaseId } : {}),
       state: stateOf(device, found),
     };
   });
@@ -205,8 +279,33 @@ export function progressCsv(devices: readonly CampaignDevice[]): string {
   return [header, ...rows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
 }
 
+/** A campaign as the brand's list shows it: what it targets, who started it and when, not its devices. */
+export const CampaignSummary = Campaign.omit({ devices: true, message: true });
+export type CampaignSummary = z.infer<typeof CampaignSummary>;
+
+/** Newest first; two started in the same millisecond, by id. */
+export const newestFirst = (a: CampaignSummary, b: CampaignSummary) =>
+  b.createdAt.localeCompare(a.createdAt) || a.campaignId.localeCompare(b.campaignId);
+
+/** Where a page of the list ends: the last campaign's time and id, sent back as `before` for the next. */
+export const cursorOf = (campaign: CampaignSummary) => `${campaign.createdAt}~${campaign.campaignId}`;
+
+/** The page of a list (newest first) after the `before` cursor: `limit` campaigns, and the next cursor. */
+export function pageOf(
+  campaigns: readonly CampaignSummary[],
+  page: { limit: number; before?: string | undefined },
+): { items: CampaignSummary[]; next?: string } {
+  const sorted = [...campaigns].sort(newestFirst);
+  const start = page.before ? sorted.findIndex((campaign) => cursorOf(campaign) === page.before) + 1 : 0;
+  const items = sorted.slice(start, start + page.limit);
+  const last = items.at(-1);
+  return start + page.limit < sorted.length && last ? { items, next: cursorOf(last) } : { items };
+}
+
 export interface CampaignStore {
   /** Saves a new campaign; answers the one stored under its id when it exists already. */
   create(campaign: Campaign): Promise<Campaign>;
   get(brand: string, campaignId: string): Promise<Campaign | undefined>;
+  /** Every campaign of the brand, without its devices (a brand starts few: they are read whole). */
+  list(brand: string): Promise<CampaignSummary[]>;
 }

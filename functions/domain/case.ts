@@ -155,6 +155,13 @@ export type Shipment = z.infer<typeof Shipment>;
 export const NoticeChannel = z.enum(['email', 'sms']);
 export type NoticeChannel = z.infer<typeof NoticeChannel>;
 
+/**
+ * What a notice says, by a key of the notice catalogue and its values, where the catalogue words it in
+ * every language (functions/domain/notice-words.ts); otherwise its English sentence is all there is.
+ */
+export const Said = z.object({ key: z.string(), values: z.record(z.string(), z.string()) });
+export type Said = z.infer<typeof Said>;
+
 export const Notification = z.object({
   /** Names the notice for its delivery (functions/domain/notices.ts); notices from before it have none. */
   id: z.string().optional(),
@@ -168,6 +175,7 @@ export const Notification = z.object({
       message: z.string(),
       next: NextStep.optional(),
       owner: z.string(),
+      said: Said.optional(),
     })
     .optional(),
 });
@@ -469,6 +477,11 @@ export const Case = z.object({
   seenFingerprints: z.record(z.string(), z.string()).default({}),
   /** The known issue the case matches (functions/domain/known-issues.ts): no charge for its fault while it stands. */
   knownIssue: CaseKnownIssue.optional(),
+  /**
+   * The service campaign that fixes the device free (functions/domain/campaigns.ts): the case it opened
+   * for the device (`opened`), or the device's open case it reached.
+   */
+  campaign: z.object({ campaignId: z.string(), words: z.string(), opened: z.boolean() }).optional(),
   /** Where the store keeps the case's journals; set by the repository, carried unchanged by every rule. */
   stored: Stored.optional(),
 });

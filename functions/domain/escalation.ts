@@ -1,4 +1,4 @@
-import type { Case } from './case.ts';
+import type { Case, Said } from './case.ts';
 import { isoAfter, laterIso } from './dates.ts';
 import { noticeId, queued } from './notices.ts';
 import { type BrandPolicy, queueOf } from './policy.ts';
@@ -19,15 +19,23 @@ export function escalationPath(policy: BrandPolicy) {
 }
 
 /** The case moves to its next step, and the customer is told (the step, its deadline and owner included). */
-export function advance(kase: Case, name: string, deadline: string, now: Date, message: string): Case {
-  return notify({ ...kase, nextStep: { name, deadline } }, message, now);
+export function advance(
+  kase: Case,
+  name: string,
+  deadline: string,
+  now: Date,
+  message: string,
+  said?: Said,
+): Case {
+  return notify({ ...kase, nextStep: { name, deadline } }, message, now, said);
 }
 
 /**
  * A message to the customer on their preferred channel, kept in the case's outbox and timeline. Every
  * one ends with the next step and its deadline, who owns the case, and how to escalate it (P7).
+ * `said` names the message in the notice catalogue, so it reaches the customer in their language.
  */
-export function notify(kase: Case, message: string, now: Date): Case {
+export function notify(kase: Case, message: string, now: Date, said?: Said): Case {
   const to =
     kase.customer.preferredChannel === 'sms' && kase.customer.phone
       ? kase.customer.phone
@@ -45,6 +53,7 @@ export function notify(kase: Case, message: string, now: Date): Case {
       message,
       ...(kase.nextStep.name.startsWith('Nothing') ? {} : { next: kase.nextStep }),
       owner: ownerOf(kase),
+      ...(said ? { said } : {}),
     },
   } as const;
   return {

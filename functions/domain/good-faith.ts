@@ -82,8 +82,9 @@ export function applyDiagnosis(
     const asks = kase.estimate && kase.estimate.status !== 'approved' && kase.estimate.status !== 'withdrawn';
     return { case: kase, next: asks ? 'estimate' : 'repair' };
   }
-  // A known issue of the fleet is the brand's fault, whatever the depot found (known-issues.ts).
-  const known = knownIssueWaives(kase, event.faultCode);
+  // A known issue of the fleet, or a service campaign for the device, is the brand's fault, whatever
+  // the depot found (known-issues.ts, campaigns.ts).
+  const known = knownIssueWaives(kase, event.faultCode) ?? kase.campaign;
   const diagnosisFree = event.cause === 'unknown' || event.cause === 'firmware-update' || known !== undefined;
   // The cause the depot found decides the coverage, not the category the customer chose at opening.
   const coverage = coverageFor(kase, event.cause, policy);

@@ -246,7 +246,8 @@ export function waiveForKnownIssue(
     };
   }
   const told = `${free} Diagnosis and repair are free${withdrawn ? '; the estimate we sent you is withdrawn and nothing is asked of you' : ''}.`;
-  if (!answersEstimate) return { case: notify(next, told, now), answersEstimate };
+  const said = { key: withdrawn ? 'known-issue.withdrawn' : 'known-issue.free', values: saidOf(issue) };
+  if (!answersEstimate) return { case: notify(next, told, now, said), answersEstimate };
   return {
     case: advance(
       { ...next, status: 'in-repair' },
@@ -254,10 +255,17 @@ export function waiveForKnownIssue(
       brandDeadline(now, policy.sla.repairSeconds, policy),
       now,
       told,
+      said,
     ),
     answersEstimate,
   };
 }
+
+/** The issue's model and firmwares, as a notice catalogue fills them in (functions/domain/notice-words.ts). */
+const saidOf = (issue: Pick<KnownIssue, 'model' | 'firmwares'>) => ({
+  model: issue.model,
+  firmwares: issue.firmwares.join('\n'),
+});
 
 /**
  * A dismissed issue (P8): its cases are charged again as any repair, from their next diagnosis, and
@@ -288,6 +296,7 @@ export function chargeAgain(kase: Case, issue: KnownIssue, now: Date): Case {
     },
     told,
     now,
+    { key: 'known-issue.dismissed', values: { ...saidOf(issue), reason } },
   );
 }
 

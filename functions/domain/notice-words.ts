@@ -1,15 +1,27 @@
-import type { Case, CaseStatus, NoticeChannel, Notification } from './case.ts';
+import type { Case, CaseStatus, NoticeChannel, Notification, Said } from './case.ts';
 
 /**
  * Words a customer understands (issue 15): a notice is worded per locale from a catalogue, with
  * times in the customer's time zone and locale (Intl), and an absolute link to their case in the
  * portal — never an API path, an internal code or a raw id. The case's status names the notice's
  * kind; its headline, the next step and the frame around them are the catalogue's words. The
- * domain's own sentence (English) is the detail of an English notice.
+ * domain's own sentence (English) is the detail of an English notice; another language words the
+ * detail from the catalogue when the notice names its message (`said`), as known issues and campaigns do.
  */
 
 export const LOCALES = ['en', 'de'] as const;
 export type Locale = (typeof LOCALES)[number];
+
+/** The messages known issues and campaigns name by key, so that each reads in the customer's language. */
+export const SAID_KEYS = [
+  'known-issue.free',
+  'known-issue.withdrawn',
+  'known-issue.dismissed',
+  'campaign.label',
+  'campaign.visit',
+  'campaign.open-case',
+] as const;
+export type SaidKey = (typeof SAID_KEYS)[number];
 
 /** A notice's kind: what the case it tells of is waiting for now. */
 export type NoticeKind = CaseStatus;
@@ -42,6 +54,12 @@ interface Catalogue {
   readonly escalate: string;
   readonly signature: string;
   readonly sms: string;
+  /**
+   * Messages a notice names by key (`parts.said`), in this language: `{model}`, `{serial}`, `{reason}`,
+   * and `{firmwares}` (a list, joined with `or`). English reads the domain's own sentence instead.
+   */
+  readonly said: Readonly<Partial<Record<SaidKey, string>>>;
+  readonly or: string;
   /** Next steps as the domain names them, in this language; a step not listed reads as `nextStep`. */
   readonly steps: Readonly<Record<string, string>>;
   readonly nextStep: string;
@@ -70,6 +88,8 @@ const en: Catalogue = {
   escalate: 'Not happy with how it is going? You can escalate it on the same page.',
   signature: 'Your {brand} service team',
   sms: '{brand} {rma}: {headline} {url}',
+  said: {},
+  or: 'or',
   steps: {},
   nextStep: 'the next step',
 };
@@ -97,6 +117,21 @@ const de: Catalogue = {
   escalate: 'Nicht zufrieden mit dem Verlauf? Auf derselben Seite können Sie den Fall eskalieren.',
   signature: 'Ihr {brand} Serviceteam',
   sms: '{brand} {rma}: {headline} {url}',
+  said: {
+    'known-issue.free':
+      'Ein bekannter Fehler bei {model} mit Firmware {firmwares}: Für Sie entstehen keine Kosten. Diagnose und Reparatur sind kostenlos.',
+    'known-issue.withdrawn':
+      'Ein bekannter Fehler bei {model} mit Firmware {firmwares}: Für Sie entstehen keine Kosten. Diagnose und Reparatur sind kostenlos; der Kostenvoranschlag, den wir Ihnen geschickt haben, ist zurückgezogen, und wir verlangen nichts von Ihnen.',
+    'known-issue.dismissed':
+      'Wir haben den bekannten Fehler bei {model} mit Firmware {firmwares} geprüft und verworfen: {reason} Es fallen Kosten wie bei jeder Reparatur an; ohne einen Kostenvoranschlag, den Sie annehmen, wird nichts berechnet.',
+    'campaign.label':
+      'Ihr {model} (Seriennummer {serial}) ist von einem bekannten Fehler bei {model} mit Firmware {firmwares} betroffen. Wir beheben ihn kostenlos und haben diesen Reparaturfall dafür eröffnet, Sie müssen also nichts ausfüllen: Mit unserer nächsten Nachricht erhalten Sie ein frankiertes Versandetikett.',
+    'campaign.visit':
+      'Ihr {model} (Seriennummer {serial}) ist von einem bekannten Fehler bei {model} mit Firmware {firmwares} betroffen. Wir beheben ihn kostenlos und haben diesen Reparaturfall dafür eröffnet, Sie müssen also nichts ausfüllen: Mit unserer nächsten Nachricht bieten wir Ihnen Termine für einen Technikerbesuch an.',
+    'campaign.open-case':
+      'Ihr {model} (Seriennummer {serial}) ist von einem bekannten Fehler bei {model} mit Firmware {firmwares} betroffen. Wir beheben ihn in diesem Fall kostenlos.',
+  },
+  or: 'oder',
   steps: {
     'Send the device to the depot': 'Gerät an die Werkstatt senden',
     'Diagnosis at the depot': 'Diagnose in der Werkstatt',
@@ -206,7 +241,9 @@ export function wordsFor(kase: Case, notice: Notification, words: NoticeWords): 
   const values = { brand: words.brandName, rma: kase.caseId, headline, name: kase.customer.name, url };
   const parts = notice.parts ?? { message: notice.text, owner: '' };
   const detail =
-    locale === 'en' ? customerSentence(parts.message, locale, timeZone, url, words.portalUrl) : '';
+    locale === 'en'
+      ? customerSentence(parts.message, locale, timeZone, url, words.portalUrl)
+      : saidIn(book, parts.said);
   const next = parts.next
     ? fill(book.next, {
         step: locale === 'en' ? parts.next.name : (book.steps[parts.next.name] ?? book.nextStep),
@@ -233,6 +270,18 @@ export function wordsFor(kase: Case, notice: Notification, words: NoticeWords): 
     `<p>${escapeHtml(fill(book.signature, values))}</p>`,
   ].join('\n');
   return { subject: fill(book.subject, values), text, html, sms: smsText(book, values) };
+}
+
+/** A message the catalogue words in this language, or nothing (the headline says what there is). */
+function saidIn(book: Catalogue, said: Said | undefined): string {
+  const template = said ? book.said[said.key as SaidKey] : undefined;
+  if (!said || !template) return '';
+  const firmwares = (said.values.firmwares ?? '').split('\n').filter(Boolean);
+  const list =
+    firmwares.length > 1
+      ? `${firmwares.slice(0, -1).join(', ')} ${book.or} ${firmwares.at(-1)}`
+      : firmwares.join('');
+  return fill(template, { ...said.values, firmwares: list });
 }
 
 /** The SMS: brand, RMA, headline and link, within 160 GSM-7 characters (the headline gives way). */

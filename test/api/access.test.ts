@@ -178,6 +178,7 @@ const requests = (): Record<
     body: { campaignId: nextId('cp'), model: 'Cam 3', firmwares: ['3.1.0'] },
   },
   getCampaign: { path: '/campaigns/acme-recall-0001' },
+  listCampaigns: { path: '/campaigns' },
 });
 
 // The carrier's webhook takes no token but a signature: it has its own tests below.
@@ -218,6 +219,7 @@ const BRAND_WIDE: readonly string[] = [
   'listWebhooks',
   'listKnownIssues',
   'createCampaign',
+  'listCampaigns',
 ];
 
 /**

@@ -80,12 +80,14 @@ describe.runIf(hasBrowser)('a service campaign in Chromium (issue 17)', () => {
     expect(await page.locator('tr[data-serial]').count()).toBe(2);
     for (const [i, serial] of serials.entries()) {
       const row = page.locator(`tr[data-serial="${serial}"]`);
-      expect(await row.locator('a').getAttribute('href')).toBe(`#/cases/${cases[i]}`);
+      // Their cases were open: the fix runs on the same case, linked in both columns.
+      expect(await row.locator('td').nth(3).locator('a').getAttribute('href')).toBe(`#/cases/${cases[i]}`);
+      expect(await row.locator('td').nth(4).locator('a').getAttribute('href')).toBe(`#/cases/${cases[i]}`);
       expect(await row.locator('td').nth(2).textContent()).toBe('3.1.0');
     }
     expect(await page.locator('[data-progress="targeted"]').textContent()).toBe('2');
     expect(await page.locator('blockquote').textContent()).toBe(
-      'Your Cam 3 (serial …) is affected by a known issue with Cam 3 on firmware 3.1.0. We fix it at no charge: open a repair with us at “Open a repair case” (your device is filled in) and we send you a prepaid label (or offer a visit, where we visit).',
+      'Your Cam 3 (serial …) is affected by a known issue with Cam 3 on firmware 3.1.0. We fix it at no charge and opened this repair case for it, so there is nothing for you to fill in: we send you a prepaid shipping label for it in our next message.',
     );
     // The notices go out on their own: the page, read again, counts both owners told.
     await expect
@@ -111,11 +113,16 @@ describe.runIf(hasBrowser)('a service campaign in Chromium (issue 17)', () => {
     );
   });
 
-  it('the owner reads the notice on their case and opens a repair with the device filled in', async () => {
+  it('the owner finds the repair case the campaign opened for them, with nothing to fill in', async () => {
     const serial = nextId('SN-OWNER');
     const journey = new Journey(cloud);
-    const earlier = await journey.open(opening({ serial }));
-    await journey.waitsFor(earlier, 'Wait for device at depot');
+    // A return refused long after its window: the device's only case is closed.
+    const earlier = await journey.open({
+      ...opening({ serial, purchaseDate: '2023-01-01' }),
+      service: 'return',
+      returnReason: 'unfit',
+    });
+    await journey.until(earlier, 'closed', (kase) => kase.status === 'closed');
     const admin = ApiClient.as(cloud, 'acme', 'admin');
     const created = await admin.post('/campaigns', {
       campaignId: nextId('owner-recall'),
@@ -125,23 +132,21 @@ describe.runIf(hasBrowser)('a service campaign in Chromium (issue 17)', () => {
       serialTo: serial,
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const [reached] = created.body.devices as { repairCaseId: string }[];
+    const repairCaseId = reached?.repairCaseId as string;
+    expect(repairCaseId).not.toBe(earlier);
 
     const page = await signedInAs('customer');
-    await page.goto(`${cloud.urls.http}/#/cases/${earlier}`);
-    const link = page.locator('ul.notices a[data-open-for-device]');
+    await page.goto(`${cloud.urls.http}/#/mine`);
+    const link = page.locator(`a[href="#/cases/${repairCaseId}"]`);
     await expect.poll(() => link.count(), POLL).toBe(1);
-    expect(await page.locator('ul.notices').textContent()).toContain(
-      'open a repair with us at “Open a repair case”',
-    );
-    expect(await axeViolations(page), 'the case page with the invitation').toEqual([]);
+    expect(await axeViolations(page), '#/mine with the campaign case').toEqual([]);
     await link.click();
-    await page.waitForURL(`**/#/open?serial=${serial}`);
-    const form = page.locator('form');
-    await expect.poll(() => form.locator('[data-pointer="#/device/serial"]').inputValue(), POLL).toBe(serial);
-    // What is on file for the device is filled in from its history.
-    await expect.poll(() => form.locator('[data-pointer="#/device/model"]').inputValue(), POLL).toBe('Cam 3');
-    expect(await form.locator('[data-pointer="#/device/firmware"]').inputValue()).toBe('3.1.0');
-    expect(await axeViolations(page), '#/open?serial=').toEqual([]);
+    await page.waitForURL(`**/#/cases/${repairCaseId}`);
+    await expect
+      .poll(() => page.locator('ul.notices').textContent(), POLL)
+      .toContain('so there is nothing for you to fill in');
+    expect(await axeViolations(page), 'the campaign case page').toEqual([]);
   });
 
   it('an agent reads a campaign but is offered no form to start one', async () => {
@@ -155,5 +160,34 @@ describe.runIf(hasBrowser)('a service campaign in Chromium (issue 17)', () => {
     await page.waitForURL('**/#/campaigns/no-such-campaign');
     await expect.poll(() => page.locator('[role="alert"]').count(), POLL).toBe(1);
     expect(await axeViolations(page), 'a campaign not found').toEqual([]);
+  });
+
+  it('agents and admins find the campaigns, newest first, from the navigation; a customer sees no such link', async () => {
+    const admin = ApiClient.as(cloud, 'acme', 'admin');
+    const ids = [nextId('list-a'), nextId('list-b')];
+    for (const campaignId of ids) {
+      const created = await admin.post('/campaigns', { campaignId, model: 'Lens 50', firmwares: ['9.9.9'] });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
+    const page = await signedInAs('agent');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Known issues' }).isVisible()).toBe(true);
+    await nav.getByRole('link', { name: 'Campaigns' }).click();
+    await page.waitForURL('**/#/campaigns');
+    await page.locator('tr[data-campaign]').first().waitFor();
+    const listed = await page
+      .locator('tr[data-campaign]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-campaign')));
+    // The newest first: the second started before the first of them.
+    expect(listed.indexOf(ids[1] as string)).toBeLessThan(listed.indexOf(ids[0] as string));
+    expect(listed.indexOf(ids[1] as string)).toBeGreaterThanOrEqual(0);
+    expect(await axeViolations(page), '#/campaigns').toEqual([]);
+    await page.locator(`tr[data-campaign="${ids[0]}"] a`).click();
+    await page.waitForURL(`**/#/campaigns/${ids[0]}`);
+
+    const customer = await signedInAs('customer');
+    const customerNav = customer.getByRole('navigation', { name: 'Main' });
+    expect(await customerNav.getByRole('link', { name: 'Campaigns' }).count()).toBe(0);
+    expect(await customerNav.getByRole('link', { name: 'Known issues' }).count()).toBe(0);
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { type Campaign, campaignMessage, devicesOf, progressCsv } from '../../functions/domain/campaigns.ts';
+import { fieldErrors } from '../../functions/api/problem.ts';
+import {
+  type Campaign,
+  CampaignRequest,
+  campaignMessage,
+  campaignWords,
+  devicesOf,
+  offerFor,
+  progressCsv,
+} from '../../functions/domain/campaigns.ts';
 import type { Case } from '../../functions/domain/case.ts';
-import { customerSentence } from '../../functions/domain/notice-words.ts';
+import type { BrandPolicy } from '../../functions/domain/policy.ts';
 
 const campaign: Campaign = {
   campaignId: 'cam3-recall',
@@ -63,22 +72,52 @@ describe('a campaign device by device', () => {
     );
   });
 
-  it('invites the owner with an absolute link to the portal’s open-case page, their device filled in', () => {
-    const message = campaignMessage({ model: 'Cam 3', firmwares: ['3.1.0'] })
-      .replace('{serial}', 'SN 1/2')
-      .replace('{serialInLink}', encodeURIComponent('SN 1/2'));
-    expect(message).toContain('open a repair with us at /open?serial=SN%201%2F2 (your device is filled in)');
-    const sentence = customerSentence(
-      message,
-      'en',
-      'UTC',
-      'https://portal.example/#/cases/C-1',
-      'https://portal.example',
+  it('offers a prepaid label, or a visit for a family the brand visits, with nothing for the owner to fill in', () => {
+    const policy = {
+      catalogue: [
+        { model: 'Cam 3', family: 'cameras' },
+        { model: 'Fridge 9', family: 'fridges' },
+      ],
+      onSiteFamilies: ['fridges'],
+    } as unknown as BrandPolicy;
+    expect(offerFor('Cam 3', policy)).toBe('label');
+    expect(offerFor('Fridge 9', policy)).toBe('visit');
+    expect(offerFor('Not listed', policy)).toBe('label');
+    const target = { model: 'Cam 3', firmwares: ['3.1.0', '3.1.1'] };
+    expect(campaignMessage(target, 'label').replace('{serial}', 'SN-1')).toBe(
+      'Your Cam 3 (serial SN-1) is affected by a known issue with Cam 3 on firmware 3.1.0 or 3.1.1. We fix it at no charge and opened this repair case for it, so there is nothing for you to fill in: we send you a prepaid shipping label for it in our next message.',
     );
-    expect(sentence).toContain(
-      'open a repair with us at https://portal.example/#/open?serial=SN+1%2F2 (your',
+    expect(campaignMessage(target, 'visit')).toContain('we offer you windows for a technician’s visit');
+    expect(campaignWords('cam3-recall', target)).toBe(
+      'service campaign cam3-recall for a known issue with Cam 3 on firmware 3.1.0 or 3.1.1',
     );
-    // Without the portal's address (no notice being worded), the sentence is left as it is.
-    expect(customerSentence(message, 'en', 'UTC', 'x')).toBe(message);
+  });
+
+  it('names every missing or invalid field of a campaign request at once, each by its path', () => {
+    const errors = (body: unknown) => {
+      const parsed = CampaignRequest.safeParse(body);
+      return parsed.success
+        ? []
+        : fieldErrors(parsed.error, '#')
+            .map((error) => error.pointer)
+            .sort();
+    };
+    expect(errors({})).toEqual(['#/campaignId', '#/firmwares', '#/model']);
+    expect(errors({ campaignId: 'x', model: '', firmwares: [], serialFrom: 'A', colour: 'red' })).toEqual([
+      '#/campaignId',
+      '#/colour',
+      '#/firmwares',
+      '#/model',
+      '#/serialTo',
+    ]);
+    // A known issue names its model and firmwares: giving them too is a mistake, named field by field.
+    expect(
+      errors({ campaignId: 'cam3-recall', knownIssueId: 'KI-0123', model: 'Cam 3', serialTo: 'Z' }),
+    ).toEqual(['#/knownIssueId', '#/model', '#/serialTo']);
+    expect(errors({ campaignId: 'cam3-recall', knownIssueId: 'KI-0123456789AB' })).toEqual([]);
+    expect(
+      errors({ campaignId: 'cam3-recall', model: 'Cam 3', firmwares: ['3.1.0'], serialTo: 'Z' }),
+    ).toEqual(['#/serialFrom']);
+    expect(errors(null)).toEqual(['#']);
   });
 });

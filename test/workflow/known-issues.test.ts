@@ -210,6 +210,144 @@ describe('deciding on a known issue', () => {
   });
 });
 
+describe('a campaign offers the fix itself', () => {
+  it('opens one case per matching device of its brand, with a prepaid label or a visit offer, and runs it free', async () => {
+    const admin = await createBrand('offerco', { threshold: 5, windowDays: 30 });
+    await createBrand('offerother', { threshold: 5, windowDays: 30 });
+    const journey = new Journey(cloud, 'offerco');
+    const elsewhere = new Journey(cloud, 'offerother');
+    const device = (serial: string, model: string, firmware: string) =>
+      outOfWarranty({ device: { serial, model, purchaseDate: '2023-03-01', firmware } });
+    // A return refused (long out of its window) is a quick way to a device whose cases are all closed.
+    const closedCase = async (j: Journey, serial: string, model: string, firmware: string) => {
+      const caseId = await j.open({
+        ...device(serial, model, firmware),
+        service: 'return',
+        returnReason: 'unfit',
+      });
+      await j.until(caseId, 'closed', (kase) => kase.status === 'closed');
+      return caseId;
+    };
+    const cam = nextId('SN-CAM');
+    const tv = nextId('SN-TV');
+    const stillOpen = nextId('SN-OPEN');
+    const camEarlier = await closedCase(journey, cam, 'Cam 3', '3.1.0');
+    const tvEarlier = await closedCase(journey, tv, 'Vision 55', '3.1.0');
+    const olderFirmware = await closedCase(journey, nextId('SN-OLDFW'), 'Cam 3', '3.0.9');
+    const foreign = await closedCase(elsewhere, nextId('SN-ELSE'), 'Cam 3', '3.1.0');
+    const open = await journey.open(device(stillOpen, 'Cam 3', '3.1.0'));
+    await journey.waitsFor(open, 'Wait for device at depot');
+
+    const historyOf = async (j: Journey, serial: string) => {
+      const agent = ApiClient.as(cloud, j === journey ? 'offerco' : 'offerother', 'agent');
+      const read = await agent.get<{ cases: { caseId: string }[] }>(
+        `/devices/${encodeURIComponent(serial)}/history`,
+      );
+      expect(read.status, JSON.stringify(read.body)).toBe(200);
+      return read.body.cases.map((kase) => kase.caseId);
+    };
+    const camRequest = { campaignId: nextId('cam-offer'), model: 'Cam 3', firmwares: ['3.1.0'] };
+    const created = await admin.post('/campaigns', camRequest);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    type Reached = { serial: string; caseId: string; repairCaseId: string };
+    const reached = created.body.devices as Reached[];
+    expect(reached.map((d) => d.serial).sort()).toEqual([cam, stillOpen].sort());
+    const camDevice = reached.find((d) => d.serial === cam) as Reached;
+    expect(camDevice.caseId).toBe(camEarlier);
+    // The closed device gets a case of its own; the device on an open case keeps that one.
+    expect(camDevice.repairCaseId).not.toBe(camEarlier);
+    expect(reached.find((d) => d.serial === stillOpen)?.repairCaseId).toBe(open);
+    // Nothing for a device of another firmware, or of another brand.
+    expect(await historyOf(journey, cam)).toHaveLength(2);
+    const oldSerial = (await journey.get(olderFirmware)).device.serial;
+    expect(await historyOf(journey, oldSerial)).toEqual([olderFirmware]);
+    const foreignSerial = (await elsewhere.get(foreign)).device.serial;
+    expect(await historyOf(elsewhere, foreignSerial)).toEqual([foreign]);
+
+    // Asked again, the campaign offers nothing twice.
+    const again = await admin.post('/campaigns', camRequest);
+    expect(again.status).toBe(200);
+    expect(again.body.devices).toEqual(created.body.devices);
+    expect(await historyOf(journey, cam)).toHaveLength(2);
+
+    // The owner typed nothing: the case is theirs, and its workflow sent the prepaid label.
+    const offered = await journey.waitsFor(camDevice.repairCaseId, 'Wait for device at depot');
+    expect(offered.customer.email).toBe('ada@example.com');
+    expect(offered.shipments).toEqual([
+      expect.objectContaining({ direction: 'to-depot', status: 'label-issued' }),
+    ]);
+    const notice = 'is affected by a known issue with Cam 3 on firmware 3.1.0';
+    expect(offered.notifications.filter((n) => n.text.includes(notice))).toHaveLength(1);
+    expect(offered.notifications.some((n) => n.text.includes('prepaid shipping label'))).toBe(true);
+    expect((await journey.customer.get(`/cases/${camDevice.repairCaseId}`)).status).toBe(200);
+    const onOpen = await journey.get(open);
+    expect(onOpen.notifications.filter((n) => n.text.includes(notice))).toHaveLength(1);
+    // A campaign case reports no symptom of its own: no known issue is counted from it.
+    expect((await admin.get<{ items: unknown[] }>('/known-issues')).body.items).toEqual([]);
+
+    // Sent in, diagnosed as worn out of warranty: no estimate, repaired free, and the campaign counts it.
+    await journey.toDepot(camDevice.repairCaseId);
+    await journey.depotEvent(camDevice.repairCaseId, wornOut('PWR-09'));
+    const repairing = await journey.waitsFor(camDevice.repairCaseId, 'Wait for repair attempt');
+    expect(repairing.estimate).toBeUndefined();
+    expect(repairing.diagnosis).toMatchObject({ covered: true, diagnosisFree: true });
+    expect(repairing.diagnosis?.reason).toContain(`Service campaign ${camRequest.campaignId}`);
+    await journey.depotEvent(camDevice.repairCaseId, {
+      type: 'repair-attempted',
+      result: 'fixed',
+      faultCode: 'PWR-09',
+    });
+    const delivered = await journey.deliverToCustomer(camDevice.repairCaseId);
+    expect(delivered.charges).toEqual([]);
+    const progress = await eventually(async () => {
+      const read = await admin.get<{ progress: { fixed: number; told: number } }>(
+        `/campaigns/${camRequest.campaignId}`,
+      );
+      return read.body.progress.fixed === 1 && read.body.progress.told === 2 ? read.body.progress : undefined;
+    });
+    // The device on its open case is told, and not sent in yet.
+    expect(progress).toEqual({ targeted: 2, told: 2, unreachable: 0, shipped: 1, fixed: 1 });
+
+    // A family the brand visits at home is offered a technician's visit instead.
+    const tvRequest = { campaignId: nextId('tv-offer'), model: 'Vision 55', firmwares: ['3.1.0'] };
+    const tvCreated = await admin.post('/campaigns', tvRequest);
+    expect(tvCreated.status, JSON.stringify(tvCreated.body)).toBe(201);
+    const [tvDevice] = tvCreated.body.devices as Reached[];
+    expect(tvDevice).toMatchObject({ serial: tv, caseId: tvEarlier });
+    const visit = await journey.waitsFor(tvDevice?.repairCaseId as string, 'Wait for visit booking');
+    expect(visit.visitOffer?.windows.length).toBeGreaterThan(0);
+    expect(visit.notifications.some((n) => n.text.includes('windows for a technician’s visit'))).toBe(true);
+
+    // The brand's campaigns, newest first, a page at a time; another brand's list holds none of them.
+    const agent = ApiClient.as(cloud, 'offerco', 'agent');
+    const first = await agent.get<{ items: { campaignId: string }[]; next?: string }>('/campaigns?limit=1');
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((c) => c.campaignId)).toEqual([tvRequest.campaignId]);
+    expect(first.body.items[0]).toMatchObject({
+      target: { model: 'Vision 55' },
+      createdBy: 'admin:admin@offerco.example',
+    });
+    expect(first.body.items[0]).not.toHaveProperty('devices');
+    const second = await agent.get<{ items: { campaignId: string }[]; next?: string }>(
+      `/campaigns?limit=1&before=${encodeURIComponent(first.body.next ?? '')}`,
+    );
+    expect(second.body.items.map((c) => c.campaignId)).toEqual([camRequest.campaignId]);
+    expect(second.body.next).toBeUndefined();
+    expect((await admin.get<{ items: unknown[] }>('/campaigns')).body.items).toHaveLength(2);
+    expect(
+      (await ApiClient.as(cloud, 'offerother', 'admin').get<{ items: unknown[] }>('/campaigns')).body.items,
+    ).toEqual([]);
+    for (const role of ['customer', 'depot', 'technician', 'reviewer'])
+      expect((await ApiClient.as(cloud, 'offerco', role).get('/campaigns')).status, role).toBe(403);
+    const badPage = await agent.get('/campaigns?limit=0&before=nope');
+    expect(badPage.status).toBe(400);
+    expect((badPage.body.errors as { pointer: string }[]).map((e) => e.pointer).sort()).toEqual([
+      '#/query/before',
+      '#/query/limit',
+    ]);
+  });
+});
+
 describe('service campaigns', () => {
   it('reach exactly the matching devices on file of the brand, each once, and count their progress', async () => {
     const admin = await createBrand('recallco', { threshold: 3, windowDays: 30 });
@@ -248,10 +386,14 @@ describe('service campaigns', () => {
     expect(await notices(journey, older)).toBe(0);
     expect(await notices(journey, untouched)).toBe(0);
     expect(await notices(elsewhere, foreign)).toBe(0);
-    // The notice carries the way to act: the portal's open-case page with the device filled in.
+    // A device still on an open case is fixed free there: its owner reads so, by email.
     const invitation = (await journey.get(once)).notifications.find((n) => n.text.includes(notice));
-    expect(invitation?.text).toContain(`open a repair with us at /open?serial=${onceSerial} `);
-    // The email the owner reads has it as an absolute link to the portal.
+    expect(invitation?.text).toContain('We fix it at no charge on this case.');
+    expect((await journey.get(once)).campaign).toEqual({
+      campaignId: request.campaignId,
+      words: `service campaign ${request.campaignId} for a known issue with Cam 3 on firmware 3.1.0`,
+      opened: false,
+    });
     const email = await eventually(async () => {
       const mailbox = (await (await fetch(`${cloud.urls.http}/_local/mailbox`)).json()) as {
         caseId: string | null;
@@ -259,9 +401,7 @@ describe('service campaigns', () => {
       }[];
       return mailbox.find((mail) => mail.caseId === once && mail.text.includes(notice));
     });
-    expect(email.text).toMatch(
-      new RegExp(`open a repair with us at https?://\\S+/#/open\\?serial=${onceSerial} `),
-    );
+    expect(email.text).toContain('We fix it at no charge on this case.');
 
     const path = `/campaigns/${request.campaignId}`;
     const agent = ApiClient.as(cloud, 'recallco', 'agent');
@@ -281,8 +421,22 @@ describe('service campaigns', () => {
     });
     expect(shipped.devices).toEqual(
       expect.arrayContaining([
-        { serial: twice, model: 'Cam 3', firmware: '3.1.0', caseId: latest, state: 'told' },
-        { serial: onceSerial, model: 'Cam 3', firmware: '3.1.0', caseId: once, state: 'shipped' },
+        {
+          serial: twice,
+          model: 'Cam 3',
+          firmware: '3.1.0',
+          caseId: latest,
+          repairCaseId: latest,
+          state: 'told',
+        },
+        {
+          serial: onceSerial,
+          model: 'Cam 3',
+          firmware: '3.1.0',
+          caseId: once,
+          repairCaseId: once,
+          state: 'shipped',
+        },
       ]),
     );
     // The same as CSV, a row per device, whether asked by the Accept header or by a link's query.
@@ -328,6 +482,16 @@ describe('service campaigns', () => {
     expect((invalid.body.errors as { pointer: string }[]).map((error) => error.pointer)).toEqual([
       '#/firmwares',
       '#/serialTo',
+    ]);
+    // Nothing given: each field it needs is named, not the request as a whole.
+    const empty = await admin.post('/campaigns', { colour: 'red' });
+    expect(empty.status).toBe(400);
+    expect(empty.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((empty.body.errors as { pointer: string }[]).map((error) => error.pointer).sort()).toEqual([
+      '#/campaignId',
+      '#/colour',
+      '#/firmwares',
+      '#/model',
     ]);
   });
 });

@@ -24,10 +24,12 @@ export const session = {
   },
 };
 
-/** Says who is signed in, in the header. */
+/** Says who is signed in, in the header, and shows the navigation's links for their role only. */
 export function renderSession() {
   const box = /** @type {HTMLElement} */ (document.getElementById('session'));
   const current = session.get();
+  for (const link of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('nav [data-roles]')))
+    link.hidden = !(link.dataset.roles ?? '').split(' ').includes(current?.role ?? '');
   if (!current) return box.replaceChildren('Not signed in');
   const out = document.createElement('button');
   out.type = 'button';

@@ -80,6 +80,7 @@ export const ui = {
   'nav.settings': 'Markeneinstellungen',
   'nav.mailbox': 'Postfach',
   'nav.knownIssues': 'Bekannte Fehler',
+  'nav.campaigns': 'Kampagnen',
   'facts.knownIssue': 'Ein bekannter Fehler: kostenlos',
   'facts.knownIssueDismissed': 'Bekannter Fehler verworfen',
   'facts.knownIssueWaived': '{words}: kostenlos. Diagnose und Reparatur kosten nichts.',
@@ -257,6 +258,7 @@ export const ui = {
   'campaign.model': 'Modell',
   'campaign.firmware': 'Firmware',
   'campaign.earlierCase': 'Früherer Fall',
+  'campaign.repairCase': 'Fall der Reparatur',
   'campaign.state': 'Stand',
   'campaign.download': 'Als CSV herunterladen',
   'campaign.message': 'Was jeder Besitzer gelesen hat',
@@ -276,6 +278,9 @@ export const ui = {
   'campaign.findTitle': 'Eine Kampagne öffnen',
   'campaign.openRepair': 'Eine Reparatur für dieses Gerät eröffnen',
   'campaign.open': 'Öffnen',
+  'session.none': 'Nicht angemeldet',
+  'session.signOut': 'Abmelden',
+  'session.who': 'Angemeldet: {role} bei {brand}',
   'nav.webhooks': 'Webhooks',
   'webhooks.title': 'Webhooks',
   'webhooks.intro':
@@ -301,6 +306,15 @@ export const ui = {
   'webhooks.deleted': 'Der Webhook an {url} ist gelöscht: Er erhält nichts mehr.',
   'webhooks.testDelivered': 'Der Test hat {url} erreicht: Antwort {status}.',
   'webhooks.testFailed': 'Der Test hat {url} nicht erreicht: {reason}.',
+  'campaigns.title': 'Kampagnen',
+  'campaigns.none': 'Noch keine Kampagne: ein Admin startet eine auf der Seite „Bekannte Fehler“.',
+  'campaigns.id': 'Kampagne',
+  'campaigns.target': 'Geräte',
+  'campaigns.issue': 'Bekannter Fehler',
+  'campaigns.started': 'Gestartet',
+  'campaigns.by': 'Von',
+  'campaigns.older': 'Ältere Kampagnen',
+  'campaigns.newest': 'Neueste Kampagnen',
 };
 
 /** A case's status as its customer would say it. */

@@ -78,6 +78,7 @@ export const ui = {
   'nav.settings': 'Brand settings',
   'nav.mailbox': 'Mailbox',
   'nav.knownIssues': 'Known issues',
+  'nav.campaigns': 'Campaigns',
   'facts.knownIssue': 'A known issue: no charge',
   'facts.knownIssueDismissed': 'Known issue dismissed',
   'facts.knownIssueWaived': '{words}: no charge. Diagnosis and repair are free.',
@@ -253,6 +254,7 @@ export const ui = {
   'campaign.model': 'Model',
   'campaign.firmware': 'Firmware',
   'campaign.earlierCase': 'Earlier case',
+  'campaign.repairCase': 'Case of the fix',
   'campaign.state': 'Where it stands',
   'campaign.download': 'Download as CSV',
   'campaign.message': 'What each owner was told',
@@ -271,6 +273,9 @@ export const ui = {
   'campaign.findTitle': 'Open a campaign',
   'campaign.openRepair': 'Open a repair for this device',
   'campaign.open': 'Open',
+  'session.none': 'Not signed in',
+  'session.signOut': 'Sign out',
+  'session.who': 'Signed in: {role} of {brand}',
   'nav.webhooks': 'Webhooks',
   'webhooks.title': 'Webhooks',
   'webhooks.intro':
@@ -296,6 +301,15 @@ export const ui = {
   'webhooks.deleted': 'The webhook to {url} is deleted: it receives nothing more.',
   'webhooks.testDelivered': 'The test reached {url}: it answered {status}.',
   'webhooks.testFailed': 'The test did not reach {url}: {reason}.',
+  'campaigns.title': 'Campaigns',
+  'campaigns.none': 'No campaign yet: an admin starts one on the Known issues page.',
+  'campaigns.id': 'Campaign',
+  'campaigns.target': 'Devices',
+  'campaigns.issue': 'Known issue',
+  'campaigns.started': 'Started',
+  'campaigns.by': 'By',
+  'campaigns.older': 'Older campaigns',
+  'campaigns.newest': 'Newest campaigns',
 };
 
 /** A case's status as its customer would say it. */

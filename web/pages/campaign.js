@@ -15,11 +15,91 @@ import { requireSession } from './sign-in.js';
 /**
  * @typedef {{ campaignId: string, target: { model: string, firmwares: string[], serialFrom?: string,
  *   serialTo?: string }, knownIssueId?: string, createdAt: string, createdBy: string, message: string }} Campaign
- * @typedef {{ serial: string, model: string, firmware: string, caseId: string, state: DeviceState }} Device
+ * @typedef {{ serial: string, model: string, firmware: string, caseId: string, repairCaseId?: string,
+ *   state: DeviceState }} Device
  */
 
 /** The counts in the order a device goes through them. */
 const STATES = /** @type {const} */ (['targeted', 'told', 'unreachable', 'shipped', 'fixed']);
+
+/**
+ * The brand's campaigns, newest first, a page at a time: `before` is the cursor the page before gave.
+ * @param {string | undefined} before
+ */
+export async function campaignsPage(before) {
+  if (!requireSession(['agent', 'admin'])) return;
+  const mine = live.generation;
+  const response = await api('GET', `/campaigns${before ? `?before=${encodeURIComponent(before)}` : ''}`);
+  if (mine !== live.generation) return;
+  const title = h('h1', {}, t('campaigns.title'));
+  if (!response.ok) return show(title, problemBox(response.body));
+  /** @type {{ items: Omit<Campaign, 'message'>[], next?: string }} */
+  const { items, next } = response.body;
+  const titles = ['id', 'target', 'issue', 'started', 'by'].map((key) =>
+    t(/** @type {any} */ (`campaigns.${key}`)),
+  );
+  show(
+    title,
+    items.length === 0
+      ? h('p', {}, t('campaigns.none'))
+      : h(
+          'table',
+          {},
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              titles.map((text) => h('th', { scope: 'col' }, text)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            items.map((campaign) =>
+              h(
+                'tr',
+                { 'data-campaign': campaign.campaignId },
+                h(
+                  'td',
+                  {},
+                  h(
+                    'a',
+                    { href: `#/campaigns/${encodeURIComponent(campaign.campaignId)}` },
+                    campaign.campaignId,
+                  ),
+                ),
+                h(
+                  'td',
+                  {},
+                  t('campaign.target', {
+                    model: campaign.target.model,
+                    firmwares: campaign.target.firmwares.join(', '),
+                  }),
+                  campaign.target.serialFrom
+                    ? t('campaign.serials', {
+                        from: campaign.target.serialFrom,
+                        to: campaign.target.serialTo ?? '',
+                      })
+                    : '',
+                ),
+                h('td', {}, campaign.knownIssueId ?? ''),
+                h('td', {}, fmtTime(campaign.createdAt)),
+                h('td', {}, campaign.createdBy),
+              ),
+            ),
+          ),
+        ),
+    h(
+      'p',
+      {},
+      before ? h('a', { href: '#/campaigns' }, t('campaigns.newest')) : null,
+      before && next ? ' ' : null,
+      next ? h('a', { href: `#/campaigns?before=${encodeURIComponent(next)}` }, t('campaigns.older')) : null,
+    ),
+  );
+}
 
 /** @param {string} campaignId */
 export async function campaignPage(campaignId) {
@@ -84,7 +164,7 @@ export async function campaignPage(campaignId) {
 
 /** @param {Device[]} devices */
 function devicesTable(devices) {
-  const titles = ['serial', 'model', 'firmware', 'earlierCase', 'state'].map((key) =>
+  const titles = ['serial', 'model', 'firmware', 'earlierCase', 'repairCase', 'state'].map((key) =>
     t(/** @type {any} */ (`campaign.${key}`)),
   );
   return h(
@@ -109,13 +189,17 @@ function devicesTable(devices) {
           h('td', {}, device.serial),
           h('td', {}, device.model),
           h('td', {}, device.firmware),
-          h('td', {}, h('a', { href: `#/cases/${encodeURIComponent(device.caseId)}` }, device.caseId)),
+          h('td', {}, caseLink(device.caseId)),
+          h('td', {}, device.repairCaseId ? caseLink(device.repairCaseId) : ''),
           h('td', {}, t(`campaign.state.${device.state}`)),
         ),
       ),
     ),
   );
 }
+
+const caseLink = (/** @type {string} */ caseId) =>
+  h('a', { href: `#/cases/${encodeURIComponent(caseId)}` }, caseId);
 
 /** The CSV export, fetched with the session's token (a plain link carries none) and saved as a file. */
 function downloadButton(/** @type {string} */ campaignId) {
@@ -143,7 +227,7 @@ function downloadButton(/** @type {string} */ campaignId) {
 
 /**
  * On the known-issues page: an admin starts a campaign from one of the issues, or from a model and
- * firmwares of their own; anyone there opens one by its id (there is no list of campaigns yet).
+ * firmwares of their own; anyone there opens one by its id (the list is at #/campaigns).
  * @param {{ issueId: string, model: string, firmwares: string[], status: string }[]} issues
  */
 export function campaignForms(issues) {

@@ -36,7 +36,14 @@ export function workflowInput(kase: Case, policy: BrandPolicy) {
 }
 
 export async function openCaseCommand(
-  command: { brand: string; actor: Actor; opening: CaseOpening; idempotencyKey?: string },
+  command: {
+    brand: string;
+    actor: Actor;
+    opening: CaseOpening;
+    idempotencyKey?: string;
+    /** What a caller other than the customer adds before the case is saved (a campaign: its owner, its link). */
+    adding?: (opened: Case) => Case;
+  },
   deps: Deps,
 ): Promise<{ case: Case; created: boolean }> {
   const { policy, version: policyVersion } = await currentPolicy(deps.policies, command.brand);
@@ -76,7 +83,11 @@ export async function openCaseCommand(
     command.actor,
   );
   // The version it opened under governs what the case was promised, to its end (casePolicy).
-  const fresh = { ...opened, policyVersion, ...(fingerprint ? { openingFingerprint: fingerprint } : {}) };
+  const fresh = {
+    ...(command.adding ? command.adding(opened) : opened),
+    policyVersion,
+    ...(fingerprint ? { openingFingerprint: fingerprint } : {}),
+  };
   const created = await deps.repo.create(fresh);
   if (!created)
     return replay(
