@@ -342,6 +342,30 @@ describe.runIf(hasBrowser)('every role in Chromium (issue 16)', () => {
     );
   });
 
+  it('shows each role the navigation to its own pages only, and says who is signed in in the reader’s language', async () => {
+    const links = async (page: Page) =>
+      page.locator('nav a:visible').evaluateAll((found) => found.map((a) => a.getAttribute('href')));
+    const everyone = ['#/open', '#/mine', '#/find', '#/mailbox'];
+    const expected: Record<string, string[]> = {
+      customer: [],
+      depot: ['#/depot'],
+      technician: ['#/visits'],
+      agent: ['#/depot', '#/visits', '#/owner', '#/review', '#/known-issues', '#/campaigns'],
+      reviewer: ['#/review'],
+      admin: ['#/known-issues', '#/campaigns', '#/settings', '#/webhooks'],
+    };
+    for (const [role, own] of Object.entries(expected)) {
+      const page = await signedInAs(role, nextId(role));
+      await page.locator('#session button').waitFor();
+      expect((await links(page)).sort(), role).toEqual([...everyone, ...own].sort());
+      await page.context().close();
+    }
+    const german = await signedInAs('depot', nextId('depot'), { locale: 'de-DE' });
+    await expect
+      .poll(() => german.locator('#session').textContent(), POLL)
+      .toBe('Angemeldet: depot bei acme Abmelden');
+  });
+
   it('every other page passes axe-core at both widths: home, sign-in, opening a case with its errors, follow, settings, mailbox', async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
     const anonymous = await context.newPage();

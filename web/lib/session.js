@@ -3,6 +3,7 @@
 // in localStorage: closing the tab ends it.
 
 import { completeSignIn, endIssuerSession, readClaims } from './oidc.js';
+import { t } from './words.js';
 
 /** @typedef {{ tenant: string, role: string, token: string, sub?: string, idToken?: string }} Session */
 
@@ -30,13 +31,13 @@ export function renderSession() {
   const current = session.get();
   for (const link of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('nav [data-roles]')))
     link.hidden = !(link.dataset.roles ?? '').split(' ').includes(current?.role ?? '');
-  if (!current) return box.replaceChildren('Not signed in');
+  if (!current) return box.replaceChildren(t('session.none'));
   const out = document.createElement('button');
   out.type = 'button';
   out.className = 'link';
-  out.textContent = 'Sign out';
+  out.textContent = t('session.signOut');
   out.addEventListener('click', signOut);
-  box.replaceChildren(`Signed in: ${current.role} of ${current.tenant} `, out);
+  box.replaceChildren(`${t('session.who', { role: current.role, brand: current.tenant })} `, out);
 }
 
 /**
