@@ -44,9 +44,29 @@ if (process.argv.includes('--record')) {
   process.exit(0);
 }
 
+/**
+ * The local cloud runs on the Node.js 22 the `node` package installs (aws-local-stepfunctions needs it).
+ * Its install script puts it in node_modules/.bin; npm 12 runs a dependency's install script only when
+ * package.json's `allowScripts` names it (this project's does). Say so plainly when it is missing.
+ */
+function checkProjectNode() {
+  if (existsSync(path.join(modules, '.bin', 'node')) || existsSync(path.join(modules, '.bin', 'node.cmd')))
+    return;
+  say(
+    "node_modules/.bin/node is missing: the `node` package's install script did not run, so scripts run on",
+  );
+  say(
+    `your Node.js ${process.version}, and the local cloud needs 22. Run \`npm rebuild node\` (and check that your`,
+  );
+  say('npm allows install scripts: package.json lists the three this project needs under allowScripts).');
+}
+
 const wanted = fingerprint();
 const found = existsSync(modules) ? recorded() : undefined;
-if (found === wanted) process.exit(0);
+if (found === wanted) {
+  checkProjectNode();
+  process.exit(0);
+}
 
 const reason = !existsSync(modules)
   ? 'node_modules is missing'
@@ -79,4 +99,5 @@ if (result.status !== 0) {
 }
 // npm may have rewritten package-lock.json (e.g. a package.json edited by hand): stamp what is there now.
 writeFileSync(stamp, `${fingerprint()}\n`);
+checkProjectNode();
 say(`Dependencies are in place (${((Date.now() - started) / 1000).toFixed(1)} s); later runs start at once.`);
