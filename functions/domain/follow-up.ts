@@ -4,7 +4,7 @@ import { openItems } from './custody.ts';
 import { isoAfter } from './dates.ts';
 import { ConflictError } from './errors.ts';
 import { notify } from './escalation.ts';
-import { settleKept } from './event-inbox.ts';
+import { settleKept, waitTaking, withWait } from './event-inbox.ts';
 import { type BrandPolicy, queueOf } from './policy.ts';
 import type { CaseEvent } from './schemas.ts';
 import { entry } from './timeline.ts';
@@ -43,7 +43,8 @@ const NOTHING_MORE = 'Nothing: your case is closed';
 
 /**
  * The customer says whether their needs were met (P10). "No" opens a follow-up, due within a day, owned
- * by the brand's named follow-up owner and in their work queue.
+ * by the brand's named follow-up owner and in their work queue. Answered after a complaint reopened the
+ * case, the answer is kept as well, and the case's next step stays the decision of the person who has it.
  */
 export function applySurveyAnswer(
   kase: Case,
@@ -71,9 +72,11 @@ export function applySurveyAnswer(
       ),
     ],
   };
+  const reopened = kase.status !== 'closed';
+  const next = (step: Case['nextStep']) => (reopened ? kase.nextStep : step);
   if (answer.met) {
     return notify(
-      { ...answered, nextStep: { name: NOTHING_MORE, deadline: now.toISOString() } },
+      { ...answered, nextStep: next({ name: NOTHING_MORE, deadline: now.toISOString() }) },
       'Thank you for telling us.',
       now,
     );
@@ -90,7 +93,7 @@ export function applySurveyAnswer(
         status: 'open',
         level: kase.escalationLevel,
       },
-      nextStep: { name: `${owner.name} follows up with you`, deadline: due },
+      nextStep: next({ name: `${owner.name} follows up with you`, deadline: due }),
       timeline: [
         ...answered.timeline,
         entry(
@@ -147,10 +150,10 @@ export function closeFollowUp(
     outcome: request.outcome,
     by,
   };
-  const waiting = kase.waiting;
-  if (waiting && !waiting.delivered && waiting.expect.includes(event.type)) {
+  const waiting = waitTaking(kase, event.type);
+  if (waiting) {
     return {
-      case: { ...closed, waiting: { ...waiting, delivered: event } },
+      case: withWait(closed, { ...waiting, delivered: event }),
       deliver: { token: waiting.token, event },
     };
   }
