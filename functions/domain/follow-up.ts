@@ -30,16 +30,16 @@ export function closeCase(kase: Case, policy: BrandPolicy, now: Date): Case {
   if (kase.survey) {
     return notify({ ...base, nextStep: { name: NOTHING_MORE, deadline: now.toISOString() } }, closed, now);
   }
-  const ask = 'Tell us whether your needs were met';
   const deadline = isoAfter(now, policy.surveyWindowSeconds);
   return notify(
-    { ...base, nextStep: { name: ask, deadline } },
+    { ...base, nextStep: { name: ASK, deadline } },
     `${closed} Answer at /cases/${kase.caseId}/survey.`,
     now,
   );
 }
 
 const NOTHING_MORE = 'Nothing: your case is closed';
+const ASK = 'Tell us whether your needs were met';
 
 /**
  * The customer says whether their needs were met (P10). "No" opens a follow-up, due within a day, owned
@@ -164,6 +164,8 @@ export function closeFollowUp(
 export function recordNoSurveyAnswer(kase: Case, now: Date): Case {
   // Reopened by a complaint meanwhile: a person has the case, and its next step is theirs.
   if (kase.survey || kase.status !== 'closed') return kase;
+  // Closed again after a complaint, the customer was asked again with a later deadline: that one counts.
+  if (kase.nextStep.name === ASK && Date.parse(kase.nextStep.deadline) > now.getTime()) return kase;
   return {
     ...kase,
     survey: { answered: false, at: now.toISOString() },

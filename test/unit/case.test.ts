@@ -3,7 +3,7 @@ import { caseIdFor } from '../../functions/app/ids.ts';
 import type { Case } from '../../functions/domain/case.ts';
 import { EventIdReusedError } from '../../functions/domain/errors.ts';
 import { beginWait, MAX_KEPT, recordEvent, returnUndelivered } from '../../functions/domain/event-inbox.ts';
-import { closeCase } from '../../functions/domain/follow-up.ts';
+import { closeCase, recordNoSurveyAnswer } from '../../functions/domain/follow-up.ts';
 import { openCase } from '../../functions/domain/intake.ts';
 import { type CaseEvent, CaseOpening } from '../../functions/domain/schemas.ts';
 import { examplePolicy } from '../support/brands.ts';
@@ -286,6 +286,25 @@ describe('a wait per execution (issue 11)', () => {
     const handed = returnUndelivered(taken.case, survey(), 'main');
     expect(handed.deliver).toEqual({ token: 'again', event: survey() });
     expect(handed.case.otherWaits).toBeUndefined();
+  });
+});
+
+describe('the survey asked again after a complaint (issue 11)', () => {
+  it('is not closed by the first window’s deadline: the later one counts', () => {
+    const policy = examplePolicy('acme');
+    const window = policy.surveyWindowSeconds * 1000;
+    const complained = new Date(now.getTime() + window / 2);
+    // Closed, reopened by a complaint, and closed again: the customer is asked again, by a later deadline.
+    const first = closeCase(fresh(), policy, now);
+    const again = closeCase({ ...first, status: 'reopened' }, policy, complained);
+    expect(again.nextStep).toMatchObject({ name: 'Tell us whether your needs were met' });
+    const firstDeadline = new Date(now.getTime() + window + 1000);
+    expect(recordNoSurveyAnswer(again, firstDeadline)).toBe(again);
+    const secondDeadline = new Date(complained.getTime() + window + 1000);
+    expect(recordNoSurveyAnswer(again, secondDeadline).survey).toEqual({
+      answered: false,
+      at: secondDeadline.toISOString(),
+    });
   });
 });
 
