@@ -31,12 +31,14 @@ export function waitTaking(kase: Case, type: string, except?: string): Waiting |
     .sort((a, b) => a.since.localeCompare(b.since))[0];
 }
 
-/** The step the case waits at now, for people's screens: the open wait that began last. */
-export function currentWait(kase: Case): Waiting | undefined {
-  return waitsOf(kase)
+/** The waits still open, the one that began last first. */
+export const openWaits = (kase: Case): Waiting[] =>
+  waitsOf(kase)
     .filter((wait) => !wait.delivered)
-    .sort((a, b) => b.since.localeCompare(a.since))[0];
-}
+    .sort((a, b) => b.since.localeCompare(a.since));
+
+/** The step the case waits at now, for people's screens: the open wait that began last. */
+export const currentWait = (kase: Case): Waiting | undefined => openWaits(kase)[0];
 
 /** The case with the wait that has `wait`'s token changed to it. */
 export function withWait(kase: Case, wait: Waiting): Case {

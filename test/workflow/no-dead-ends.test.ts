@@ -474,6 +474,9 @@ describe('a complaint while the survey is still to answer (issue 11)', () => {
     expect(await ownerQueue('service-supervisor')).toContainEqual(
       expect.objectContaining({ caseId, work: 'decision' }),
     );
+    // A person's screen offers what either execution waits for: the decision and the follow-up's outcome.
+    const { takes } = (await agent.get<{ takes: string[] }>(`/cases/${caseId}`)).body;
+    expect(takes).toEqual(expect.arrayContaining(['person-decided', 'follow-up-closed']));
 
     // The decision reaches the complaint's execution, which closes the case without asking the survey again.
     const decided = await decide(caseId, { action: 'close', reasonCode: 'RESOLVED-BY-AGREEMENT' });
