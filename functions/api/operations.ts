@@ -360,15 +360,19 @@ export const operations = [
       200: {
         description:
           'The case, the step waiting for an event (if one is), and the latest entries of its timeline and notices; `timelineBefore` pages back through the earlier ones.',
-        schema: Case.omit({ waiting: true, seenEventIds: true, seenFingerprints: true, stored: true }).extend(
-          {
-            waitingFor: z.object({ step: z.string(), since: z.string() }).optional(),
-            /** The events the case takes now (the step it waits at, and what its status allows). */
-            takes: z.array(z.string()),
-            timelineTotal: z.number().int(),
-            timelineBefore: z.number().int().optional(),
-          },
-        ),
+        schema: Case.omit({
+          waiting: true,
+          otherWaits: true,
+          seenEventIds: true,
+          seenFingerprints: true,
+          stored: true,
+        }).extend({
+          waitingFor: z.object({ step: z.string(), since: z.string() }).optional(),
+          /** The events the case takes now (the step it waits at, and what its status allows). */
+          takes: z.array(z.string()),
+          timelineTotal: z.number().int(),
+          timelineBefore: z.number().int().optional(),
+        }),
       },
       ...problems,
       ...notFound,

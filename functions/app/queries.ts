@@ -5,6 +5,7 @@ import { openItems } from '../domain/custody.ts';
 import { addressOf } from '../domain/customer-waits.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { ownerWork } from '../domain/escalation.ts';
+import { currentWait } from '../domain/event-inbox.ts';
 import type { CaseRepository } from '../domain/ports.ts';
 import { mustGet, mustSee } from './change-case.ts';
 import { randomSampleStart } from './ids.ts';
@@ -145,6 +146,7 @@ export async function reviewExportQuery(
 async function exportLine(brand: string, stored: Case, repo: CaseRepository) {
   const {
     waiting: _w,
+    otherWaits: _o,
     seenEventIds: _s,
     seenFingerprints: _f,
     pendingEvents: _p,
@@ -171,6 +173,7 @@ async function exportLine(brand: string, stored: Case, repo: CaseRepository) {
 export async function exportCaseQuery(brand: string, caseId: string, repo: CaseRepository) {
   const {
     waiting: _waiting,
+    otherWaits: _others,
     seenEventIds: _seen,
     seenFingerprints: _said,
     pendingEvents: _pending,
@@ -248,7 +251,13 @@ export async function visitQueueQuery(brand: string, actor: Actor, repo: CaseRep
 /** The depot's work: open cases, earliest deadline (so overdue) first, each in the lane it is in. */
 export async function depotQueueQuery(brand: string, repo: CaseRepository, now: Date) {
   const cases = await repo.queue(brand, 'depot', 200);
-  return cases.map((kase) => ({
+  return cases.map((kase) => queueLine(kase, now));
+}
+
+/** One case in the depot's queue, with the step it waits at now. */
+function queueLine(kase: Case, now: Date) {
+  const waiting = currentWait(kase);
+  return {
     caseId: kase.caseId,
     status: kase.status,
     // Whose device it is: the depot talks of "Ada's camera", not of a case number alone.
@@ -257,9 +266,9 @@ export async function depotQueueQuery(brand: string, repo: CaseRepository, now: 
     problem: { description: kase.problem.description, category: kase.problem.category },
     nextStep: kase.nextStep,
     overdue: new Date(kase.nextStep.deadline) < now,
-    ...(kase.waiting && !kase.waiting.delivered ? { waitingFor: kase.waiting.step } : {}),
+    ...(waiting ? { waitingFor: waiting.step } : {}),
     lane: (LANES[kase.status] ?? 'other') as 'incoming',
-  }));
+  };
 }
 
 /**

@@ -10,10 +10,14 @@ const Input = z.object({
   expect: z.array(z.string()).min(1),
   taskToken: z.string().min(1),
   enteredAt: z.string().optional(),
+  /** The execution that waits: a case's executions (a complaint's, say) each hold a wait of their own. */
+  execution: z.string().optional(),
 });
 
 /** Registers the step's task token on the case; the workflow resumes when the expected event arrives. */
-export const handler = stepHandler(Input, async ({ brand, caseId, step, expect, taskToken, enteredAt }) => {
-  await beginWaitCommand({ brand, caseId, wait: { step, expect, token: taskToken, enteredAt } }, deps());
+export const handler = stepHandler(Input, async (input) => {
+  const { brand, caseId, step, expect, taskToken, enteredAt, execution } = input;
+  const wait = { step, expect, token: taskToken, enteredAt, execution };
+  await beginWaitCommand({ brand, caseId, wait }, deps());
   return { registered: true };
 });

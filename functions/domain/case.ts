@@ -262,6 +262,20 @@ export const Stored = z.object({
 });
 export type Stored = z.infer<typeof Stored>;
 
+/** A workflow step waiting for an event: what it expects, and the token that resumes it. */
+const Waiting = z.object({
+  step: z.string(),
+  expect: z.array(z.string()),
+  token: z.string(),
+  since: z.string(),
+  /** When the workflow entered the waiting state, as Step Functions says. */
+  enteredAt: z.string().optional(),
+  /** The workflow execution that waits (its name): each execution of a case waits at one step at a time. */
+  execution: z.string().optional(),
+  delivered: CaseEvent.optional(),
+});
+export type Waiting = z.infer<typeof Waiting>;
+
 /** The case as it is stored and shown: its current state in one item, its journals beside it (see Stored). */
 export const Case = z.object({
   brand: z.string(),
@@ -455,18 +469,13 @@ export const Case = z.object({
    * as items of their own beside the case (the case repository writes and reads them); readers page it.
    */
   timeline: z.array(TimelineEntry).default([]),
-  /** The workflow step waiting for an event, and the token that resumes it. Never shown to anyone. */
-  waiting: z
-    .object({
-      step: z.string(),
-      expect: z.array(z.string()),
-      token: z.string(),
-      since: z.string(),
-      /** When the workflow entered the waiting state, as Step Functions says. */
-      enteredAt: z.string().optional(),
-      delivered: CaseEvent.optional(),
-    })
-    .optional(),
+  /** The workflow step that began waiting last, and the token that resumes it. Never shown to anyone. */
+  waiting: Waiting.optional(),
+  /**
+   * The waits of the case's other executions, one each: a complaint about a closed case runs in an
+   * execution of its own while the first one still waits for the survey's answer (event-inbox.ts).
+   */
+  otherWaits: z.array(Waiting).optional(),
   /** Events that arrived before the workflow waited for them; consumed when the wait begins. */
   pendingEvents: z.array(CaseEvent),
   /** The once-per-case questions already answered (arrival, diagnosis...): a second answer is refused. */

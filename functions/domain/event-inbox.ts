@@ -1,4 +1,4 @@
-import { type Actor, actorId, type Case } from './case.ts';
+import { type Actor, actorId, type Case, type Waiting } from './case.ts';
 import { EventIdReusedError } from './errors.ts';
 import type { CaseEvent } from './schemas.ts';
 import { describe, entry } from './timeline.ts';
@@ -8,7 +8,54 @@ import { awaitedWhile, isAwaited } from './waits.ts';
  * The case's inbox: events from depots, technicians, carriers and customers arrive early, late, twice
  * or out of order. Each is recorded once: applied to the step waiting for it, kept for a step still to
  * come, or refused (and still recorded) when it no longer makes sense for the case.
+ *
+ * A case holds one wait per execution of its workflow: usually one, but a complaint about a closed case
+ * runs in an execution of its own (waiting for a person's decision) while the first one still waits for
+ * the survey's answer. Each event goes to the wait that takes it; a new wait replaces only its own
+ * execution's.
  */
+
+/** Every wait the case holds, the one that began last first. */
+export const waitsOf = (kase: Case): Waiting[] => [
+  ...(kase.waiting ? [kase.waiting] : []),
+  ...(kase.otherWaits ?? []),
+];
+
+/**
+ * The wait that takes an event of `type` now: of those still open that expect it, the one waiting
+ * longest (the survey's answer goes to the execution that asked first). `except` is a wait that is over.
+ */
+export function waitTaking(kase: Case, type: string, except?: string): Waiting | undefined {
+  return waitsOf(kase)
+    .filter((wait) => wait.token !== except && !wait.delivered && wait.expect.includes(type))
+    .sort((a, b) => a.since.localeCompare(b.since))[0];
+}
+
+/** The waits still open, the one that began last first. */
+export const openWaits = (kase: Case): Waiting[] =>
+  waitsOf(kase)
+    .filter((wait) => !wait.delivered)
+    .sort((a, b) => b.since.localeCompare(a.since));
+
+/** The step the case waits at now, for people's screens: the open wait that began last. */
+export const currentWait = (kase: Case): Waiting | undefined => openWaits(kase)[0];
+
+/** The case with the wait that has `wait`'s token changed to it. */
+export function withWait(kase: Case, wait: Waiting): Case {
+  if (kase.waiting?.token === wait.token) return { ...kase, waiting: wait };
+  return {
+    ...kase,
+    otherWaits: (kase.otherWaits ?? []).map((other) => (other.token === wait.token ? wait : other)),
+  };
+}
+
+/** The case without another execution's wait that is over (the current one stays, as its record). */
+function withoutOtherWait(kase: Case, token: string): Case {
+  const others = (kase.otherWaits ?? []).filter((wait) => wait.token !== token);
+  if (others.length === (kase.otherWaits ?? []).length) return kase;
+  const { otherWaits: _all, ...rest } = kase;
+  return others.length > 0 ? { ...rest, otherWaits: others } : rest;
+}
 
 export interface WaitRequest {
   readonly step: string;
@@ -16,6 +63,8 @@ export interface WaitRequest {
   readonly token: string;
   /** When the workflow entered the waiting state (ISO 8601): tells a late registration from the current one. */
   readonly enteredAt?: string;
+  /** The execution that waits (its name): its new wait replaces its own last one, never another's. */
+  readonly execution?: string;
 }
 
 /**
@@ -23,13 +72,21 @@ export interface WaitRequest {
  * call with the same token (a retried invocation) delivers the same event again and changes nothing else.
  */
 export function beginWait(kase: Case, wait: WaitRequest, now: Date): { case: Case; deliver?: CaseEvent } {
-  if (kase.waiting?.token === wait.token) {
-    return { case: kase, ...(kase.waiting.delivered ? { deliver: kase.waiting.delivered } : {}) };
-  }
+  const again = waitsOf(kase).find((held) => held.token === wait.token);
+  if (again) return { case: kase, ...(again.delivered ? { deliver: again.delivered } : {}) };
+  // A wait without an execution's name was registered before waits named theirs: taken as the same one.
+  const sameExecution = (held: Waiting) =>
+    !held.execution || !wait.execution || held.execution === wait.execution;
   // A registration that arrives after a later wait's is for a step the workflow already left (its
   // deadline passed while the registration was on the way, as Step Functions allows): it changes nothing.
-  if (wait.enteredAt && kase.waiting?.enteredAt && wait.enteredAt < kase.waiting.enteredAt)
-    return { case: kase };
+  const later = waitsOf(kase).some(
+    (held) => sameExecution(held) && wait.enteredAt && held.enteredAt && wait.enteredAt < held.enteredAt,
+  );
+  if (later) return { case: kase };
+  // Another execution's wait that is still open stays, to take its events; one that took its event is over.
+  const others = waitsOf(kase).filter((held) => !sameExecution(held) && !held.delivered);
+  const { otherWaits: _before, ...held } = kase;
+  const kept: Case = others.length > 0 ? { ...held, otherWaits: others } : held;
   const early = kase.pendingEvents.find((event) => wait.expect.includes(event.type));
   const waiting = {
     step: wait.step,
@@ -37,9 +94,10 @@ export function beginWait(kase: Case, wait: WaitRequest, now: Date): { case: Cas
     token: wait.token,
     since: now.toISOString(),
     ...(wait.enteredAt ? { enteredAt: wait.enteredAt } : {}),
+    ...(wait.execution ? { execution: wait.execution } : {}),
   };
   // A reminder lasts while its step is unanswered: it ends with the answer, or when another wait begins.
-  const reminded = kase.reminder?.step === wait.step && !early ? kase : withoutReminder(kase);
+  const reminded = kase.reminder?.step === wait.step && !early ? kept : withoutReminder(kept);
   if (!early) return { case: { ...reminded, waiting } };
   return {
     case: {
@@ -143,12 +201,13 @@ export function recordEvent(
   if (repeated(kase, by.role, event.eventId, fingerprint)) {
     // Taken for the step that still waits, but perhaps never handed to it (the process stopped in
     // between): the sender's retry hands it again. Resuming a wait that already has it changes nothing.
-    const taken = kase.waiting?.delivered;
-    const again = taken?.eventId === event.eventId && taken.type === event.type && kase.waiting;
+    const again = waitsOf(kase).find(
+      (wait) => wait.delivered?.eventId === event.eventId && wait.delivered.type === event.type,
+    );
     return {
       case: kase,
       outcome: 'duplicate',
-      ...(again ? { deliver: { token: again.token, event: taken, again: true } } : {}),
+      ...(again?.delivered ? { deliver: { token: again.token, event: again.delivered, again: true } } : {}),
     };
   }
   const seen = take(kase, by.role, event.eventId, fingerprint);
@@ -157,15 +216,15 @@ export function recordEvent(
     ...base,
     timeline: [...kase.timeline, entry(now, type, `${describe(event)} ${summary}`, actor)],
   });
-  const waiting = kase.waiting;
+  const waiting = waitTaking(kase, event.type);
   const question = QUESTION[event.type];
   const alreadyAnswered = question !== undefined && kase.answered.includes(question);
-  if (!alreadyAnswered && waiting && !waiting.delivered && waiting.expect.includes(event.type)) {
+  if (!alreadyAnswered && waiting) {
+    const reminded = seen.reminder?.step === waiting.step ? withoutReminder(seen) : seen;
     return {
       case: noted('event-applied', `applied to "${waiting.step}".`, {
-        ...(seen.reminder?.step === waiting.step ? withoutReminder(seen) : seen),
+        ...withWait(reminded, { ...waiting, delivered: event }),
         answered: answer(kase, event),
-        waiting: { ...waiting, delivered: event },
       }),
       outcome: 'applied',
       deliver: { token: waiting.token, event },
@@ -247,18 +306,22 @@ export function returnUndelivered(
   event: CaseEvent,
   token: string,
 ): { case: Case; deliver?: { token: string; event: CaseEvent } } {
-  const waiting = kase.waiting;
   const kept = kase.pendingEvents.some((pending) => pending.eventId === event.eventId);
-  if (kept || (waiting?.delivered?.eventId === event.eventId && waiting.token !== token))
-    return { case: kase };
-  if (waiting && waiting.token !== token && !waiting.delivered && waiting.expect.includes(event.type)) {
-    return {
-      case: { ...kase, waiting: { ...waiting, delivered: event } },
-      deliver: { token: waiting.token, event },
-    };
-  }
-  const pendingEvents = [...kase.pendingEvents, event];
-  if (waiting?.token !== token) return { case: { ...kase, pendingEvents } };
-  const { delivered: _, ...stillWaiting } = waiting;
-  return { case: { ...kase, waiting: stillWaiting, pendingEvents } };
+  const takenElsewhere = waitsOf(kase).some(
+    (wait) => wait.token !== token && wait.delivered?.eventId === event.eventId,
+  );
+  if (kept || takenElsewhere) return { case: kase };
+  // The wait that refused it is over: another execution's is forgotten (that execution went on without
+  // it); the last one stays as the case's record of its step, without the event.
+  const over = withoutOtherWait(kase, token);
+  const ended = over.waiting?.token === token ? { ...over, waiting: undelivered(over.waiting) } : over;
+  const next = waitTaking(ended, event.type, token);
+  if (next)
+    return { case: withWait(ended, { ...next, delivered: event }), deliver: { token: next.token, event } };
+  return { case: { ...ended, pendingEvents: [...ended.pendingEvents, event] } };
+}
+
+function undelivered(wait: Waiting): Waiting {
+  const { delivered: _, ...open } = wait;
+  return open;
 }

@@ -4,7 +4,7 @@ import { openItems } from './custody.ts';
 import { isoAfter } from './dates.ts';
 import { ConflictError } from './errors.ts';
 import { notify } from './escalation.ts';
-import { settleKept } from './event-inbox.ts';
+import { settleKept, waitTaking, withWait } from './event-inbox.ts';
 import { type BrandPolicy, queueOf } from './policy.ts';
 import type { CaseEvent } from './schemas.ts';
 import { entry } from './timeline.ts';
@@ -30,20 +30,21 @@ export function closeCase(kase: Case, policy: BrandPolicy, now: Date): Case {
   if (kase.survey) {
     return notify({ ...base, nextStep: { name: NOTHING_MORE, deadline: now.toISOString() } }, closed, now);
   }
-  const ask = 'Tell us whether your needs were met';
   const deadline = isoAfter(now, policy.surveyWindowSeconds);
   return notify(
-    { ...base, nextStep: { name: ask, deadline } },
+    { ...base, nextStep: { name: ASK, deadline } },
     `${closed} Answer at /cases/${kase.caseId}/survey.`,
     now,
   );
 }
 
 const NOTHING_MORE = 'Nothing: your case is closed';
+const ASK = 'Tell us whether your needs were met';
 
 /**
  * The customer says whether their needs were met (P10). "No" opens a follow-up, due within a day, owned
- * by the brand's named follow-up owner and in their work queue.
+ * by the brand's named follow-up owner and in their work queue. Answered after a complaint reopened the
+ * case, the answer is kept as well, and the case's next step stays the decision of the person who has it.
  */
 export function applySurveyAnswer(
   kase: Case,
@@ -71,9 +72,11 @@ export function applySurveyAnswer(
       ),
     ],
   };
+  const reopened = kase.status !== 'closed';
+  const next = (step: Case['nextStep']) => (reopened ? kase.nextStep : step);
   if (answer.met) {
     return notify(
-      { ...answered, nextStep: { name: NOTHING_MORE, deadline: now.toISOString() } },
+      { ...answered, nextStep: next({ name: NOTHING_MORE, deadline: now.toISOString() }) },
       'Thank you for telling us.',
       now,
     );
@@ -90,7 +93,7 @@ export function applySurveyAnswer(
         status: 'open',
         level: kase.escalationLevel,
       },
-      nextStep: { name: `${owner.name} follows up with you`, deadline: due },
+      nextStep: next({ name: `${owner.name} follows up with you`, deadline: due }),
       timeline: [
         ...answered.timeline,
         entry(
@@ -147,10 +150,10 @@ export function closeFollowUp(
     outcome: request.outcome,
     by,
   };
-  const waiting = kase.waiting;
-  if (waiting && !waiting.delivered && waiting.expect.includes(event.type)) {
+  const waiting = waitTaking(kase, event.type);
+  if (waiting) {
     return {
-      case: { ...closed, waiting: { ...waiting, delivered: event } },
+      case: withWait(closed, { ...waiting, delivered: event }),
       deliver: { token: waiting.token, event },
     };
   }
@@ -161,6 +164,8 @@ export function closeFollowUp(
 export function recordNoSurveyAnswer(kase: Case, now: Date): Case {
   // Reopened by a complaint meanwhile: a person has the case, and its next step is theirs.
   if (kase.survey || kase.status !== 'closed') return kase;
+  // Closed again after a complaint, the customer was asked again with a later deadline: that one counts.
+  if (kase.nextStep.name === ASK && Date.parse(kase.nextStep.deadline) > now.getTime()) return kase;
   return {
     ...kase,
     survey: { answered: false, at: now.toISOString() },

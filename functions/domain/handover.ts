@@ -3,6 +3,7 @@ import type { Case, Decision, Handover, Shipment } from './case.ts';
 import { isoAfter, laterIso } from './dates.ts';
 import { InvariantError } from './errors.ts';
 import { advance, escalate } from './escalation.ts';
+import { waitsOf } from './event-inbox.ts';
 import { formatMoney } from './money.ts';
 import { type BrandPolicy, type CatalogueModel, queueOf } from './policy.ts';
 import { chooseReplacement } from './replacement.ts';
@@ -40,7 +41,8 @@ export const isWithPerson = (kase: Case) => kase.handover?.status === 'open';
 
 /** Whether an event of `type` was already taken and waits to be applied: a second one is not another answer. */
 const answerPending = (kase: Case, type: CaseEvent['type']) =>
-  kase.waiting?.delivered?.type === type || kase.pendingEvents.some((event) => event.type === type);
+  waitsOf(kase).some((wait) => wait.delivered?.type === type) ||
+  kase.pendingEvents.some((event) => event.type === type);
 
 /** A person has the case and nobody has decided yet: a decision is taken now. */
 export const awaitsDecision = (kase: Case) => isWithPerson(kase) && !answerPending(kase, 'person-decided');

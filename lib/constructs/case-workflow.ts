@@ -475,6 +475,7 @@ export class CaseWorkflow extends Construct {
         expect: [...wait.events],
         taskToken: JsonPath.taskToken,
         enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
+        execution: JsonPath.stringAt('$$.Execution.Name'),
       }),
       taskTimeout: Timeout.at(deadline.startsWith('$.') ? deadline : `$.sla.${deadline}`),
       resultPath: wait.keepAt,

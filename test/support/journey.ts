@@ -10,7 +10,7 @@ export { opening } from './api.ts';
 
 import { eventually } from './cloud.ts';
 
-export type CaseView = Omit<Case, 'waiting' | 'seenEventIds'> & {
+export type CaseView = Omit<Case, 'waiting' | 'otherWaits' | 'seenEventIds'> & {
   waitingFor?: { step: string; since: string };
 };
 

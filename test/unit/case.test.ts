@@ -3,7 +3,7 @@ import { caseIdFor } from '../../functions/app/ids.ts';
 import type { Case } from '../../functions/domain/case.ts';
 import { EventIdReusedError } from '../../functions/domain/errors.ts';
 import { beginWait, MAX_KEPT, recordEvent, returnUndelivered } from '../../functions/domain/event-inbox.ts';
-import { closeCase } from '../../functions/domain/follow-up.ts';
+import { closeCase, recordNoSurveyAnswer } from '../../functions/domain/follow-up.ts';
 import { openCase } from '../../functions/domain/intake.ts';
 import { type CaseEvent, CaseOpening } from '../../functions/domain/schemas.ts';
 import { examplePolicy } from '../support/brands.ts';
@@ -204,6 +204,107 @@ describe('events', () => {
     const kept = returnUndelivered(applied, received(), 'old').case;
     expect(kept.waiting?.delivered).toBeUndefined();
     expect(beginWait(kept, { ...wait, token: 'new' }, now).deliver).toEqual(received());
+  });
+});
+
+describe('a wait per execution (issue 11)', () => {
+  const later = new Date(now.getTime() + 60_000);
+  const survey = (eventId = 's1'): CaseEvent => ({
+    eventId,
+    type: 'survey-answered',
+    occurredAt: later.toISOString(),
+    met: false,
+  });
+  /** Closed and waiting for the survey; then a complaint's execution waits for a person's decision. */
+  const both = () => {
+    const closed = closeCase(fresh(), examplePolicy('acme'), now);
+    const asked = beginWait(
+      closed,
+      { step: 'Wait for survey answer', expect: ['survey-answered'], token: 'main', execution: 'RMA-1' },
+      now,
+    ).case;
+    const reopened: Case = { ...asked, status: 'reopened' };
+    return beginWait(
+      reopened,
+      {
+        step: 'Wait for a person’s decision',
+        expect: ['person-decided'],
+        token: 'complaint',
+        execution: 'RMA-1-complaint-x',
+      },
+      later,
+    ).case;
+  };
+
+  it('keeps the survey’s wait when a complaint’s execution begins to wait, and hands the answer to it', () => {
+    const kase = both();
+    expect(kase.waiting).toMatchObject({ token: 'complaint' });
+    expect(kase.otherWaits).toEqual([expect.objectContaining({ token: 'main' })]);
+    const answered = recordEvent(kase, survey(), later, customer);
+    expect(answered.outcome).toBe('applied');
+    expect(answered.deliver).toEqual({ token: 'main', event: survey() });
+    // The complaint's wait is untouched: the person's decision still reaches it.
+    expect(answered.case.waiting).toEqual(kase.waiting);
+    const decided = recordEvent(
+      answered.case,
+      { eventId: 'p1', type: 'person-decided', occurredAt: later.toISOString(), action: 'close', by: 'kim' },
+      later,
+      { role: 'agent', subject: 'kim' },
+    );
+    expect(decided.deliver?.token).toBe('complaint');
+  });
+
+  it('replaces only its own execution’s wait, and forgets another’s that took its event', () => {
+    const answered = recordEvent(both(), survey(), later, customer).case;
+    const followingUp = beginWait(
+      answered,
+      { step: 'Wait for the follow-up', expect: ['follow-up-closed'], token: 'main-2', execution: 'RMA-1' },
+      later,
+    ).case;
+    expect([followingUp.waiting, ...(followingUp.otherWaits ?? [])].map((wait) => wait?.token)).toEqual([
+      'main-2',
+      'complaint',
+    ]);
+  });
+
+  it('hands an answer an ended execution refused to the other execution still waiting for it', () => {
+    const kase = both();
+    const second = beginWait(
+      kase,
+      {
+        step: 'Wait for survey answer',
+        expect: ['survey-answered'],
+        token: 'again',
+        execution: 'RMA-1-complaint-x',
+      },
+      later,
+    ).case;
+    const taken = recordEvent(second, survey(), later, customer);
+    // The longest waiting takes it: the case's own execution, which asked first.
+    expect(taken.deliver?.token).toBe('main');
+    // Its wait had ended (the survey window passed): the complaint's execution takes the answer instead.
+    const handed = returnUndelivered(taken.case, survey(), 'main');
+    expect(handed.deliver).toEqual({ token: 'again', event: survey() });
+    expect(handed.case.otherWaits).toBeUndefined();
+  });
+});
+
+describe('the survey asked again after a complaint (issue 11)', () => {
+  it('is not closed by the first window’s deadline: the later one counts', () => {
+    const policy = examplePolicy('acme');
+    const window = policy.surveyWindowSeconds * 1000;
+    const complained = new Date(now.getTime() + window / 2);
+    // Closed, reopened by a complaint, and closed again: the customer is asked again, by a later deadline.
+    const first = closeCase(fresh(), policy, now);
+    const again = closeCase({ ...first, status: 'reopened' }, policy, complained);
+    expect(again.nextStep).toMatchObject({ name: 'Tell us whether your needs were met' });
+    const firstDeadline = new Date(now.getTime() + window + 1000);
+    expect(recordNoSurveyAnswer(again, firstDeadline)).toBe(again);
+    const secondDeadline = new Date(complained.getTime() + window + 1000);
+    expect(recordNoSurveyAnswer(again, secondDeadline).survey).toEqual({
+      answered: false,
+      at: secondDeadline.toISOString(),
+    });
   });
 });
 

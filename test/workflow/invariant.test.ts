@@ -24,9 +24,11 @@ import { type CaseView, isoDaysAgo } from '../support/journey.ts';
  * `FAIRFIX_INVARIANT_RUNS` (default 4) sets how many cases; `npm run invariant` runs a longer search.
  * In `npm test` the 4 journeys are the same every time (seed 20261204), so that a red CI names a change,
  * not a draw; `npm run invariant` draws new journeys on every run, and `FAIRFIX_INVARIANT_SEED` replays
- * one. Known and open (found by a draw, December 2026): seed 1602323090 — a complaint on a closed case
- * takes the case's wait while the main execution still waits for the survey answer, which then never
- * reaches it (it ends at the survey window's deadline instead).
+ * one (with the same runs and steps: `FAIRFIX_INVARIANT_SEED=1602323090 npm run invariant`). Found by a
+ * draw (December 2026) and fixed: seed 1602323090, journey 28 — a complaint on a closed case took the
+ * case's wait while the main execution still waited for the survey answer, which then never reached it
+ * (it ended at the survey window's deadline instead). A case now holds one wait per execution
+ * (functions/domain/event-inbox.ts); test/workflow/no-dead-ends.test.ts replays the journey in short.
  */
 const RUNS = Number(process.env.FAIRFIX_INVARIANT_RUNS ?? 4);
 const STEPS = Number(process.env.FAIRFIX_INVARIANT_STEPS ?? 14);

@@ -1,6 +1,9 @@
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complaintExecutionName } from '../../functions/app/ids.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
+import { LOCAL_CREDENTIALS } from '../../local/dynamo.ts';
+import { REGION } from '../../local/template.ts';
 import { ApiClient, nextId } from '../support/api.ts';
 import { eventually, startTestCloud } from '../support/cloud.ts';
 import { type CaseView, isoDaysAgo, Journey, opening } from '../support/journey.ts';
@@ -16,6 +19,7 @@ import { type CaseView, isoDaysAgo, Journey, opening } from '../support/journey.
 let cloud: LocalCloud;
 let journey: Journey;
 let agent: ApiClient;
+let sfn: SFNClient;
 const HOUR = 3_600_000;
 const DECIDE = 'Wait for a person’s decision';
 
@@ -23,6 +27,7 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   journey = new Journey(cloud);
   agent = ApiClient.as(cloud, 'acme', 'agent', 'agent-kim');
+  sfn = new SFNClient({ endpoint: cloud.urls.stepFunctions, region: REGION, credentials: LOCAL_CREDENTIALS });
 });
 afterAll(async () => {
   await carrierDown(false);
@@ -65,6 +70,13 @@ async function withPerson(caseId: string, queue = 'case-desk', execution = caseI
   );
   expect((await journey.execution(execution)).status).toBe('RUNNING');
   return kase;
+}
+
+/** The states an execution of the case workflow entered so far, in order. */
+async function statesEntered(execution: string): Promise<string[]> {
+  const { executionArn } = await journey.execution(execution);
+  const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+  return events.flatMap((event) => event.stateEnteredEventDetails?.name ?? []);
 }
 
 /** The device is dead on arrival and cannot be replaced like-for-like or better: no Lens 50 is left. */
@@ -417,6 +429,75 @@ describe('a complaint about a closed case (P7)', () => {
     expect(settled.notifications.at(-1)?.text).toContain('is closed');
     expect(settled.nextStep.name).toBe('Nothing: your case is closed');
     expect((await ownerQueue('service-manager')).map((item) => item.caseId)).not.toContain(caseId);
+  });
+});
+
+describe('a complaint while the survey is still to answer (issue 11)', () => {
+  it('leaves the survey’s answer to the case’s own execution, and the complaint with its person', async () => {
+    const caseId = await journey.open(opening());
+    await journey.toDepot(caseId);
+    await journey.coveredRepair(caseId);
+    await journey.deliverToCustomer(caseId);
+    const escalationId = nextId('esc');
+    const complaint = await journey.customer.post(`/cases/${caseId}/escalations`, {
+      escalationId,
+      reason: 'The fault came back the day after the repair',
+    });
+    expect(complaint.status).toBe(201);
+    const carrying = complaintExecutionName(caseId, `complaint:${escalationId}`);
+    await withPerson(caseId, 'service-supervisor', carrying);
+    // The case's own execution still waits for the survey's answer, beside the complaint's.
+    expect((await journey.execution(caseId)).status).toBe('RUNNING');
+
+    const answered = await journey.survey(caseId, false, 'It broke again');
+    expect(answered.status).toBe(202);
+    expect(answered.body.outcome).toBe('applied');
+    // The case's own execution takes it and goes on as on any answer: a follow-up it waits for.
+    const followedUp = await journey.until(
+      caseId,
+      'the answer applied',
+      (k) => k.followUp?.status === 'open',
+    );
+    expect(followedUp).toMatchObject({
+      status: 'reopened',
+      survey: { answered: true, met: false, comment: 'It broke again' },
+    });
+    await eventually(async () =>
+      (await statesEntered(caseId)).includes('Wait for the follow-up') ? true : undefined,
+    );
+    expect(await statesEntered(caseId)).toContain('Apply survey answer');
+    expect(await statesEntered(carrying)).not.toContain('Apply survey answer');
+    // The person who has the complaint still decides next, and still has it in their queue.
+    const owner = followedUp.handover?.owner.name;
+    expect(followedUp.nextStep.name).toBe(`${owner} decides how your case goes on`);
+    expect(followedUp.notifications.at(-1)?.text).toContain(`Owned by ${owner}`);
+    expect(await ownerQueue('service-supervisor')).toContainEqual(
+      expect.objectContaining({ caseId, work: 'decision' }),
+    );
+    // A person's screen offers what either execution waits for: the decision and the follow-up's outcome.
+    const { takes } = (await agent.get<{ takes: string[] }>(`/cases/${caseId}`)).body;
+    expect(takes).toEqual(expect.arrayContaining(['person-decided', 'follow-up-closed']));
+
+    // The decision reaches the complaint's execution, which closes the case without asking the survey again.
+    const decided = await decide(caseId, { action: 'close', reasonCode: 'RESOLVED-BY-AGREEMENT' });
+    expect(decided.status).toBe(202);
+    await eventually(async () =>
+      (await journey.execution(carrying)).status === 'SUCCEEDED' ? true : undefined,
+    );
+    expect(await statesEntered(carrying)).not.toContain('Wait for survey answer');
+    const closed = await journey.get(caseId);
+    expect(closed.status).toBe('closed');
+    expect(closed.decisions).toContainEqual(
+      expect.objectContaining({ decision: 'closure', code: 'RESOLVED-BY-AGREEMENT' }),
+    );
+    // The follow-up the answer opened ends the case's own execution.
+    await journey.waitsFor(caseId, 'Wait for the follow-up');
+    const outcome = await agent.post(`/cases/${caseId}/follow-up/outcomes`, {
+      outcomeId: nextId('fu'),
+      outcome: 'Called Ada; the replacement board is covered too.',
+    });
+    expect(outcome.status).toBe(201);
+    await journey.finished(caseId);
   });
 });
 

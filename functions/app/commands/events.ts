@@ -9,6 +9,7 @@ import {
   repeated,
   take,
   type WaitRequest,
+  waitTaking,
 } from '../../domain/event-inbox.ts';
 import { occurredAtErrors } from '../../domain/event-times.ts';
 import { diagnosisErrors } from '../../domain/good-faith.ts';
@@ -164,7 +165,7 @@ export async function giveAddressCommand(
     if (repeated(kase, actor.role, event.eventId, fingerprint))
       return { case: kase, result: 'duplicate' as const };
     // A new address for an open case that has one and waits for none: kept on the case, no event to keep.
-    const waitsForIt = kase.waiting?.expect.includes(event.type) && !kase.waiting.delivered;
+    const waitsForIt = waitTaking(kase, event.type) !== undefined;
     if (kase.status !== 'closed' && addressOf(kase.customer) && !waitsForIt) {
       const taken = take(kase, actor.role, event.eventId, fingerprint);
       return {
