@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { brandDeadline } from './business-time.ts';
-import { type Case, SignalKind } from './case.ts';
+import { type Case, type Said, SignalKind } from './case.ts';
 import { liveDecision, overturnDenial } from './decisions.ts';
 import { advance, notify } from './escalation.ts';
 import type { BrandPolicy } from './policy.ts';
@@ -213,7 +213,7 @@ export function waiveForKnownIssue(
   if (kase.knownIssue?.issueId === issue.issueId && kase.knownIssue.status === 'waived') return unchanged;
   const words = issueWords(issue);
   const free = `${sentence(words)}: no charge.`;
-  let next: Case = {
+  const matched: Case = {
     ...kase,
     knownIssue: { issueId: issue.issueId, words, kind: issue.kind, what: issue.what, status: 'waived' },
     timeline: [
@@ -226,9 +226,31 @@ export function waiveForKnownIssue(
       ),
     ],
   };
+  const { case: next, withdrawn, answersEstimate } = makeFree(matched, free, now);
+  const told = `${free} Diagnosis and repair are free${withdrawn ? '; the estimate we sent you is withdrawn and nothing is asked of you' : ''}.`;
+  const said = { key: withdrawn ? 'known-issue.withdrawn' : 'known-issue.free', values: saidOf(issue) };
+  if (!answersEstimate) return { case: notify(next, told, now, said), answersEstimate };
+  return { case: onToRepair(next, policy, now, told, said), answersEstimate };
+}
+
+/**
+ * The brand's fault, for `reason` (a known issue, a service campaign): the diagnosis made free and the
+ * repair covered, a coverage denial overturned, an estimate awaiting its answer or approved withdrawn
+ * (an approved one's charges waived). `answersEstimate`: the workflow waits on that estimate's answer,
+ * which the caller gives it (an `estimate-answered` event) and tells the customer with onToRepair.
+ */
+export function makeFree(
+  kase: Case,
+  reason: string,
+  now: Date,
+  by = BY,
+): { case: Case; withdrawn: boolean; answersEstimate: boolean } {
+  // A device that has left the depot is a person's decision (a refund), as for a known issue.
+  if (!OPEN.includes(kase.status)) return { case: kase, withdrawn: false, answersEstimate: false };
+  let next = kase;
   if (next.diagnosis)
-    next = { ...next, diagnosis: { ...next.diagnosis, covered: true, diagnosisFree: true, reason: free } };
-  if (liveDecision(next, 'coverage')) next = overturnDenial(next, 'coverage', free, now, BY).case;
+    next = { ...next, diagnosis: { ...next.diagnosis, covered: true, diagnosisFree: true, reason } };
+  if (liveDecision(next, 'coverage')) next = overturnDenial(next, 'coverage', reason, now, by).case;
   const estimate = next.estimate;
   const answersEstimate = estimate?.status === 'awaiting-answer';
   const withdrawn = answersEstimate || estimate?.status === 'approved';
@@ -245,20 +267,19 @@ export function waiveForKnownIssue(
       ),
     };
   }
-  const told = `${free} Diagnosis and repair are free${withdrawn ? '; the estimate we sent you is withdrawn and nothing is asked of you' : ''}.`;
-  const said = { key: withdrawn ? 'known-issue.withdrawn' : 'known-issue.free', values: saidOf(issue) };
-  if (!answersEstimate) return { case: notify(next, told, now, said), answersEstimate };
-  return {
-    case: advance(
-      { ...next, status: 'in-repair' },
-      'Repair at the depot',
-      brandDeadline(now, policy.sla.repairSeconds, policy),
-      now,
-      told,
-      said,
-    ),
-    answersEstimate,
-  };
+  return { case: next, withdrawn, answersEstimate };
+}
+
+/** A withdrawn estimate's wait is over: the case goes on to the repair, and its customer is told. */
+export function onToRepair(kase: Case, policy: BrandPolicy, now: Date, told: string, said?: Said): Case {
+  return advance(
+    { ...kase, status: 'in-repair' },
+    'Repair at the depot',
+    brandDeadline(now, policy.sla.repairSeconds, policy),
+    now,
+    told,
+    said,
+  );
 }
 
 /** The issue's model and firmwares, as a notice catalogue fills them in (functions/domain/notice-words.ts). */

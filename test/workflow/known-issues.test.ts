@@ -495,3 +495,44 @@ describe('service campaigns', () => {
     ]);
   });
 });
+
+describe('a campaign linked to an open case', () => {
+  it('withdraws the estimate awaiting its answer there, and the workflow goes on to the repair', async () => {
+    // Detection stays below its threshold: only the campaign makes this case free.
+    const admin = await createBrand('linkedco', { threshold: 10, windowDays: 30 });
+    const journey = new Journey(cloud, 'linkedco');
+    const serial = nextId('SN-ASKED');
+    const caseId = await journey.open(
+      outOfWarranty({
+        device: {
+          serial,
+          model: 'Cam 3',
+          purchaseDate: isoDaysAgo(cloud.clock.now(), 1200),
+          firmware: '3.1.0',
+        },
+      }),
+    );
+    await journey.toDepot(caseId);
+    await journey.depotEvent(caseId, wornOut('BAT-07'));
+    const asked = await journey.waitsFor(caseId, 'Wait for estimate answer');
+    expect(asked.estimate).toMatchObject({ status: 'awaiting-answer', totalMinor: 45_800 });
+
+    const request = { campaignId: nextId('linked'), model: 'Cam 3', firmwares: ['3.1.0'] };
+    const created = await admin.post('/campaigns', request);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.devices).toMatchObject([{ serial, caseId, repairCaseId: caseId }]);
+
+    const withdrawn = await journey.waitsFor(caseId, 'Wait for repair attempt');
+    expect(withdrawn.estimate?.status).toBe('withdrawn');
+    expect(withdrawn.charges).toEqual([]);
+    expect(withdrawn.diagnosis).toMatchObject({ covered: true, diagnosisFree: true });
+    expect(withdrawn.diagnosis?.reason).toContain(`campaign ${request.campaignId} for`);
+    expect(
+      told(withdrawn, 'We fix it at no charge on this case; the estimate we sent you is withdrawn'),
+    ).toBe(true);
+    // Repaired free, and delivered with nothing charged.
+    await journey.depotEvent(caseId, { type: 'repair-attempted', result: 'fixed', faultCode: 'BAT-07' });
+    const done = await journey.deliverToCustomer(caseId);
+    expect(done.charges).toEqual([]);
+  });
+});
