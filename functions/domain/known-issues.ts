@@ -43,6 +43,23 @@ export function faultSignal(kase: Case, faultCode: string): Signal | undefined {
 }
 
 /**
+ * A case's report, as the case bus carries it to detection: the plan step publishes the symptom at
+ * opening ("Case opened"), the diagnosis step the fault the depot found ("Case diagnosed").
+ */
+export interface FleetReport {
+  readonly brand: string;
+  readonly caseId: string;
+  readonly signal: Signal;
+  /** When the case reported it: its opening, or its diagnosis. */
+  readonly occurredAt: string;
+}
+
+/** Where the workflow's steps announce reports for detection (the case bus, on AWS and locally). */
+export interface FleetReports {
+  reported(report: FleetReport): Promise<void>;
+}
+
+/**
  * The cases whose report of one signal is within the window, oldest first. Report times are UTC
  * ISO-8601 instants, as every time on a case, so they compare and sort as text (no date parsing: this
  * runs on every opening).
@@ -334,6 +351,8 @@ export interface KnownIssueStore {
     report: { caseId: string; at: string },
     bounds: { windowDays: number; keep: number; now: Date },
   ): Promise<{ reports: Record<string, string>; issueId?: string }>;
+  /** The issue covering a signal, if one does: a read, for a step that applies an open issue to its case. */
+  covering(brand: string, signal: Signal): Promise<string | undefined>;
   /** Points each signal at the issue, so later reports find it; answers the cases that reported them recently. */
   cover(brand: string, signals: readonly Signal[], issueId: string): Promise<string[]>;
   /** Notes that the issue reached a case: a dismissal finds every case it waived by these. */
