@@ -8,6 +8,7 @@ import { CaseWorkflow } from './constructs/case-workflow.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { FairfixFunction } from './constructs/fairfix-function.ts';
 import { FairfixHttpApi } from './constructs/http-api.ts';
+import { KnownIssueDetector } from './constructs/known-issue-detector.ts';
 import { Notifier } from './constructs/notifier.ts';
 import { SignIn } from './constructs/sign-in.ts';
 import { WebSite } from './constructs/web-site.ts';
@@ -30,6 +31,7 @@ export interface FairfixStackProps extends StackProps {
 export class FairfixStack extends Stack {
   readonly data: DataTable;
   readonly workflow: CaseWorkflow;
+  readonly knownIssues: KnownIssueDetector;
   readonly http: FairfixHttpApi;
   readonly bus: EventBus;
   readonly web: WebSite;
@@ -163,6 +165,10 @@ export class FairfixStack extends Stack {
     });
     // Every function that changes a case may queue notices: it announces them on the bus.
     for (const fn of [caseStep, awaitCaseEvent, ...changers]) this.notifier.bindPublisher(fn, this.bus);
+    // Known-issue detection counts the reports the workflow's steps put on the bus; an issue it opens
+    // changes its cases, so it announces their notices too.
+    this.knownIssues = new KnownIssueDetector(this, 'KnownIssues', { bus: this.bus, table, stateMachine });
+    this.notifier.bindPublisher(this.knownIssues.fn, this.bus);
 
     new CfnOutput(this, 'WebUrl', { value: `https://${this.web.distribution.distributionDomainName}/` });
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint });

@@ -1,4 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { FleetReport, FleetReports } from '../domain/known-issues.ts';
 import type { NoticePublisher } from '../domain/ports.ts';
 import { requiredEnv } from './aws-clients.ts';
 
@@ -33,6 +34,60 @@ export class CaseBusNotices implements NoticePublisher {
         const failed = answer.Entries?.find((entry) => entry.ErrorCode);
         throw new Error(`PutEvents refused a notice: ${failed?.ErrorCode} ${failed?.ErrorMessage ?? ''}`);
       }
+    }
+  }
+}
+
+/** The events of a case's reports to known-issue detection (lib/constructs/known-issue-detector.ts). */
+export const REPORT_EVENT = {
+  source: 'fairfix.cases',
+  opened: 'Case opened',
+  diagnosed: 'Case diagnosed',
+} as const;
+
+/**
+ * The detail of a `Case opened` event (the symptom category the customer chose, `symptom`) or a `Case
+ * diagnosed` one (the fault the depot found, `faultCode`): what detection counts, never the customer.
+ */
+export interface CaseReported {
+  brand: string;
+  caseId: string;
+  model: string;
+  firmware: string;
+  symptom?: string;
+  faultCode?: string;
+  occurredAt: string;
+}
+
+/** Puts a case's reports on the case bus, for known-issue detection to count. */
+export class CaseBusReports implements FleetReports {
+  constructor(private readonly busName?: string) {}
+
+  async reported({ brand, caseId, signal, occurredAt }: FleetReport): Promise<void> {
+    const { model, firmware, what } = signal;
+    const detail: CaseReported = {
+      brand,
+      caseId,
+      model,
+      firmware,
+      ...(signal.kind === 'symptom' ? { symptom: what } : { faultCode: what }),
+      occurredAt,
+    };
+    const answer = await events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: this.busName ?? requiredEnv('CASE_BUS_NAME'),
+            Source: REPORT_EVENT.source,
+            DetailType: signal.kind === 'symptom' ? REPORT_EVENT.opened : REPORT_EVENT.diagnosed,
+            Detail: JSON.stringify(detail),
+          },
+        ],
+      }),
+    );
+    if (answer.FailedEntryCount) {
+      const failed = answer.Entries?.find((entry) => entry.ErrorCode);
+      throw new Error(`PutEvents refused a report: ${failed?.ErrorCode} ${failed?.ErrorMessage ?? ''}`);
     }
   }
 }

@@ -79,6 +79,18 @@ export class DynamoKnownIssueStore implements KnownIssueStore {
     return { reports, ...(issueId ? { issueId } : {}) };
   }
 
+  async covering(brand: string, signal: Signal) {
+    const { Item } = await dynamo.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.signal(brand, signal),
+        ProjectionExpression: 'issueId',
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.issueId === 'string' ? Item.issueId : undefined;
+  }
+
   async cover(brand: string, signals: readonly Signal[], issueId: string) {
     const covered = await Promise.all(
       signals.map((signal) =>

@@ -18,12 +18,14 @@ import {
 import { type Actor, actorId, type Case } from '../domain/case.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { notify } from '../domain/escalation.ts';
-import { CaseOpening } from '../domain/schemas.ts';
+import { inboxKey, recordEvent } from '../domain/event-inbox.ts';
+import { makeFree, onToRepair } from '../domain/known-issues.ts';
+import { type CaseEvent, CaseOpening } from '../domain/schemas.ts';
 import { entry } from '../domain/timeline.ts';
 import { changeCase } from './change-case.ts';
 import { openCaseCommand } from './commands/cases.ts';
 import type { Deps } from './deps.ts';
-import { policyOf } from './policies.ts';
+import { casePolicy, policyOf } from './policies.ts';
 
 /**
  * Service campaigns (functions/domain/campaigns.ts): an admin's request finds the brand's devices on
@@ -118,37 +120,13 @@ interface Reach {
 async function reachDevice(latest: Case, reach: Reach, deps: Deps): Promise<Campaign['devices'][number]> {
   const { serial } = latest.device;
   const message = (template: string) => template.replace('{serial}', serial);
-  const linked = (kase: Case, opened: boolean, text: string): Case => {
-    const key = opened ? `campaign.${reach.offer}` : 'campaign.open-case';
-    return notify(
-      {
-        ...kase,
-        campaign: { ...reach.link, opened },
-        timeline: [
-          ...kase.timeline,
-          entry(deps.now, 'campaign', `${sentence(reach.link.words)}: diagnosis and repair are free.`, BY),
-        ],
-      },
-      text,
-      deps.now,
-      { key, values: { ...reach.values, serial } },
-    );
-  };
+  const linked = (kase: Case, opened: boolean, text: string): Case =>
+    notify(withCampaign(kase, reach, opened, deps.now), text, deps.now, {
+      key: opened ? `campaign.${reach.offer}` : 'campaign.open-case',
+      values: { ...reach.values, serial },
+    });
   if (latest.status !== 'closed') {
-    const told = `campaign:${reach.campaignId}`;
-    const { result: noticeId } = await changeCase(
-      { brand: reach.brand, caseId: latest.caseId, seen: [told] },
-      deps,
-      (kase) => {
-        if (kase.seenEventIds.includes(told)) return { case: kase, result: undefined };
-        const after = linked(
-          { ...kase, seenEventIds: [...kase.seenEventIds, told] },
-          false,
-          message(reach.onOpenCase),
-        );
-        return { case: after, result: after.notifications.at(-1)?.id };
-      },
-    );
+    const noticeId = await reachOpenCase(latest.caseId, message(reach.onOpenCase), reach, serial, deps);
     return { serial, caseId: latest.caseId, repairCaseId: latest.caseId, ...(noticeId ? { noticeId } : {}) };
   }
   const { customer, device } = latest;
@@ -186,6 +164,60 @@ async function reachDevice(latest: Case, reach: Reach, deps: Deps): Promise<Camp
   );
   const noticeId = opened.notifications.find((notice) => notice.parts?.message === text)?.id;
   return { serial, caseId: latest.caseId, repairCaseId: opened.caseId, ...(noticeId ? { noticeId } : {}) };
+}
+
+/** The case as the campaign marks it: its diagnosis and repair free, for the campaign's reason. */
+const withCampaign = (kase: Case, reach: Reach, opened: boolean, now: Date): Case => ({
+  ...kase,
+  campaign: { ...reach.link, opened },
+  timeline: [
+    ...kase.timeline,
+    entry(now, 'campaign', `${sentence(reach.link.words)}: diagnosis and repair are free.`, BY),
+  ],
+});
+
+/**
+ * A device's case still open: linked to the campaign, its owner told, once (the case remembers it). Its
+ * next diagnosis is free (good-faith.ts); one already made is made free now, and an estimate sent for it
+ * is withdrawn, as a known issue does: the withdrawal answers the workflow's wait for the customer's
+ * answer, which goes on to the repair. Answers the notice's id.
+ */
+async function reachOpenCase(caseId: string, text: string, reach: Reach, serial: string, deps: Deps) {
+  const told = `campaign:${reach.campaignId}`;
+  const by: Actor = { role: 'system', subject: told };
+  const seen = [told, inboxKey(by.role, told)];
+  const { result } = await changeCase({ brand: reach.brand, caseId, seen }, deps, async (kase) => {
+    if (kase.seenEventIds.includes(told)) return { case: kase, result: undefined };
+    const said = { key: 'campaign.open-case', values: { ...reach.values, serial } };
+    const marked = withCampaign(
+      { ...kase, seenEventIds: [...kase.seenEventIds, told] },
+      reach,
+      false,
+      deps.now,
+    );
+    const freed = makeFree(marked, `${sentence(reach.link.words)}: no charge.`, deps.now, actorId(by));
+    if (!freed.withdrawn) {
+      const after = notify(freed.case, text, deps.now, said);
+      return { case: after, result: after.notifications.at(-1)?.id };
+    }
+    const withdrawn = `${text.replace(/\.$/, '')}; the estimate we sent you is withdrawn and nothing is asked of you.`;
+    const saidWithdrawn = { ...said, key: 'campaign.open-case.withdrawn' };
+    if (!freed.answersEstimate) {
+      const after = notify(freed.case, withdrawn, deps.now, saidWithdrawn);
+      return { case: after, result: after.notifications.at(-1)?.id };
+    }
+    const answer: CaseEvent = {
+      type: 'estimate-answered',
+      eventId: told,
+      occurredAt: deps.now.toISOString(),
+      approved: true,
+    };
+    const answered = recordEvent(freed.case, answer, deps.now, by);
+    const policy = await casePolicy(deps.policies, kase);
+    const after = onToRepair(answered.case, policy, deps.now, withdrawn, saidWithdrawn);
+    return { case: after, result: after.notifications.at(-1)?.id, deliver: answered.deliver };
+  });
+  return result;
 }
 
 const BY = 'system:campaigns';

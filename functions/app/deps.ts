@@ -1,5 +1,5 @@
 import type { CampaignStore } from '../domain/campaigns.ts';
-import type { KnownIssueStore } from '../domain/known-issues.ts';
+import type { FleetReports, KnownIssueStore } from '../domain/known-issues.ts';
 import type {
   Carrier,
   CaseRepository,
@@ -23,6 +23,8 @@ export interface Deps {
   readonly notices?: NoticePublisher;
   /** Known issues and the counts that raise them; only the functions that detect or decide need it. */
   readonly knownIssues?: KnownIssueStore;
+  /** Where the workflow's steps announce a case's reports, for detection to count (the case bus). */
+  readonly fleetReports?: FleetReports;
   /** Service campaigns: only the functions that create or read them need it. */
   readonly campaigns?: CampaignStore;
   readonly now: Date;

@@ -6,6 +6,7 @@ import {
   caseMatches,
   chargeAgain,
   decideIssue,
+  type FleetReport,
   faultSignal,
   type KnownIssue,
   type KnownIssueDecisionRequest,
@@ -47,46 +48,35 @@ function storeOf(deps: Deps): KnownIssueStore {
 }
 
 /**
- * A case's report, counted towards the fleet's known issues, by the step that has the case in hand
- * (plan: the symptom at opening; applyDiagnosis: the fault the depot found, `faultCode`): one write,
- * once however often the step runs. Answers the case under the issue that covers its report, if one
- * does; the report that opens an issue brings it to the other cases that raised it. Off for a brand
- * whose policy has no `knownIssues`: then this costs one cached policy read.
+ * The report a case makes to the fleet's known issues at one of the two moments that count (plan: the
+ * symptom at opening; applyDiagnosis: the fault the depot found, `faultCode`), if it makes one: none for
+ * a brand whose policy has no `knownIssues` (one cached policy read), a device without its firmware, or
+ * a case a campaign opened (its owner saw no failure).
  */
-export async function reportToFleet(
+async function reportOf(kase: Case, faultCode: string | undefined, deps: Deps) {
+  if (faultCode === undefined && kase.campaign?.opened) return undefined;
+  const settings = (await policyOf(deps.policies, kase.brand)).knownIssues;
+  if (!settings) return undefined;
+  const signal = faultCode === undefined ? openingSignal(kase) : faultSignal(kase, faultCode);
+  return signal ? { settings, signal } : undefined;
+}
+
+/**
+ * The step that has the case in hand applies an issue already open for its report, by a read: a case
+ * diagnosed after its issue opened is never sent an estimate. Counting the report is detection's, from
+ * the event the step publishes once the case is saved (announceReport, countReport).
+ */
+export async function applyKnownIssue(
   kase: Case,
   faultCode: string | undefined,
   policy: BrandPolicy,
   deps: Deps,
 ): Promise<Case> {
-  // A case a campaign opened reports nothing of its own: its owner saw no failure.
-  if (faultCode === undefined && kase.campaign?.opened) return kase;
-  const settings = (await policyOf(deps.policies, kase.brand)).knownIssues;
-  if (!settings) return kase;
-  const signal = faultCode === undefined ? openingSignal(kase) : faultSignal(kase, faultCode);
-  if (!signal) return kase;
+  const report = await reportOf(kase, faultCode, deps);
+  if (!report) return kase;
   const store = storeOf(deps);
-  const at = faultCode === undefined ? kase.openedAt : deps.now.toISOString();
-  const bounds = { windowDays: settings.windowDays, keep: settings.threshold, now: deps.now };
-  const { reports, issueId } = await store.report(kase.brand, signal, { caseId: kase.caseId, at }, bounds);
-  let issue = issueId ? await store.get(kase.brand, issueId) : undefined;
-  if (!issueId) {
-    const raisedBy = reportsWithin(reports, settings.windowDays, deps.now);
-    if (raisedBy.length < settings.threshold) return kase;
-    issue = await store.open({
-      issueId: issueIdFor(kase.brand, signal),
-      brand: kase.brand,
-      model: signal.model,
-      firmwares: [signal.firmware],
-      kind: signal.kind,
-      what: signal.what,
-      status: 'open',
-      openedAt: deps.now.toISOString(),
-      raisedBy,
-      decisions: [],
-    });
-    await bringToCases(issue, deps, kase.caseId);
-  }
+  const issueId = await store.covering(kase.brand, report.signal);
+  const issue = issueId ? await store.get(kase.brand, issueId) : undefined;
   if (!issue || !caseMatches(issue, kase, faultCode ?? kase.diagnosis?.faultCode)) return kase;
   if (!waives(issue)) return chargeAgain(kase, issue, deps.now);
   await store.reached(kase.brand, issue.issueId, kase.caseId);
@@ -94,11 +84,65 @@ export async function reportToFleet(
 }
 
 /**
+ * Puts the case's report on the case bus ("Case opened", "Case diagnosed"), once the step saved the
+ * case: detection counts it there (countReport). A retried step publishes again; it counts once.
+ */
+export async function announceReport(kase: Case, faultCode: string | undefined, deps: Deps): Promise<void> {
+  const report = await reportOf(kase, faultCode, deps);
+  if (!report) return;
+  if (!deps.fleetReports) throw new Error('Reports need deps.fleetReports (functions/shared/deps.ts).');
+  const occurredAt = faultCode === undefined ? kase.openedAt : (kase.diagnosis?.at ?? deps.now.toISOString());
+  await deps.fleetReports.reported({
+    brand: kase.brand,
+    caseId: kase.caseId,
+    signal: report.signal,
+    occurredAt,
+  });
+}
+
+/**
+ * Detection, from a report on the case bus: one write counts it, once per case however often the event
+ * comes (the store sets the case's own attribute only if absent). The report that brings the signal to
+ * the brand's threshold within its window opens the issue and brings it to every case that raised it; a
+ * report of a signal an issue already covers brings it to its own case (its step may have looked before
+ * the issue opened). Each case changes once per issue, so a redelivered event changes nothing more.
+ */
+export async function countReport(report: FleetReport, deps: Deps): Promise<KnownIssue | undefined> {
+  const settings = (await policyOf(deps.policies, report.brand)).knownIssues;
+  if (!settings) return undefined;
+  const store = storeOf(deps);
+  const { brand, caseId, signal } = report;
+  const bounds = { windowDays: settings.windowDays, keep: settings.threshold, now: deps.now };
+  const { reports, issueId } = await store.report(brand, signal, { caseId, at: report.occurredAt }, bounds);
+  if (issueId) {
+    const issue = await store.get(brand, issueId);
+    if (issue) await bringToCase(issue, caseId, deps);
+    return issue;
+  }
+  const raisedBy = reportsWithin(reports, settings.windowDays, deps.now);
+  if (raisedBy.length < settings.threshold) return undefined;
+  const issue = await store.open({
+    issueId: issueIdFor(brand, signal),
+    brand,
+    model: signal.model,
+    firmwares: [signal.firmware],
+    kind: signal.kind,
+    what: signal.what,
+    status: 'open',
+    openedAt: deps.now.toISOString(),
+    raisedBy,
+    decisions: [],
+  });
+  await bringToCases(issue, deps);
+  return issue;
+}
+
+/**
  * The issue reaches every case that recently reported one of its signals (its firmwares) or that it
  * reached before: charges waived while it stands, charged again once dismissed. Each case changes once
  * per issue, so running this again (a retried request or step) finishes what an interrupted run left.
  */
-async function bringToCases(issue: KnownIssue, deps: Deps, except?: string) {
+async function bringToCases(issue: KnownIssue, deps: Deps) {
   const signals = issue.firmwares.map((firmware) => ({
     kind: issue.kind,
     model: issue.model,
@@ -110,7 +154,7 @@ async function bringToCases(issue: KnownIssue, deps: Deps, except?: string) {
     store.cover(issue.brand, signals, issue.issueId),
     store.casesOf(issue.brand, issue.issueId),
   ]);
-  const caseIds = [...new Set([...reporting, ...reached])].filter((caseId) => caseId !== except);
+  const caseIds = [...new Set([...reporting, ...reached])];
   // A few at a time: each is a read and a write of its case, and perhaps a workflow resumed.
   for (let i = 0; i < caseIds.length; i += 8)
     await Promise.all(caseIds.slice(i, i + 8).map((caseId) => bringToCase(issue, caseId, deps)));

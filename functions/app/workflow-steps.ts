@@ -32,7 +32,7 @@ import { bookVisit, endVisit, offerVisit, visitTimer } from '../domain/visits.ts
 import { waitNamed } from '../domain/waits.ts';
 import { type Change, changeCase } from './change-case.ts';
 import type { Deps } from './deps.ts';
-import { reportToFleet } from './known-issues.ts';
+import { announceReport, applyKnownIssue } from './known-issues.ts';
 import { casePolicy } from './policies.ts';
 
 /**
@@ -112,8 +112,8 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   async plan(kase, deps, _input, policy) {
     const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
     const others = history.cases.filter((other) => other.caseId !== kase.caseId);
-    // Its symptom counts towards the fleet's known issues; one may already cover it (known-issues.ts).
-    const reported = await reportToFleet(kase, undefined, policy, deps);
+    // A known issue may already cover its symptom (known-issues.ts); runCaseStep reports it to detection.
+    const reported = await applyKnownIssue(kase, undefined, policy, deps);
     const { case: planned, route } = planCase(reported, policy, others, deps.now);
     return { case: planned, result: { route } };
   },
@@ -135,8 +135,8 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   },
 
   async applyDiagnosis(kase, deps, { event }, policy) {
-    // The fault found counts towards the fleet's known issues; one may make it free (known-issues.ts).
-    const reported = await reportToFleet(kase, event.faultCode, policy, deps);
+    // A known issue may already make the fault found free (known-issues.ts); runCaseStep reports it.
+    const reported = await applyKnownIssue(kase, event.faultCode, policy, deps);
     const { case: diagnosed, next } = applyDiagnosis(reported, event, policy, deps.now);
     if (next !== 'repair') return { case: diagnosed, result: { next } };
     // A fault fixed on this device before, back within the brand's window: that fix failed (P4).
@@ -328,9 +328,13 @@ export async function runCaseStep(input: StepInput, deps: Deps): Promise<object>
     input.step === 'escalateOverdue' || input.step === 'customerOverdue'
       ? [overdueEscalationId(input.overdue)]
       : [];
-  const { result } = await changeCase({ ...input, seen }, deps, async (kase) =>
+  const { case: saved, result } = await changeCase({ ...input, seen }, deps, async (kase) =>
     run(kase, deps, input, await casePolicy(deps.policies, kase)),
   );
+  // The symptom at opening and the fault the depot found go to known-issue detection, on the case bus,
+  // once the case is saved (known-issues.ts). A step that fails here is retried: the report counts once.
+  if (input.step === 'plan') await announceReport(saved, undefined, deps);
+  if (input.step === 'applyDiagnosis') await announceReport(saved, input.event.faultCode, deps);
   return result;
 }
 

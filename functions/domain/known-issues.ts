@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { brandDeadline } from './business-time.ts';
-import { type Case, SignalKind } from './case.ts';
+import { type Case, type Said, SignalKind } from './case.ts';
 import { liveDecision, overturnDenial } from './decisions.ts';
 import { advance, notify } from './escalation.ts';
 import type { BrandPolicy } from './policy.ts';
@@ -40,6 +40,23 @@ export function faultSignal(kase: Case, faultCode: string): Signal | undefined {
   const { model, firmware } = kase.device;
   if (!firmware) return undefined;
   return { kind: 'fault', model, firmware, what: faultCode };
+}
+
+/**
+ * A case's report, as the case bus carries it to detection: the plan step publishes the symptom at
+ * opening ("Case opened"), the diagnosis step the fault the depot found ("Case diagnosed").
+ */
+export interface FleetReport {
+  readonly brand: string;
+  readonly caseId: string;
+  readonly signal: Signal;
+  /** When the case reported it: its opening, or its diagnosis. */
+  readonly occurredAt: string;
+}
+
+/** Where the workflow's steps announce reports for detection (the case bus, on AWS and locally). */
+export interface FleetReports {
+  reported(report: FleetReport): Promise<void>;
 }
 
 /**
@@ -213,7 +230,7 @@ export function waiveForKnownIssue(
   if (kase.knownIssue?.issueId === issue.issueId && kase.knownIssue.status === 'waived') return unchanged;
   const words = issueWords(issue);
   const free = `${sentence(words)}: no charge.`;
-  let next: Case = {
+  const matched: Case = {
     ...kase,
     knownIssue: { issueId: issue.issueId, words, kind: issue.kind, what: issue.what, status: 'waived' },
     timeline: [
@@ -226,9 +243,31 @@ export function waiveForKnownIssue(
       ),
     ],
   };
+  const { case: next, withdrawn, answersEstimate } = makeFree(matched, free, now);
+  const told = `${free} Diagnosis and repair are free${withdrawn ? '; the estimate we sent you is withdrawn and nothing is asked of you' : ''}.`;
+  const said = { key: withdrawn ? 'known-issue.withdrawn' : 'known-issue.free', values: saidOf(issue) };
+  if (!answersEstimate) return { case: notify(next, told, now, said), answersEstimate };
+  return { case: onToRepair(next, policy, now, told, said), answersEstimate };
+}
+
+/**
+ * The brand's fault, for `reason` (a known issue, a service campaign): the diagnosis made free and the
+ * repair covered, a coverage denial overturned, an estimate awaiting its answer or approved withdrawn
+ * (an approved one's charges waived). `answersEstimate`: the workflow waits on that estimate's answer,
+ * which the caller gives it (an `estimate-answered` event) and tells the customer with onToRepair.
+ */
+export function makeFree(
+  kase: Case,
+  reason: string,
+  now: Date,
+  by = BY,
+): { case: Case; withdrawn: boolean; answersEstimate: boolean } {
+  // A device that has left the depot is a person's decision (a refund), as for a known issue.
+  if (!OPEN.includes(kase.status)) return { case: kase, withdrawn: false, answersEstimate: false };
+  let next = kase;
   if (next.diagnosis)
-    next = { ...next, diagnosis: { ...next.diagnosis, covered: true, diagnosisFree: true, reason: free } };
-  if (liveDecision(next, 'coverage')) next = overturnDenial(next, 'coverage', free, now, BY).case;
+    next = { ...next, diagnosis: { ...next.diagnosis, covered: true, diagnosisFree: true, reason } };
+  if (liveDecision(next, 'coverage')) next = overturnDenial(next, 'coverage', reason, now, by).case;
   const estimate = next.estimate;
   const answersEstimate = estimate?.status === 'awaiting-answer';
   const withdrawn = answersEstimate || estimate?.status === 'approved';
@@ -245,20 +284,19 @@ export function waiveForKnownIssue(
       ),
     };
   }
-  const told = `${free} Diagnosis and repair are free${withdrawn ? '; the estimate we sent you is withdrawn and nothing is asked of you' : ''}.`;
-  const said = { key: withdrawn ? 'known-issue.withdrawn' : 'known-issue.free', values: saidOf(issue) };
-  if (!answersEstimate) return { case: notify(next, told, now, said), answersEstimate };
-  return {
-    case: advance(
-      { ...next, status: 'in-repair' },
-      'Repair at the depot',
-      brandDeadline(now, policy.sla.repairSeconds, policy),
-      now,
-      told,
-      said,
-    ),
-    answersEstimate,
-  };
+  return { case: next, withdrawn, answersEstimate };
+}
+
+/** A withdrawn estimate's wait is over: the case goes on to the repair, and its customer is told. */
+export function onToRepair(kase: Case, policy: BrandPolicy, now: Date, told: string, said?: Said): Case {
+  return advance(
+    { ...kase, status: 'in-repair' },
+    'Repair at the depot',
+    brandDeadline(now, policy.sla.repairSeconds, policy),
+    now,
+    told,
+    said,
+  );
 }
 
 /** The issue's model and firmwares, as a notice catalogue fills them in (functions/domain/notice-words.ts). */
@@ -313,6 +351,8 @@ export interface KnownIssueStore {
     report: { caseId: string; at: string },
     bounds: { windowDays: number; keep: number; now: Date },
   ): Promise<{ reports: Record<string, string>; issueId?: string }>;
+  /** The issue covering a signal, if one does: a read, for a step that applies an open issue to its case. */
+  covering(brand: string, signal: Signal): Promise<string | undefined>;
   /** Points each signal at the issue, so later reports find it; answers the cases that reported them recently. */
   cover(brand: string, signals: readonly Signal[], issueId: string): Promise<string[]>;
   /** Notes that the issue reached a case: a dismissal finds every case it waived by these. */

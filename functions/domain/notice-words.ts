@@ -20,6 +20,7 @@ export const SAID_KEYS = [
   'campaign.label',
   'campaign.visit',
   'campaign.open-case',
+  'campaign.open-case.withdrawn',
 ] as const;
 export type SaidKey = (typeof SAID_KEYS)[number];
 
@@ -130,6 +131,8 @@ const de: Catalogue = {
       'Ihr {model} (Seriennummer {serial}) ist von einem bekannten Fehler bei {model} mit Firmware {firmwares} betroffen. Wir beheben ihn kostenlos und haben diesen Reparaturfall dafür eröffnet, Sie müssen also nichts ausfüllen: Mit unserer nächsten Nachricht bieten wir Ihnen Termine für einen Technikerbesuch an.',
     'campaign.open-case':
       'Ihr {model} (Seriennummer {serial}) ist von einem bekannten Fehler bei {model} mit Firmware {firmwares} betroffen. Wir beheben ihn in diesem Fall kostenlos.',
+    'campaign.open-case.withdrawn':
+      'Ihr {model} (Seriennummer {serial}) ist von einem bekannten Fehler bei {model} mit Firmware {firmwares} betroffen. Wir beheben ihn in diesem Fall kostenlos; der Kostenvoranschlag, den wir Ihnen geschickt haben, ist zurückgezogen, und wir verlangen nichts von Ihnen.',
   },
   or: 'oder',
   steps: {

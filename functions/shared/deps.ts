@@ -1,5 +1,5 @@
 import { DynamoCampaignStore } from '../adapters/campaign-store.ts';
-import { CaseBusNotices } from '../adapters/case-bus.ts';
+import { CaseBusNotices, CaseBusReports } from '../adapters/case-bus.ts';
 import { DynamoCaseRepository } from '../adapters/case-repository.ts';
 import { clock } from '../adapters/clock.ts';
 import { DynamoKnownIssueStore } from '../adapters/known-issue-store.ts';
@@ -38,6 +38,7 @@ export function deps(printing: PrintingAdapters = NOT_PRINTING): Deps {
     warehouse: new LocalWarehouse(),
     notices: new CaseBusNotices(),
     knownIssues: new DynamoKnownIssueStore(),
+    fleetReports: new CaseBusReports(),
     campaigns: new DynamoCampaignStore(),
     ...printing,
   };

@@ -10,6 +10,10 @@ const byEntry = (entry: string) =>
     ([, fn]) => (fn as Resource).Metadata?.['fairfix:entry'] === entry,
   );
 
+/** The notifier's dead-letter queue (the known-issue detector has its own). */
+const notifierQueue = () =>
+  Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('Notifier'));
+
 beforeAll(() => {
   template = Template.fromJSON(sharedTemplate() as never);
 });
@@ -21,7 +25,7 @@ describe('the notifier and the webhook deliverer', () => {
       const [functionId] = byEntry(entry) ?? [];
       expect(functionId).toBeDefined();
       const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
-      const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue'));
+      const queueId = notifierQueue();
       template.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: { Ref: busId },
         EventPattern: { source: ['fairfix.cases'], 'detail-type': ['Notice queued'] },
@@ -46,7 +50,7 @@ describe('the notifier and the webhook deliverer', () => {
     },
   );
   it('raises an alarm as soon as one event is dead-lettered', () => {
-    const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue'));
+    const queueId = notifierQueue();
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Namespace: 'AWS/SQS',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as detectKnownIssues } from '../../functions/detect-known-issues/handler.ts';
 import type { BrandPolicy } from '../../functions/domain/policy.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
 import { ApiClient, nextId } from '../support/api.ts';
@@ -84,6 +85,48 @@ describe('known issues from symptoms at opening', () => {
   });
 });
 
+describe('detection from the case events on the bus', () => {
+  it('counts a case opening once however often its event is delivered', async () => {
+    await createBrand('busco', { threshold: 2, windowDays: 30 });
+    const journey = new Journey(cloud, 'busco');
+    const first = await journey.open(outOfWarranty());
+    await journey.waitsFor(first, 'Wait for device at depot');
+    // The plan step put the case's report on the bus: what detection counts, never who the customer is.
+    const published = await eventually(async () =>
+      cloud.bus.events
+        .map((event) => event.entry as { Source: string; DetailType: string; Detail: string })
+        .find((entry) => entry.DetailType === 'Case opened' && entry.Detail.includes(first)),
+    );
+    const detail = JSON.parse(published.Detail) as Record<string, string>;
+    expect(detail).toEqual({
+      brand: 'busco',
+      caseId: first,
+      model: 'Cam 3',
+      firmware: '3.1.0',
+      symptom: 'does-not-power-on',
+      occurredAt: (await journey.get(first)).openedAt,
+    });
+    // EventBridge delivers at least once: the same event, twice more, to the detector the rule targets.
+    const event = { source: published.Source, 'detail-type': published.DetailType, detail };
+    expect(await detectKnownIssues(event)).toEqual({});
+    expect(await detectKnownIssues(event)).toEqual({});
+    const agent = ApiClient.as(cloud, 'busco', 'agent');
+    expect((await agent.get<{ items: unknown[] }>('/known-issues')).body.items).toEqual([]);
+    expect((await journey.get(first)).knownIssue).toBeUndefined();
+
+    // A second device's report is the threshold's second: the issue opens, raised by the two cases.
+    const second = await journey.open(outOfWarranty());
+    for (const caseId of [first, second]) await journey.until(caseId, 'the known issue reaches it', waived);
+    const issues = (await agent.get<{ items: { raisedBy: string[] }[] }>('/known-issues')).body.items;
+    expect(issues).toHaveLength(1);
+    expect([...(issues[0]?.raisedBy ?? [])].sort()).toEqual([first, second].sort());
+    // Every report the detector was handed was taken: none is waiting in its dead letters.
+    expect(
+      cloud.messaging.rules.deadLetters.filter((letter) => letter.rule.startsWith('KnownIssues')),
+    ).toEqual([]);
+  });
+});
+
 describe('known issues from fault codes at the depot', () => {
   it('withdraws an estimate sent earlier for the fault, and the workflow goes on to the repair', async () => {
     await createBrand('faultco', { threshold: 2, windowDays: 30 });
@@ -100,10 +143,12 @@ describe('known issues from fault codes at the depot', () => {
       outOfWarranty({ problem: { description: 'Makes a loud noise', category: 'other' } }),
     );
     await journey.toDepot(later);
-    // The second report of FAN-09 on Cam 3 3.1.0 opens the issue: this case is never asked to pay.
+    // The second report of FAN-09 on Cam 3 3.1.0 opens the issue, once detection has counted it from
+    // the bus: this case's estimate, sent by the step that reported, is withdrawn with the earlier one.
     await journey.depotEvent(later, wornOut('FAN-09'));
     const repairing = await journey.waitsFor(later, 'Wait for repair attempt');
-    expect(repairing.estimate).toBeUndefined();
+    expect(repairing.estimate?.status).toBe('withdrawn');
+    expect(repairing.charges).toEqual([]);
     expect(repairing.diagnosis).toMatchObject({ covered: true, diagnosisFree: true });
 
     const withdrawn = await journey.waitsFor(earlier, 'Wait for repair attempt');
@@ -112,6 +157,16 @@ describe('known issues from fault codes at the depot', () => {
     expect(withdrawn.diagnosis).toMatchObject({ covered: true, diagnosisFree: true });
     expect(told(withdrawn, 'the estimate we sent you is withdrawn')).toBe(true);
     expect(withdrawn.timeline.some((line) => line.type === 'known-issue')).toBe(true);
+    // A case the depot diagnoses once the issue is open finds it by a read: it is never sent an estimate.
+    const after = await journey.open(
+      outOfWarranty({ problem: { description: 'Fan stopped', category: 'software-fault' } }),
+    );
+    await journey.toDepot(after);
+    await journey.depotEvent(after, wornOut('FAN-09'));
+    const free = await journey.waitsFor(after, 'Wait for repair attempt');
+    expect(free.estimate).toBeUndefined();
+    expect(free.knownIssue?.status).toBe('waived');
+    expect(free.diagnosis).toMatchObject({ covered: true, diagnosisFree: true });
     // Repaired free, and delivered with nothing charged.
     await journey.depotEvent(earlier, { type: 'repair-attempted', result: 'fixed', faultCode: 'FAN-09' });
     const done = await journey.deliverToCustomer(earlier);
@@ -493,5 +548,46 @@ describe('service campaigns', () => {
       '#/firmwares',
       '#/model',
     ]);
+  });
+});
+
+describe('a campaign linked to an open case', () => {
+  it('withdraws the estimate awaiting its answer there, and the workflow goes on to the repair', async () => {
+    // Detection stays below its threshold: only the campaign makes this case free.
+    const admin = await createBrand('linkedco', { threshold: 10, windowDays: 30 });
+    const journey = new Journey(cloud, 'linkedco');
+    const serial = nextId('SN-ASKED');
+    const caseId = await journey.open(
+      outOfWarranty({
+        device: {
+          serial,
+          model: 'Cam 3',
+          purchaseDate: isoDaysAgo(cloud.clock.now(), 1200),
+          firmware: '3.1.0',
+        },
+      }),
+    );
+    await journey.toDepot(caseId);
+    await journey.depotEvent(caseId, wornOut('BAT-07'));
+    const asked = await journey.waitsFor(caseId, 'Wait for estimate answer');
+    expect(asked.estimate).toMatchObject({ status: 'awaiting-answer', totalMinor: 45_800 });
+
+    const request = { campaignId: nextId('linked'), model: 'Cam 3', firmwares: ['3.1.0'] };
+    const created = await admin.post('/campaigns', request);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.devices).toMatchObject([{ serial, caseId, repairCaseId: caseId }]);
+
+    const withdrawn = await journey.waitsFor(caseId, 'Wait for repair attempt');
+    expect(withdrawn.estimate?.status).toBe('withdrawn');
+    expect(withdrawn.charges).toEqual([]);
+    expect(withdrawn.diagnosis).toMatchObject({ covered: true, diagnosisFree: true });
+    expect(withdrawn.diagnosis?.reason).toContain(`campaign ${request.campaignId} for`);
+    expect(
+      told(withdrawn, 'We fix it at no charge on this case; the estimate we sent you is withdrawn'),
+    ).toBe(true);
+    // Repaired free, and delivered with nothing charged.
+    await journey.depotEvent(caseId, { type: 'repair-attempted', result: 'fixed', faultCode: 'BAT-07' });
+    const done = await journey.deliverToCustomer(caseId);
+    expect(done.charges).toEqual([]);
   });
 });
