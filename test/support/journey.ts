@@ -62,14 +62,23 @@ export class Journey {
   }
 
   until(caseId: string, what: string, test: (kase: CaseView) => boolean): Promise<CaseView> {
+    let seen: CaseView | undefined;
     return eventually(
       async () => {
-        const kase = await this.get(caseId);
-        return test(kase) ? kase : undefined;
+        seen = await this.get(caseId);
+        return test(seen) ? seen : undefined;
       },
       15_000,
       `${caseId}: ${what}`,
-    );
+    ).catch((error: Error) => {
+      // A timeout says where the case stood, so a failure seen once under load can be read afterwards.
+      const where = seen && {
+        status: seen.status,
+        waitingFor: seen.waitingFor,
+        timeline: seen.timeline?.slice(-4),
+      };
+      throw new Error(`${error.message}; the case last stood: ${JSON.stringify(where)}`);
+    });
   }
 
   /** Closed, and the workflow asks the customer whether their needs were met (P10). */
