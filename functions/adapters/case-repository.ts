@@ -48,9 +48,10 @@ export const keys = {
  * A case's journals grow without bound (a timeline of 10,000 entries is a busy case, not an attack),
  * so they are not kept in the case's item, which DynamoDB caps at 400 KB: each entry is an item of its
  * own in the case's partition. A change commits by one conditional write of the case item, which
- * carries the change's own entries (its tail); only then are they written out as items, by this writer
- * or, after a crash, by the next one. An entry item is therefore only ever written with committed
- * content, so two racing writers never overwrite each other's entries.
+ * carries the change's own entries (its tail); readers take the tail from the item. The next change
+ * writes them out as items before it commits its own tail in their place: one batch write per change,
+ * and no crash window in which a committed entry exists nowhere. An entry item is therefore only ever
+ * written with committed content, so two racing writers never overwrite each other's entries.
  */
 const JOURNALS = { timeline: 'TL#', notifications: 'NT#' } as const;
 type Journal = keyof typeof JOURNALS;
@@ -75,7 +76,7 @@ function storedOf(item: Record<string, unknown>): Stored {
     timeline: legacy.timeline.length,
     notifications: legacy.notifications.length,
     seenLoaded: 0,
-    recentSeen: legacy.seenEventIds.slice(-RECENT_SEEN),
+    recentSeen: [...new Set(legacy.seenEventIds)].slice(-RECENT_SEEN),
     recentFingerprints: {},
     tail: {
       timeline: legacy.timeline,
@@ -141,11 +142,15 @@ export class DynamoCaseRepository implements CaseRepository {
     if (!Item) return undefined;
     const stored = storedOf(Item);
     const recent = new Set([...stored.recentSeen, ...stored.tail.seen]);
-    const found = await this.inboxHas(
-      brand,
-      caseId,
-      seen.filter((key) => !recent.has(key)),
-    );
+    // Fewer recent keys than are kept: none ever dropped out, so the item knows every key the case took.
+    const everyKey = stored.recentSeen.length < RECENT_SEEN;
+    const found = everyKey
+      ? {}
+      : await this.inboxHas(
+          brand,
+          caseId,
+          seen.filter((key) => !recent.has(key)),
+        );
     const seenEventIds = [...recent, ...Object.keys(found)];
     const seenFingerprints = { ...stored.recentFingerprints, ...stored.tail.fingerprints, ...found };
     // The workflow's direct DynamoDB steps add attributes of their own; parse() keeps what the domain knows.
@@ -160,15 +165,13 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   async create(kase: Case): Promise<boolean> {
-    const stored = committed(kase, EMPTY);
-    const created = await this.putOnce(toItem(kase, stored));
-    if (created) await this.writeOut(kase, stored);
-    return created;
+    // The opening's entries ride in the item's tail until the next change writes them out.
+    return this.putOnce(toItem(kase, committed(kase, EMPTY)));
   }
 
   async save(kase: Case, expectedVersion: number): Promise<Case> {
     const before = kase.stored ?? EMPTY;
-    // The last change's entries may not be written out yet (its writer stopped): they are now.
+    // The last change's entries ride in the tail this change replaces: out they go first.
     await this.writeOut(kase, before);
     const stored = committed(kase, before);
     const next = { ...kase, version: expectedVersion + 1 };
@@ -185,7 +188,6 @@ export class DynamoCaseRepository implements CaseRepository {
       if (isConditionFailure(error)) throw new ConcurrentUpdateError(kase.caseId);
       throw error;
     }
-    await this.writeOut(kase, stored);
     return {
       ...next,
       timeline: [],

@@ -87,18 +87,27 @@ async function record(
   });
 }
 
-/** The notice itself, from the case's notifications journal, newest pages first. */
+/**
+ * The notice itself, from the case's notifications journal as the case was read, newest pages first.
+ * A notice is queued by a change and delivered at once, so it is mostly still in that change's tail,
+ * which the case item carries: then no page is read.
+ */
 async function findNotice(
   repo: CaseRepository,
   kase: Case,
   noticeId: string,
 ): Promise<Notification & { id: string }> {
+  const recent = kase.stored?.tail.notifications.find((entry) => entry.id === noticeId);
+  if (recent) return { ...recent, id: noticeId };
   let before: number | undefined;
   for (;;) {
-    const page = await repo.journal(kase.brand, kase.caseId, 'notifications', {
-      limit: 100,
-      ...(before === undefined ? {} : { before }),
-    });
+    const page = await repo.journal(
+      kase.brand,
+      kase.caseId,
+      'notifications',
+      { limit: 100, ...(before === undefined ? {} : { before }) },
+      kase.stored,
+    );
     const found = (page?.entries as Notification[] | undefined)?.find((entry) => entry.id === noticeId);
     if (found) return { ...found, id: noticeId };
     if (page?.before === undefined) throw new Error(`Notice ${noticeId} is not on case ${kase.caseId}`);
