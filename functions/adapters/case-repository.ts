@@ -304,7 +304,7 @@ export class DynamoCaseRepository implements CaseRepository {
     }
   }
 
-  async deviceHistory(brand: string, serial: string): Promise<DeviceHistory> {
+  async deviceHistory(brand: string, serial: string, inHand?: Case): Promise<DeviceHistory> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -320,11 +320,28 @@ export class DynamoCaseRepository implements CaseRepository {
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    const whole = await this.whole(items, 'gsi1pk', keys.serial(brand, serial));
+    // The case in hand is taken as it was read, in its place in the index's order, not read again.
+    const own = inHand && `${keys.case(brand, inHand.caseId).pk}\nCASE`;
+    const id = (item: Record<string, unknown>) => `${item.pk}\n${item.sk}`;
+    const read = new Map(
+      (
+        await this.whole(
+          items.filter((item) => id(item) !== own),
+          'gsi1pk',
+          keys.serial(brand, serial),
+        )
+      ).map((item) => [id(item), item]),
+    );
+    const whole = items.flatMap((item): Record<string, unknown>[] => {
+      const found = id(item) === own ? item : read.get(id(item));
+      return found ? [found] : [];
+    });
     const link = whole.find((item) => item.sk === 'REPLACES');
     return {
       serial,
-      cases: whole.filter((item) => item.sk === 'CASE').map((item) => Case.parse(item)),
+      cases: whole
+        .filter((item) => item.sk === 'CASE')
+        .map((item) => (inHand && id(item) === own ? inHand : Case.parse(item))),
       ...(link
         ? {
             replacementOf: {

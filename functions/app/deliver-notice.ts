@@ -36,12 +36,12 @@ export async function deliverNotice(
     last = await sendWithRetry(kase, notice, route, deps);
     if (last.messageId) {
       const sent = last;
-      await record(deps, target, (current) => recordSent(current, notice, sent, deps.now()));
+      await record(deps, target, kase, (current) => recordSent(current, notice, sent, deps.now()));
       return 'sent';
     }
   }
   const failed = last ?? { ...notice, attempts: 0, error: 'no contact to send to' };
-  await record(deps, target, (current) => recordFailed(current, notice, failed, deps.now()));
+  await record(deps, target, kase, (current) => recordFailed(current, notice, failed, deps.now()));
   return 'failed';
 }
 
@@ -74,14 +74,21 @@ async function sendWithRetry(
   return { ...route, attempts, error };
 }
 
-/** Records an outcome unless someone recorded it first (the same event, delivered twice). */
+/**
+ * Records an outcome unless someone recorded it first (the same event, delivered twice). The first try
+ * saves against the case as it was read before sending: a change since makes the save a conflict, and
+ * the retry reads the case again.
+ */
 async function record(
   deps: NotifierDeps,
   target: { brand: string; caseId: string; noticeId: string },
+  read: Case,
   change: (kase: Case) => Case,
 ): Promise<void> {
+  let held: Case | undefined = read;
   await retryOnConflict(async () => {
-    const current = await mustGet(deps.repo, target.brand, target.caseId);
+    const current = held ?? (await mustGet(deps.repo, target.brand, target.caseId));
+    held = undefined;
     if (!needsSending(current, target.noticeId)) return;
     await deps.repo.save(change(current), current.version);
   });

@@ -110,7 +110,7 @@ type Step<Name extends StepName> = (
 
 const caseSteps: { [Name in StepName]: Step<Name> } = {
   async plan(kase, deps, _input, policy) {
-    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial, kase);
     const others = history.cases.filter((other) => other.caseId !== kase.caseId);
     // A known issue may already cover its symptom (known-issues.ts); runCaseStep reports it to detection.
     const reported = await applyKnownIssue(kase, undefined, policy, deps);
@@ -140,7 +140,7 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     const { case: diagnosed, next } = applyDiagnosis(reported, event, policy, deps.now);
     if (next !== 'repair') return { case: diagnosed, result: { next } };
     // A fault fixed on this device before, back within the brand's window: that fix failed (P4).
-    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial, kase);
     const again = diagnosedAgain(diagnosed, history.cases, policy, deps.now);
     return { case: again.case, result: { next: again.replace ? ('replace' as const) : next } };
   },
@@ -151,7 +151,7 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   },
 
   async applyRepairAttempt(kase, deps, { event }, policy) {
-    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial, kase);
     const {
       case: attempted,
       next,
@@ -195,7 +195,7 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
 
   async offerVisit(kase, deps, _input, policy) {
     // A brand may count its visit allowance per device over a period, across the device's cases.
-    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial, kase);
     const { case: offered, next } = offerVisit(kase, policy, deps.now, history.cases);
     return { case: offered, result: { next } };
   },
@@ -212,7 +212,7 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   },
 
   async endVisit(kase, deps, { event }, policy) {
-    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial, kase);
     const ended = event.type === 'visit-no-show' ? 'no-show' : 'signed-off';
     const { case: after, next } = endVisit(kase, event.visitId, ended, history.cases, policy, deps.now);
     return { case: after, result: { next } };
@@ -222,7 +222,7 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   async visitOverdue(kase, deps, _input, policy) {
     const visit = kase.visits.at(-1);
     if (!visit) throw new ConflictError(`Case ${kase.caseId} has no visit to be overdue.`);
-    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial);
+    const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial, kase);
     const { case: after, next } = endVisit(kase, visit.visitId, 'no-show', history.cases, policy, deps.now);
     return { case: after, result: { next } };
   },

@@ -54,7 +54,8 @@ export interface CaseRepository {
   create(kase: Case): Promise<boolean>;
   /** Replaces the case if nobody changed it since `expectedVersion`; returns it with the next version. */
   save(kase: Case, expectedVersion: number): Promise<Case>;
-  deviceHistory(brand: string, serial: string): Promise<DeviceHistory>;
+  /** A device's cases, oldest first; `inHand`, a case of the device just read, is taken as it is, not read again. */
+  deviceHistory(brand: string, serial: string, inHand?: Case): Promise<DeviceHistory>;
   /** Open cases in a work queue, earliest next deadline first. */
   queue(brand: string, queue: string, limit: number): Promise<Case[]>;
   /** Cases escalated to, or followed up by, one owner (a ladder role or a person), earliest due first. */

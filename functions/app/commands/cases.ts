@@ -52,7 +52,8 @@ export async function openCaseCommand(
   // fingerprint on it tells a retry (the same case again) from a reused key (422).
   const caseId = caseIdFor(command.brand, actorId(command.actor), command.idempotencyKey);
   const fingerprint = command.idempotencyKey ? fingerprintOf(command.opening) : undefined;
-  const existing = await deps.repo.get(command.brand, caseId);
+  // Without a key the id is new and random (60 bits): nothing to find under it, so nothing is read.
+  const existing = command.idempotencyKey ? await deps.repo.get(command.brand, caseId) : undefined;
   if (existing)
     return replay(
       existing,
@@ -89,6 +90,8 @@ export async function openCaseCommand(
     ...(fingerprint ? { openingFingerprint: fingerprint } : {}),
   };
   const created = await deps.repo.create(fresh);
+  // A random id already taken (no key, so not this caller's retry): the case opens under another.
+  if (!created && !command.idempotencyKey) return openCaseCommand(command, deps);
   if (!created)
     return replay(
       await mustGet(deps.repo, command.brand, caseId),
