@@ -216,34 +216,59 @@ export class DynamoCaseRepository implements CaseRepository {
   ): Promise<{ entries: unknown[]; total: number; before?: number } | undefined> {
     const stored = as ?? (await this.storedNow(brand, caseId));
     if (!stored) return undefined;
-    const total = stored[journal];
-    const end = Math.max(0, Math.min(page.before ?? total, total));
-    const start = Math.max(0, end - page.limit);
-    const tail = stored.tail[journal] as unknown[];
-    const tailFrom = total - tail.length;
-    const entries: unknown[] = [];
-    if (start < Math.min(end, tailFrom)) {
-      let from: Record<string, unknown> | undefined;
-      do {
-        const result = await dynamo.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :case AND sk BETWEEN :first AND :last',
-            ExpressionAttributeValues: {
-              ':case': keys.case(brand, caseId).pk,
-              ':first': keys.entry(brand, caseId, journal, start).sk,
-              ':last': keys.entry(brand, caseId, journal, Math.min(end, tailFrom) - 1).sk,
-            },
-            ConsistentRead: true,
-            ExclusiveStartKey: from,
-          }),
-        );
-        entries.push(...(result.Items ?? []).map(({ pk: _pk, sk: _sk, ...entry }) => entry));
-        from = result.LastEvaluatedKey;
-      } while (from);
-    }
-    for (let seq = Math.max(start, tailFrom); seq < end; seq++) entries.push(tail[seq - tailFrom]);
-    return { entries, total, ...(start > 0 ? { before: start } : {}) };
+    const wanted = pageOf(stored, journal, page);
+    const items = wanted.start < wanted.itemsEnd ? await this.entries(brand, caseId, wanted) : [];
+    return pageFrom(stored, wanted, items);
+  }
+
+  async journals(
+    brand: string,
+    caseId: string,
+    pages: { timeline: { before?: number; limit: number }; notifications: { limit: number } },
+    stored: Stored,
+  ) {
+    const notices = pageOf(stored, 'notifications', pages.notifications);
+    const timeline = pageOf(stored, 'timeline', pages.timeline);
+    const read = (page: Page) => (page.start < page.itemsEnd ? this.entries(brand, caseId, page) : []);
+    // Notices sort just before the timeline (NT# < TL#, nothing between): when the timeline's page starts
+    // at its first entry, one range holds both pages' items, and one query reads them.
+    const together = notices.start < notices.itemsEnd && timeline.start === 0 && timeline.itemsEnd > 0;
+    const [noticeItems, timelineItems] = together
+      ? await this.entries(brand, caseId, notices, timeline).then((items) => [items, items] as const)
+      : await Promise.all([read(notices), read(timeline)]);
+    return {
+      notifications: pageFrom(stored, notices, noticeItems),
+      timeline: pageFrom(stored, timeline, timelineItems),
+    };
+  }
+
+  /** The entry items from `first`'s page to `last`'s (by default the same), in the store's order. */
+  private async entries(
+    brand: string,
+    caseId: string,
+    first: Page,
+    last = first,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let from: Record<string, unknown> | undefined;
+    do {
+      const result = await dynamo.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :case AND sk BETWEEN :first AND :last',
+          ExpressionAttributeValues: {
+            ':case': keys.case(brand, caseId).pk,
+            ':first': keys.entry(brand, caseId, first.journal, first.start).sk,
+            ':last': keys.entry(brand, caseId, last.journal, last.itemsEnd - 1).sk,
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: from,
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      from = result.LastEvaluatedKey;
+    } while (from);
+    return items;
   }
 
   /** Which of `keys` the case's inbox holds, each with the fingerprint of what it said ('' if unknown). */
@@ -630,6 +655,41 @@ function toDocument(documentId: string, item: Record<string, unknown>): CaseDocu
     contentType: String(item.contentType),
     data: item.data as Uint8Array,
   };
+}
+
+/**
+ * A page of a journal: its entries `start` to `end` (not included). Those before `itemsEnd` are items of
+ * their own; the rest ride in the case item's tail.
+ */
+interface Page {
+  journal: Journal;
+  start: number;
+  end: number;
+  itemsEnd: number;
+}
+
+function pageOf(stored: Stored, journal: Journal, page: { before?: number; limit: number }): Page {
+  const total = stored[journal];
+  const end = Math.max(0, Math.min(page.before ?? total, total));
+  const start = Math.max(0, end - page.limit);
+  return { journal, start, end, itemsEnd: Math.min(end, total - stored.tail[journal].length) };
+}
+
+/**
+ * The page's entries: from the items read, only the page's own (a read may hold the other journal's,
+ * or entries a later change wrote out), then from the tail.
+ */
+function pageFrom(stored: Stored, page: Page, items: readonly Record<string, unknown>[]) {
+  const prefix = JOURNALS[page.journal];
+  const entries: unknown[] = [];
+  for (const { pk: _pk, sk, ...entry } of items) {
+    const seq = String(sk).startsWith(prefix) ? Number(String(sk).slice(prefix.length)) : -1;
+    if (seq >= page.start && seq < page.itemsEnd) entries.push(entry);
+  }
+  const tail = stored.tail[page.journal] as unknown[];
+  const tailFrom = stored[page.journal] - tail.length;
+  for (let seq = Math.max(page.start, tailFrom); seq < page.end; seq++) entries.push(tail[seq - tailFrom]);
+  return { entries, total: stored[page.journal], ...(page.start > 0 ? { before: page.start } : {}) };
 }
 
 /** Where the journals stand once `kase`'s change is committed: its own entries are the new tail. */

@@ -37,23 +37,26 @@ export async function caseViewQuery(
   page: { timelineBefore?: number } = {},
 ) {
   const kase = await mustSee(repo, brand, caseId, actor);
+  if (!kase.stored) throw new Error(`Case ${caseId} was read without its journals' place`);
   // The journals as of the state just read: a change committed meanwhile shows on the next read, whole.
-  const [timeline, notifications] = await Promise.all([
-    repo.journal(
-      brand,
-      caseId,
-      'timeline',
-      { limit: JOURNAL_PAGE, ...(page.timelineBefore === undefined ? {} : { before: page.timelineBefore }) },
-      kase.stored,
-    ),
-    repo.journal(brand, caseId, 'notifications', { limit: JOURNAL_PAGE }, kase.stored),
-  ]);
+  const { timeline, notifications } = await repo.journals(
+    brand,
+    caseId,
+    {
+      timeline: {
+        limit: JOURNAL_PAGE,
+        ...(page.timelineBefore === undefined ? {} : { before: page.timelineBefore }),
+      },
+      notifications: { limit: JOURNAL_PAGE },
+    },
+    kase.stored,
+  );
   return {
     case: kase,
-    timeline: (timeline?.entries ?? []) as TimelineEntry[],
-    notifications: (notifications?.entries ?? []) as Notification[],
-    timelineTotal: timeline?.total ?? 0,
-    ...(timeline?.before === undefined ? {} : { timelineBefore: timeline.before }),
+    timeline: timeline.entries as TimelineEntry[],
+    notifications: notifications.entries as Notification[],
+    timelineTotal: timeline.total,
+    ...(timeline.before === undefined ? {} : { timelineBefore: timeline.before }),
   };
 }
 

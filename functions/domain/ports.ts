@@ -50,6 +50,13 @@ export interface CaseRepository {
     /** As the case was read (its `stored`): the entries of that version, not of a change since. */
     as?: Case['stored'],
   ): Promise<{ entries: unknown[]; total: number; before?: number } | undefined>;
+  /** The latest page of notices and a page of the timeline, as the case was read, in as few reads as may be. */
+  journals(
+    brand: string,
+    caseId: string,
+    pages: { timeline: { before?: number; limit: number }; notifications: { limit: number } },
+    as: NonNullable<Case['stored']>,
+  ): Promise<Record<'timeline' | 'notifications', { entries: unknown[]; total: number; before?: number }>>;
   /** Stores a new case; false when a case with that id already exists (an idempotent replay). */
   create(kase: Case): Promise<boolean>;
   /** Replaces the case if nobody changed it since `expectedVersion`; returns it with the next version. */
