@@ -97,6 +97,31 @@ describe('a case whose history keeps growing', () => {
     expect(exported.body.case.timeline).toHaveLength(total);
   }, 180_000);
 
+  it('knows an event id it took 70 ids ago, when its item keeps only the latest 64 (the inbox is looked up)', async () => {
+    const caseId = await journey.open(opening());
+    const tracking = journey.tracking(await journey.waitsFor(caseId, 'Wait for device at depot'), 'to-depot');
+    const first = `transit-${caseId}-0`;
+    for (let i = 0; i < 70; i++) {
+      const update = await journey.carrierEvent(tracking, 'in-transit', `transit-${caseId}-${i}`);
+      expect(update.body.outcome).toBe('recorded');
+    }
+    const { item } = await caseItem(caseId);
+    const recent = (item?.stored as { recentSeen?: string[] } | undefined)?.recentSeen;
+    expect(recent).toHaveLength(64);
+    expect(recent).not.toContain(`carrier:${first}`);
+
+    // The first id again: the same update is a duplicate, other content under it is refused.
+    expect((await journey.carrierEvent(tracking, 'in-transit', first)).body.outcome).toBe('duplicate');
+    const reused = await journey.carrierEvent(tracking, 'out-for-delivery', first);
+    expect(reused).toMatchObject({
+      status: 422,
+      body: { type: 'https://fairfix.dev/problems/event-id-reused' },
+    });
+    expect((await journey.carrierEvent(tracking, 'in-transit', `transit-${caseId}-70`)).body.outcome).toBe(
+      'recorded',
+    );
+  });
+
   it('reads a case stored with its history inline (an earlier version), and keeps every entry', async () => {
     const caseId = await journey.open(opening());
     await journey.waitsFor(caseId, 'Wait for device at depot');
