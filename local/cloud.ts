@@ -176,6 +176,8 @@ export class LocalCloud {
     );
     for (const machine of [...model.stateMachines, ...(options.stateMachines ?? [])])
       engine.register(machine);
+    // A jump of the clock lands between steps, never inside one (LocalClock.settleBeforeChanges).
+    clock.settleBeforeChanges(() => engine.settled());
     const now = () => clock.now();
     const mailbox = new Mailbox(options.dataDir);
     const rules = new LocalEventRules(model, functions, {

@@ -179,6 +179,21 @@ export class StepFunctionsEngine {
     return parked;
   }
 
+  /**
+   * Settles once every run in motion now (calling a task, writing its journal, going from state to
+   * state) has come to rest at its next wait, parked or ended; at the latest after `limitMs` of real
+   * time (a Retry's interval or a slow task may hold a run longer). Runs that start meanwhile do not
+   * hold it. The local clock waits for this before it jumps (LocalClock.settleBeforeChanges).
+   */
+  async settled(limitMs = 5_000): Promise<void> {
+    const moving = [...this.runs.values()]
+      .filter((entry): entry is ExecutionRun => entry instanceof ExecutionRun && entry.moving)
+      .map((run) => ({ run, rests: run.rests }));
+    const until = Date.now() + limitMs;
+    const stillMoving = () => moving.some(({ run, rests }) => run.moving && run.rests === rests);
+    while (stillMoving() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
   /** Whether the execution waits here parked, without a run. */
   isParked(executionArn: string): boolean {
     return this.runs.get(executionArn) instanceof Parked;
