@@ -93,11 +93,10 @@ export class StepFunctionsEngine {
     /** Kept in the journal: tokens derived from it stay valid across restarts. */
     private readonly tokenSecret: string,
     /**
-     * Whether a waiting execution parks (no run in memory) or waits in memory as a run. Off by default
-     * until the whole suite has run clean with it under load (docs/local-cloud.md says where it stands);
-     * `FAIRFIX_PARK_WAITS=on` turns it on for the local cloud.
+     * Whether a waiting execution parks (no run in memory) or waits in memory as a run, as it did before
+     * parking; `FAIRFIX_PARK_WAITS=off` keeps it in memory in the local cloud.
      */
-    readonly parksWaits = false,
+    readonly parksWaits = true,
   ) {}
 
   get phase(): EnginePhase {
