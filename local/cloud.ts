@@ -55,7 +55,7 @@ export interface LocalCloudOptions {
    * resume too (the bench's). @default none
    */
   readonly stateMachines?: readonly Parameters<StepFunctionsEngine['register']>[0][];
-  /** Whether waiting executions park instead of waiting in memory. @default FAIRFIX_PARK_WAITS=on */
+  /** Whether waiting executions park instead of waiting in memory. @default true, unless FAIRFIX_PARK_WAITS=off */
   readonly parkWaits?: boolean;
 }
 
@@ -172,10 +172,12 @@ export class LocalCloud {
       clock,
       new LocalIntegrations(functions, dynamo, bus),
       secret,
-      options.parkWaits ?? process.env.FAIRFIX_PARK_WAITS === 'on',
+      options.parkWaits ?? process.env.FAIRFIX_PARK_WAITS !== 'off',
     );
     for (const machine of [...model.stateMachines, ...(options.stateMachines ?? [])])
       engine.register(machine);
+    // A jump of the clock lands between steps, never inside one (LocalClock.settleBeforeChanges).
+    clock.settleBeforeChanges(() => engine.settled());
     const now = () => clock.now();
     const mailbox = new Mailbox(options.dataDir);
     const rules = new LocalEventRules(model, functions, {

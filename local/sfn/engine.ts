@@ -93,11 +93,10 @@ export class StepFunctionsEngine {
     /** Kept in the journal: tokens derived from it stay valid across restarts. */
     private readonly tokenSecret: string,
     /**
-     * Whether a waiting execution parks (no run in memory) or waits in memory as a run. Off by default
-     * until the whole suite has run clean with it under load (docs/local-cloud.md says where it stands);
-     * `FAIRFIX_PARK_WAITS=on` turns it on for the local cloud.
+     * Whether a waiting execution parks (no run in memory) or waits in memory as a run, as it did before
+     * parking; `FAIRFIX_PARK_WAITS=off` keeps it in memory in the local cloud.
      */
-    readonly parksWaits = false,
+    readonly parksWaits = true,
   ) {}
 
   get phase(): EnginePhase {
@@ -177,6 +176,21 @@ export class StepFunctionsEngine {
     let parked = 0;
     for (const entry of this.runs.values()) if (entry instanceof Parked) parked++;
     return parked;
+  }
+
+  /**
+   * Settles once every run in motion now (calling a task, writing its journal, going from state to
+   * state) has come to rest at its next wait, parked or ended; at the latest after `limitMs` of real
+   * time (a Retry's interval or a slow task may hold a run longer). Runs that start meanwhile do not
+   * hold it. The local clock waits for this before it jumps (LocalClock.settleBeforeChanges).
+   */
+  async settled(limitMs = 5_000): Promise<void> {
+    const moving = [...this.runs.values()]
+      .filter((entry): entry is ExecutionRun => entry instanceof ExecutionRun && entry.moving)
+      .map((run) => ({ run, rests: run.rests }));
+    const until = Date.now() + limitMs;
+    const stillMoving = () => moving.some(({ run, rests }) => run.moving && run.rests === rests);
+    while (stillMoving() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   /** Whether the execution waits here parked, without a run. */

@@ -73,6 +73,11 @@ export class ExecutionRun {
    */
   readonly rearmed: Promise<void>;
   readonly markRearmed: () => void;
+  /** How many times the run has come to rest at a wait (see moving). */
+  rests = 0;
+  /** Waits the run rests at now (more than one in Parallel or Map branches). */
+  private resting = 0;
+  private over = false;
 
   constructor(
     private readonly engine: StepFunctionsEngine,
@@ -100,15 +105,36 @@ export class ExecutionRun {
     this.markRearmed = mark;
   }
 
+  /**
+   * Whether the run is between waits: calling a task, writing the journal, going from one state to the
+   * next. Resting, it waits on a token or a Wait state's timer, and nothing else of it is under way.
+   */
+  get moving(): boolean {
+    return !this.over && (this.resting === 0 || this.pending.size > 0);
+  }
+
+  /** Waits for `wait`, resting meanwhile (see moving). */
+  private async rest<T>(wait: Promise<T>): Promise<T> {
+    this.resting++;
+    this.rests++;
+    try {
+      return await wait;
+    } finally {
+      this.resting--;
+    }
+  }
+
   begin(): void {
     this.ended = this.run();
     // A run that is over is as rearmed as it will be: the end (either way) settles `rearmed` too.
     this.done = this.ended.then(
       () => {
+        this.over = true;
         this.markRearmed();
         return this.quiet();
       },
       (error: unknown) => {
+        this.over = true;
         this.markRearmed();
         if (error !== this.failure)
           console.error(
@@ -279,7 +305,7 @@ export class ExecutionRun {
       if (invocation) await this.park(invocation.position, { wakeAt: deadline });
       const sleeping = clock.sleepUntil(deadline, this.abort.signal);
       this.markRearmed();
-      await sleeping;
+      await this.rest(sleeping);
       return input;
     }
     const startedAt = await this.attemptStart(invocation);
@@ -385,9 +411,11 @@ export class ExecutionRun {
     if (position && !heartbeatSeconds && !reply.answer)
       await this.park(position, { token, wakeAt: wait.deadline });
     const settled = this.whileLive(reply.answered);
-    if (!heartbeatSeconds) return tokenResult(await settled);
+    if (!heartbeatSeconds) return tokenResult(await this.rest(settled));
     return tokenResult(
-      await Promise.race([settled, this.heartbeatTimeout(token, heartbeatSeconds, () => reply.lastBeat)]),
+      await this.rest(
+        Promise.race([settled, this.heartbeatTimeout(token, heartbeatSeconds, () => reply.lastBeat)]),
+      ),
     );
   }
 

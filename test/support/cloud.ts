@@ -12,13 +12,15 @@ export function sharedTemplate(): CfnTemplate {
 /**
  * A local cloud for one test file: in memory, on free ports, from the shared template. Its
  * functions' SDK clients are pointed at it through the standard AWS_ENDPOINT_URL_* variables, which
- * is why a file starts one cloud and keeps it.
+ * is why a file starts one cloud and keeps it. Waiting executions park, as by default; `parkWaits:
+ * false` holds them in memory, as `FAIRFIX_PARK_WAITS=off` does.
  */
-export function startTestCloud(clockScale = 1): Promise<LocalCloud> {
+export function startTestCloud(clockScale = 1, options: { parkWaits?: boolean } = {}): Promise<LocalCloud> {
   return LocalCloud.start({
     template: sharedTemplate(),
     ports: { dynamodb: 0, stepFunctions: 0, http: 0 },
     clockScale,
+    ...options,
   });
 }
 

@@ -64,6 +64,20 @@ describe('LocalClock', () => {
     expect(clock.snapshot()).toEqual(state);
   });
 
+  it('applies a change only once what it settles first has settled, and refuses junk without waiting', async () => {
+    const clock = new LocalClock(LocalClock.fresh(1));
+    let settle = () => {};
+    clock.settleBeforeChanges(() => new Promise<void>((resolve) => (settle = resolve)));
+    const before = clock.now();
+    const moving = clock.advance(86_400_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(clock.now() - before).toBeLessThan(86_400_000);
+    await expect(clock.advance(-1)).rejects.toThrow(RangeError);
+    settle();
+    await moving;
+    expect(clock.now() - before).toBeGreaterThanOrEqual(86_400_000);
+  });
+
   it('moves at most 10 years at once, never past the end of ISO dates, and at a sane speed', async () => {
     const saved: ClockState[] = [];
     const clock = new LocalClock(LocalClock.fresh(1), async (state) => {

@@ -19,7 +19,9 @@ import { eventually, startTestCloud } from '../support/cloud.ts';
 /**
  * The runner's answers to each gap of aws-local-stepfunctions that docs/local-cloud.md lists, proven
  * through the Step Functions API with the unchanged AWS SDK. A task "parks" its token in DynamoDB, where
- * the test picks it up as a depot or carrier integration would.
+ * the test picks it up as a depot or carrier integration would. Its waits are held in memory, as with
+ * `FAIRFIX_PARK_WAITS=off`: every other workflow test runs parked (the default), and parked.test.ts
+ * proves parking on its own; this file keeps the in-memory waits proven.
  */
 let cloud: LocalCloud;
 let sfn: SFNClient;
@@ -95,7 +97,7 @@ async function status(executionArn: string) {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
+  cloud = await startTestCloud(1, { parkWaits: false });
   sfn = new SFNClient({ endpoint: cloud.urls.stepFunctions, region: REGION, credentials: LOCAL_CREDENTIALS });
   table = cloud.model.tables[0]?.name as string;
 });
