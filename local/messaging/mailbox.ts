@@ -25,9 +25,13 @@ export interface Fault {
   times: number;
 }
 
+/** How many of the latest messages memory holds (and `GET /_local/mailbox` shows); the file holds all. */
+export const MAILBOX_IN_MEMORY = 2_000;
+
 /**
  * What the local cloud's SES and SNS sent, in order; kept in the data directory (one JSON line per
  * message, `mailbox.jsonl`) so that it is still there after a restart, or only in memory without one.
+ * Memory holds the latest messages only: a cloud that runs for months must not grow with its mail.
  */
 export class Mailbox {
   readonly messages: MailboxMessage[] = [];
@@ -42,13 +46,19 @@ export class Mailbox {
     for (const line of readFileSync(this.file, 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const parsed = MailboxMessage.safeParse(JSON.parse(line));
-      if (parsed.success) this.messages.push(parsed.data);
+      if (parsed.success) this.remember(parsed.data);
     }
   }
 
   keep(message: MailboxMessage): void {
-    this.messages.push(message);
+    this.remember(message);
     if (this.file) appendFileSync(this.file, `${JSON.stringify(message)}\n`);
+  }
+
+  private remember(message: MailboxMessage): void {
+    this.messages.push(message);
+    if (this.messages.length > MAILBOX_IN_MEMORY)
+      this.messages.splice(0, this.messages.length - MAILBOX_IN_MEMORY);
   }
 
   /** The next `times` messages to `to` are refused with `status` and `code`, as a provider would. */
