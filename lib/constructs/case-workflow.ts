@@ -51,7 +51,11 @@ export interface CaseWorkflowProps {
  * ("Hand the case to a person"), who decides how it goes on ("Wait for a person’s decision", escalating
  * on its deadline like any wait): where it stopped, a replacement, a refund, a repair elsewhere, or
  * closing with a published reason. A carrier's parcel exception, a replacement that cannot be supplied
- * and a complaint about a closed case (an execution of its own, started with `reopened`) go the same way.
+ * and a complaint about a closed case (an execution of its own, started with `reopened`, whose plan step
+ * finds the case reopened) go the same way.
+ *
+ * Each state entered is billed on AWS (issue 13): a decision is made by the step that runs anyway and
+ * answers what comes next, rather than by a step or Choice of its own (test/workflow/budget.test.ts).
  */
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
