@@ -62,7 +62,12 @@ const Why = z.object({
 export const StepInput = z.discriminatedUnion('step', [
   step('plan'),
   step('shipToDepot'),
-  step('recordArrival'),
+  /** Handed the event that ended the arrival's wait (a workflow started before it was, none). */
+  step('recordArrival').extend({
+    event: z
+      .union([caseEventOf('received'), caseEventOf('delivered-to-depot'), caseEventOf('parcel-exception')])
+      .optional(),
+  }),
   step('refund'),
   step('applyDiagnosis').extend({ event: caseEventOf('diagnosed') }),
   step('applyEstimateAnswer').extend({ event: caseEventOf('estimate-answered') }),
@@ -76,8 +81,12 @@ export const StepInput = z.discriminatedUnion('step', [
     event: z.union([caseEventOf('visit-signed-off'), caseEventOf('visit-no-show')]),
   }),
   step('visitOverdue'),
+  /** Only for workflows started before closing settled the customer's parts itself. */
   step('settleCustody'),
-  step('close'),
+  /** After the delivery to the customer, handed the event that ended its wait. */
+  step('close').extend({
+    event: z.union([caseEventOf('delivered-to-customer'), caseEventOf('parcel-exception')]).optional(),
+  }),
   step('applySurveyAnswer').extend({ event: caseEventOf('survey-answered') }),
   step('recordNoSurveyAnswer'),
   /** Its answer is the workflow's new SLA map: the overdue step waits again with the new owner's deadline. */
@@ -110,6 +119,9 @@ type Step<Name extends StepName> = (
 
 const caseSteps: { [Name in StepName]: Step<Name> } = {
   async plan(kase, deps, _input, policy) {
+    // A complaint about a closed case runs an execution of its own, which goes straight to a person:
+    // nothing is planned again (the route the case had would send it down its path once more).
+    if (kase.status === 'reopened') return { case: kase, result: { route: 'complaint' as const } };
     const history = await deps.repo.deviceHistory(kase.brand, kase.device.serial, kase);
     const others = history.cases.filter((other) => other.caseId !== kase.caseId);
     // A known issue may already cover its symptom (known-issues.ts); runCaseStep reports it to detection.
@@ -126,8 +138,11 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     };
   },
 
-  async recordArrival(kase, deps, _input, policy) {
-    return { case: recordArrival(kase, policy, deps.now), result: {} };
+  /** A parcel the carrier reports lost, damaged or returned goes to a person; a return is refunded. */
+  async recordArrival(kase, deps, { event }, policy) {
+    if (event?.type === 'parcel-exception') return { case: kase, result: { next: 'parcel-exception' } };
+    const arrived = recordArrival(kase, policy, deps.now);
+    return { case: arrived, result: { next: arrived.route === 'return' ? 'refund' : 'diagnosis' } };
   },
 
   async refund(kase, deps, _input, policy) {
@@ -182,14 +197,21 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     return { case: ordered, result: { serial } };
   },
 
+  /**
+   * Nothing goes to the customer without an address (issue 12, journey 7): with none, the customer is
+   * asked and the answer says so (`known: false`), for the workflow to wait for it and come back here.
+   */
   async shipToCustomer(kase, deps, _input, policy) {
-    const purpose = kase.replacement ? 'replacement' : 'device';
-    const shipment = await issueShipment(kase, 'to-customer', purpose, policy, deps);
+    const { case: checked, known } = needAddress(kase, 'ship-back', policy, deps.now);
+    const answer = { known, purpose: 'ship-back' as const };
+    if (!known) return { case: checked, result: answer };
+    const purpose = checked.replacement ? 'replacement' : 'device';
+    const shipment = await issueShipment(checked, 'to-customer', purpose, policy, deps);
     // The customer's removed parts ride with the device, on the parcel's packing list (P5).
-    const packed = packParts(kase, shipment, deps.now);
+    const packed = packParts(checked, shipment, deps.now);
     return {
       case: addShipment(packed.case, packed.shipment, policy, deps.now),
-      result: { trackingNumber: shipment.trackingNumber },
+      result: { ...answer, trackingNumber: shipment.trackingNumber },
     };
   },
 
@@ -232,9 +254,19 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     return { case: settling, result: { open } };
   },
 
-  /** Answers whether the customer is still to say if their needs were met (not when closed again after a complaint). */
-  async close(kase, deps, _input, policy) {
-    const closed = closeCase(kase, policy, deps.now);
+  /**
+   * Closes the case once every customer-owned part is settled (P5); until then it answers `custody`, for
+   * the workflow to wait for the parts. Closed, it answers whether the customer is still to say if their
+   * needs were met (not when closed again after a complaint). Run after the delivery to the customer, it
+   * is handed the event that ended that wait: a parcel the carrier reports gone wrong goes to a person.
+   */
+  async close(kase, deps, { event }, policy) {
+    if (event?.type === 'parcel-exception') return { case: kase, result: { next: 'parcel-exception' } };
+    // Closed already (the step ran again after saving), it stays closed whatever was added to the ledger since.
+    const settled =
+      kase.status === 'closed' ? { case: kase, open: 0 } : settleCustody(kase, policy, deps.now);
+    if (settled.open > 0) return { case: settled.case, result: { next: 'custody' } };
+    const closed = closeCase(settled.case, policy, deps.now);
     return { case: closed, result: { next: closed.survey ? 'done' : 'survey' } };
   },
 
@@ -333,7 +365,7 @@ export async function runCaseStep(input: StepInput, deps: Deps): Promise<object>
   );
   // The symptom at opening and the fault the depot found go to known-issue detection, on the case bus,
   // once the case is saved (known-issues.ts). A step that fails here is retried: the report counts once.
-  if (input.step === 'plan') await announceReport(saved, undefined, deps);
+  if (input.step === 'plan' && saved.status !== 'reopened') await announceReport(saved, undefined, deps);
   if (input.step === 'applyDiagnosis') await announceReport(saved, input.event.faultCode, deps);
   return result;
 }

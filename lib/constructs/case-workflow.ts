@@ -51,7 +51,11 @@ export interface CaseWorkflowProps {
  * ("Hand the case to a person"), who decides how it goes on ("Wait for a person’s decision", escalating
  * on its deadline like any wait): where it stopped, a replacement, a refund, a repair elsewhere, or
  * closing with a published reason. A carrier's parcel exception, a replacement that cannot be supplied
- * and a complaint about a closed case (an execution of its own, started with `reopened`) go the same way.
+ * and a complaint about a closed case (an execution of its own, started with `reopened`, whose plan step
+ * finds the case reopened) go the same way.
+ *
+ * Each state entered is billed on AWS (issue 13): a decision is made by the step that runs anyway and
+ * answers what comes next, rather than by a step or Choice of its own (test/workflow/budget.test.ts).
  */
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -78,9 +82,15 @@ export class CaseWorkflow extends Construct {
       at: '$.plan',
     });
     const shipToDepot = this.step('Issue prepaid label', { step: 'shipToDepot' });
-    const recordArrival = this.step('Record arrival at depot', { step: 'recordArrival' });
-    const refund = this.step('Refund the return', { step: 'refund' });
+    // The same label for a case opened with a carrier pickup, which the arrival's wait starts after.
+    const shipForPickup = this.step('Issue prepaid label for the pickup', { step: 'shipToDepot' });
     const decided = { answer: { next: '$.Payload.next' }, at: '$.decision' } as const;
+    const recordArrival = this.step('Record arrival at depot', {
+      step: 'recordArrival',
+      ...decided,
+      after: WAITS.arrival,
+    });
+    const refund = this.step('Refund the return', { step: 'refund' });
     const applyDiagnosis = this.step('Decide on the diagnosis', {
       step: 'applyDiagnosis',
       ...decided,
@@ -97,8 +107,20 @@ export class CaseWorkflow extends Construct {
       after: WAITS.repair,
     });
     const orderReplacement = this.step('Order the replacement', { step: 'orderReplacement' });
-    const shipBack = this.step('Ship to the customer', { step: 'shipToCustomer' });
+    // Checks the address first: with none, the customer is asked and the answer says so (`known`).
+    const shipBack = this.step('Ship to the customer', {
+      step: 'shipToCustomer',
+      answer: { known: '$.Payload.known', purpose: '$.Payload.purpose' },
+      at: '$.address',
+    });
+    // Settles the customer's parts first (P5): while any is open, the answer is to wait for them.
     const close = this.step('Close the case', { step: 'close', ...decided });
+    // The same, handed the delivery's event: a parcel the carrier reports gone wrong goes to a person.
+    const closeOnDelivery = this.step('Close the case once delivered', {
+      step: 'close',
+      ...decided,
+      after: WAITS.delivery,
+    });
     const applySurvey = this.step('Apply survey answer', {
       step: 'applySurveyAnswer',
       ...decided,
@@ -113,11 +135,6 @@ export class CaseWorkflow extends Construct {
     });
     const endVisit = this.step('Apply visit outcome', { step: 'endVisit', ...decided, after: WAITS.visit });
     const visitOverdue = this.step('Record technician no-show', { step: 'visitOverdue', ...decided });
-    const settleCustody = this.step('Check customer-owned parts', {
-      step: 'settleCustody',
-      answer: { open: '$.Payload.open' },
-      at: '$.custody',
-    });
     const done = new Succeed(this, 'Case closed');
 
     // What passing a wait's deadline runs, for the waits that do not escalate.
@@ -174,22 +191,22 @@ export class CaseWorkflow extends Construct {
       }).next(handToPerson);
 
     // Nothing goes to the customer and no technician is sent without an address: the customer is asked.
-    const addressFor = (name: string, purpose: 'ship-back' | 'visit', onward: LambdaInvoke) => {
-      const check = this.step(name, {
-        step: 'checkAddress',
-        input: { for: purpose },
-        answer: { known: '$.Payload.known', purpose: '$.Payload.purpose' },
-        at: '$.address',
-      });
-      check.next(
-        new Choice(this, purpose === 'visit' ? 'Can a technician be sent?' : 'Can we ship to the customer?')
-          .when(Condition.booleanEquals('$.address.known', true), onward)
-          .otherwise(waitForAddress),
-      );
-      return check;
-    };
-    const toCustomer = addressFor('Is there an address to ship to?', 'ship-back', shipBack);
-    const forVisit = addressFor('Is there an address for the visit?', 'visit', offerVisit);
+    // Shipping checks it itself; a visit's check is a step of its own, before any window is offered.
+    const addressKnown = Condition.booleanEquals('$.address.known', true);
+    shipBack.next(
+      new Choice(this, 'Can we ship to the customer?')
+        .when(addressKnown, waitForDelivery)
+        .otherwise(waitForAddress),
+    );
+    const forVisit = this.step('Is there an address for the visit?', {
+      step: 'checkAddress',
+      input: { for: 'visit' },
+      answer: { known: '$.Payload.known', purpose: '$.Payload.purpose' },
+      at: '$.address',
+    });
+    forVisit.next(
+      new Choice(this, 'Can a technician be sent?').when(addressKnown, offerVisit).otherwise(waitForAddress),
+    );
     const neededFor = (purpose: string) =>
       Condition.and(
         Condition.isPresent('$.address.purpose'),
@@ -198,41 +215,44 @@ export class CaseWorkflow extends Construct {
     waitForAddress.next(
       new Choice(this, 'Where was the address needed?')
         .when(neededFor('visit'), forVisit)
-        .when(neededFor('ship-back'), toCustomer)
+        .when(neededFor('ship-back'), shipBack)
         .otherwise(nowhere),
     );
 
-    const pickup = new Choice(this, 'Is a carrier pickup scheduled?')
-      .when(
-        Condition.isPresent('$.pickupAt'),
-        new Wait(this, 'Wait until carrier pickup', { time: WaitTime.timestampPath('$.pickupAt') }).next(
-          waitForArrival,
-        ),
-      )
-      .otherwise(waitForArrival);
+    const pickupScheduled = Condition.isPresent('$.pickupAt');
+    shipForPickup.next(
+      new Wait(this, 'Wait until carrier pickup', { time: WaitTime.timestampPath('$.pickupAt') }).next(
+        waitForArrival,
+      ),
+    );
+    shipToDepot.next(waitForArrival);
+    // Paths that come to the depot later (after a visit, on a person's decision) ask about the pickup here.
+    const toDepot = new Choice(this, 'Is a carrier pickup scheduled?')
+      .when(pickupScheduled, shipForPickup)
+      .otherwise(shipToDepot);
 
-    // A complaint about a closed case reopens it in an execution of its own, which starts with its person.
-    const definition = new Choice(this, 'Reopened by a complaint?')
-      .when(Condition.isPresent('$.reopened'), toPerson('A complaint reopened the case', 'Close the case'))
-      .otherwise(plan);
+    const route = (name: string) => Condition.stringEquals('$.plan.route', name);
     plan.next(
       new Choice(this, 'Which service path?')
-        .when(Condition.stringEquals('$.plan.route', 'denied'), close)
-        .when(Condition.stringEquals('$.plan.route', 'instant-replacement'), orderReplacement)
-        .when(Condition.stringEquals('$.plan.route', 'on-site'), forVisit)
+        // A complaint about a closed case reopens it in an execution of its own, which starts with its person.
+        .when(route('complaint'), toPerson('A complaint reopened the case', 'Close the case'))
+        .when(route('denied'), close)
+        .when(route('instant-replacement'), orderReplacement)
+        .when(route('on-site'), forVisit)
+        .when(pickupScheduled, shipForPickup)
         .otherwise(shipToDepot),
     );
     // On site (P6): windows, a booked technician, the visit; then close, visit again, replace, or mail in.
     offerVisit.next(
       new Choice(this, 'Can a visit be offered?')
-        .when(Condition.stringEquals('$.decision.next', 'mail-in'), shipToDepot)
+        .when(Condition.stringEquals('$.decision.next', 'mail-in'), toDepot)
         .otherwise(waitForBooking),
     );
     waitForBooking.next(bookVisit).next(waitForVisit).next(endVisit);
     const afterVisit = new Choice(this, 'After the visit?')
-      .when(Condition.stringEquals('$.decision.next', 'close'), settleCustody)
+      .when(Condition.stringEquals('$.decision.next', 'close'), close)
       .when(Condition.stringEquals('$.decision.next', 'replace'), orderReplacement)
-      .when(Condition.stringEquals('$.decision.next', 'mail-in'), shipToDepot)
+      .when(Condition.stringEquals('$.decision.next', 'mail-in'), toDepot)
       .otherwise(offerVisit);
     endVisit.next(afterVisit);
     visitTimer.next(
@@ -241,26 +261,17 @@ export class CaseWorkflow extends Construct {
         .otherwise(waitForVisit),
     );
     visitOverdue.next(afterVisit);
-    // Custody (P5): the case closes only when every customer-owned part is settled.
-    settleCustody.next(
-      new Choice(this, 'Are customer-owned parts settled?')
-        .when(Condition.numberGreaterThan('$.custody.open', 0), waitForCustody)
-        .otherwise(close),
-    );
-    waitForCustody.next(settleCustody);
-    shipToDepot.next(pickup);
-    const parcelProblem = Condition.stringEquals('$.arrival.event.type', 'parcel-exception');
-    waitForArrival.next(
-      new Choice(this, 'Did the parcel reach the depot?')
+    // Custody (P5): closing waits until every customer-owned part is settled.
+    waitForCustody.next(close);
+    // A carrier's exception ends the parcel's wait too: the step after it says so, and a person has it.
+    const parcelWentWrong = Condition.stringEquals('$.decision.next', 'parcel-exception');
+    waitForArrival.next(recordArrival).next(
+      new Choice(this, 'After the arrival?')
         .when(
-          parcelProblem,
+          parcelWentWrong,
           toPerson('A parcel to the depot went wrong', WAITS.arrival.state, '$.arrival.event'),
         )
-        .otherwise(recordArrival),
-    );
-    recordArrival.next(
-      new Choice(this, 'Is it a return?')
-        .when(Condition.stringEquals('$.plan.route', 'return'), refund.next(close))
+        .when(Condition.stringEquals('$.decision.next', 'refund'), refund.next(close))
         .otherwise(waitForDiagnosis),
     );
     waitForDiagnosis.next(applyDiagnosis).next(
@@ -275,7 +286,7 @@ export class CaseWorkflow extends Construct {
       .next(
         new Choice(this, 'Was the estimate approved?')
           .when(Condition.stringEquals('$.decision.next', 'repair'), waitForRepair)
-          .otherwise(toCustomer),
+          .otherwise(shipBack),
       );
     waitForRepair
       .next(recordAttempt)
@@ -283,24 +294,20 @@ export class CaseWorkflow extends Construct {
         new Choice(this, 'Fixed, retry or replace?')
           .when(Condition.stringEquals('$.decision.next', 'retry'), waitForRepair)
           .when(Condition.stringEquals('$.decision.next', 'replace'), orderReplacement)
-          .otherwise(toCustomer),
+          .otherwise(shipBack),
       );
-    orderReplacement.next(toCustomer);
-    shipBack
-      .next(waitForDelivery)
-      .next(
-        new Choice(this, 'Did the parcel reach the customer?')
-          .when(
-            Condition.stringEquals('$.delivery.event.type', 'parcel-exception'),
-            toPerson('A parcel to the customer went wrong', WAITS.delivery.state, '$.delivery.event'),
-          )
-          .otherwise(settleCustody),
-      );
-    close.next(
-      new Choice(this, 'Is the survey still to answer?')
-        .when(Condition.stringEquals('$.decision.next', 'survey'), waitForSurvey)
-        .otherwise(done),
-    );
+    orderReplacement.next(shipBack);
+    waitForDelivery.next(closeOnDelivery);
+    const closed = new Choice(this, 'Closed, or what is left?')
+      .when(
+        parcelWentWrong,
+        toPerson('A parcel to the customer went wrong', WAITS.delivery.state, '$.delivery.event'),
+      )
+      .when(Condition.stringEquals('$.decision.next', 'custody'), waitForCustody)
+      .when(Condition.stringEquals('$.decision.next', 'survey'), waitForSurvey)
+      .otherwise(done);
+    close.next(closed);
+    closeOnDelivery.next(closed);
     waitForSurvey.next(applySurvey);
     applySurvey.next(
       new Choice(this, 'Is a follow-up owed?')
@@ -314,6 +321,8 @@ export class CaseWorkflow extends Construct {
     handToPerson.next(waitForDecision).next(applyDecision);
     const resume = new Choice(this, 'Where does the case go on?');
     const resumable = new Map(this.tasks.map(({ resumeAt }) => [resumeAt, this.taskNamed(resumeAt)]));
+    // Steps since folded into others: a case handed to a person there before goes on where they went.
+    resumable.set('Check customer-owned parts', close).set('Is there an address to ship to?', shipBack);
     for (const [name, state] of resumable) resume.when(Condition.stringEquals('$.why.state', name), state);
     resume.otherwise(nowhere);
     const decidedTo = (next: string) => Condition.stringEquals('$.decision.next', next);
@@ -323,9 +332,9 @@ export class CaseWorkflow extends Construct {
         .when(decidedTo('replace'), orderReplacement)
         .when(decidedTo('offer'), waitForOffer)
         .when(decidedTo('repair'), waitForRepair)
-        .when(decidedTo('ship-to-depot'), shipToDepot)
-        .when(decidedTo('ship-back'), toCustomer)
-        .when(decidedTo('close'), settleCustody)
+        .when(decidedTo('ship-to-depot'), toDepot)
+        .when(decidedTo('ship-back'), shipBack)
+        .when(decidedTo('close'), close)
         .otherwise(nowhere),
     );
     waitForOffer
@@ -347,7 +356,7 @@ export class CaseWorkflow extends Construct {
       });
       const after = new Choice(this, `After the deadline: ${short}?`).when(outcome('wait'), task);
       if ('thenClose' in onDeadline) {
-        after.when(outcome('close'), settleCustody).when(outcome('ship-back'), toCustomer);
+        after.when(outcome('close'), close).when(outcome('ship-back'), shipBack);
       } else {
         after.when(outcome('person'), toPerson(`The customer did not answer: ${short}`, wait.state));
       }
@@ -365,7 +374,7 @@ export class CaseWorkflow extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(definition),
+      definitionBody: DefinitionBody.fromChainable(plan),
       tracingEnabled: true,
       logs: {
         destination: new LogGroup(this, 'Logs', {

@@ -11,7 +11,7 @@ import { examplePolicy } from '../support/brands.ts';
 import { sharedTemplate } from '../support/cloud.ts';
 
 let template: Template;
-let definition: { States: Record<string, Record<string, unknown>> };
+let definition: { StartAt: string; States: Record<string, Record<string, unknown>> };
 
 beforeAll(() => {
   template = Template.fromJSON(sharedTemplate() as never);
@@ -332,11 +332,21 @@ describe('the case workflow', () => {
   });
 
   it('waits for the survey after closing, and records silence instead of escalating it (P10)', () => {
-    expect(definition.States['Close the case']?.Next).toBe('Is the survey still to answer?');
-    expect(definition.States['Is the survey still to answer?']).toMatchObject({
-      Choices: [{ StringEquals: 'survey', Next: 'Wait for survey answer' }],
+    // Closing settles the customer's parts first (P5), and after a delivery hears of a parcel gone wrong.
+    expect(definition.States['Close the case']?.Next).toBe('Closed, or what is left?');
+    expect(definition.States['Close the case once delivered']).toMatchObject({
+      Parameters: { Payload: { step: 'close', 'event.$': '$.delivery.event' } },
+      Next: 'Closed, or what is left?',
+    });
+    expect(definition.States['Closed, or what is left?']).toMatchObject({
+      Choices: [
+        { StringEquals: 'parcel-exception', Next: 'A parcel to the customer went wrong' },
+        { StringEquals: 'custody', Next: 'Wait for customer-owned parts' },
+        { StringEquals: 'survey', Next: 'Wait for survey answer' },
+      ],
       Default: 'Case closed',
     });
+    expect(definition.States['Wait for customer-owned parts']?.Next).toBe('Close the case');
     expect(definition.States['Wait for survey answer']).toMatchObject({
       TimeoutSecondsPath: '$.sla.surveySeconds',
       Next: 'Apply survey answer',
@@ -450,8 +460,8 @@ describe('the case workflow', () => {
         expect(branches.wait, wait.state).toBe(wait.state);
         if ('thenClose' in wait.onDeadline) {
           expect(Object.keys(branches).sort(), wait.state).toEqual(['close', 'ship-back', 'wait']);
-          expect(branches.close).toBe('Check customer-owned parts');
-          expect(branches['ship-back']).toBe('Is there an address to ship to?');
+          expect(branches.close).toBe('Close the case');
+          expect(branches['ship-back']).toBe('Ship to the customer');
           const code = wait.onDeadline.thenClose;
           expect(examplePolicy('acme').reasonCatalogue, code).toContainEqual(
             expect.objectContaining({ code, decision: 'closure' }),
@@ -525,19 +535,42 @@ describe('the case workflow', () => {
       ['replace', 'Order the replacement'],
       ['offer', 'Wait for the customer’s answer to the offer'],
       ['repair', 'Wait for repair attempt'],
-      ['ship-to-depot', 'Issue prepaid label'],
-      // Nothing is shipped to the customer without an address (issue 12, journey 7).
-      ['ship-back', 'Is there an address to ship to?'],
-      ['close', 'Check customer-owned parts'],
+      ['ship-to-depot', 'Is a carrier pickup scheduled?'],
+      // Nothing is shipped to the customer without an address (issue 12, journey 7): the step checks.
+      ['ship-back', 'Ship to the customer'],
+      ['close', 'Close the case'],
     ]);
-    // A carrier's exception ends the parcel's wait and goes to a person at once.
-    expect(definition.States['Did the parcel reach the depot?']).toMatchObject({
-      Choices: [{ StringEquals: 'parcel-exception', Next: 'A parcel to the depot went wrong' }],
-      Default: 'Record arrival at depot',
+    // A carrier's exception ends the parcel's wait; the step after it says so, and a person has it at once.
+    expect(definition.States['Wait for device at depot']?.Next).toBe('Record arrival at depot');
+    expect(definition.States['Record arrival at depot']).toMatchObject({
+      Parameters: { Payload: { step: 'recordArrival', 'event.$': '$.arrival.event' } },
+      Next: 'After the arrival?',
     });
-    expect(definition.States['Reopened by a complaint?']).toMatchObject({
-      Choices: [{ Variable: '$.reopened', IsPresent: true, Next: 'A complaint reopened the case' }],
-      Default: 'Decide coverage and path',
+    expect(definition.States['After the arrival?']).toMatchObject({
+      Choices: [
+        { StringEquals: 'parcel-exception', Next: 'A parcel to the depot went wrong' },
+        { StringEquals: 'refund', Next: 'Refund the return' },
+      ],
+      Default: 'Wait for depot diagnosis',
+    });
+    // A complaint's execution finds its case reopened when it plans, and goes to a person.
+    expect(definition.StartAt).toBe('Decide coverage and path');
+    expect((definition.States['Which service path?']?.Choices as unknown[] | undefined)?.[0]).toEqual({
+      Variable: '$.plan.route',
+      StringEquals: 'complaint',
+      Next: 'A complaint reopened the case',
+    });
+    // A person may have had a case at a step since folded into another: "resume" goes on from there.
+    const resume = definition.States['Where does the case go on?']?.Choices;
+    expect(resume).toContainEqual({
+      Variable: '$.why.state',
+      StringEquals: 'Check customer-owned parts',
+      Next: 'Close the case',
+    });
+    expect(resume).toContainEqual({
+      Variable: '$.why.state',
+      StringEquals: 'Is there an address to ship to?',
+      Next: 'Ship to the customer',
     });
   });
 
@@ -554,18 +587,22 @@ describe('the case workflow', () => {
         })
         .map(([name]) => name)
         .sort();
-    // "Where does the case go on?" resumes a step that failed, which it reached through its check.
-    expect(into('Ship to the customer')).toEqual([
-      'Can we ship to the customer?',
-      'Where does the case go on?',
-    ]);
+    // Shipping checks the address itself; with none, the customer is asked and the workflow waits for it.
+    expect(definition.States['Ship to the customer']).toMatchObject({
+      Parameters: { Payload: { step: 'shipToCustomer' } },
+      ResultPath: '$.address',
+      Next: 'Can we ship to the customer?',
+    });
     expect(into('Offer visit windows')).toEqual(
       ['After the visit?', 'Can a technician be sent?', 'Where does the case go on?'].sort(),
     );
     expect(definition.States['Can we ship to the customer?']).toMatchObject({
-      Choices: [{ Variable: '$.address.known', BooleanEquals: true, Next: 'Ship to the customer' }],
+      Choices: [{ Variable: '$.address.known', BooleanEquals: true, Next: 'Wait for delivery to customer' }],
       Default: 'Wait for the customer’s address',
     });
+    expect(into('Wait for delivery to customer')).toEqual(
+      ['Can we ship to the customer?', 'Escalate: delivery to customer', 'Where does the case go on?'].sort(),
+    );
   });
 
   it('uses Choice for the paths and a Wait for a scheduled pickup', () => {
@@ -574,7 +611,16 @@ describe('the case workflow', () => {
     expect(definition.States['Wait until carrier pickup']).toMatchObject({
       Type: 'Wait',
       TimestampPath: '$.pickupAt',
+      Next: 'Wait for device at depot',
     });
+    // A case opened with a pickup gets its label, then waits for the pickup before the arrival's deadline runs.
+    expect(definition.States['Which service path?']?.Choices).toContainEqual({
+      Variable: '$.pickupAt',
+      IsPresent: true,
+      Next: 'Issue prepaid label for the pickup',
+    });
+    expect(definition.States['Issue prepaid label for the pickup']?.Next).toBe('Wait until carrier pickup');
+    expect(definition.States['Issue prepaid label']?.Next).toBe('Wait for device at depot');
   });
 
   it('uses JSONPath only', () => {
