@@ -5,7 +5,9 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
+  paginateQuery,
   QueryCommand,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { Case, Stored } from '../domain/case.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
@@ -249,26 +251,16 @@ export class DynamoCaseRepository implements CaseRepository {
     first: Page,
     last = first,
   ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let from: Record<string, unknown> | undefined;
-    do {
-      const result = await dynamo.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :case AND sk BETWEEN :first AND :last',
-          ExpressionAttributeValues: {
-            ':case': keys.case(brand, caseId).pk,
-            ':first': keys.entry(brand, caseId, first.journal, first.start).sk,
-            ':last': keys.entry(brand, caseId, last.journal, last.itemsEnd - 1).sk,
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: from,
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      from = result.LastEvaluatedKey;
-    } while (from);
-    return items;
+    return allItems({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :case AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: {
+        ':case': keys.case(brand, caseId).pk,
+        ':first': keys.entry(brand, caseId, first.journal, first.start).sk,
+        ':last': keys.entry(brand, caseId, last.journal, last.itemsEnd - 1).sk,
+      },
+      ConsistentRead: true,
+    });
   }
 
   /** Which of `keys` the case's inbox holds, each with the fingerprint of what it said ('' if unknown). */
@@ -330,21 +322,12 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   async deviceHistory(brand: string, serial: string, inHand?: Case): Promise<DeviceHistory> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'bySerial',
-          KeyConditionExpression: 'gsi1pk = :serial',
-          ExpressionAttributeValues: { ':serial': keys.serial(brand, serial) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await allItems({
+      TableName: this.tableName,
+      IndexName: 'bySerial',
+      KeyConditionExpression: 'gsi1pk = :serial',
+      ExpressionAttributeValues: { ':serial': keys.serial(brand, serial) },
+    });
     // The case in hand is taken as it was read, in its place in the index's order, not read again.
     const own = inHand && `${keys.case(brand, inHand.caseId).pk}\nCASE`;
     const id = (item: Record<string, unknown>) => `${item.pk}\n${item.sk}`;
@@ -655,6 +638,13 @@ function toDocument(documentId: string, item: Record<string, unknown>): CaseDocu
     contentType: String(item.contentType),
     data: item.data as Uint8Array,
   };
+}
+
+/** Every item a query finds, page after page (the SDK's own paginator). */
+async function allItems(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateQuery({ client: dynamo }, input)) items.push(...(page.Items ?? []));
+  return items;
 }
 
 /**
