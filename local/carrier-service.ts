@@ -129,7 +129,13 @@ export class CarrierService {
     await listen(server, options.port, 'FAIRFIX_CARRIER_PORT');
     service = new CarrierService(server, options);
     if (options.trackEveryMs) {
-      service.timer = setInterval(() => void service?.moveParcels(), options.trackEveryMs);
+      service.timer = setInterval(
+        () =>
+          void service
+            ?.moveParcels()
+            .catch((error: unknown) => console.warn('Local carrier: moving parcels failed:', error)),
+        options.trackEveryMs,
+      );
       service.timer.unref();
     }
     return service;
@@ -206,7 +212,14 @@ export class CarrierService {
       const tracker = shipment.tracker;
       if (!tracker || !shipment.tracking_code || tracker.status === 'delivered') continue;
       const next = PROGRESS[PROGRESS.indexOf(tracker.status as (typeof PROGRESS)[number]) + 1] ?? 'delivered';
-      await this.track(shipment.tracking_code, { status: next }).catch(() => undefined);
+      // As a carrier's dashboard would, say when a webhook could not be delivered: the case then waits
+      // for a report that never came, until its deadline hands it to a person.
+      const deliveries = await this.track(shipment.tracking_code, { status: next });
+      for (const failed of deliveries.filter(({ status }) => status === 0 || status >= 500)) {
+        console.warn(
+          `Local carrier: ${failed.url} did not take parcel ${shipment.tracking_code} "${next}" (${failed.status || failed.body})`,
+        );
+      }
     }
   }
 

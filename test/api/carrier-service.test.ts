@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfiguredCarrier } from '../../functions/adapters/configured-carrier.ts';
 import {
   carrierEventOf,
@@ -262,6 +262,38 @@ describe('the carrier adapter against the local carrier service', () => {
     } finally {
       await scheduled.stop();
       await new Promise((resolve) => hook.close(resolve));
+    }
+  });
+
+  it('says so when a scheduled move cannot reach a webhook, rather than dropping it without a word', async () => {
+    const scheduled = await CarrierService.start({
+      port: 0,
+      apiKey: API_KEY,
+      webhookSecret: SECRET,
+      now: Date.now,
+      trackEveryMs: 50,
+    });
+    const failing = createServer((_incoming, response) => response.writeHead(503).end());
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const warnings: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((...words: unknown[]) => {
+      warnings.push(words.join(' '));
+    });
+    try {
+      scheduled.addWebhook(`http://127.0.0.1:${(failing.address() as AddressInfo).port}/`);
+      const label = await new EasyPostCarrier({ url: scheduled.url, apiKey: API_KEY }).createShipment(
+        request('acme/RMA-UNHEARD0001/x'),
+      );
+      const warning = await eventually(
+        async () => warnings.find((line) => line.includes(label.trackingNumber)),
+        10_000,
+        'a warning naming the parcel',
+      );
+      expect(warning).toContain('503');
+    } finally {
+      warn.mockRestore();
+      await scheduled.stop();
+      await new Promise((resolve) => failing.close(resolve));
     }
   });
 
