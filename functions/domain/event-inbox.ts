@@ -40,6 +40,21 @@ export const openWaits = (kase: Case): Waiting[] =>
 /** The step the case waits at now, for people's screens: the open wait that began last. */
 export const currentWait = (kase: Case): Waiting | undefined => openWaits(kase)[0];
 
+/**
+ * The case without its waits for an event of `type`: their deadline passed and the workflow went on
+ * without it, so no screen shows them pending and nothing is handed to them.
+ */
+export function withoutWaitsFor(kase: Case, type: CaseEvent['type']): Case {
+  const { waiting, otherWaits, ...rest } = kase;
+  const over = (wait: Waiting) => !wait.delivered && wait.expect.includes(type);
+  const others = (otherWaits ?? []).filter((wait) => !over(wait));
+  return {
+    ...rest,
+    ...(waiting && !over(waiting) ? { waiting } : {}),
+    ...(others.length > 0 ? { otherWaits: others } : {}),
+  };
+}
+
 /** The case with the wait that has `wait`'s token changed to it. */
 export function withWait(kase: Case, wait: Waiting): Case {
   if (kase.waiting?.token === wait.token) return { ...kase, waiting: wait };

@@ -4,7 +4,7 @@ import { openItems } from './custody.ts';
 import { isoAfter } from './dates.ts';
 import { ConflictError } from './errors.ts';
 import { notify } from './escalation.ts';
-import { settleKept, waitTaking, withWait } from './event-inbox.ts';
+import { settleKept, waitTaking, withoutWaitsFor, withWait } from './event-inbox.ts';
 import { type BrandPolicy, queueOf } from './policy.ts';
 import type { CaseEvent } from './schemas.ts';
 import { entry } from './timeline.ts';
@@ -167,7 +167,8 @@ export function recordNoSurveyAnswer(kase: Case, now: Date): Case {
   // Closed again after a complaint, the customer was asked again with a later deadline: that one counts.
   if (kase.nextStep.name === ASK && Date.parse(kase.nextStep.deadline) > now.getTime()) return kase;
   return {
-    ...kase,
+    // The survey's wait is over with its window: nothing shows it pending or offers its form any more.
+    ...withoutWaitsFor(kase, 'survey-answered'),
     survey: { answered: false, at: now.toISOString() },
     answered: kase.answered.includes('survey') ? kase.answered : [...kase.answered, 'survey'],
     nextStep: { name: NOTHING_MORE, deadline: now.toISOString() },

@@ -12,6 +12,8 @@ import { eventually } from './cloud.ts';
 
 export type CaseView = Omit<Case, 'waiting' | 'otherWaits' | 'seenEventIds'> & {
   waitingFor?: { step: string; since: string };
+  /** The events the case takes now. */
+  takes: string[];
 };
 
 /** Drives cases the way their parties do: the customer, the depot and the carrier, each through the API. */

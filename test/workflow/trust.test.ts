@@ -176,6 +176,9 @@ describe('closing the loop (P10)', () => {
     expect(silent.survey).toMatchObject({ answered: false });
     expect(silent.timeline.at(-1)?.type).toBe('survey-unanswered');
     expect(silent.followUp).toBeUndefined();
+    // Nothing is waited for any more: no screen shows the survey as pending, nor offers its form.
+    expect(silent.waitingFor).toBeUndefined();
+    expect(silent.takes).toEqual([]);
     expect((await journey.survey(closed.caseId, false)).status).toBe(409);
   });
 });
