@@ -215,6 +215,8 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   /**
    * Nothing goes to the customer without an address (issue 12, journey 7): with none, the customer is
    * asked and the answer says so (`known: false`), for the workflow to wait for it and come back here.
+   * Handed the delivery's wait, it then registers it; with no address it answers that wait itself
+   * instead (runCaseStep), since no parcel is on its way.
    */
   async shipToCustomer(kase, deps, _input, policy) {
     const { case: checked, known } = needAddress(kase, 'ship-back', policy, deps.now);

@@ -55,15 +55,16 @@ export interface CaseWorkflowProps {
  * finds the case reopened) go the same way.
  *
  * Each state entered is billed on AWS (issue 13): a decision is made by the step that runs anyway and
- * answers what comes next, rather than by a step or Choice of its own (test/workflow/budget.test.ts).
+ * answers what comes next, rather than by a step or Choice of its own, and a step followed by a wait
+ * (a label, then its parcel) registers that wait itself, in one state (test/workflow/budget.test.ts).
  */
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   /** Every task, and the state the case resumes at when its person says so after it failed. */
   private readonly tasks: { task: LambdaInvoke; resumeAt: string }[] = [];
-  /** The waits on the customer and the step their deadline runs, wired once the steps they lead to exist. */
   /** What passing each wait's deadline runs, for a step that ends in that wait to share (stepThenWait). */
   private readonly deadlines = new Map<string, LambdaInvoke>();
+  /** The waits on the customer and the step their deadline runs, wired once the steps they lead to exist. */
   private readonly customerDeadlines: {
     wait: CaseWait;
     onDeadline: RemindCustomer;
