@@ -72,20 +72,6 @@ async function entered(caseId: string): Promise<string[]> {
   return (events ?? []).flatMap((event) => event.stateEnteredEventDetails?.name ?? []);
 }
 
-/**
- * Waiting in `step` with every notice sent: the notifier records each delivery on the case, a write of
- * its own that a version compared across a step run again must not count.
- */
-function settled(caseId: string, step: string): Promise<CaseView> {
-  return journey.until(caseId, `waiting in "${step}", every notice sent`, (k) => {
-    const { deliveries } = k as unknown as { deliveries: Record<string, { state: string }> };
-    return (
-      k.waitingFor?.step === step &&
-      k.notifications.every((notice) => !notice.id || deliveries[notice.id]?.state === 'sent')
-    );
-  });
-}
-
 /** What a label leaves on the case: its shipments that way, its timeline entries, its notices. */
 function labels(kase: CaseView, direction: 'to-depot' | 'to-customer') {
   const words = direction === 'to-depot' ? 'Your prepaid label is ready' : 'is on its way';
@@ -104,7 +90,7 @@ function labels(kase: CaseView, direction: 'to-depot' | 'to-customer') {
 describe('a step that ends in a wait, run again', () => {
   it('issues no second label and no second notice for the device to the depot, and the case goes on', async () => {
     const caseId = await journey.open(opening());
-    const first = await settled(caseId, ARRIVAL);
+    const first = await journey.settled(caseId, ARRIVAL);
     const before = await stored(caseId);
     expect(labels(first, 'to-depot')).toMatchObject({ shipments: ['to-depot-device'], notices: 1 });
     expect(labels(first, 'to-depot').entries).toHaveLength(1);
@@ -130,7 +116,7 @@ describe('a step that ends in a wait, run again', () => {
     const caseId = await journey.open(opening());
     await journey.toDepot(caseId);
     await journey.coveredRepair(caseId);
-    const first = await settled(caseId, DELIVERY);
+    const first = await journey.settled(caseId, DELIVERY);
     const before = await stored(caseId);
     expect(labels(first, 'to-customer').shipments).toHaveLength(1);
     expect(labels(first, 'to-customer').notices).toBe(1);
