@@ -176,3 +176,26 @@ describe('a deadline passed in a step that ends in a wait', () => {
     expect(done.outcome).toBe('repaired');
   });
 });
+
+describe('what an execution started before hands the steps', () => {
+  // On AWS an execution runs the definition it started with, against the functions deployed now.
+  it('is still taken: a label or a ship-back without a wait, closing handed the delivery’s event alone', async () => {
+    const { StepInput } = await import('../../functions/app/workflow-steps.ts');
+    const kase = { brand: 'acme', caseId: 'RMA-0000000000AB' };
+    expect(StepInput.safeParse({ ...kase, step: 'shipToDepot' }).success).toBe(true);
+    expect(StepInput.safeParse({ ...kase, step: 'shipToCustomer' }).success).toBe(true);
+    const delivered = {
+      eventId: 'carrier-1',
+      type: 'delivered-to-customer',
+      trackingNumber: 'EZ1000000001',
+      occurredAt: '2026-12-01T10:00:00.000Z',
+    };
+    const old = StepInput.safeParse({ ...kase, step: 'close', event: delivered });
+    expect(old.error).toBeUndefined();
+    // Kept, not stripped as an unknown key: closing reads the event (a parcel gone wrong goes to a person).
+    expect(old.data).toMatchObject({ event: { type: 'delivered-to-customer' } });
+    expect(StepInput.safeParse({ ...kase, step: 'close', delivery: { event: delivered } }).success).toBe(
+      true,
+    );
+  });
+});
