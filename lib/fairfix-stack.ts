@@ -70,20 +70,22 @@ export class FairfixStack extends Stack {
     // Labels are bought in the workflow's steps; tracking webhooks are checked by their own route.
     this.carrier = new CarrierAccount(this, 'Carrier');
     this.carrier.bind(caseStep);
-    // By formatted ARN, not by reference: the state machine already depends on this function.
-    awaitCaseEvent.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-        resources: [
-          this.formatArn({
-            service: 'states',
-            resource: 'stateMachine',
-            resourceName: stateMachineName,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
+    // By formatted ARN, not by reference: the state machine already depends on these functions. Steps
+    // answer a wait too: one that ends in a wait hands over an early event, or says there is none to wait for.
+    for (const fn of [awaitCaseEvent, caseStep])
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          resources: [
+            this.formatArn({
+              service: 'states',
+              resource: 'stateMachine',
+              resourceName: stateMachineName,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+        }),
+      );
 
     // The site's address is known once the site is made; the pool's client only needs it at deploy time.
     const siteUrl = Lazy.string({

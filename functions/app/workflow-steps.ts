@@ -34,6 +34,7 @@ import { type Change, changeCase } from './change-case.ts';
 import type { Deps } from './deps.ts';
 import { announceReport, applyKnownIssue } from './known-issues.ts';
 import { casePolicy } from './policies.ts';
+import { WaitInput, waitAfter } from './waiting.ts';
 
 /**
  * The workflow's steps (functions/case-step): each reads the case, makes one decision of the domain,
@@ -58,10 +59,16 @@ const Why = z.object({
   event: caseEventOf('parcel-exception').optional(),
 });
 
+const DeliveryEvent = z.union([caseEventOf('delivered-to-customer'), caseEventOf('parcel-exception')]);
+
+/** Shipping's answer to its own wait when it had no address to ship to: nothing is on its way. */
+const NoAddress = z.object({ known: z.literal(false), purpose: z.literal('ship-back') });
+
 /** Every step and what the workflow hands it; the case-step function validates its input with this. */
 export const StepInput = z.discriminatedUnion('step', [
   step('plan'),
-  step('shipToDepot'),
+  /** With a wait, the step then waits for the parcel's arrival, registered in the same save (issue 13). */
+  step('shipToDepot').extend({ wait: WaitInput.optional() }),
   /** Handed the event that ended the arrival's wait (a workflow started before it was, none). */
   step('recordArrival').extend({
     event: z
@@ -73,7 +80,11 @@ export const StepInput = z.discriminatedUnion('step', [
   step('applyEstimateAnswer').extend({ event: caseEventOf('estimate-answered') }),
   step('applyRepairAttempt').extend({ event: caseEventOf('repair-attempted') }),
   step('orderReplacement'),
-  step('shipToCustomer'),
+  /**
+   * With a wait, the step then waits for the delivery, registered in the same save; with no address to
+   * ship to, it answers that wait itself at once (`{ address }`), for the workflow to ask the customer.
+   */
+  step('shipToCustomer').extend({ wait: WaitInput.optional() }),
   step('offerVisit'),
   step('bookVisit').extend({ event: caseEventOf('visit-booked') }),
   step('visitTimer'),
@@ -83,9 +94,13 @@ export const StepInput = z.discriminatedUnion('step', [
   step('visitOverdue'),
   /** Only for workflows started before closing settled the customer's parts itself. */
   step('settleCustody'),
-  /** After the delivery to the customer, handed the event that ended its wait. */
+  /**
+   * After the delivery to the customer, handed what ended its wait: the carrier's event, or shipping's own
+   * answer that there was no address to ship to. (`event` alone: a workflow started before shipping waited.)
+   */
   step('close').extend({
-    event: z.union([caseEventOf('delivered-to-customer'), caseEventOf('parcel-exception')]).optional(),
+    event: DeliveryEvent.optional(),
+    delivery: z.object({ event: DeliveryEvent.optional(), address: NoAddress.optional() }).optional(),
   }),
   step('applySurveyAnswer').extend({ event: caseEventOf('survey-answered') }),
   step('recordNoSurveyAnswer'),
@@ -200,6 +215,8 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   /**
    * Nothing goes to the customer without an address (issue 12, journey 7): with none, the customer is
    * asked and the answer says so (`known: false`), for the workflow to wait for it and come back here.
+   * Handed the delivery's wait, it then registers it; with no address it answers that wait itself
+   * instead (runCaseStep), since no parcel is on its way.
    */
   async shipToCustomer(kase, deps, _input, policy) {
     const { case: checked, known } = needAddress(kase, 'ship-back', policy, deps.now);
@@ -260,7 +277,10 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
    * needs were met (not when closed again after a complaint). Run after the delivery to the customer, it
    * is handed the event that ended that wait: a parcel the carrier reports gone wrong goes to a person.
    */
-  async close(kase, deps, { event }, policy) {
+  async close(kase, deps, input, policy) {
+    // Nothing was shipped, for want of an address: the workflow asks the customer for one, then ships.
+    if (input.delivery?.address) return { case: kase, result: { next: 'address' } };
+    const event = input.event ?? input.delivery?.event;
     if (event?.type === 'parcel-exception') return { case: kase, result: { next: 'parcel-exception' } };
     // Closed already (the step ran again after saving), it stays closed whatever was added to the ledger since.
     const settled =
@@ -336,6 +356,11 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   },
 };
 
+/** Shipping's answer when there was no address to ship to (the customer is asked for one). */
+function nothingShipped(result: object): result is z.infer<typeof NoAddress> {
+  return NoAddress.safeParse(result).success;
+}
+
 /**
  * The error a step failed with, in the words of its message: a function's error comes as the JSON
  * Lambda reports (`errorMessage`), others (a timeout, the runtime) as text, or not at all.
@@ -353,16 +378,25 @@ function plainCause(failure: { Error: string; Cause?: string | undefined }): str
   return cause.slice(0, 500);
 }
 
-/** Runs one step on its case: read, decide, save (again on a conflict), answer the workflow. */
+/**
+ * Runs one step on its case: read, decide, save (again on a conflict), answer the workflow. A step handed
+ * a wait (a label, then the parcel) registers it in the same save as its change, as await-case-event
+ * would have in a state of its own; a step with nothing to wait for answers that wait itself at once.
+ */
 export async function runCaseStep(input: StepInput, deps: Deps): Promise<object> {
   const run = caseSteps[input.step] as Step<StepName>;
   const seen =
     input.step === 'escalateOverdue' || input.step === 'customerOverdue'
       ? [overdueEscalationId(input.overdue)]
       : [];
-  const { case: saved, result } = await changeCase({ ...input, seen }, deps, async (kase) =>
-    run(kase, deps, input, await casePolicy(deps.policies, kase)),
-  );
+  const wait = 'wait' in input ? input.wait : undefined;
+  const { case: saved, result } = await changeCase({ ...input, seen }, deps, async (kase) => {
+    const change = await run(kase, deps, input, await casePolicy(deps.policies, kase));
+    return wait && !nothingShipped(change.result) ? waitAfter(change, wait, deps.now) : change;
+  });
+  // No address to ship to: no parcel to wait for. Answered after the save, so the ask is on record; a
+  // step run again answers again, and the engine takes only the first answer (resume says false).
+  if (wait && nothingShipped(result)) await deps.workflow.resume(wait.token, { address: result });
   // The symptom at opening and the fault the depot found go to known-issue detection, on the case bus,
   // once the case is saved (known-issues.ts). A step that fails here is retried: the report counts once.
   if (input.step === 'plan' && saved.status !== 'reopened') await announceReport(saved, undefined, deps);

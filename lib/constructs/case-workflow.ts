@@ -55,12 +55,15 @@ export interface CaseWorkflowProps {
  * finds the case reopened) go the same way.
  *
  * Each state entered is billed on AWS (issue 13): a decision is made by the step that runs anyway and
- * answers what comes next, rather than by a step or Choice of its own (test/workflow/budget.test.ts).
+ * answers what comes next, rather than by a step or Choice of its own, and a step followed by a wait
+ * (a label, then its parcel) registers that wait itself, in one state (test/workflow/budget.test.ts).
  */
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   /** Every task, and the state the case resumes at when its person says so after it failed. */
   private readonly tasks: { task: LambdaInvoke; resumeAt: string }[] = [];
+  /** What passing each wait's deadline runs, for a step that ends in that wait to share (stepThenWait). */
+  private readonly deadlines = new Map<string, LambdaInvoke>();
   /** The waits on the customer and the step their deadline runs, wired once the steps they lead to exist. */
   private readonly customerDeadlines: {
     wait: CaseWait;
@@ -81,7 +84,6 @@ export class CaseWorkflow extends Construct {
       answer: { route: '$.Payload.route' },
       at: '$.plan',
     });
-    const shipToDepot = this.step('Issue prepaid label', { step: 'shipToDepot' });
     // The same label for a case opened with a carrier pickup, which the arrival's wait starts after.
     const shipForPickup = this.step('Issue prepaid label for the pickup', { step: 'shipToDepot' });
     const decided = { answer: { next: '$.Payload.next' }, at: '$.decision' } as const;
@@ -107,19 +109,14 @@ export class CaseWorkflow extends Construct {
       after: WAITS.repair,
     });
     const orderReplacement = this.step('Order the replacement', { step: 'orderReplacement' });
-    // Checks the address first: with none, the customer is asked and the answer says so (`known`).
-    const shipBack = this.step('Ship to the customer', {
-      step: 'shipToCustomer',
-      answer: { known: '$.Payload.known', purpose: '$.Payload.purpose' },
-      at: '$.address',
-    });
     // Settles the customer's parts first (P5): while any is open, the answer is to wait for them.
     const close = this.step('Close the case', { step: 'close', ...decided });
-    // The same, handed the delivery's event: a parcel the carrier reports gone wrong goes to a person.
+    // The same, handed what ended the delivery's wait: a parcel the carrier reports gone wrong goes to a
+    // person; no parcel sent, for want of an address, and the answer is to ask the customer for one.
     const closeOnDelivery = this.step('Close the case once delivered', {
       step: 'close',
       ...decided,
-      after: WAITS.delivery,
+      handed: { delivery: WAITS.delivery.keepAt },
     });
     const applySurvey = this.step('Apply survey answer', {
       step: 'applySurveyAnswer',
@@ -173,6 +170,13 @@ export class CaseWorkflow extends Construct {
     const waitForOffer = waitFor(WAITS.offer);
     const waitForFollowUp = waitFor(WAITS.followUp);
     const waitForAddress = waitFor(WAITS.address);
+    // A label, then the wait for its parcel, in one state (issue 13): the step registers the wait in the
+    // same save. Its deadline is the wait's: passed, it goes where the wait's own goes, and a wait begun
+    // again (reminded, escalated) is the plain one, so no step asks the carrier twice.
+    const shipToDepot = this.stepThenWait('Issue prepaid label', { step: 'shipToDepot' }, WAITS.arrival);
+    // Checks the address first: with none, nothing is shipped and the step answers its wait itself with
+    // `{ address }`; closing after it then says the customer is asked for one.
+    const shipBack = this.stepThenWait('Ship to the customer', { step: 'shipToCustomer' }, WAITS.delivery);
     const handToPerson = this.handToPerson();
     const nowhere = new Pass(this, 'The decision names no path', {
       result: Result.fromObject({
@@ -193,11 +197,6 @@ export class CaseWorkflow extends Construct {
     // Nothing goes to the customer and no technician is sent without an address: the customer is asked.
     // Shipping checks it itself; a visit's check is a step of its own, before any window is offered.
     const addressKnown = Condition.booleanEquals('$.address.known', true);
-    shipBack.next(
-      new Choice(this, 'Can we ship to the customer?')
-        .when(addressKnown, waitForDelivery)
-        .otherwise(waitForAddress),
-    );
     const forVisit = this.step('Is there an address for the visit?', {
       step: 'checkAddress',
       input: { for: 'visit' },
@@ -225,7 +224,7 @@ export class CaseWorkflow extends Construct {
         waitForArrival,
       ),
     );
-    shipToDepot.next(waitForArrival);
+    shipToDepot.next(recordArrival);
     // Paths that come to the depot later (after a visit, on a person's decision) ask about the pickup here.
     const toDepot = new Choice(this, 'Is a carrier pickup scheduled?')
       .when(pickupScheduled, shipForPickup)
@@ -265,7 +264,8 @@ export class CaseWorkflow extends Construct {
     waitForCustody.next(close);
     // A carrier's exception ends the parcel's wait too: the step after it says so, and a person has it.
     const parcelWentWrong = Condition.stringEquals('$.decision.next', 'parcel-exception');
-    waitForArrival.next(recordArrival).next(
+    waitForArrival.next(recordArrival);
+    recordArrival.next(
       new Choice(this, 'After the arrival?')
         .when(
           parcelWentWrong,
@@ -298,7 +298,13 @@ export class CaseWorkflow extends Construct {
       );
     orderReplacement.next(shipBack);
     waitForDelivery.next(closeOnDelivery);
+    shipBack.next(closeOnDelivery);
+    const askForAddress = new Pass(this, 'Ask for an address to ship to', {
+      result: Result.fromObject({ known: false, purpose: 'ship-back' }),
+      resultPath: '$.address',
+    }).next(waitForAddress);
     const closed = new Choice(this, 'Closed, or what is left?')
+      .when(Condition.stringEquals('$.decision.next', 'address'), askForAddress)
       .when(
         parcelWentWrong,
         toPerson('A parcel to the customer went wrong', WAITS.delivery.state, '$.delivery.event'),
@@ -401,8 +407,49 @@ export class CaseWorkflow extends Construct {
 
   /** One journey step (functions/case-step): a decision of the domain, or an action such as a label. */
   private step(name: string, options: StepOptions): LambdaInvoke {
-    const { step, answer, at, after, input } = options;
+    const task = retried(new LambdaInvoke(this, name, this.stepProps(options)));
+    this.tasks.push({ task, resumeAt: name });
+    return task;
+  }
+
+  /**
+   * A step that ends in a wait, in one state: the step runs (functions/case-step) handed the wait, which
+   * it registers on the case in the same save, as await-case-event would in a state of its own. The
+   * wait's deadline is the state's timeout and its passing goes where the plain wait's does (which is
+   * where the case waits again, so the step never runs twice for one deadline); its event is kept where
+   * the plain wait keeps it.
+   */
+  private stepThenWait(name: string, options: StepOptions, wait: CaseWait): LambdaInvoke {
+    const { payload } = this.stepProps(options);
     const task = new LambdaInvoke(this, name, {
+      lambdaFunction: this.props.caseStep,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({ ...payload?.value, wait: this.waitPayload(wait) }),
+      taskTimeout: deadlineOf(wait),
+      resultPath: wait.keepAt,
+    });
+    retried(task);
+    this.tasks.push({ task, resumeAt: name });
+    const onDeadline = this.deadlines.get(wait.state);
+    if (!onDeadline) throw new Error(`"${wait.state}" has no deadline step for "${name}" to share`);
+    task.addCatch(onDeadline, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+    return task;
+  }
+
+  /** What a waiting step hands over to register its wait (functions/app/waiting.ts). */
+  private waitPayload(wait: CaseWait) {
+    return {
+      step: wait.state,
+      expect: [...wait.events],
+      token: JsonPath.taskToken,
+      enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
+      execution: JsonPath.stringAt('$$.Execution.Name'),
+    };
+  }
+
+  private stepProps(options: StepOptions) {
+    const { step, answer, at, after, input, handed } = options;
+    return {
       lambdaFunction: this.props.caseStep,
       payload: TaskInput.fromObject({
         brand: JsonPath.stringAt('$.brand'),
@@ -410,6 +457,9 @@ export class CaseWorkflow extends Construct {
         step,
         ...input,
         ...(after ? { event: JsonPath.objectAt(`${after.keepAt}.event`) } : {}),
+        ...Object.fromEntries(
+          Object.entries(handed ?? {}).map(([key, path]) => [key, JsonPath.objectAt(path)]),
+        ),
       }),
       ...(answer
         ? {
@@ -419,9 +469,7 @@ export class CaseWorkflow extends Construct {
             resultPath: at,
           }
         : { resultPath: JsonPath.DISCARD }),
-    });
-    this.tasks.push({ task, resumeAt: name });
-    return retried(task);
+    };
   }
 
   private taskNamed(name: string): LambdaInvoke {
@@ -474,19 +522,17 @@ export class CaseWorkflow extends Construct {
     onDeadline: Record<'visitTimer' | 'recordNoSurveyAnswer', LambdaInvoke>,
   ): LambdaInvoke & INextable {
     const { state: name, deadline } = wait;
+    const { token, ...registered } = this.waitPayload(wait);
     const task = new LambdaInvoke(this, name, {
       lambdaFunction: this.props.awaitCaseEvent,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: TaskInput.fromObject({
         brand: JsonPath.stringAt('$.brand'),
         caseId: JsonPath.stringAt('$.caseId'),
-        step: name,
-        expect: [...wait.events],
-        taskToken: JsonPath.taskToken,
-        enteredAt: JsonPath.stringAt('$$.State.EnteredTime'),
-        execution: JsonPath.stringAt('$$.Execution.Name'),
+        ...registered,
+        taskToken: token,
       }),
-      taskTimeout: Timeout.at(deadline.startsWith('$.') ? deadline : `$.sla.${deadline}`),
+      taskTimeout: deadlineOf(wait),
       resultPath: wait.keepAt,
     });
     this.tasks.push({ task, resumeAt: name });
@@ -512,6 +558,7 @@ export class CaseWorkflow extends Construct {
       // Should it fail, the person who then has the case resumes at the wait itself.
       this.tasks.push({ task: passed, resumeAt: name });
       task.addCatch(passed, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+      this.deadlines.set(name, passed);
       this.customerDeadlines.push({ wait, onDeadline: wait.onDeadline, task, passed });
       return task;
     }
@@ -545,6 +592,7 @@ export class CaseWorkflow extends Construct {
     // Should escalating fail, the person who then has the case resumes at the wait itself.
     this.tasks.push({ task: escalate, resumeAt: name });
     task.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+    this.deadlines.set(name, escalate);
     escalate.next(task);
     return task;
   }
@@ -562,6 +610,14 @@ interface StepOptions {
   readonly after?: CaseWait;
   /** Fixed values the step is handed besides the case (what an address is needed for). */
   readonly input?: Record<string, string>;
+  /** Parts of the workflow's state the step is handed whole (name: JSONPath). */
+  readonly handed?: Record<string, string>;
+}
+
+/** A wait's deadline as a task's timeout: a brand's SLA, or a path a step before it answered. */
+function deadlineOf(wait: CaseWait): Timeout {
+  const { deadline } = wait;
+  return Timeout.at(deadline.startsWith('$.') ? deadline : `$.sla.${deadline}`);
 }
 
 /**

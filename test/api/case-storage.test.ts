@@ -124,7 +124,7 @@ describe('a case whose history keeps growing', () => {
 
   it('reads a case stored with its history inline (an earlier version), and keeps every entry', async () => {
     const caseId = await journey.open(opening());
-    await journey.waitsFor(caseId, 'Wait for device at depot');
+    await journey.settled(caseId, 'Wait for device at depot');
     const { item } = await caseItem(caseId);
     const repo = await repository();
     const current = await repo.get('acme', caseId);

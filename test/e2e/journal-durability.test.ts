@@ -11,7 +11,8 @@ import { RestartableCloud } from '../support/restartable.ts';
  * retried, then said out loud with the execution's ARN and left to resume; never dropped, never a
  * crash, never a write into a closed database.
  */
-const DEPOT = 'Wait for device at depot';
+/** A new case's label, then its wait for the device, in one state (issue 13). */
+const DEPOT = 'Issue prepaid label';
 let env: RestartableCloud;
 let errors: MockInstance<typeof console.error>;
 const unhandled: unknown[] = [];
@@ -74,7 +75,7 @@ describe('journal writes that fail', () => {
     const arn = await env.arnOf(caseId);
     await env.waitsIn(arn, DEPOT);
 
-    // Where a restart would resume it: the wait, not the step before.
+    // Where a restart would resume it: the label's state, which is also the wait.
     await eventually(async () =>
       (await env.live.engine.journal.getExecution(arn))?.position?.state === DEPOT ? true : undefined,
     );
@@ -114,10 +115,15 @@ describe('journal writes that fail', () => {
     await env.stop();
     await env.start();
     await env.waitsIn(arn, DEPOT);
+    // Entered is not yet waiting: the label's state saves its label and its wait together.
+    const kase = await eventually(async () => {
+      const { body } = await ApiClient.as(env.live, 'acme', 'customer').get<{
+        shipments: unknown[];
+        waitingFor?: { step: string };
+      }>(`/cases/${caseId}`);
+      return body.waitingFor?.step === 'Wait for device at depot' ? body : undefined;
+    });
     expect(await env.enteredTwice([arn])).toEqual([]);
-    const kase = (
-      await ApiClient.as(env.live, 'acme', 'customer').get<{ shipments: unknown[] }>(`/cases/${caseId}`)
-    ).body;
     expect(kase.shipments).toHaveLength(1);
   }, 60_000);
 });

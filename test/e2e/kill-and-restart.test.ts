@@ -20,6 +20,8 @@ import { eventually, freePort } from '../support/cloud.ts';
  * same data directory: every execution must be where it was, with its token and its deadline.
  */
 const DAY_MS = 86_400_000;
+/** The label, then the wait for the device, in one state (issue 13): a new case waits there. */
+const LABELLED = 'Issue prepaid label';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'fairfix-e2e-'));
 let ports: { dynamodb: number; sfn: number; http: number };
 let child: ChildProcess | undefined;
@@ -144,8 +146,11 @@ describe('kill -9 and restart', () => {
 
     const overdue = await open('SN-E2E-OVERDUE');
     const arriving = await open('SN-E2E-ARRIVING');
-    await waitsFor(overdue, 'Wait for device at depot');
-    await waitsFor(arriving, 'Wait for device at depot');
+    for (const caseId of [overdue, arriving]) {
+      await waitsFor(caseId, LABELLED);
+      // Entered is not yet waiting: the label's state saves its label and its wait together.
+      await eventually(async () => ((await waitingToken(caseId)) ? true : undefined));
+    }
     const pickup = await open('SN-E2E-PICKUP', new Date((await clockNow()) + 12 * DAY_MS).toISOString());
     await waitsFor(pickup, 'Wait until carrier pickup');
     await advance(10 * DAY_MS);
@@ -159,7 +164,7 @@ describe('kill -9 and restart', () => {
 
     for (const caseId of [overdue, arriving]) {
       expect(await status(caseId)).toBe('RUNNING');
-      expect(await currentState(caseId)).toBe('Wait for device at depot');
+      expect(await currentState(caseId)).toBe(LABELLED);
     }
     expect(await waitingToken(arriving)).toBe(tokenBefore);
     expect(await currentState(pickup)).toBe('Wait until carrier pickup');
@@ -193,7 +198,7 @@ describe('kill -9 and restart', () => {
     // The pickup was due 12 days after opening: the Wait kept its timestamp across the crash.
     await waitsFor(pickup, 'Wait for device at depot');
 
-    await waitsFor(midFlight, 'Wait for device at depot');
+    await waitsFor(midFlight, LABELLED);
     for (const caseId of [overdue, arriving, midFlight]) {
       const kase = await caseOf(caseId);
       const types = kase.timeline.map((entry) => entry.type);

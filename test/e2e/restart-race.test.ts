@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '../../local/dynamo.ts';
 import { JOURNAL_TABLE } from '../../local/sfn/journal.ts';
 import { ApiClient, nextId, opening } from '../support/api.ts';
+import { eventually } from '../support/cloud.ts';
 import { RestartableCloud } from '../support/restartable.ts';
 
 /**
@@ -14,7 +15,8 @@ const STORED = 20;
 const FRESH = 30;
 /** The history of finished executions a long-lived data directory holds (MB): recovery does not read it. */
 const OLD_HISTORY_MB = 8;
-const DEPOT = 'Wait for device at depot';
+/** A new case's label, then its wait for the device, in one state (issue 13). */
+const DEPOT = 'Issue prepaid label';
 let env: RestartableCloud;
 let stored: string[] = [];
 /** A customer's token, issued before the restart: it stays valid across it, as the journal keeps the secret. */
@@ -138,7 +140,13 @@ describe('a restart while customers open cases', () => {
     await Promise.all(arns.map((arn) => env.waitsIn(arn, DEPOT)));
     // Some stored cases move on: the state each was resumed in is left once, as it was entered once.
     const depot = ApiClient.as(cloud, 'acme', 'depot');
+    const customer = ApiClient.as(cloud, 'acme', 'customer');
     for (const caseId of stored.slice(0, 5)) {
+      // The label's state registers the wait in the label's own save: entered is not yet waiting.
+      await eventually(async () => {
+        const kase = await customer.get<{ waitingFor?: { step: string } }>(`/cases/${caseId}`);
+        return kase.body.waitingFor?.step === 'Wait for device at depot' ? true : undefined;
+      });
       const response = await depot.post(`/cases/${caseId}/events`, {
         eventId: nextId('received'),
         type: 'received',

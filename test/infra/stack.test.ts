@@ -13,6 +13,11 @@ import { sharedTemplate } from '../support/cloud.ts';
 let template: Template;
 let definition: { StartAt: string; States: Record<string, Record<string, unknown>> };
 
+/** A state that only waits (functions/await-case-event), not a step that ends in a wait it hands over. */
+const plainWait = (state: Record<string, unknown>) =>
+  String(state.Resource).includes('waitForTaskToken') &&
+  (state.Parameters as { Payload?: { wait?: unknown } } | undefined)?.Payload?.wait === undefined;
+
 beforeAll(() => {
   template = Template.fromJSON(sharedTemplate() as never);
   const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
@@ -335,11 +340,12 @@ describe('the case workflow', () => {
     // Closing settles the customer's parts first (P5), and after a delivery hears of a parcel gone wrong.
     expect(definition.States['Close the case']?.Next).toBe('Closed, or what is left?');
     expect(definition.States['Close the case once delivered']).toMatchObject({
-      Parameters: { Payload: { step: 'close', 'event.$': '$.delivery.event' } },
+      Parameters: { Payload: { step: 'close', 'delivery.$': '$.delivery' } },
       Next: 'Closed, or what is left?',
     });
     expect(definition.States['Closed, or what is left?']).toMatchObject({
       Choices: [
+        { StringEquals: 'address', Next: 'Ask for an address to ship to' },
         { StringEquals: 'parcel-exception', Next: 'A parcel to the customer went wrong' },
         { StringEquals: 'custody', Next: 'Wait for customer-owned parts' },
         { StringEquals: 'survey', Next: 'Wait for survey answer' },
@@ -371,10 +377,7 @@ describe('the case workflow', () => {
   it('gives every waiting step an SLA, and an escalation that hands it the new owner’s deadline (the customer’s own waits remind instead)', () => {
     const onTimeout = (state: { Catch?: unknown }) => (state.Catch as { Next: string }[])[0]?.Next ?? '';
     const tokenWaits = Object.entries(definition.States).filter(
-      ([name, state]) =>
-        String(state.Resource).includes('waitForTaskToken') &&
-        name !== 'Wait for survey answer' &&
-        name !== 'Wait for visit',
+      ([name, state]) => plainWait(state) && name !== 'Wait for survey answer' && name !== 'Wait for visit',
     );
     const [onCustomer, waits] = [
       tokenWaits.filter(([, state]) => onTimeout(state).startsWith('Deadline passed: ')),
@@ -418,11 +421,26 @@ describe('the case workflow', () => {
   });
 
   it('builds each wait exactly as functions/domain/waits.ts declares it, and no other', () => {
-    const tokenWaits = Object.entries(definition.States).filter(([, state]) =>
-      String(state.Resource).includes('waitForTaskToken'),
-    );
+    const tokenWaits = Object.entries(definition.States).filter(([, state]) => plainWait(state));
     const declared: readonly Wait[] = Object.values(WAITS);
     expect(tokenWaits.map(([name]) => name).sort()).toEqual(declared.map((wait) => wait.state).sort());
+    // A step that ends in a wait (issue 13) registers one of these, under the same name, timed the same,
+    // kept in the same place, and its deadline goes where that wait's does.
+    const stepsThenWaits = Object.entries(definition.States).filter(
+      ([, state]) => String(state.Resource).includes('waitForTaskToken') && !plainWait(state),
+    );
+    expect(stepsThenWaits.map(([name]) => name).sort()).toEqual(
+      ['Issue prepaid label', 'Ship to the customer'].sort(),
+    );
+    for (const [name, state] of stepsThenWaits) {
+      const registers = (state.Parameters as { Payload: { wait: { step: string } } }).Payload.wait;
+      const wait = declared.find((declaredWait) => declaredWait.state === registers.step);
+      const plain = definition.States[registers.step];
+      expect(registers, name).toMatchObject({ expect: wait?.events, 'token.$': '$$.Task.Token' });
+      expect(state.ResultPath, name).toBe(wait?.keepAt);
+      expect(state.TimeoutSecondsPath, name).toBe(plain?.TimeoutSecondsPath);
+      expect((state.Catch as unknown[])[0], name).toEqual((plain?.Catch as unknown[] | undefined)?.[0]);
+    }
     for (const wait of declared) {
       const state = definition.States[wait.state];
       expect(state?.Parameters, wait.state).toMatchObject({
@@ -587,21 +605,36 @@ describe('the case workflow', () => {
         })
         .map(([name]) => name)
         .sort();
-    // Shipping checks the address itself; with none, the customer is asked and the workflow waits for it.
+    // Shipping checks the address itself, then waits for the delivery in the same state (issue 13); with
+    // no address it answers its own wait, closing says so, and the customer is asked before it ships.
     expect(definition.States['Ship to the customer']).toMatchObject({
-      Parameters: { Payload: { step: 'shipToCustomer' } },
+      Resource: expect.stringContaining(':states:::lambda:invoke.waitForTaskToken'),
+      Parameters: {
+        Payload: {
+          step: 'shipToCustomer',
+          wait: { step: 'Wait for delivery to customer', 'token.$': '$$.Task.Token' },
+        },
+      },
+      TimeoutSecondsPath: '$.sla.deliverySeconds',
+      ResultPath: '$.delivery',
+      Next: 'Close the case once delivered',
+      Catch: [
+        // Its deadline escalates as the plain wait's does, and the case waits again there: no second label.
+        { ErrorEquals: ['States.Timeout'], Next: 'Escalate: delivery to customer' },
+        { ErrorEquals: ['States.ALL'], Next: 'Failed: Ship to the customer' },
+      ],
+    });
+    expect(definition.States['Escalate: delivery to customer']?.Next).toBe('Wait for delivery to customer');
+    expect(definition.States['Ask for an address to ship to']).toMatchObject({
+      Result: { known: false, purpose: 'ship-back' },
       ResultPath: '$.address',
-      Next: 'Can we ship to the customer?',
+      Next: 'Wait for the customer’s address',
     });
     expect(into('Offer visit windows')).toEqual(
       ['After the visit?', 'Can a technician be sent?', 'Where does the case go on?'].sort(),
     );
-    expect(definition.States['Can we ship to the customer?']).toMatchObject({
-      Choices: [{ Variable: '$.address.known', BooleanEquals: true, Next: 'Wait for delivery to customer' }],
-      Default: 'Wait for the customer’s address',
-    });
     expect(into('Wait for delivery to customer')).toEqual(
-      ['Can we ship to the customer?', 'Escalate: delivery to customer', 'Where does the case go on?'].sort(),
+      ['Escalate: delivery to customer', 'Where does the case go on?'].sort(),
     );
   });
 
@@ -620,7 +653,24 @@ describe('the case workflow', () => {
       Next: 'Issue prepaid label for the pickup',
     });
     expect(definition.States['Issue prepaid label for the pickup']?.Next).toBe('Wait until carrier pickup');
-    expect(definition.States['Issue prepaid label']?.Next).toBe('Wait for device at depot');
+    // The label and the wait for its parcel are one state (issue 13); a deadline passed goes where the
+    // plain wait's does, and the case waits again in the plain wait, never asking for a second label.
+    expect(definition.States['Issue prepaid label']).toMatchObject({
+      Resource: expect.stringContaining(':states:::lambda:invoke.waitForTaskToken'),
+      Parameters: { Payload: { step: 'shipToDepot', wait: { step: 'Wait for device at depot' } } },
+      TimeoutSecondsPath: '$.sla.arrivalSeconds',
+      ResultPath: '$.arrival',
+      Next: 'Record arrival at depot',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: 'Deadline passed: device at depot' },
+        { ErrorEquals: ['States.ALL'], Next: 'Failed: Issue prepaid label' },
+      ],
+    });
+    expect(definition.States['After the deadline: device at depot?']?.Choices).toContainEqual({
+      Variable: '$.customerDeadline.next',
+      StringEquals: 'wait',
+      Next: 'Wait for device at depot',
+    });
   });
 
   it('uses JSONPath only', () => {

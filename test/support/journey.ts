@@ -63,6 +63,21 @@ export class Journey {
     );
   }
 
+  /**
+   * Waiting in `step` with every notice sent. A step registers its wait in the save that queues its
+   * notice (issue 13), and the notifier records the notice's delivery on the case afterwards, a write of
+   * its own: a test that reads the stored case twice waits for it first.
+   */
+  settled(caseId: string, step: string): Promise<CaseView> {
+    return this.until(caseId, `waiting in "${step}", every notice sent`, (k) => {
+      const { deliveries } = k as unknown as { deliveries: Record<string, { state: string }> };
+      return (
+        k.waitingFor?.step === step &&
+        k.notifications.every((notice) => !notice.id || deliveries[notice.id]?.state === 'sent')
+      );
+    });
+  }
+
   until(caseId: string, what: string, test: (kase: CaseView) => boolean): Promise<CaseView> {
     let seen: CaseView | undefined;
     return eventually(

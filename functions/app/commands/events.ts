@@ -3,7 +3,6 @@ import { deliverParts } from '../../domain/custody.ts';
 import { addressOf, giveAddress, sameAddress } from '../../domain/customer-waits.ts';
 import { EventNotApplicableError, InvalidFieldsError, NotFoundError } from '../../domain/errors.ts';
 import {
-  beginWait,
   inboxKey,
   recordEvent,
   repeated,
@@ -21,6 +20,7 @@ import { changeCase } from '../change-case.ts';
 import type { Deps } from '../deps.ts';
 import { fingerprintOf } from '../ids.ts';
 import { casePolicy } from '../policies.ts';
+import { waitAfter } from '../waiting.ts';
 
 /** A depot, a carrier or the customer reports something: recorded once, applied when the case is ready (P9). */
 export async function recordCaseEventCommand(
@@ -93,14 +93,9 @@ export async function beginWaitCommand(
   command: { brand: string; caseId: string; wait: WaitRequest },
   deps: Deps,
 ): Promise<void> {
-  await changeCase(command, deps, (kase) => {
-    const { case: waiting, deliver } = beginWait(kase, command.wait, deps.now);
-    return {
-      case: waiting,
-      result: undefined,
-      deliver: deliver && { token: command.wait.token, event: deliver },
-    };
-  });
+  await changeCase(command, deps, (kase) =>
+    waitAfter({ case: kase, result: undefined }, command.wait, deps.now),
+  );
 }
 
 /**
