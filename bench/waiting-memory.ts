@@ -6,7 +6,8 @@
  *
  * Each figure comes from a fresh process, because RSS is a high-water mark: a process that opened the
  * cases keeps the memory its allocator and LevelDB took while opening them (the first batch of cases
- * grows it by hundreds of KB a case, a second batch of as many by a few: reused, not retained). So:
+ * grows it by hundreds of KB a case, mostly glibc malloc arenas, which a fresh process holding the same
+ * cases does not need). So:
  *  1. seed: a process opens N cases on a data directory, in two halves, and waits until each is parked
  *     (it prints how much it grew with each half: the high-water, not the cost of waiting);
  *  2. hold: a fresh process starts on that directory, resumes the N parked cases and is measured after
@@ -108,7 +109,7 @@ export function describeWaitingMemory(figures: WaitingMemoryFigures): string {
   (a fresh process resuming ${figures.cases} parked cases minus one resuming one case, after GC, mean of ${holds.length}: ${holds.map(([none, many]) => `${mb(many)} - ${mb(none)}`).join(', ')};
    it includes the engine's parked entries, the mailbox's latest 2,000 notices, LevelDB's cache (up to 8 MB) and the allocator)
   growth of the process that opened them, per case: RSS ${kb(opening.first.rss)} for the first half, ${kb(opening.second.rss)} for the second
-  (JS heap ${kb(opening.first.heap)} / ${kb(opening.second.heap)}): the allocator's and LevelDB's high-water mark, reused, not held per case`;
+  (JS heap ${kb(opening.first.heap)} / ${kb(opening.second.heap)}): the allocator's high-water mark (docs/architecture.md, Figures), not what holding them costs`;
 }
 
 /** Memory after GC; the heap and external as Node reports them. */
