@@ -24,18 +24,34 @@ import { coldImportMs, synthesizeBundles } from './bundles.ts';
 import { cheapestPollRequests, lifecycleDriver } from './lifecycle.ts';
 import { type RestartFigures, restartBench } from './restart.ts';
 import { meterStore } from './store-meter.ts';
+import { describeWaitingMemory, type WaitingMemoryFigures, waitingMemoryBench } from './waiting-memory.ts';
 
 const CONCURRENCY = 16;
 
-const { values: args } = parseArgs({ options: { waiting: { type: 'string' }, only: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { waiting: { type: 'string' }, only: { type: 'string' }, 'memory-cases': { type: 'string' } },
+});
 const waiting = Number(args.waiting ?? 10_000);
 if (!Number.isInteger(waiting) || waiting < 1) {
   console.error(`--waiting must be a whole number of executions, got ${args.waiting}`);
   process.exit(2);
 }
-if (args.only !== undefined && args.only !== 'restart') {
-  console.error(`--only takes "restart" (the restart figures alone), got ${args.only}`);
+if (args.only !== undefined && args.only !== 'restart' && args.only !== 'memory') {
+  console.error(`--only takes "restart" or "memory" (those figures alone), got ${args.only}`);
   process.exit(2);
+}
+const memoryCases = Number(args['memory-cases'] ?? 1000);
+if (!Number.isInteger(memoryCases) || memoryCases < 2) {
+  console.error(`--memory-cases must be a whole number of cases, 2 or more, got ${args['memory-cases']}`);
+  process.exit(2);
+}
+
+/** Memory per waiting case (bench/waiting-memory.ts, fresh processes of its own), printed as measured. */
+async function memoryFigures(): Promise<WaitingMemoryFigures> {
+  console.log(`\nmemory per waiting case, ${fmt(memoryCases)} cases parked at the depot (--memory-cases N)`);
+  const memory = await waitingMemoryBench(memoryCases);
+  console.log(describeWaitingMemory(memory));
+  return memory;
 }
 
 /** Restart with `waiting` parked executions (bench/restart.ts), printed as it is measured. */
@@ -77,6 +93,10 @@ const fmt = (n: number, digits = 0) =>
 
 if (args.only === 'restart') {
   await restartFigures();
+  process.exit(0);
+}
+if (args.only === 'memory') {
+  await memoryFigures();
   process.exit(0);
 }
 
@@ -387,6 +407,15 @@ if (process.env.BENCH_RESTART !== '0') {
   restartMet = restart.servingMs <= 2000 && restart.allResumedMs <= 5000;
 }
 
+// Memory per waiting case: `--memory-cases N` (1,000 by default), BENCH_MEMORY=0 skips it.
+let memoryFigure = 'skipped (BENCH_MEMORY=0)';
+let memoryMet: boolean | undefined;
+if (process.env.BENCH_MEMORY !== '0') {
+  const memory = await memoryFigures();
+  memoryFigure = `${fmt(memory.perCase.rss / 1024, 1)} KB (JS heap ${fmt(memory.perCase.heap / 1024, 1)} KB)`;
+  memoryMet = memory.perCase.rss <= 20 * 1024;
+}
+
 // Known-issue detection's CPU per opening (bench/known-issues.ts, a cloud of its own in its own
 // process): BENCH_KNOWN_ISSUES=0 skips it.
 let knownIssuesFigure = 'skipped (BENCH_KNOWN_ISSUES=0)';
@@ -411,6 +440,7 @@ ${row('state transitions per happy depot case', String(figures.caseTransitions),
 ${row('modelled AWS cost per happy case', `$${figures.cost.toFixed(6)}`, '<= $0.0005', figures.cost <= 0.0005)}
 ${row('each Lambda bundle / cold import (fresh Node)', bundleFigure, '<= 250 KB / 100 ms')}
 ${row('restart -> serving / -> every waiting case resumed', restartFigure, '<= 2 s / 5 s', restartMet)}
+${row('RSS per waiting case (issue 11; fresh process, N vs one)', memoryFigure, '<= 20 KB', memoryMet)}
 ${row('npm start cold -> serving (wall, npm and tsx included)', startFigure, '<= 3 s later')}
 ${row('known-issue detection CPU per opening (its own code)', knownIssuesFigure, '<= 1 ms', knownIssuesMet)}`);
 

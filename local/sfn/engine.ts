@@ -49,18 +49,13 @@ class Claim {
  * An answer to its token (SendTask*) or the timer wakes it: a new run goes on from its position.
  */
 class Parked {
-  private readonly timer = new AbortController();
+  readonly cancel: () => void;
   constructor(
     readonly parking: Parking,
     clock: LocalClock,
     wake: () => void,
   ) {
-    if (parking.wakeAt !== undefined)
-      clock.sleepUntil(parking.wakeAt, this.timer.signal).then(wake, () => {});
-  }
-
-  cancel(): void {
-    this.timer.abort();
+    this.cancel = parking.wakeAt === undefined ? () => {} : clock.at(parking.wakeAt, wake);
   }
 }
 

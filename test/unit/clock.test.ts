@@ -35,6 +35,34 @@ describe('LocalClock', () => {
     clock.dispose();
   });
 
+  it('wakes sleepers earliest first behind its one timer, and never a cancelled one', async () => {
+    const clock = new LocalClock(LocalClock.fresh(1));
+    const now = clock.now();
+    const woke: string[] = [];
+    void clock.sleepUntil(now + 3 * 86_400_000).then(() => woke.push('third'));
+    const cancel = clock.at(now + 2 * 86_400_000, () => woke.push('cancelled'));
+    clock.at(now + 2 * 86_400_000, () => woke.push('second'));
+    clock.at(now + 86_400_000, () => woke.push('first'));
+    clock.at(now + 30, () => woke.push('soon'));
+    cancel();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(woke).toEqual(['soon']);
+    await clock.advance(5 * 86_400_000);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(woke).toEqual(['soon', 'first', 'second', 'third']);
+  });
+
+  it('wakes a deadline already passed after `at` returns, not within it', async () => {
+    const clock = new LocalClock(LocalClock.fresh(1));
+    let woke = false;
+    clock.at(clock.now() - 1, () => {
+      woke = true;
+    });
+    expect(woke).toBe(false);
+    await Promise.resolve();
+    expect(woke).toBe(true);
+  });
+
   it('keeps counting from its persisted state, as after a restart', () => {
     const state = { anchorReal: Date.now() - 1000, anchorVirtual: Date.UTC(2030, 0, 1), scale: 60 };
     const clock = new LocalClock(state);
