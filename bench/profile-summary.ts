@@ -1,8 +1,12 @@
 /**
- * Sums a V8 .cpuprofile (node --cpu-prof) by self time: the top functions, and the top files/packages.
- *   node --import tsx bench/profile-summary.ts <file.cpuprofile> [top]
+ * Sums a V8 .cpuprofile (bench/cpu-profile.ts, or node --cpu-prof) by self time: the top packages,
+ * files and functions, and the project's own functions inclusive. Each further argument is a regular
+ * expression: the time of every sample with a frame `functionName@url` matching it on its stack, which
+ * is how docs/architecture.md ("Figures") measured each cut before and after.
+ *   npm exec -- node --import tsx bench/profile-summary.ts <file.cpuprofile> [top] [pattern...]
  */
 import { readFileSync } from 'node:fs';
+import { PROJECT_ROOT } from '../lib/project.ts';
 
 type Node = {
   id: number;
@@ -11,7 +15,7 @@ type Node = {
 };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, ...patterns] = process.argv.slice(2);
 if (!file) throw new Error('usage: profile-summary.ts <file.cpuprofile> [top]');
 const top = Number(topArg ?? 40);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -27,8 +31,8 @@ function owner(url: string): string {
   const packaged = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (packaged) return packaged[1] as string;
   if (url.startsWith('node:')) return url;
-  const project = url.match(/wt-[^/]+\/(.*)$/) ?? url.match(/\/work\/[^/]+\/(.*)$/);
-  return project ? (project[1] as string) : url;
+  const root = `file://${PROJECT_ROOT}/`;
+  return url.startsWith(root) ? url.slice(root.length) : url;
 }
 
 // Inclusive time of the project's own functions (functions/, local/): a sample counts once for each
@@ -75,3 +79,20 @@ show('by package or top folder', groups, 25);
 show('by file', owners, top);
 show('by function (self)', fns, top);
 show("the project's functions (inclusive)", inclusive, top);
+
+for (const pattern of patterns) {
+  const matches = new RegExp(pattern);
+  let us = 0;
+  for (const [id, sampled] of selfUs) {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)?.callFrame;
+      if (frame && matches.test(`${frame.functionName}@${frame.url}`)) {
+        us += sampled;
+        break;
+      }
+    }
+  }
+  console.log(
+    `\nsamples through /${pattern}/: ${(us / 1000).toFixed(0)} ms, ${((100 * us) / total).toFixed(1)}%`,
+  );
+}
