@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import {
   BatchWriteItemCommand,
   type BatchWriteItemCommandInput,
@@ -49,9 +50,76 @@ function closeIteratorsDynaliteOpens(): void {
 }
 const closedByStream = Symbol('closed by the stream reading it');
 
+type Callback = (error: Error | null, value?: unknown) => void;
+interface TableDescriptions {
+  get(name: string, done: Callback): void;
+  put(name: string, table: unknown, done?: Callback): void;
+  del(name: string, done?: Callback): void;
+}
+
+/**
+ * dynalite reads the table's description from LevelDB before every request it serves (its `getTable`),
+ * a LevelDB get and a JSON parse each time: 4-6% of the local cloud's CPU in a profile of cases opened
+ * and run (bench/cpu-profile.ts). Descriptions change only through dynalite's own put and del on the
+ * same store, so each store keeps the last one read and forgets it on a write; a read that a write
+ * overtook is not kept. Each caller gets its own copy, parsed from JSON as LevelDB's was: dynalite edits
+ * the one it got (UpdateTable, DeleteTable) before writing it back. (structuredClone, tried first, cost
+ * more than the LevelDB get it saved.)
+ */
+function cacheTableDescriptions(): void {
+  const stores = createRequire(import.meta.url)('dynalite/db') as {
+    create: (options: unknown) => { tableDb: TableDescriptions };
+    [cachingDescriptions]?: true;
+  };
+  if (stores[cachingDescriptions]) return;
+  stores[cachingDescriptions] = true;
+  const create = stores.create;
+  stores.create = function createCaching(options) {
+    const store = create.call(this, options);
+    const tables = store.tableDb;
+    const { get, put, del } = tables;
+    const known = new Map<string, string>();
+    const writes = new Map<string, number>();
+    const written = (name: string) => {
+      writes.set(name, (writes.get(name) ?? 0) + 1);
+      known.delete(name);
+    };
+    tables.get = (name, done) => {
+      const json = known.get(name);
+      if (json !== undefined) {
+        const copy = JSON.parse(json);
+        setImmediate(() => done(null, copy));
+        return;
+      }
+      const before = writes.get(name) ?? 0;
+      get.call(tables, name, (error, table) => {
+        if (!error && table && (writes.get(name) ?? 0) === before) known.set(name, JSON.stringify(table));
+        done(error, table);
+      });
+    };
+    tables.put = (name, table, done) => {
+      written(name);
+      put.call(tables, name, table, (error) => {
+        written(name);
+        done?.(error);
+      });
+    };
+    tables.del = (name, done) => {
+      written(name);
+      del.call(tables, name, (error) => {
+        written(name);
+        done?.(error);
+      });
+    };
+    return store;
+  };
+}
+const cachingDescriptions = Symbol('dynalite keeps table descriptions in memory');
+
 /** DynamoDB's API on a port, backed by dynalite's LevelDB files in `dataDir` (or memory when omitted). */
 export async function startDynamo(port: number, dataDir: string | undefined): Promise<Server> {
   closeIteratorsDynaliteOpens();
+  cacheTableDescriptions();
   const server = dynalite({
     ...(dataDir ? { path: dataDir } : {}),
     createTableMs: 0,

@@ -39,15 +39,19 @@ export class DynamoPolicyRepository implements PolicyStore {
         Limit: 1,
       }),
     );
-    const value = Items?.[0] ? versionOf(Items[0]) : undefined;
+    const item = Items?.[0];
+    // A version never changes once saved: one already read is not parsed and checked again (the zod
+    // check of a whole policy was about 1% of the local cloud's CPU, re-read at every cache expiry).
+    const value = item
+      ? (kept(this.tableName, brand, Number(item.version)) ?? keep(this.tableName, brand, versionOf(item)))
+      : undefined;
     current.set(key, { read: now, value });
     return value;
   }
 
   async version(brand: string, version: number): Promise<PolicyVersion | undefined> {
-    const key = `${this.tableName}/${brand}/${version}`;
-    const kept = versions.get(key);
-    if (kept) return kept;
+    const known = kept(this.tableName, brand, version);
+    if (known) return known;
     const { Item } = await dynamo.send(
       new GetCommand({
         TableName: this.tableName,
@@ -55,10 +59,7 @@ export class DynamoPolicyRepository implements PolicyStore {
       }),
     );
     if (!Item) return undefined;
-    const found = versionOf(Item);
-    if (versions.size >= KEPT_VERSIONS) versions.delete(versions.keys().next().value as string);
-    versions.set(key, found);
-    return found;
+    return keep(this.tableName, brand, versionOf(Item));
   }
 
   async versions(brand: string, limit: number): Promise<PolicyVersion[]> {
@@ -94,6 +95,14 @@ export class DynamoPolicyRepository implements PolicyStore {
     // This process sees its own change at once; others within POLICY_CACHE_SECONDS.
     current.set(`${this.tableName}/${brand}`, { read: clock.now().getTime(), value: saved });
   }
+}
+
+const kept = (table: string, brand: string, version: number) => versions.get(`${table}/${brand}/${version}`);
+
+function keep(table: string, brand: string, found: PolicyVersion): PolicyVersion {
+  if (versions.size >= KEPT_VERSIONS) versions.delete(versions.keys().next().value as string);
+  versions.set(`${table}/${brand}/${found.version}`, found);
+  return found;
 }
 
 function versionOf(item: Record<string, unknown>): PolicyVersion {

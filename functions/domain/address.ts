@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { regionNames } from './intl.ts';
 
 /**
  * A postal address, in parts a carrier's API and a sorter read (issue 15): the street lines, the
@@ -169,7 +170,7 @@ export function isShippable(address: StoredAddress | LegacyAddress | undefined):
 
 /** The country's name in English, e.g. `United Kingdom` for `GB`. */
 export function countryName(code: string, locale = 'en'): string {
-  return new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }).of(code) ?? code;
+  return regionNames(locale).of(code) ?? code;
 }
 
 /** An address on one line, for people reading a list (a technician's visits, a timeline). */

@@ -1,3 +1,4 @@
+import { dateTimeFormat, knownTimeZone } from './intl.ts';
 import type { BrandPolicy } from './policy.ts';
 
 /**
@@ -40,7 +41,7 @@ export function businessDeadline(start: Date, seconds: number, hours: Hours): Da
 
 /** The brand's local calendar day of an instant, `YYYY-MM-DD`. */
 function localDay(at: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  const parts = dateTimeFormat('en-CA', {
     timeZone: timezone,
     year: 'numeric',
     month: '2-digit',
@@ -70,7 +71,7 @@ function zonedInstant(day: string, time: string, timezone: string): number {
 /** How far the timezone's wall clock is ahead of UTC at an instant. */
 function offsetMs(at: number, timezone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+    dateTimeFormat('en-US', {
       timeZone: timezone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -94,10 +95,5 @@ function offsetMs(at: number, timezone: string): number {
 
 /** Whether a timezone name is one the runtime knows (IANA), for the policy's checks. */
 export function knownTimezone(timezone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
+  return knownTimeZone(timezone);
 }

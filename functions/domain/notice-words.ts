@@ -1,4 +1,5 @@
 import type { Case, CaseStatus, NoticeChannel, Notification, Said } from './case.ts';
+import { dateTimeFormat } from './intl.ts';
 
 /**
  * Words a customer understands (issue 15): a notice is worded per locale from a catalogue, with
@@ -171,7 +172,7 @@ export function localeOf(kase: Case, fallback: Locale = 'en'): Locale {
 
 /** A moment as the customer reads it: their locale, their time zone, named. */
 export function localTime(iso: string, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+  return dateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
     dateStyle: 'full',
     timeStyle: 'short',
     timeZone,
@@ -181,7 +182,7 @@ export function localTime(iso: string, locale: Locale, timeZone: string): string
 }
 
 function timeZoneName(iso: string, locale: Locale, timeZone: string): string {
-  const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+  const part = dateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
     .formatToParts(new Date(iso))
     .find((p) => p.type === 'timeZoneName');
   return part?.value ?? timeZone;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { PostalAddress, StoredAddress } from './address.ts';
 import { InvariantError } from './errors.ts';
+import { knownTimeZone } from './intl.ts';
 
 /** What a person may decide for a case handed to them (case.ts keeps the decision). */
 export const PersonAction = z.enum(['resume', 'replace', 'refund', 'repair-elsewhere', 'close']);
@@ -37,18 +38,7 @@ const CaseOpeningFields = z.object({
       /** The language of the customer's notices: `en` or `de`. */
       locale: z.enum(['en', 'de']).optional(),
       /** The time zone notices give times in (IANA, e.g. `Europe/Berlin`). */
-      timeZone: z
-        .string()
-        .max(64)
-        .refine((zone) => {
-          try {
-            new Intl.DateTimeFormat('en', { timeZone: zone });
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'an IANA time zone, e.g. Europe/Berlin')
-        .optional(),
+      timeZone: z.string().max(64).refine(knownTimeZone, 'an IANA time zone, e.g. Europe/Berlin').optional(),
     })
     .default({}),
   device: z.object({

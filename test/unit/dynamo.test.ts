@@ -1,5 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import { PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteTableCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  QueryCommand,
+  ResourceNotFoundException,
+  ScanCommand,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { AbstractKeyIterator } from 'abstract-level';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createTables, dynamoClient, startDynamo } from '../../local/dynamo.ts';
@@ -105,4 +113,32 @@ it('rebuilds an index whose projection the template narrowed, so that a query re
     }),
   );
   expect(found.Items).toEqual([{ pk: { S: 'one' }, a: { S: 'A' } }]);
+});
+
+it('answers from a table description it keeps in memory, and forgets it when the table changes or goes', async () => {
+  const client = dynamoClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const name = 'fairfix-described';
+  await createTables(client, [
+    { ...table([]), name, attributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] },
+  ]);
+  // Read (and so kept) by a put, then changed: the next description is the changed one.
+  await client.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'one' } } }));
+  await client.send(
+    new UpdateTableCommand({
+      TableName: name,
+      BillingMode: 'PROVISIONED',
+      ProvisionedThroughput: { ReadCapacityUnits: 7, WriteCapacityUnits: 3 },
+    }),
+  );
+  await vi.waitFor(async () => {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    expect(Table?.TableStatus).toBe('ACTIVE');
+    expect(Table?.ProvisionedThroughput?.ReadCapacityUnits).toBe(7);
+  });
+  await client.send(new DeleteTableCommand({ TableName: name }));
+  await vi.waitFor(() =>
+    expect(client.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'two' } } }))).rejects.toThrow(
+      ResourceNotFoundException,
+    ),
+  );
 });
