@@ -22,6 +22,7 @@ import { Mailbox } from './messaging/mailbox.ts';
 import { mailboxEndpoint } from './messaging/mailbox-endpoint.ts';
 import { startSes } from './messaging/ses.ts';
 import { startSns } from './messaging/sns.ts';
+import { checkRuntime } from './runtime.ts';
 import { LocalSecrets, startSecretsManager } from './secrets-manager.ts';
 import { startStepFunctionsServer } from './sfn/api.ts';
 import { StepFunctionsEngine } from './sfn/engine.ts';
@@ -129,6 +130,7 @@ export class LocalCloud {
       options.template ??
         (options.dataDir ? await cachedTemplate(options.dataDir) : await synthesizeTemplate()),
     );
+    checkRuntime(model.functions, process.versions.node);
     const ports = {
       dynamodb: 8000,
       stepFunctions: 8083,

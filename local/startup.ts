@@ -10,6 +10,7 @@ import { dynamoClient, startDynamo } from './dynamo.ts';
 import { devEndpointsEnabled } from './http/admin.ts';
 import { defaultSubject } from './http/dev-tokens.ts';
 import { PortUnavailableError } from './listen.ts';
+import { RuntimeVersionError } from './runtime.ts';
 import { JOURNAL_TABLE } from './sfn/journal.ts';
 
 /** A setting (environment variable) `npm start` cannot use: the message says which and what it takes. */
@@ -77,7 +78,11 @@ export function whyItCouldNotStart(error: unknown, dataDir: string): string {
     '  npm start -- --reset-clock   restarts the clock at the real time and keeps every case',
     `  npm start -- --reset         deletes all local data in ${dataDir} and starts afresh`,
   ].join('\n');
-  if (error instanceof PortUnavailableError || error instanceof SettingError)
+  if (
+    error instanceof PortUnavailableError ||
+    error instanceof SettingError ||
+    error instanceof RuntimeVersionError
+  )
     return `fairfix could not start: ${error.message}`;
   if (error instanceof ClockStateError)
     return `fairfix could not start: the local clock saved in ${dataDir} cannot be used.\n${error.message}\n${waysOut}`;

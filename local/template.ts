@@ -127,6 +127,8 @@ export interface LocalFunction {
   logicalId: string;
   arn: string;
   entry: string;
+  /** Lambda's runtime for it, as the template names it (`nodejs22.x`). */
+  runtime: string;
   environment: Record<string, string>;
 }
 export interface LocalStateMachine {
@@ -181,6 +183,7 @@ export class TemplateModel {
             logicalId,
             arn: this.arnOf(logicalId),
             entry,
+            runtime: String(props.Runtime ?? ''),
             environment: Object.fromEntries(
               Object.entries(variables).map(([k, v]) => [k, String(this.resolve(v))]),
             ),
