@@ -20,7 +20,7 @@ import { PROJECT_ROOT } from '../lib/project.ts';
 import { LocalCloud } from '../local/cloud.ts';
 import { dynamoClient, LOCAL_CREDENTIALS } from '../local/dynamo.ts';
 import { ACCOUNT, type LocalTable, REGION, synthesizeTemplate } from '../local/template.ts';
-import { coldImportMs, synthesizeBundles } from './bundles.ts';
+import { BUNDLE_BUDGET_BYTES, coldImportMs, synthesizeBundles } from './bundles.ts';
 import { cheapestPollRequests, lifecycleDriver } from './lifecycle.ts';
 import { type RestartFigures, restartBench } from './restart.ts';
 import { meterStore } from './store-meter.ts';
@@ -373,13 +373,16 @@ One happy case alone, metered at the store (the bench's ${alone.reads} GET /case
 
 // What AWS receives, from cdk synth with bundling; import times in fresh Node processes.
 let bundleFigure = 'skipped (BENCH_BUNDLES=0)';
+let bundleMet: boolean | undefined;
 if (process.env.BENCH_BUNDLES !== '0') {
   const synthesized = synthesizeBundles();
   try {
     const sizes = synthesized.bundles.map((bundle) => bundle.bytes);
     const imports = synthesized.bundles.map((bundle) => coldImportMs(bundle));
-    const kb = (bytes: number) => `${fmt(bytes / 1024)} KB`;
+    // One decimal for the small ones: the sign-in trigger is a few hundred bytes, not "0 KB".
+    const kb = (bytes: number) => `${fmt(bytes / 1024, bytes < 10 * 1024 ? 1 : 0)} KB`;
     bundleFigure = `${kb(Math.min(...sizes))}-${kb(Math.max(...sizes))} / ${fmt(Math.min(...imports))}-${fmt(Math.max(...imports))} ms`;
+    bundleMet = Math.max(...sizes) <= BUNDLE_BUDGET_BYTES && Math.max(...imports) <= 100;
   } finally {
     synthesized.dispose();
   }
@@ -423,7 +426,11 @@ let knownIssuesMet: boolean | undefined;
 if (process.env.BENCH_KNOWN_ISSUES !== '0') {
   console.log('\nknown-issue detection (bench/known-issues.ts)');
   const detection = await knownIssuesFigures();
-  knownIssuesFigure = `${detection.own.toFixed(3)} ms (${detection.first.toFixed(3)} w/ store)`;
+  // The difference of two noisy figures: at or below zero, detection is lost in the store's own noise.
+  knownIssuesFigure =
+    detection.own > 0
+      ? `${detection.own.toFixed(3)} ms (${detection.first.toFixed(3)} w/ store)`
+      : `below noise (${detection.first.toFixed(3)} w/ store)`;
   knownIssuesMet = detection.own <= 1;
 }
 
@@ -438,7 +445,7 @@ ${row('happy depot lifecycles per second (8 at a time)', fmt(figures.lifecyclesP
 ${row('CPU per lifecycle (this process: server and bench client)', `${fmt(figures.cpuPerLifecycle, 1)} ms`, '<= 10 ms', figures.cpuPerLifecycle <= 10)}
 ${row('state transitions per happy depot case', String(figures.caseTransitions), '<= 15', figures.caseTransitions <= 15)}
 ${row('modelled AWS cost per happy case', `$${figures.cost.toFixed(6)}`, '<= $0.0005', figures.cost <= 0.0005)}
-${row('each Lambda bundle / cold import (fresh Node)', bundleFigure, '<= 250 KB / 100 ms')}
+${row('each Lambda bundle / cold import (fresh Node)', bundleFigure, '<= 250 KB / 100 ms', bundleMet)}
 ${row('restart -> serving / -> every waiting case resumed', restartFigure, '<= 2 s / 5 s', restartMet)}
 ${row('RSS per waiting case (issue 11; fresh process, N vs one)', memoryFigure, '<= 20 KB', memoryMet)}
 ${row('npm start cold -> serving (wall, npm and tsx included)', startFigure, '<= 3 s later')}
