@@ -16,27 +16,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalCloud } from '../local/cloud.ts';
 import { lifecycleDriver } from './lifecycle.ts';
+import { measure } from './measure.ts';
 
 const opens = Number(process.argv[2] ?? 300);
 const lifecycles = Number(process.argv[3] ?? 40);
 const out = process.argv[4] ?? 'fairfix.cpuprofile';
-
-async function atOnce(total: number, concurrency: number, task: (i: number) => Promise<unknown>) {
-  let next = 0;
-  const latencies: number[] = [];
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  return latencies[Math.min(latencies.length - 1, Math.floor(0.99 * latencies.length))] ?? 0;
-}
 
 const cpuMs = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
@@ -60,21 +44,21 @@ try {
     await profiler.post('Profiler.start');
   }
   let cpu = process.cpuUsage();
-  let t0 = performance.now();
-  const p99 = await atOnce(opens, 20, (i) => driver.open(i));
-  const openSeconds = (performance.now() - t0) / 1000;
+  const opened = await measure(opens, 20, async (i) => {
+    await driver.open(i);
+  });
   console.log(
-    `POST /cases: ${opens} at 20 concurrent, ${(opens / openSeconds).toFixed(1)}/s, p99 ${p99.toFixed(0)} ms, ` +
+    `POST /cases: ${opens} at 20 concurrent, ${opened.perSecond.toFixed(1)}/s, p99 ${opened.p99.toFixed(0)} ms, ` +
       `${(cpuMs(cpu) / opens).toFixed(2)} ms CPU each`,
   );
 
   await cloud.clock.setScale(3600);
   cpu = process.cpuUsage();
-  t0 = performance.now();
-  await atOnce(lifecycles, 8, (i) => driver.happy(10_000 + i));
-  const lifeSeconds = (performance.now() - t0) / 1000;
+  const lived = await measure(lifecycles, 8, async (i) => {
+    await driver.happy(10_000 + i);
+  });
   console.log(
-    `lifecycles: ${lifecycles} at 8 concurrent, ${(lifecycles / lifeSeconds).toFixed(2)}/s, ` +
+    `lifecycles: ${lifecycles} at 8 concurrent, ${lived.perSecond.toFixed(2)}/s, ` +
       `${(cpuMs(cpu) / lifecycles).toFixed(1)} ms CPU each`,
   );
   if (out !== '-') {

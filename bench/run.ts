@@ -22,6 +22,7 @@ import { dynamoClient, LOCAL_CREDENTIALS } from '../local/dynamo.ts';
 import { ACCOUNT, type LocalTable, REGION, synthesizeTemplate } from '../local/template.ts';
 import { BUNDLE_BUDGET_BYTES, coldImportMs, synthesizeBundles } from './bundles.ts';
 import { cheapestPollRequests, lifecycleDriver } from './lifecycle.ts';
+import { measure } from './measure.ts';
 import { type RestartFigures, restartBench } from './restart.ts';
 import { meterStore } from './store-meter.ts';
 import { describeWaitingMemory, type WaitingMemoryFigures, waitingMemoryBench } from './waiting-memory.ts';
@@ -65,27 +66,6 @@ async function restartFigures(): Promise<RestartFigures> {
   after a crash: all tokens handed out   ${fmt(restart.crash.allRedeliveredMs)} ms   (behind live traffic, 8 at a time)
   (seeding them took ${fmt(restart.seedSeconds)} s; the restart reads no history and finds them by an index, not a scan)`);
   return restart;
-}
-
-/** Runs `task` `total` times, `concurrency` at a time; answers per-second rate and latencies (ms). */
-async function measure(total: number, concurrency: number, task: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { perSecond: total / seconds, p50: at(0.5), p99: at(0.99) };
 }
 
 const fmt = (n: number, digits = 0) =>
