@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { onFirstUse } from './aws-clients.ts';
 import type { EasyPostAccount } from './easypost-carrier.ts';
 
 /** A carrier account: where its label API is, its API key, and the secret its webhooks are signed with. */
@@ -10,7 +10,11 @@ export interface CarrierAccount extends EasyPostAccount {
 const SECRET_TTL_MS = 5 * 60_000;
 const EASYPOST_URL = 'https://api.easypost.com';
 
-let secrets: SecretsManagerClient | undefined;
+/** Secrets Manager's SDK and one client, loaded when the secret is first read (a label to print). */
+const secretsManager = onFirstUse(async () => {
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  return { sdk, client: new sdk.SecretsManagerClient({}) };
+});
 let cached: { account: CarrierAccount | undefined; until: number } | undefined;
 
 /** Reads the account afresh next time (the local cloud, started again in one process, moved it). */
@@ -39,8 +43,8 @@ export async function carrierAccount(
   const arn = env.FAIRFIX_CARRIER_SECRET_ARN;
   if (!arn) return undefined;
   if (cached && cached.until > Date.now()) return cached.account;
-  secrets ??= new SecretsManagerClient({});
-  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+  const { sdk, client } = await secretsManager();
+  const { SecretString } = await client.send(new sdk.GetSecretValueCommand({ SecretId: arn }));
   const stored = JSON.parse(SecretString ?? '{}') as Partial<CarrierAccount>;
   const account = stored.apiKey
     ? {

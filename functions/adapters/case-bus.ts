@@ -1,9 +1,23 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { FleetReport, FleetReports } from '../domain/known-issues.ts';
 import type { NoticePublisher } from '../domain/ports.ts';
-import { requiredEnv } from './aws-clients.ts';
+import { onFirstUse, requiredEnv } from './aws-clients.ts';
 
-const events = new EventBridgeClient({});
+/** EventBridge's SDK and one client, loaded when a function first puts an event on the bus. */
+const eventBridge = onFirstUse(async () => {
+  const sdk = await import('@aws-sdk/client-eventbridge');
+  return { sdk, client: new sdk.EventBridgeClient({}) };
+});
+
+/** PutEvents, failing loudly when the bus refuses any entry (`what` names them in the error). */
+async function putEvents(entries: PutEventsRequestEntry[], what: string): Promise<void> {
+  const { sdk, client } = await eventBridge();
+  const answer = await client.send(new sdk.PutEventsCommand({ Entries: entries }));
+  if (answer.FailedEntryCount) {
+    const failed = answer.Entries?.find((entry) => entry.ErrorCode);
+    throw new Error(`PutEvents refused ${what}: ${failed?.ErrorCode} ${failed?.ErrorMessage ?? ''}`);
+  }
+}
 
 /** The source and detail type of the events the notifier's rule matches (lib/constructs/notifier.ts). */
 export const NOTICE_EVENT = { source: 'fairfix.cases', detailType: 'Notice queued' } as const;
@@ -29,11 +43,7 @@ export class CaseBusNotices implements NoticePublisher {
         DetailType: NOTICE_EVENT.detailType,
         Detail: JSON.stringify({ brand, caseId, noticeId } satisfies NoticeQueued),
       }));
-      const answer = await events.send(new PutEventsCommand({ Entries: entries }));
-      if (answer.FailedEntryCount) {
-        const failed = answer.Entries?.find((entry) => entry.ErrorCode);
-        throw new Error(`PutEvents refused a notice: ${failed?.ErrorCode} ${failed?.ErrorMessage ?? ''}`);
-      }
+      await putEvents(entries, 'a notice');
     }
   }
 }
@@ -73,21 +83,16 @@ export class CaseBusReports implements FleetReports {
       ...(signal.kind === 'symptom' ? { symptom: what } : { faultCode: what }),
       occurredAt,
     };
-    const answer = await events.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: this.busName ?? requiredEnv('CASE_BUS_NAME'),
-            Source: REPORT_EVENT.source,
-            DetailType: signal.kind === 'symptom' ? REPORT_EVENT.opened : REPORT_EVENT.diagnosed,
-            Detail: JSON.stringify(detail),
-          },
-        ],
-      }),
+    await putEvents(
+      [
+        {
+          EventBusName: this.busName ?? requiredEnv('CASE_BUS_NAME'),
+          Source: REPORT_EVENT.source,
+          DetailType: signal.kind === 'symptom' ? REPORT_EVENT.opened : REPORT_EVENT.diagnosed,
+          Detail: JSON.stringify(detail),
+        },
+      ],
+      'a report',
     );
-    if (answer.FailedEntryCount) {
-      const failed = answer.Entries?.find((entry) => entry.ErrorCode);
-      throw new Error(`PutEvents refused a report: ${failed?.ErrorCode} ${failed?.ErrorMessage ?? ''}`);
-    }
   }
 }

@@ -1,9 +1,10 @@
-import PDFDocument from 'pdfkit';
 import type { DestructionCertificate, Printer } from '../domain/ports.ts';
 
 /** Renders fairfix's documents as PDF (A4), with pdfkit. */
 export class PdfPrinter implements Printer {
   async destructionCertificate(certificate: DestructionCertificate): Promise<Uint8Array> {
+    // Loaded at the first certificate, not at the cold start of the functions that may print one.
+    const { default: PDFDocument } = await import('pdfkit');
     const doc = new PDFDocument({
       size: 'A4',
       margin: 56,

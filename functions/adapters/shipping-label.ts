@@ -1,5 +1,3 @@
-import { code128 } from 'bwip-js/node';
-import PDFDocument from 'pdfkit';
 import { countryName } from '../domain/address.ts';
 import type { ShipmentAddress } from '../domain/ports.ts';
 
@@ -35,6 +33,11 @@ export interface ShippingLabel {
  * a label instead of 5, for the same bars.)
  */
 export async function renderShippingLabel(label: ShippingLabel): Promise<Uint8Array> {
+  // Loaded at the first label, not at the cold start of the functions that may print one.
+  const [{ code128 }, { default: PDFDocument }] = await Promise.all([
+    import('bwip-js/node'),
+    import('pdfkit'),
+  ]);
   const barcode = await code128({
     bcid: 'code128',
     text: label.trackingNumber,

@@ -1,21 +1,20 @@
-import {
-  ExecutionAlreadyExists,
-  InvalidToken,
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-  TaskDoesNotExist,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
 import type { Workflow } from '../domain/ports.ts';
-import { requiredEnv, sfn } from './aws-clients.ts';
+import { onFirstUse, requiredEnv } from './aws-clients.ts';
+
+/** Step Functions' SDK and one client, loaded when a workflow is first started or resumed. */
+const stepFunctions = onFirstUse(async () => {
+  const sdk = await import('@aws-sdk/client-sfn');
+  return { sdk, client: new sdk.SFNClient({}) };
+});
 
 export class StepFunctionsWorkflow implements Workflow {
   constructor(private readonly stateMachineArn = requiredEnv('CASE_WORKFLOW_ARN')) {}
 
   async start(name: string, input: object): Promise<void> {
+    const { sdk, client } = await stepFunctions();
     try {
-      await sfn.send(
-        new StartExecutionCommand({
+      await client.send(
+        new sdk.StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
           name,
           input: JSON.stringify(input),
@@ -24,16 +23,21 @@ export class StepFunctionsWorkflow implements Workflow {
     } catch (error) {
       // The case's execution exists already (running, or finished on a late replay): nothing to start.
       // Its name is the case id and its input derives from the case, so it is this case's own.
-      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      if (!(error instanceof sdk.ExecutionAlreadyExists)) throw error;
     }
   }
 
   async resume(token: string, output: object): Promise<boolean> {
+    const { sdk, client } = await stepFunctions();
     try {
-      await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+      await client.send(new sdk.SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
       return true;
     } catch (error) {
-      if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)
+      if (
+        error instanceof sdk.TaskDoesNotExist ||
+        error instanceof sdk.TaskTimedOut ||
+        error instanceof sdk.InvalidToken
+      )
         return false;
       throw error;
     }
