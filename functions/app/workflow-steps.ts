@@ -280,6 +280,7 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
    * the workflow to wait for the parts. Closed, it answers whether the customer is still to say if their
    * needs were met (not when closed again after a complaint). Run after the delivery to the customer, it
    * is handed the event that ended that wait: a parcel the carrier reports gone wrong goes to a person.
+   * Handed the survey's wait, it waits for the answer only when it answers `survey` (runCaseStep).
    */
   async close(kase, deps, input, policy) {
     // Nothing was shipped, for want of an address: the workflow asks the customer for one, then ships.
@@ -294,7 +295,10 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     return { case: closed, result: { next: closed.survey ? 'done' : 'survey' } };
   },
 
-  /** Answers whether a follow-up is owed, which the workflow then waits for (P10). */
+  /**
+   * Answers whether a follow-up is owed, which the workflow then waits for (P10): handed that wait, the
+   * step registers it in the same save, or answers it itself when none is owed (runCaseStep).
+   */
   async applySurveyAnswer(kase, deps, { event }, policy) {
     const answer = { met: event.met, ...(event.comment ? { comment: event.comment } : {}) };
     const answered = applySurveyAnswer(kase, answer, policy, deps.now);

@@ -56,7 +56,9 @@ export interface CaseWorkflowProps {
  *
  * Each state entered is billed on AWS (issue 13): a decision is made by the step that runs anyway and
  * answers what comes next, rather than by a step or Choice of its own, and a step followed by a wait
- * (a label, then its parcel) registers that wait itself, in one state (test/workflow/budget.test.ts).
+ * (a label, then its parcel; closing, then the survey; the survey's answer, then its follow-up)
+ * registers that wait itself, in one state, or answers it itself when its decision leaves nothing to
+ * wait for (test/workflow/budget.test.ts, test/workflow/step-then-wait.test.ts).
  */
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -425,9 +427,11 @@ export class CaseWorkflow extends Construct {
   /**
    * A step that ends in a wait, in one state: the step runs (functions/case-step) handed the wait, which
    * it registers on the case in the same save, as await-case-event would in a state of its own. The
-   * wait's deadline is the state's timeout and its passing goes where the plain wait's does (which is
-   * where the case waits again, so the step never runs twice for one deadline); its event is kept where
-   * the plain wait keeps it.
+   * wait's deadline is the state's timeout and its passing goes where the plain wait's does (a wait that
+   * escalates or reminds is then begun again in the plain wait, so the step never runs twice for one
+   * deadline); its event is kept where the plain wait keeps it. A step whose decision leaves nothing to
+   * wait for (no address to ship to; closing that did not close) answers the wait itself with that
+   * decision, in the same place, for the state after it to route (ownAnswers in workflow-steps.ts).
    */
   private stepThenWait(name: string, options: StepOptions, wait: CaseWait): LambdaInvoke {
     const { payload } = this.stepProps(options);
