@@ -97,12 +97,16 @@ export const StepInput = z.discriminatedUnion('step', [
   /**
    * After the delivery to the customer, handed what ended its wait: the carrier's event, or shipping's own
    * answer that there was no address to ship to. (`event` alone: a workflow started before shipping waited.)
+   * With a wait, the step then waits for the survey's answer, registered in the same save, when it closed
+   * the case and the customer is asked; otherwise it answers that wait itself with its decision (`{ next }`).
    */
   step('close').extend({
     event: DeliveryEvent.optional(),
     delivery: z.object({ event: DeliveryEvent.optional(), address: NoAddress.optional() }).optional(),
+    wait: WaitInput.optional(),
   }),
-  step('applySurveyAnswer').extend({ event: caseEventOf('survey-answered') }),
+  /** With a wait, the step then waits for the follow-up a "no" opens; with none owed, it answers it itself. */
+  step('applySurveyAnswer').extend({ event: caseEventOf('survey-answered'), wait: WaitInput.optional() }),
   step('recordNoSurveyAnswer'),
   /** Its answer is the workflow's new SLA map: the overdue step waits again with the new owner's deadline. */
   step('escalateOverdue').extend({ overdue: Overdue, sla: z.record(z.string(), z.number()) }),
@@ -276,6 +280,7 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
    * the workflow to wait for the parts. Closed, it answers whether the customer is still to say if their
    * needs were met (not when closed again after a complaint). Run after the delivery to the customer, it
    * is handed the event that ended that wait: a parcel the carrier reports gone wrong goes to a person.
+   * Handed the survey's wait, it waits for the answer only when it answers `survey` (runCaseStep).
    */
   async close(kase, deps, input, policy) {
     // Nothing was shipped, for want of an address: the workflow asks the customer for one, then ships.
@@ -290,7 +295,10 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
     return { case: closed, result: { next: closed.survey ? 'done' : 'survey' } };
   },
 
-  /** Answers whether a follow-up is owed, which the workflow then waits for (P10). */
+  /**
+   * Answers whether a follow-up is owed, which the workflow then waits for (P10): handed that wait, the
+   * step registers it in the same save, or answers it itself when none is owed (runCaseStep).
+   */
   async applySurveyAnswer(kase, deps, { event }, policy) {
     const answer = { met: event.met, ...(event.comment ? { comment: event.comment } : {}) };
     const answered = applySurveyAnswer(kase, answer, policy, deps.now);
@@ -356,9 +364,20 @@ const caseSteps: { [Name in StepName]: Step<Name> } = {
   },
 };
 
-/** Shipping's answer when there was no address to ship to (the customer is asked for one). */
-function nothingShipped(result: object): result is z.infer<typeof NoAddress> {
-  return NoAddress.safeParse(result).success;
+/**
+ * What a step handed a wait answers that wait with itself, when its decision leaves nothing to wait for
+ * (undefined: it waits). Shipping with no address to ship to sent no parcel: the customer is asked for
+ * one. Closing that did not close, or closed again after a complaint, has no survey to ask; an answer
+ * that owes no follow-up has none to wait for. The workflow routes the answer as it would the event.
+ */
+const ownAnswers: Partial<Record<StepName, (result: object) => object | undefined>> = {
+  shipToCustomer: (result) => (NoAddress.safeParse(result).success ? { address: result } : undefined),
+  close: (result) => (decided(result) === 'survey' ? undefined : result),
+  applySurveyAnswer: (result) => (decided(result) === 'follow-up' ? undefined : result),
+};
+
+function decided(result: object): unknown {
+  return (result as { next?: unknown }).next;
 }
 
 /**
@@ -380,8 +399,9 @@ function plainCause(failure: { Error: string; Cause?: string | undefined }): str
 
 /**
  * Runs one step on its case: read, decide, save (again on a conflict), answer the workflow. A step handed
- * a wait (a label, then the parcel) registers it in the same save as its change, as await-case-event
- * would have in a state of its own; a step with nothing to wait for answers that wait itself at once.
+ * a wait (a label, then the parcel; closing, then the survey) registers it in the same save as its
+ * change, as await-case-event would have in a state of its own; a step with nothing to wait for answers
+ * that wait itself at once (ownAnswers).
  */
 export async function runCaseStep(input: StepInput, deps: Deps): Promise<object> {
   const run = caseSteps[input.step] as Step<StepName>;
@@ -390,13 +410,15 @@ export async function runCaseStep(input: StepInput, deps: Deps): Promise<object>
       ? [overdueEscalationId(input.overdue)]
       : [];
   const wait = 'wait' in input ? input.wait : undefined;
+  const ownAnswer = (result: object) => ownAnswers[input.step]?.(result);
   const { case: saved, result } = await changeCase({ ...input, seen }, deps, async (kase) => {
     const change = await run(kase, deps, input, await casePolicy(deps.policies, kase));
-    return wait && !nothingShipped(change.result) ? waitAfter(change, wait, deps.now) : change;
+    return wait && !ownAnswer(change.result) ? waitAfter(change, wait, deps.now) : change;
   });
-  // No address to ship to: no parcel to wait for. Answered after the save, so the ask is on record; a
-  // step run again answers again, and the engine takes only the first answer (resume says false).
-  if (wait && nothingShipped(result)) await deps.workflow.resume(wait.token, { address: result });
+  // Nothing to wait for: answered after the save, so the decision is on record; a step run again answers
+  // again, and the engine takes only the first answer (resume says false).
+  const answer = wait && ownAnswer(result);
+  if (wait && answer) await deps.workflow.resume(wait.token, answer);
   // The symptom at opening and the fault the depot found go to known-issue detection, on the case bus,
   // once the case is saved (known-issues.ts). A step that fails here is retried: the report counts once.
   if (input.step === 'plan' && saved.status !== 'reopened') await announceReport(saved, undefined, deps);

@@ -56,7 +56,9 @@ export interface CaseWorkflowProps {
  *
  * Each state entered is billed on AWS (issue 13): a decision is made by the step that runs anyway and
  * answers what comes next, rather than by a step or Choice of its own, and a step followed by a wait
- * (a label, then its parcel) registers that wait itself, in one state (test/workflow/budget.test.ts).
+ * (a label, then its parcel; closing, then the survey; the survey's answer, then its follow-up)
+ * registers that wait itself, in one state, or answers it itself when its decision leaves nothing to
+ * wait for (test/workflow/budget.test.ts, test/workflow/step-then-wait.test.ts).
  */
 export class CaseWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -111,18 +113,6 @@ export class CaseWorkflow extends Construct {
     const orderReplacement = this.step('Order the replacement', { step: 'orderReplacement' });
     // Settles the customer's parts first (P5): while any is open, the answer is to wait for them.
     const close = this.step('Close the case', { step: 'close', ...decided });
-    // The same, handed what ended the delivery's wait: a parcel the carrier reports gone wrong goes to a
-    // person; no parcel sent, for want of an address, and the answer is to ask the customer for one.
-    const closeOnDelivery = this.step('Close the case once delivered', {
-      step: 'close',
-      ...decided,
-      handed: { delivery: WAITS.delivery.keepAt },
-    });
-    const applySurvey = this.step('Apply survey answer', {
-      step: 'applySurveyAnswer',
-      ...decided,
-      after: WAITS.survey,
-    });
     const offerVisit = this.step('Offer visit windows', { step: 'offerVisit', ...decided });
     const bookVisit = this.step('Book visit with a technician', {
       step: 'bookVisit',
@@ -170,6 +160,23 @@ export class CaseWorkflow extends Construct {
     const waitForOffer = waitFor(WAITS.offer);
     const waitForFollowUp = waitFor(WAITS.followUp);
     const waitForAddress = waitFor(WAITS.address);
+    // Closing after the delivery, then the wait for the survey's answer, in one state (issue 13): handed
+    // what ended the delivery's wait, closing registers the survey's wait when it closed the case; when
+    // something is left (a parcel gone wrong, no parcel sent for want of an address, the customer's parts)
+    // or nothing is (closed again), it answers that wait itself with its decision. The survey's window
+    // passed, silence is recorded as after the plain wait.
+    const closeOnDelivery = this.stepThenWait(
+      'Close the case once delivered',
+      { step: 'close', handed: { delivery: WAITS.delivery.keepAt } },
+      WAITS.survey,
+    );
+    // The answer applied, then the follow-up a "no" opens, in one state: with no follow-up owed, the step
+    // answers that wait itself, and the case is done either way.
+    const applySurvey = this.stepThenWait(
+      'Apply survey answer',
+      { step: 'applySurveyAnswer', after: WAITS.survey },
+      WAITS.followUp,
+    );
     // A label, then the wait for its parcel, in one state (issue 13): the step registers the wait in the
     // same save. Its deadline is the wait's: passed, it goes where the wait's own goes, and a wait begun
     // again (reminded, escalated) is the plain one, so no step asks the carrier twice.
@@ -303,23 +310,28 @@ export class CaseWorkflow extends Construct {
       result: Result.fromObject({ known: false, purpose: 'ship-back' }),
       resultPath: '$.address',
     }).next(waitForAddress);
-    const closed = new Choice(this, 'Closed, or what is left?')
-      .when(Condition.stringEquals('$.decision.next', 'address'), askForAddress)
-      .when(
-        parcelWentWrong,
-        toPerson('A parcel to the customer went wrong', WAITS.delivery.state, '$.delivery.event'),
-      )
-      .when(Condition.stringEquals('$.decision.next', 'custody'), waitForCustody)
-      .when(Condition.stringEquals('$.decision.next', 'survey'), waitForSurvey)
-      .otherwise(done);
-    close.next(closed);
-    closeOnDelivery.next(closed);
-    waitForSurvey.next(applySurvey);
-    applySurvey.next(
-      new Choice(this, 'Is a follow-up owed?')
-        .when(Condition.stringEquals('$.decision.next', 'follow-up'), waitForFollowUp)
+    close.next(
+      new Choice(this, 'Closed, or what is left?')
+        .when(Condition.stringEquals('$.decision.next', 'custody'), waitForCustody)
+        .when(Condition.stringEquals('$.decision.next', 'survey'), waitForSurvey)
         .otherwise(done),
     );
+    // What ended closing's own wait, routed once: the survey's answer (the customer's event), or what
+    // closing said instead of waiting (`next`), which the first rule keeps from being read on an answer.
+    const closedSaid = (next: string) => Condition.stringEquals('$.survey.next', next);
+    closeOnDelivery.next(
+      new Choice(this, 'Survey answered, or what is left?')
+        .when(Condition.isPresent('$.survey.event'), applySurvey)
+        .when(closedSaid('address'), askForAddress)
+        .when(
+          closedSaid('parcel-exception'),
+          toPerson('A parcel to the customer went wrong', WAITS.delivery.state, '$.delivery.event'),
+        )
+        .when(closedSaid('custody'), waitForCustody)
+        .otherwise(done),
+    );
+    waitForSurvey.next(applySurvey);
+    applySurvey.next(done);
     waitForFollowUp.next(done);
     noSurveyAnswer.next(done);
 
@@ -415,9 +427,11 @@ export class CaseWorkflow extends Construct {
   /**
    * A step that ends in a wait, in one state: the step runs (functions/case-step) handed the wait, which
    * it registers on the case in the same save, as await-case-event would in a state of its own. The
-   * wait's deadline is the state's timeout and its passing goes where the plain wait's does (which is
-   * where the case waits again, so the step never runs twice for one deadline); its event is kept where
-   * the plain wait keeps it.
+   * wait's deadline is the state's timeout and its passing goes where the plain wait's does (a wait that
+   * escalates or reminds is then begun again in the plain wait, so the step never runs twice for one
+   * deadline); its event is kept where the plain wait keeps it. A step whose decision leaves nothing to
+   * wait for (no address to ship to; closing that did not close) answers the wait itself with that
+   * decision, in the same place, for the state after it to route (ownAnswers in workflow-steps.ts).
    */
   private stepThenWait(name: string, options: StepOptions, wait: CaseWait): LambdaInvoke {
     const { payload } = this.stepProps(options);
@@ -563,10 +577,9 @@ export class CaseWorkflow extends Construct {
       return task;
     }
     if ('run' in wait.onDeadline) {
-      task.addCatch(onDeadline[wait.onDeadline.run], {
-        errors: [Errors.TIMEOUT],
-        resultPath: JsonPath.DISCARD,
-      });
+      const run = onDeadline[wait.onDeadline.run];
+      task.addCatch(run, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+      this.deadlines.set(name, run);
       return task;
     }
     // The entry time names this escalation: a step run again for the same entry escalates once.

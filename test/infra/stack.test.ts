@@ -339,16 +339,42 @@ describe('the case workflow', () => {
   it('waits for the survey after closing, and records silence instead of escalating it (P10)', () => {
     // Closing settles the customer's parts first (P5), and after a delivery hears of a parcel gone wrong.
     expect(definition.States['Close the case']?.Next).toBe('Closed, or what is left?');
-    expect(definition.States['Close the case once delivered']).toMatchObject({
-      Parameters: { Payload: { step: 'close', 'delivery.$': '$.delivery' } },
-      Next: 'Closed, or what is left?',
-    });
     expect(definition.States['Closed, or what is left?']).toMatchObject({
       Choices: [
-        { StringEquals: 'address', Next: 'Ask for an address to ship to' },
-        { StringEquals: 'parcel-exception', Next: 'A parcel to the customer went wrong' },
         { StringEquals: 'custody', Next: 'Wait for customer-owned parts' },
         { StringEquals: 'survey', Next: 'Wait for survey answer' },
+      ],
+      Default: 'Case closed',
+    });
+    // After a delivery, closing then waits for the survey in the same state (issue 13): what ends it, the
+    // customer's answer or closing's own decision, is routed once.
+    expect(definition.States['Close the case once delivered']).toMatchObject({
+      Resource: expect.stringContaining(':states:::lambda:invoke.waitForTaskToken'),
+      Parameters: {
+        Payload: {
+          step: 'close',
+          'delivery.$': '$.delivery',
+          wait: { step: 'Wait for survey answer', 'token.$': '$$.Task.Token' },
+        },
+      },
+      TimeoutSecondsPath: '$.sla.surveySeconds',
+      ResultPath: '$.survey',
+      Next: 'Survey answered, or what is left?',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: 'Record no survey answer' },
+        { ErrorEquals: ['States.ALL'], Next: 'Failed: Close the case once delivered' },
+      ],
+    });
+    expect(definition.States['Survey answered, or what is left?']).toMatchObject({
+      Choices: [
+        { Variable: '$.survey.event', IsPresent: true, Next: 'Apply survey answer' },
+        { Variable: '$.survey.next', StringEquals: 'address', Next: 'Ask for an address to ship to' },
+        {
+          Variable: '$.survey.next',
+          StringEquals: 'parcel-exception',
+          Next: 'A parcel to the customer went wrong',
+        },
+        { Variable: '$.survey.next', StringEquals: 'custody', Next: 'Wait for customer-owned parts' },
       ],
       Default: 'Case closed',
     });
@@ -362,8 +388,23 @@ describe('the case workflow', () => {
       ],
     });
     expect(definition.States['Record no survey answer']?.Next).toBe('Case closed');
-    // A "no" opens a follow-up, which the workflow waits for; overdue, it escalates.
-    expect(definition.States['Apply survey answer']?.Next).toBe('Is a follow-up owed?');
+    // A "no" opens a follow-up, which the step applying the answer then waits for in the same state (and
+    // with none owed answers itself); overdue, it escalates and waits again in the plain wait.
+    expect(definition.States['Apply survey answer']).toMatchObject({
+      Parameters: {
+        Payload: {
+          step: 'applySurveyAnswer',
+          'event.$': '$.survey.event',
+          wait: { step: 'Wait for the follow-up', 'token.$': '$$.Task.Token' },
+        },
+      },
+      ResultPath: '$.followUpOutcome',
+      Next: 'Case closed',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: 'Escalate: the follow-up' },
+        { ErrorEquals: ['States.ALL'], Next: 'Failed: Apply survey answer' },
+      ],
+    });
     expect(definition.States['Wait for the follow-up']).toMatchObject({
       TimeoutSecondsPath: '$.sla.followUpSeconds',
       Next: 'Case closed',
@@ -430,7 +471,12 @@ describe('the case workflow', () => {
       ([, state]) => String(state.Resource).includes('waitForTaskToken') && !plainWait(state),
     );
     expect(stepsThenWaits.map(([name]) => name).sort()).toEqual(
-      ['Issue prepaid label', 'Ship to the customer'].sort(),
+      [
+        'Issue prepaid label',
+        'Ship to the customer',
+        'Close the case once delivered',
+        'Apply survey answer',
+      ].sort(),
     );
     for (const [name, state] of stepsThenWaits) {
       const registers = (state.Parameters as { Payload: { wait: { step: string } } }).Payload.wait;

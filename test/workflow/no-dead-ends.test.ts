@@ -462,10 +462,10 @@ describe('a complaint while the survey is still to answer (issue 11)', () => {
       status: 'reopened',
       survey: { answered: true, met: false, comment: 'It broke again' },
     });
-    // Its step has handed its token to the case (entering the state is written first: a screen read
-    // between the two, with parking's writes among them, still offered only the decision).
+    // The step that applied it waits for the follow-up in the same state (issue 13), and has handed its
+    // token to the case (entering the state is written first: a screen read between the two, with
+    // parking's writes among them, still offered only the decision).
     await journey.waitsFor(caseId, 'Wait for the follow-up');
-    expect(await statesEntered(caseId)).toContain('Wait for the follow-up');
     expect(await statesEntered(caseId)).toContain('Apply survey answer');
     expect(await statesEntered(carrying)).not.toContain('Apply survey answer');
     // The person who has the complaint still decides next, and still has it in their queue.

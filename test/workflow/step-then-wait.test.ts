@@ -11,7 +11,8 @@ import { type CaseView, Journey, opening } from '../support/journey.ts';
 
 /**
  * A step that ends in a wait (issue 13): the label and the wait for its parcel, the ship-back and the
- * wait for its delivery, each one state whose step registers the wait in its own save. Run again (the
+ * wait for its delivery, closing and the wait for the survey, the survey's answer and the wait for its
+ * follow-up, each one state whose step registers the wait in its own save. Run again (the
  * engine hands the same token out after a crash; a Retry brings a token of its own) it changes nothing
  * more: no second label, no second notice. A deadline passed waits again in the plain wait, so the
  * step never runs twice for it. Through the synthesized workflow on the local cloud; this file has its
@@ -23,6 +24,8 @@ let functions: LocalFunctions;
 const DAY = 86_400_000;
 const ARRIVAL = 'Wait for device at depot';
 const DELIVERY = 'Wait for delivery to customer';
+const SURVEY = 'Wait for survey answer';
+const FOLLOW_UP = 'Wait for the follow-up';
 
 beforeAll(async () => {
   cloud = await startTestCloud();
@@ -44,7 +47,12 @@ async function stored(caseId: string): Promise<{ version: number; waiting: Waiti
 }
 
 /** Runs the case-step function as the combined state does, handed the wait with `token`. */
-function runStep(caseId: string, step: 'shipToDepot' | 'shipToCustomer', wait: Waiting, token: string) {
+function runStep(
+  caseId: string,
+  step: 'shipToDepot' | 'shipToCustomer' | 'close',
+  wait: Waiting,
+  token: string,
+) {
   const fn = cloud.model.functions.find((candidate) => candidate.entry === 'functions/case-step/handler.ts');
   const { step: name, expect: events, enteredAt, execution } = wait;
   return functions.invoke(fn?.arn as string, {
@@ -132,6 +140,74 @@ describe('a step that ends in a wait, run again', () => {
   });
 });
 
+describe('closing, then the survey', () => {
+  // What a happy depot case enters after its ship-back, to the end: 18 states in all before (closing,
+  // "Closed, or what is left?", the survey's wait, its answer, "Is a follow-up owed?", the end).
+  it('enters 16 states in all when the survey is answered, closing and its wait one state', async () => {
+    const caseId = await journey.open(opening());
+    await journey.toDepot(caseId);
+    await journey.coveredRepair(caseId);
+    await journey.deliverToCustomer(caseId);
+    expect((await stored(caseId)).waiting.step).toBe(SURVEY);
+    expect((await journey.survey(caseId, true)).status).toBe(202);
+    const done = await journey.finished(caseId);
+    expect(done.survey).toMatchObject({ answered: true, met: true });
+    const states = await entered(caseId);
+    expect(states.slice(states.indexOf('Ship to the customer') + 1)).toEqual([
+      'Close the case once delivered',
+      'Survey answered, or what is left?',
+      'Apply survey answer',
+      'Case closed',
+    ]);
+    expect(states).toHaveLength(16);
+  });
+
+  it('enters 15 states in all when the survey’s window passes unanswered', async () => {
+    const caseId = await journey.open(opening());
+    await journey.toDepot(caseId);
+    await journey.coveredRepair(caseId);
+    await journey.deliverToCustomer(caseId);
+    await cloud.clock.advance(7 * DAY + 60_000);
+    const silent = await journey.finished(caseId);
+    expect(silent.timeline.at(-1)?.type).toBe('survey-unanswered');
+    const states = await entered(caseId);
+    expect(states.slice(states.indexOf('Ship to the customer') + 1)).toEqual([
+      'Close the case once delivered',
+      'Record no survey answer',
+      'Case closed',
+    ]);
+    expect(states).toHaveLength(15);
+  });
+
+  it('waits for a follow-up in the state that applied the "no", and closing run again changes nothing', async () => {
+    const caseId = await journey.open(opening());
+    await journey.toDepot(caseId);
+    await journey.coveredRepair(caseId);
+    await journey.deliverToCustomer(caseId);
+    // Every notice sent (the notifier records each on the case), so the case changes no more by itself.
+    const closed = await journey.settled(caseId, SURVEY);
+    const before = await stored(caseId);
+    // Closing run again with its token (a crash) writes nothing; with a retry's token, only the wait moves.
+    await runStep(caseId, 'close', before.waiting, before.waiting.token);
+    expect((await stored(caseId)).version).toBe(before.version);
+    await runStep(caseId, 'close', before.waiting, 'a-retried-attempt');
+    const again = await journey.get(caseId);
+    expect((await stored(caseId)).waiting.token).toBe('a-retried-attempt');
+    // No second closing notice nor timeline entry: the case was closed once.
+    expect(again.notifications).toHaveLength(closed.notifications.length);
+    expect(again.timeline).toHaveLength(closed.timeline.length);
+    await runStep(caseId, 'close', before.waiting, before.waiting.token);
+
+    expect((await journey.survey(caseId, false, 'It took too long')).status).toBe(202);
+    const followed = await journey.waitsFor(caseId, FOLLOW_UP);
+    expect(followed.followUp?.status).toBe('open');
+    const states = await entered(caseId);
+    expect(states.filter((state) => state === 'Apply survey answer')).toHaveLength(1);
+    expect(states.at(-1)).toBe('Apply survey answer');
+    expect(states).not.toContain(FOLLOW_UP);
+  });
+});
+
 describe('a deadline passed in a step that ends in a wait', () => {
   it('escalates the arrival and the delivery, and waits again without a second label', async () => {
     const caseId = await journey.open(opening());
@@ -197,5 +273,15 @@ describe('what an execution started before hands the steps', () => {
     expect(StepInput.safeParse({ ...kase, step: 'close', delivery: { event: delivered } }).success).toBe(
       true,
     );
+    // Closing, or applying the survey's answer, without a wait: the workflow's Choice routes their answer.
+    const answered = {
+      eventId: 'survey-1',
+      type: 'survey-answered',
+      met: false,
+      occurredAt: '2026-12-01T10:00:00.000Z',
+    };
+    const survey = StepInput.safeParse({ ...kase, step: 'applySurveyAnswer', event: answered });
+    expect(survey.error).toBeUndefined();
+    expect(survey.data).not.toHaveProperty('wait');
   });
 });
