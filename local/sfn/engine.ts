@@ -22,6 +22,10 @@ export interface Machine {
   normalized: Normalized;
   topLevel: Set<string>;
   compiled: Map<string, StateMachine>;
+  /** The definition's hash: each execution records the one it started on, and runs on it to its end. */
+  version: string;
+  /** Set once this process has stored the definition in the journal, under its hash. */
+  stored?: Promise<void>;
 }
 
 /** How many stored executions recovery resumes at once, each until its step runs again. */
@@ -70,6 +74,8 @@ class Parked {
  */
 export class StepFunctionsEngine {
   private readonly machines = new Map<string, Machine>();
+  /** Earlier definitions of the machines, by ARN and hash, for the executions that started on them. */
+  private readonly versions = new Map<string, Machine>();
   private readonly runs = new Map<string, ExecutionRun | Claim | Parked>();
   private current: EnginePhase = 'starting';
   private recovering: Promise<number> | undefined;
@@ -109,6 +115,16 @@ export class StepFunctionsEngine {
     definition: Record<string, unknown>;
     roleArn: string;
   }): void {
+    this.machines.set(machine.arn, this.build(machine));
+  }
+
+  /** A machine ready to run: its definition normalized, its tasks supported, compiled from its start. */
+  private build(machine: {
+    arn: string;
+    name: string;
+    definition: Record<string, unknown>;
+    roleArn: string;
+  }): Machine {
     const definition = machine.definition as Definition;
     const normalized = normalize(definition);
     for (const [name, step] of normalized.steps) {
@@ -116,15 +132,42 @@ export class StepFunctionsEngine {
         this.integrations.assertSupported(step.resource, `state "${name}" of ${machine.name}`);
     }
     const entry: Machine = {
-      ...machine,
+      arn: machine.arn,
+      name: machine.name,
+      roleArn: machine.roleArn,
       definition,
       normalized,
       creationDate: this.clock.now(),
       topLevel: new Set(Object.keys(definition.States)),
       compiled: new Map(),
+      version: createHash('sha256').update(JSON.stringify(definition)).digest('base64url'),
     };
     this.compiled(entry, definition.StartAt);
-    this.machines.set(machine.arn, entry);
+    return entry;
+  }
+
+  /**
+   * The machine an execution runs on: the definition it started on, as on AWS, where an update of the
+   * state machine never changes a running execution. A restart with changed sources registers a new
+   * definition; executions started before it go on by theirs, read back from the journal. An
+   * execution recorded before definitions were kept runs on the current one, as it always did.
+   */
+  private async machineOf(record: ExecutionRecord): Promise<Machine> {
+    const current = this.machine(record.stateMachineArn);
+    if (record.version === undefined || record.version === current.version) return current;
+    const key = `${record.stateMachineArn}#${record.version}`;
+    const known = this.versions.get(key);
+    if (known) return known;
+    const definition = await this.journal.definition(record.version);
+    if (!definition) {
+      console.error(
+        `Execution ${record.executionArn} started on a definition the journal does not hold; it goes on by the current one.`,
+      );
+      return current;
+    }
+    const earlier = this.build({ ...current, definition: JSON.parse(definition) });
+    this.versions.set(key, earlier);
+    return earlier;
   }
 
   listMachines() {
@@ -294,8 +337,13 @@ export class StepFunctionsEngine {
       this.recovery.resumed++;
       return;
     }
+    const machine = await this.machineOf(record);
+    if (this.runs.get(record.executionArn) !== claim) {
+      this.recovery.resumed++;
+      return;
+    }
     this.runs.delete(record.executionArn);
-    const run = this.launch({ ...record, nextEventId }, record.position, true);
+    const run = this.launch({ ...record, nextEventId }, machine, record.position, true);
     await run?.rearmed;
     this.recovery.resumed++;
   }
@@ -330,6 +378,14 @@ export class StepFunctionsEngine {
         'Invalid State Machine Execution Input: the input is not JSON',
       );
     }
+    // Its definition is in the journal before any execution that runs on it.
+    machine.stored ??= this.journal
+      .saveDefinition(machine.version, JSON.stringify(machine.definition))
+      .catch((error: unknown) => {
+        machine.stored = undefined;
+        throw error;
+      });
+    await machine.stored;
     const record: ExecutionRecord = {
       executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machine.name}:${executionName}`,
       stateMachineArn,
@@ -338,6 +394,7 @@ export class StepFunctionsEngine {
       input: inputText,
       startDate: this.clock.now(),
       nextEventId: 1,
+      version: machine.version,
     };
     const { created, record: stored } = await this.journal.createExecution(record);
     if (!created) {
@@ -345,7 +402,7 @@ export class StepFunctionsEngine {
       if (stored.status === 'RUNNING' && stored.input === inputText) return stored;
       throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${stored.executionArn}'`);
     }
-    this.launch(record, undefined);
+    this.launch(record, machine, undefined);
     return record;
   }
 
@@ -507,13 +564,13 @@ export class StepFunctionsEngine {
    */
   private launch(
     record: ExecutionRecord,
+    machine: Machine,
     resumeFrom: Position | undefined,
     resumed = false,
     handOutAgain = true,
   ): ExecutionRun | undefined {
     const { executionArn } = record;
     if (this.runs.has(executionArn) || this.current === 'closed') return undefined;
-    const machine = this.machine(record.stateMachineArn);
     const run = new ExecutionRun(this, machine, record, resumeFrom, resumed, handOutAgain);
     this.runs.set(executionArn, run);
     // A run reads its token from the journal before it waits: it finds any answer itself.
@@ -555,10 +612,11 @@ export class StepFunctionsEngine {
     try {
       const record = await this.journal.getExecution(executionArn);
       const nextEventId = record && (await this.resumedEventId(record));
+      const machine = record && (await this.machineOf(record));
       if (this.runs.get(executionArn) !== claim) return undefined;
       this.runs.delete(executionArn);
-      if (record?.status !== 'RUNNING' || nextEventId === undefined) return undefined;
-      return this.launch({ ...record, nextEventId }, record.position, true, handOutAgain);
+      if (record?.status !== 'RUNNING' || nextEventId === undefined || !machine) return undefined;
+      return this.launch({ ...record, nextEventId }, machine, record.position, true, handOutAgain);
     } catch (error) {
       if (this.runs.get(executionArn) === claim) this.runs.delete(executionArn);
       console.error(

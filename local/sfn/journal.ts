@@ -66,6 +66,8 @@ export interface ExecutionRecord {
   stopDate?: number;
   position?: Position;
   nextEventId: number;
+  /** The hash of the definition it started on (Journal.definition); none if recorded before they were kept. */
+  version?: string;
 }
 
 export interface TokenRecord {
@@ -501,6 +503,26 @@ export class Journal {
       }),
     );
     return made ? fresh : String((await this.read<{ value: string }>('SECRET', 'SECRET'))?.value);
+  }
+
+  /**
+   * Keeps a state machine definition under its hash, for the executions that start on it: they run on
+   * it to their end, whatever a later start registers. One item per definition ever started on (about
+   * 65 KB for the case workflow), never removed: an execution may wait for months.
+   */
+  async saveDefinition(version: string, definition: string): Promise<void> {
+    await this.write(
+      'Keeping a state machine definition',
+      new PutCommand({
+        TableName: JOURNAL_TABLE,
+        Item: { pk: `DEFINITION#${version}`, sk: 'DEFINITION', definition },
+      }),
+    );
+  }
+
+  /** The definition kept under `version`, as JSON text. */
+  async definition(version: string): Promise<string | undefined> {
+    return (await this.read<{ definition: string }>(`DEFINITION#${version}`, 'DEFINITION'))?.definition;
   }
 
   async loadClock(): Promise<ClockState | undefined> {

@@ -66,7 +66,12 @@ afterAll(async () => {
  * A process on the shared store: its own journal, clock (at `now`) and engine, with the test's state
  * machine. Each test has its own machine, so a restart resumes that test's executions only.
  */
-async function boot(machine = `parking-${++machines}`, now = Date.now(), slowParking = 0) {
+async function boot(
+  machine = `parking-${++machines}`,
+  now = Date.now(),
+  slowParking = 0,
+  definition: object = DEFINITION,
+) {
   const client = dynamoClient(endpoint);
   if (slowParking > 0)
     client.middlewareStack.add(
@@ -82,7 +87,12 @@ async function boot(machine = `parking-${++machines}`, now = Date.now(), slowPar
   const handOut = new HandOut();
   const engine = new StepFunctionsEngine(journal, clock, handOut, 'parking-secret', true);
   const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${machine}`;
-  engine.register({ arn, name: machine, definition: DEFINITION, roleArn: 'arn:aws:iam::0:role/t' });
+  engine.register({
+    arn,
+    name: machine,
+    definition: definition as Record<string, unknown>,
+    roleArn: 'arn:aws:iam::0:role/t',
+  });
   engines.push(engine);
   await engine.recover();
   return { engine, journal, clock, handOut, machine, arn };
@@ -240,6 +250,43 @@ describe('after a restart, a parked execution', () => {
         ? true
         : undefined,
     );
+  });
+
+  it('goes on by the definition it started with when a restart brings a changed one, as on AWS', async () => {
+    // The next version of the app: after the depot, the case is done at once; "Sleep a day" is gone.
+    const changed = {
+      StartAt: 'Wait for the depot',
+      States: {
+        'Wait for the depot': {
+          ...DEFINITION.States['Wait for the depot'],
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: 'Shipped at once' }],
+          Next: 'Shipped at once',
+        },
+        'Shipped at once': { Type: 'Succeed' },
+      },
+    };
+    const first = await boot();
+    const before = await startParked(first);
+    await first.engine.close();
+    const second = await boot(first.machine, first.clock.now(), 0, changed);
+    await second.engine.resumed;
+    const after = await startParked(second);
+    await second.engine.sendTaskSuccess(before.token, '{}');
+    await second.engine.sendTaskSuccess(after.token, '{}');
+    await eventually(async () =>
+      (await second.journal.getExecution(before.executionArn))?.position?.state === 'Sleep a day' &&
+      (await status(second.engine, after.executionArn)) === 'SUCCEEDED'
+        ? true
+        : undefined,
+    );
+    expect(await enteredStates(second.journal, before.executionArn)).toEqual([
+      'Wait for the depot',
+      'Sleep a day',
+    ]);
+    expect(await enteredStates(second.journal, after.executionArn)).toEqual([
+      'Wait for the depot',
+      'Shipped at once',
+    ]);
   });
 
   it('keeps its deadline across the restart', async () => {
