@@ -16,6 +16,8 @@ export interface EasyPostAccount {
   readonly apiKey: string;
   /** The carrier's name as people read it in a case's problems. @default easypost */
   readonly name?: string;
+  /** How long one request may take to be answered whole, its body included. @default 8000 */
+  readonly timeoutMs?: number;
 }
 
 /** The parts of EasyPost's objects fairfix reads. */
@@ -106,8 +108,11 @@ function chooseRate(
 export class EasyPostCarrier implements Carrier {
   readonly name: string;
 
+  private readonly timeoutMs: number;
+
   constructor(private readonly account: EasyPostAccount) {
     this.name = account.name ?? 'easypost';
+    this.timeoutMs = account.timeoutMs ?? 8_000;
   }
 
   async createShipment(request: ShipmentRequest): Promise<IssuedShipment> {
@@ -143,7 +148,7 @@ export class EasyPostCarrier implements Carrier {
     return {
       carrier: bought.selected_rate?.carrier ?? this.name,
       trackingNumber: bought.tracking_code,
-      labelPdf: new Uint8Array(await label.arrayBuffer()),
+      labelPdf: label.body,
     };
   }
 
@@ -185,13 +190,17 @@ export class EasyPostCarrier implements Carrier {
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    const text = await response.text();
+    const text = new TextDecoder().decode(response.body);
     if (!response.ok) {
       // A carrier's refusal is told as an outage of the label call (the workflow retries it, then asks a
       // person), with the API's own words for the log, never its credentials.
       throw this.unavailable(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
     }
-    return JSON.parse(text) as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw this.unavailable(`${method} ${path}: an answer that is not JSON: ${text.slice(0, 300)}`);
+    }
   }
 
   /** The error a person reads on the case, in plain words; what the API said goes to the log. */
@@ -200,9 +209,21 @@ export class EasyPostCarrier implements Carrier {
     return new CarrierUnavailableError(this.name);
   }
 
-  private async fetch(url: string, init: RequestInit): Promise<Response> {
+  /**
+   * One request, answered whole: its body is read within the same time limit and under the same
+   * guard as its headers. An answer cut or stalled after its headers is the carrier not answering,
+   * as no answer is: the step retries it. (Read outside the guard, the timeout's TimeoutError or a
+   * dropped connection's TypeError reached the workflow as errors it does not retry, and the first
+   * slow answer handed the case to a person: the crash soak's stuck depot case, issue 11.)
+   */
+  private async fetch(
+    url: string,
+    init: RequestInit,
+  ): Promise<{ ok: boolean; status: number; body: Uint8Array }> {
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(8_000) });
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      const body = new Uint8Array(await response.arrayBuffer());
+      return { ok: response.ok, status: response.status, body };
     } catch (error) {
       throw this.unavailable((error as Error).message);
     }

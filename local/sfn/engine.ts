@@ -45,7 +45,15 @@ export type EnginePhase = 'starting' | 'resuming' | 'ready' | 'closed';
 
 /** A stored execution recovery has claimed but not resumed yet: nothing else may start a run for it. */
 class Claim {
+  private letGoNow: () => void = () => {};
+  /** Settles once whoever holds the claim lets go of it (a run, a parked wait, or nothing in its place). */
+  readonly released = new Promise<void>((resolve) => {
+    this.letGoNow = resolve;
+  });
   constructor(readonly executionArn: string) {}
+  letGo(): void {
+    this.letGoNow();
+  }
 }
 
 /**
@@ -315,10 +323,12 @@ export class StepFunctionsEngine {
     );
     for (const claim of batch) {
       if (running.has(claim.executionArn)) continue;
-      // Ended (or never created) after it was indexed: the process died before it was unindexed.
-      if (this.runs.get(claim.executionArn) === claim) this.runs.delete(claim.executionArn);
-      this.recovery.resumed++;
+      // Ended (or never created) after it was indexed: the process died before it was unindexed. A start
+      // of the same name meanwhile waits for the claim to go, and indexes its execution again.
       await this.journal.unindex(claim.executionArn);
+      if (this.runs.get(claim.executionArn) === claim) this.runs.delete(claim.executionArn);
+      claim.letGo();
+      this.recovery.resumed++;
     }
     const tokens = [...running.values()].flatMap((record) => record.position?.parked?.token ?? []);
     const waiting = new Set(
@@ -344,6 +354,7 @@ export class StepFunctionsEngine {
     }
     this.runs.delete(record.executionArn);
     const run = this.launch({ ...record, nextEventId }, machine, record.position, true);
+    claim.letGo();
     await run?.rearmed;
     this.recovery.resumed++;
   }
@@ -402,6 +413,15 @@ export class StepFunctionsEngine {
       if (stored.status === 'RUNNING' && stored.input === inputText) return stored;
       throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${stored.executionArn}'`);
     }
+    const claim = this.runs.get(record.executionArn);
+    if (claim instanceof Claim) {
+      // Recovery holds the name: a process died as it started this execution (indexed, not created), and
+      // the client asks again. Run at once, the start found the name taken and ran nothing; and recovery,
+      // having read the execution as never created, dropped its index entry (the crash soak's case that
+      // was opened and never planned). Once recovery lets go, the execution is indexed again and runs.
+      await claim.released;
+      await this.journal.index(record);
+    }
     this.launch(record, machine, undefined);
     return record;
   }
@@ -429,6 +449,7 @@ export class StepFunctionsEngine {
     // Parked, or claimed by recovery but not resumed yet: it never will be.
     if (entry instanceof Parked) entry.cancel();
     if (entry) this.runs.delete(executionArn);
+    if (entry instanceof Claim) entry.letGo();
     if (record.status === 'RUNNING') await this.abortWithoutRun(record, { error, cause, stopDate });
     return stopDate;
   }
@@ -492,7 +513,11 @@ export class StepFunctionsEngine {
     for (const run of runs) run.suspend();
     // A resume under way finishes what it started (its reads) and launches nothing more.
     await Promise.allSettled([this.resuming, this.redelivering]);
-    for (const entry of this.runs.values()) if (entry instanceof Parked) entry.cancel();
+    for (const entry of this.runs.values()) {
+      if (entry instanceof Parked) entry.cancel();
+      // A start waiting on a claim goes on (and runs nothing: the engine is closed).
+      if (entry instanceof Claim) entry.letGo();
+    }
     await Promise.all(runs.map((run) => run.done));
     // Every run has let go with its writes made: no answer can be half-delivered, so the next start
     // need not hand the parked waits' tokens out again (see redeliver).
@@ -590,7 +615,9 @@ export class StepFunctionsEngine {
   /** Holds a waiting execution without a run: only its timer, if it has a deadline. */
   private rest(executionArn: string, parking: Parking): void {
     if (this.current === 'closed') return;
+    const held = this.runs.get(executionArn);
     this.runs.set(executionArn, new Parked(parking, this.clock, () => void this.wake(executionArn)));
+    if (held instanceof Claim) held.letGo();
     if (this.answeredWhileClaimed.delete(executionArn)) void this.wake(executionArn);
   }
 
@@ -619,6 +646,7 @@ export class StepFunctionsEngine {
       return this.launch({ ...record, nextEventId }, machine, record.position, true, handOutAgain);
     } catch (error) {
       if (this.runs.get(executionArn) === claim) this.runs.delete(executionArn);
+      claim.letGo();
       console.error(
         `Execution ${executionArn} could not be woken; it stays RUNNING and resumes on the next start:`,
         error,

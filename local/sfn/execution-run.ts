@@ -316,15 +316,48 @@ export class ExecutionRun {
       this.markRearmed();
       return calling;
     }
-    const token = this.engine.tokenFor(
-      this.record.executionArn,
-      invocation?.position.seq ?? 0,
-      name,
-      invocation?.attempt ?? 0,
-    );
+    const { token, startedAt: begun } = await this.attemptToken(name, invocation, startedAt);
     const timeout = seconds(step.timeoutSeconds, step.timeoutSecondsPath, rawInput);
-    const wait = { token, name, step, position: invocation?.position, startedAt, parameters, rawInput };
-    return this.waitForToken({ ...wait, deadline: timeout ? startedAt + timeout * 1000 : undefined });
+    const wait = {
+      token,
+      name,
+      step,
+      position: invocation?.position,
+      startedAt: begun,
+      parameters,
+      rawInput,
+    };
+    return this.waitForToken({ ...wait, deadline: timeout ? begun + timeout * 1000 : undefined });
+  }
+
+  /**
+   * The token of this attempt of a waiting step, and when the attempt began. A run resuming a step whose
+   * attempt's token is closed (the attempt ended without an answer: its call failed, and the process
+   * died before the Retry's next attempt was journaled) begins that next attempt, under a token of its
+   * own: read as it was, the closed token failed the step as timed out, and the crash soak saw the
+   * step's deadline Catch run (or its catch-all hand the case to a person) for a step a kill interrupted.
+   * A token that timed out stays a timeout: its deadline passed.
+   */
+  private async attemptToken(
+    name: string,
+    invocation: Invocation | undefined,
+    startedAt: number,
+  ): Promise<{ token: string; startedAt: number }> {
+    const { engine } = this;
+    const tokenOf = (attempt: number) =>
+      engine.tokenFor(this.record.executionArn, invocation?.position.seq ?? 0, name, attempt);
+    const token = tokenOf(invocation?.attempt ?? 0);
+    // Only the entry a run resumes at can meet a token an earlier process closed (later ones are new),
+    // and not a wait the run was woken from: its parked token was open when it parked.
+    if (!invocation || invocation.position !== this.resumeFrom || this.wokenFrom?.token === token)
+      return { token, startedAt };
+    const earlier = await this.journaled(() => engine.journal.getToken(token));
+    if (earlier?.status !== 'CLOSED') return { token, startedAt };
+    const attempt = invocation.attempt + 1;
+    invocation.attempt = attempt;
+    Object.assign(invocation.position, { taskStartedAt: engine.clock.now(), attempt });
+    await this.savePosition(invocation.position);
+    return { token: tokenOf(attempt), startedAt: invocation.position.taskStartedAt as number };
   }
 
   /**

@@ -283,8 +283,8 @@ export class Journal {
     );
   }
 
-  /** Adds an execution to the index of running ones. */
-  private async index(record: Pick<ExecutionRecord, 'executionArn' | 'stateMachineArn'>): Promise<void> {
+  /** Adds an execution to the index of running ones (again: the same entry). */
+  async index(record: Pick<ExecutionRecord, 'executionArn' | 'stateMachineArn'>): Promise<void> {
     await this.write(
       `Indexing execution ${record.executionArn}`,
       new PutCommand({

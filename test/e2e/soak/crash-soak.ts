@@ -250,6 +250,7 @@ async function verify(
   let twice = 0;
   let entered = 0;
   let wrongEnd = 0;
+  let detoured = 0;
   for (const r of all) {
     if (!r.caseId) continue;
     const answer = await api.request<Exported>('GET', `/cases/${r.caseId}/export`, { as: agent });
@@ -263,6 +264,16 @@ async function verify(
       wrongEnd++;
       violations.push(
         `${label(r)}: ends ${kase.status}/${kase.outcome}, expected closed/${EXPECTED_OUTCOME[r.kind]}`,
+      );
+    }
+    // No deadline of these journeys passes (the soak moves the clock by minutes, its deadlines are hours
+    // and days) and no step fails: an escalation or a hand-over is a wait a kill ended early or a step it
+    // failed, even on a case that then reached its end.
+    const detours = kase.timeline.filter((e) => e.type === 'escalated' || e.type === 'handed-to-person');
+    if (detours.length > 0) {
+      detoured++;
+      violations.push(
+        `${label(r)}: ${detours.map((e) => `${e.type}: ${e.summary.slice(0, 200)}`).join('; ')}`,
       );
     }
     const found: string[] = [];
@@ -310,6 +321,7 @@ async function verify(
     'executions run twice': twice,
     'FAILED executions': failed,
     'cases not at their expected end': wrongEnd,
+    'cases escalated or handed to a person': detoured,
     'states entered (all histories)': entered,
   });
   return violations;
