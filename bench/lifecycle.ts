@@ -12,22 +12,25 @@ type View = {
 };
 
 /**
- * What one poll of a case costs the store at its cheapest: a case just opened, waiting for the device,
- * read once more (`meter` is reset before that read and its requests answered). A case's view reads more
- * as the case grows, never less, so subtracting `polls × this` from a metered lifecycle leaves at most
- * what the lifecycle itself asked of the store: an upper bound, never an undercount.
+ * What one poll of a case costs the store at its cheapest, in requests and read units: a case just
+ * opened, waiting for the device, read once more (`meter` is reset before that read). A case's view
+ * reads more as the case grows, never less, so subtracting `polls × this` from a metered lifecycle
+ * leaves at most what the lifecycle itself asked of the store: an upper bound, never an undercount.
  */
-export async function cheapestPollRequests(
+export async function cheapestPoll(
   cloud: LocalCloud,
-  meter: { reset(): void; counts: { requests: Record<string, number> } },
+  meter: { reset(): void; counts: { requests: Record<string, number>; readUnits: number } },
   i: number,
-): Promise<number> {
+): Promise<{ requests: number; readUnits: number }> {
   const driver = lifecycleDriver(cloud);
   const caseId = await driver.open(i);
   await driver.waitFor(caseId, (kase) => kase.waitingFor?.step === 'Wait for device at depot');
   meter.reset();
   await driver.waitFor(caseId, () => true);
-  return Object.values(meter.counts.requests).reduce((sum, n) => sum + n, 0);
+  return {
+    requests: Object.values(meter.counts.requests).reduce((sum, n) => sum + n, 0),
+    readUnits: meter.counts.readUnits,
+  };
 }
 
 export interface LifecycleDriver {

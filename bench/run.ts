@@ -21,7 +21,7 @@ import { LocalCloud } from '../local/cloud.ts';
 import { dynamoClient, LOCAL_CREDENTIALS } from '../local/dynamo.ts';
 import { ACCOUNT, type LocalTable, REGION, synthesizeTemplate } from '../local/template.ts';
 import { BUNDLE_BUDGET_BYTES, coldImportMs, synthesizeBundles } from './bundles.ts';
-import { cheapestPollRequests, lifecycleDriver } from './lifecycle.ts';
+import { cheapestPoll, lifecycleDriver } from './lifecycle.ts';
 import { measure } from './measure.ts';
 import { type RestartFigures, restartBench } from './restart.ts';
 import { meterStore } from './store-meter.ts';
@@ -114,14 +114,14 @@ try {
   const alone = lifecycleDriver(cloud);
   const metered = await alone.happy(30_000);
   const lifecycleCounts = meter.counts;
-  const perPoll = await cheapestPollRequests(cloud, meter, 30_001);
+  const perPoll = await cheapestPoll(cloud, meter, 30_001);
   meter.stop();
   const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-  // At most: each poll is taken out at the cost of the cheapest one (see cheapestPollRequests).
-  const tableRequests = sum(lifecycleCounts.requests) - alone.reads * perPoll;
-  // Read units include the bench's own polls: a poll of a case late in its life reads more than one
-  // early on, so taking them out by one measured poll would undercount. Reads are the cheap part.
-  const readUnits = lifecycleCounts.readUnits;
+  // At most: each poll is taken out at the cost of the cheapest one (see cheapestPoll).
+  const tableRequests = sum(lifecycleCounts.requests) - alone.reads * perPoll.requests;
+  // The same for read units: how many polls the bench made depends on timing, and a customer's or a
+  // depot's reads are not what a case costs to run (API requests count the five events only).
+  const readUnits = lifecycleCounts.readUnits - alone.reads * perPoll.readUnits;
   const writeUnits = lifecycleCounts.tableWriteUnits + lifecycleCounts.indexWriteUnits;
   const writeUnitsIfAll = lifecycleCounts.tableWriteUnits + lifecycleCounts.indexWriteUnitsIfAll;
   const caseItemBytes = Math.max(0, ...lifecycleCounts.itemBytes.values());
@@ -329,12 +329,12 @@ Cases (the RMA workflow, through the HTTP API as its parties use it)
   state transitions/happy case   ${caseTransitions}   (each is billed on AWS Standard workflows)
   DOA open -> replacement shipped p50 ${fmt(doa.p50)} ms  p99 ${fmt(doa.p99)} ms   (promise P12: under 2 minutes)
 
-One happy case alone, metered at the store (the bench's ${alone.reads} GET /cases taken out at ${perPoll} requests each, a poll's cheapest)
+One happy case alone, metered at the store (the bench's ${alone.reads} GET /cases taken out at ${perPoll.requests} requests and ${fmt(perPoll.readUnits, 1)} read units each, a poll's cheapest)
   table requests                 at most ${tableRequests}   (${Object.entries(lifecycleCounts.requests)
     .map(([operation, n]) => `${operation} ${n}`)
     .join(', ')}, polls included)
   write units                    ${writeUnits}   (table ${lifecycleCounts.tableWriteUnits}, indexes ${lifecycleCounts.indexWriteUnits}; indexes projecting ALL: ${lifecycleCounts.indexWriteUnitsIfAll})
-  read units                     ${fmt(readUnits, 1)}   (the bench's ${alone.reads} polls included)
+  read units                     at most ${fmt(readUnits, 1)}   (${fmt(lifecycleCounts.readUnits, 1)} with the polls)
   case item after closing        ${fmt(caseItemBytes)} bytes
   Lambda invocations             ${apiRequests + lambdaTasks}   (${apiRequests} API, ${lambdaTasks} workflow tasks)
   modelled AWS cost              $${cost.total.toFixed(6)}   (${cost.parts}); with ALL projections $${costIfAll.total.toFixed(6)}`);
@@ -370,12 +370,14 @@ if (process.env.BENCH_BUNDLES !== '0') {
 
 // npm start, twice on a fresh data directory: the first synthesizes, the second serves the cached template.
 let startFigure = 'skipped (BENCH_START=0)';
+let startMet: boolean | undefined;
 if (process.env.BENCH_START !== '0') {
   const startDir = mkdtempSync(path.join(tmpdir(), 'fairfix-bench-start-'));
   try {
     const first = await timeToServing(startDir);
     const second = await timeToServing(startDir);
     startFigure = `${fmt(first / 1000, 1)} s first run, ${fmt(second / 1000, 1)} s later`;
+    startMet = second <= 3000;
   } finally {
     rmSync(startDir, { recursive: true, force: true });
   }
@@ -428,7 +430,7 @@ ${row('modelled AWS cost per happy case', `$${figures.cost.toFixed(6)}`, '<= $0.
 ${row('each Lambda bundle / cold import (fresh Node)', bundleFigure, '<= 250 KB / 100 ms', bundleMet)}
 ${row('restart -> serving / -> every waiting case resumed', restartFigure, '<= 2 s / 5 s', restartMet)}
 ${row('RSS per waiting case (issue 11; fresh process, N vs one)', memoryFigure, '<= 20 KB', memoryMet)}
-${row('npm start cold -> serving (wall, npm and tsx included)', startFigure, '<= 3 s later')}
+${row('npm start cold -> serving (wall, npm and tsx included)', startFigure, '<= 3 s later', startMet)}
 ${row('known-issue detection CPU per opening (its own code)', knownIssuesFigure, '<= 1 ms', knownIssuesMet)}`);
 
 /** bench/known-issues.ts in a process of its own (it starts a cloud of its own); its output shown as it runs. */

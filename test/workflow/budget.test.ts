@@ -1,6 +1,6 @@
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cheapestPollRequests, lifecycleDriver } from '../../bench/lifecycle.ts';
+import { cheapestPoll, lifecycleDriver } from '../../bench/lifecycle.ts';
 import { meterStore } from '../../bench/store-meter.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
 import { LOCAL_CREDENTIALS } from '../../local/dynamo.ts';
@@ -13,7 +13,7 @@ import { startTestCloud } from '../support/cloud.ts';
  * figures with the times and the modelled cost.
  */
 // Today's figures with room for what a busy machine adds. Requests: an upper bound, the test's own reads
-// taken out at a poll's cheapest cost (see cheapestPollRequests). 146-154 on 2026-12-05 (writes 61-66)
+// taken out at a poll's cheapest cost (see cheapestPoll). 146-154 on 2026-12-05 (writes 61-66)
 // until the store stopped asking twice: a change writes out the entries of the change before it, not its
 // own too (one batch write per save, not two); the inbox is looked up only once the case item no longer
 // knows every key; the notifier finds its notice in the tail it read and saves against that read; a
@@ -52,7 +52,7 @@ describe('a happy depot case, open to closed', () => {
     // The test's own polling taken out at a poll's cheapest cost: what is left is an upper bound of the
     // lifecycle's own requests, so the budget can only be judged too strictly, never too kindly. (A
     // closed case's read, used before, costs more than the early ones and left a negative count.)
-    const perRead = await cheapestPollRequests(cloud, meter, 2);
+    const perRead = (await cheapestPoll(cloud, meter, 2)).requests;
     const machine = cloud.model.stateMachines[0]?.arn as string;
     const sfn = new SFNClient({
       endpoint: cloud.urls.stepFunctions,
