@@ -1,11 +1,11 @@
-import type { Server } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LocalClock } from '../../local/clock.ts';
-import { dynamoClient, startDynamo } from '../../local/dynamo.ts';
+import { dynamoClient } from '../../local/dynamo.ts';
 import { type Integrations, StepFunctionsEngine } from '../../local/sfn/engine.ts';
-import { JOURNAL_TABLE, Journal, type Position } from '../../local/sfn/journal.ts';
+import { Journal, type Position } from '../../local/sfn/journal.ts';
 import { ACCOUNT, REGION } from '../../local/template.ts';
 import { eventually } from '../support/cloud.ts';
+import { journalStore, killAtJournalWrite } from '../support/journal-store.ts';
 
 /**
  * A process killed between a waiting step's failed attempt and its retry (issue 11, the crash soak). A
@@ -60,23 +60,7 @@ class LabelStep implements Integrations {
   }
 }
 
-let server: Server;
-let endpoint: string;
-const engines: StepFunctionsEngine[] = [];
-
-beforeAll(async () => {
-  server = await startDynamo(0, undefined);
-  endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  await new Journal(dynamoClient(endpoint)).ensureTable();
-});
-afterEach(async () => {
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-  for (const engine of engines.splice(0)) await engine.close();
-  vi.restoreAllMocks();
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+const store = journalStore();
 
 type Input = {
   TableName?: string;
@@ -86,21 +70,8 @@ type Input = {
 
 /** A process on the shared journal; with `dies`, the journal write it never makes (nor any after it). */
 async function boot(step: LabelStep, dies?: (input: Input) => boolean) {
-  const client = dynamoClient(endpoint);
-  const dead = { at: undefined as string | undefined };
-  if (dies) {
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const input = args.input as Input;
-        if (dead.at || (input.TableName === JOURNAL_TABLE && dies(input))) {
-          dead.at ??= JSON.stringify(input).slice(0, 200);
-          throw Object.assign(new Error('Injected: the process is gone'), { name: 'InternalServerError' });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'killedHere' },
-    );
-  }
+  const client = dynamoClient(store.endpoint);
+  const dead = dies ? killAtJournalWrite(client, dies) : { at: undefined };
   const journal = new Journal(client, []);
   const engine = new StepFunctionsEngine(
     journal,
@@ -115,7 +86,7 @@ async function boot(step: LabelStep, dies?: (input: Input) => boolean) {
     definition: DEFINITION,
     roleArn: 'arn:aws:iam::000000000000:role/test',
   });
-  engines.push(engine);
+  store.engines.push(engine);
   await engine.recover();
   return { engine, journal, dead };
 }

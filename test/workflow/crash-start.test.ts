@@ -1,11 +1,11 @@
-import type { Server } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LocalClock } from '../../local/clock.ts';
-import { dynamoClient, startDynamo } from '../../local/dynamo.ts';
+import { dynamoClient } from '../../local/dynamo.ts';
 import { type Integrations, StepFunctionsEngine } from '../../local/sfn/engine.ts';
-import { JOURNAL_TABLE, Journal } from '../../local/sfn/journal.ts';
+import { Journal } from '../../local/sfn/journal.ts';
 import { ACCOUNT, REGION } from '../../local/template.ts';
 import { eventually } from '../support/cloud.ts';
+import { journalStore, killAtJournalWrite } from '../support/journal-store.ts';
 
 /**
  * A process killed while it started an execution: the execution was indexed as running, and not yet
@@ -35,23 +35,7 @@ class Steps implements Integrations {
   }
 }
 
-let server: Server;
-let endpoint: string;
-const engines: StepFunctionsEngine[] = [];
-
-beforeAll(async () => {
-  server = await startDynamo(0, undefined);
-  endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  await new Journal(dynamoClient(endpoint)).ensureTable();
-});
-afterEach(async () => {
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-  for (const engine of engines.splice(0)) await engine.close();
-  vi.restoreAllMocks();
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+const store = journalStore();
 
 type Input = { TableName?: string; Item?: { sk?: string }; RequestItems?: unknown };
 
@@ -60,25 +44,20 @@ type Input = { TableName?: string; Item?: { sk?: string }; RequestItems?: unknow
  * recovery's answer to its read of the claimed executions until it resolves (the read itself is made).
  */
 async function boot(steps: Steps, options: { dies?: (input: Input) => boolean; held?: Promise<void> } = {}) {
-  const client = dynamoClient(endpoint);
-  const dead = { at: undefined as string | undefined };
+  const client = dynamoClient(store.endpoint);
+  const dead = options.dies ? killAtJournalWrite(client, options.dies) : { at: undefined };
   let holding = options.held;
   client.middlewareStack.add(
     (next) => async (args) => {
-      const input = args.input as Input;
-      if (dead.at || (input.TableName === JOURNAL_TABLE && options.dies?.(input))) {
-        dead.at ??= JSON.stringify(input).slice(0, 200);
-        throw Object.assign(new Error('Injected: the process is gone'), { name: 'InternalServerError' });
-      }
       const answer = await next(args);
-      if (holding && input.RequestItems) {
+      if (holding && (args.input as Input).RequestItems) {
         const hold = holding;
         holding = undefined;
         await hold;
       }
       return answer;
     },
-    { step: 'initialize', name: 'killedOrHeld' },
+    { step: 'initialize', name: 'held' },
   );
   const journal = new Journal(client, []);
   const engine = new StepFunctionsEngine(
@@ -94,7 +73,7 @@ async function boot(steps: Steps, options: { dies?: (input: Input) => boolean; h
     definition: DEFINITION,
     roleArn: 'arn:aws:iam::000000000000:role/test',
   });
-  engines.push(engine);
+  store.engines.push(engine);
   await engine.recover();
   return { engine, journal, dead };
 }

@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalClock } from '../../local/clock.ts';
 import { dynamoClient, startDynamo } from '../../local/dynamo.ts';
 import { type Integrations, StepFunctionsEngine } from '../../local/sfn/engine.ts';
 import { JOURNAL_TABLE, Journal } from '../../local/sfn/journal.ts';
 import { ACCOUNT, REGION } from '../../local/template.ts';
 import { eventually } from '../support/cloud.ts';
+import { journalStore, killAtJournalWrite } from '../support/journal-store.ts';
 
 /**
  * A process killed between two journal writes of one step, then started again on the same journal.
@@ -78,32 +79,12 @@ type Input = {
   ExpressionAttributeValues?: Record<string, unknown>;
 };
 
-let server: Server;
-let endpoint: string;
-const engines: StepFunctionsEngine[] = [];
+const store = journalStore();
 let run = 0;
-
-beforeAll(async () => {
-  server = await startDynamo(0, undefined);
-  endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  await new Journal(dynamoClient(endpoint)).ensureTable();
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  // Each test's processes are gone before the next one starts: two live engines on one journal are
-  // two processes on one data directory, which the local cloud's store refuses.
-  // A killed process cannot record its clean stop, and says so: expected here.
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-  for (const engine of engines.splice(0)) await engine.close();
-  vi.restoreAllMocks();
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
 
 /** A process: its own client, journal, clock and engine on the shared store. `dies` picks the write it never makes. */
 async function boot(dies?: (input: Input) => boolean, go = true, slow?: (input: Input) => number) {
-  const client = dynamoClient(endpoint);
+  const client = dynamoClient(store.endpoint);
   const requests: string[] = [];
   client.middlewareStack.add(
     (next) => async (args) => {
@@ -118,21 +99,8 @@ async function boot(dies?: (input: Input) => boolean, go = true, slow?: (input: 
     { step: 'initialize', name: 'observed' },
   );
   const journal = new Journal(client, []);
-  const dead = { at: undefined as string | undefined };
-  if (dies) {
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const input = args.input as Input;
-        if (dead.at || (input.TableName === JOURNAL_TABLE && dies(input))) {
-          dead.at ??= JSON.stringify(input).slice(0, 200);
-          // Killed: this write and every later one of this process never reach the store.
-          throw Object.assign(new Error('Injected: the process is gone'), { name: 'InternalServerError' });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'killedHere' },
-    );
-  }
+  // Killed: this write and every later one of this process never reach the store.
+  const dead = dies ? killAtJournalWrite(client, dies) : { at: undefined };
   const integrations = new FakeIntegrations(go);
   const engine = new StepFunctionsEngine(
     journal,
@@ -147,7 +115,7 @@ async function boot(dies?: (input: Input) => boolean, go = true, slow?: (input: 
     definition: DEFINITION,
     roleArn: 'arn:aws:iam::000000000000:role/test',
   });
-  engines.push(engine);
+  store.engines.push(engine);
   await engine.recover();
   return { engine, journal, integrations, dead, requests, client };
 }
@@ -288,13 +256,13 @@ describe('recovery', () => {
   // Each test on a store of its own: what the tests above left running is not theirs to count.
   const stores: Server[] = [];
   beforeEach(async () => {
-    const store = await startDynamo(0, undefined);
-    stores.push(store);
-    endpoint = `http://127.0.0.1:${(store.address() as { port: number }).port}`;
-    await new Journal(dynamoClient(endpoint)).ensureTable();
+    const own = await startDynamo(0, undefined);
+    stores.push(own);
+    store.endpoint = `http://127.0.0.1:${(own.address() as { port: number }).port}`;
+    await new Journal(dynamoClient(store.endpoint)).ensureTable();
   });
   afterAll(async () => {
-    for (const store of stores) await new Promise((resolve) => store.close(resolve));
+    for (const own of stores) await new Promise((resolve) => own.close(resolve));
   });
 
   /** Three executions waiting (parked) in Park, left by a process that stopped cleanly. */
@@ -311,7 +279,7 @@ describe('recovery', () => {
 
   it('finds running executions by their index, reads no history, and drops entries of executions that are gone', async () => {
     const { arns } = await threeWaiting();
-    const doc = DynamoDBDocumentClient.from(dynamoClient(endpoint));
+    const doc = DynamoDBDocumentClient.from(dynamoClient(store.endpoint));
     const ghost = `arn:aws:states:${REGION}:${ACCOUNT}:execution:crash-window:never-created`;
     await doc.send(
       new PutCommand({
@@ -340,7 +308,7 @@ describe('recovery', () => {
 
   it('builds the index once from a journal written before it had one', async () => {
     const { names, arns } = await threeWaiting();
-    const doc = DynamoDBDocumentClient.from(dynamoClient(endpoint));
+    const doc = DynamoDBDocumentClient.from(dynamoClient(store.endpoint));
     const { Items = [] } = await doc.send(
       new QueryCommand({
         TableName: JOURNAL_TABLE,
