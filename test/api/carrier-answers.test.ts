@@ -3,10 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EasyPostCarrier } from '../../functions/adapters/easypost-carrier.ts';
 import { CarrierUnavailableError } from '../../functions/domain/errors.ts';
-import type { ShipmentAddress, ShipmentRequest } from '../../functions/domain/ports.ts';
-import { DEVICE_PARCEL } from '../../functions/domain/shipping.ts';
 import { readBody } from '../../local/body.ts';
 import { CarrierService } from '../../local/carrier-service.ts';
+import { shipmentRequest } from '../support/shipments.ts';
 
 /**
  * A carrier whose answer starts but never arrives whole: the headers come, then the connection drops,
@@ -27,31 +26,6 @@ let proxyUrl: string;
 let spoil: { route: RegExp; how: 'cut' | 'stall' | 'garble' } | undefined;
 /** Answers left hanging, to end when the test is over. */
 const hanging = new Set<ServerResponse>();
-
-const ADA: ShipmentAddress = {
-  name: 'Ada Example',
-  street: ['7 Engine Lane'],
-  postcode: 'E1 6AN',
-  city: 'London',
-  country: 'GB',
-};
-const DEPOT: ShipmentAddress = {
-  name: 'Acme depot',
-  street: ['1 Rue du Dépôt'],
-  postcode: '1000',
-  city: 'Brussels',
-  country: 'BE',
-};
-const request = (reference: string): ShipmentRequest => ({
-  reference,
-  rma: 'RMA-7QK2M9XW4B1D',
-  from: ADA,
-  to: DEPOT,
-  service: 'ground',
-  box: false,
-  returnLabel: true,
-  parcel: DEVICE_PARCEL,
-});
 
 async function forward(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readBody(incoming);
@@ -113,7 +87,7 @@ const carrier = () => new EasyPostCarrier({ url: proxyUrl, apiKey: API_KEY, time
 
 describe('a carrier answer that does not arrive whole is the carrier not answering', () => {
   it('issues the label through the proxy when nothing is spoilt', async () => {
-    const issued = await carrier().createShipment(request('acme/RMA-PROXIED00001/to-depot-device'));
+    const issued = await carrier().createShipment(shipmentRequest('acme/RMA-PROXIED00001/to-depot-device'));
     expect(issued.trackingNumber).toMatch(/^FFX\d{12}$/);
     expect(Buffer.from(issued.labelPdf.subarray(0, 5)).toString()).toBe('%PDF-');
   });
@@ -125,14 +99,14 @@ describe('a carrier answer that does not arrive whole is the carrier not answeri
   ] as const) {
     it(`fails as an outage when ${what}'s answer is cut after its headers`, async () => {
       spoil = { route, how: 'cut' };
-      await expect(carrier().createShipment(request(`acme/RMA-CUT/${what}`))).rejects.toThrow(
+      await expect(carrier().createShipment(shipmentRequest(`acme/RMA-CUT/${what}`))).rejects.toThrow(
         CarrierUnavailableError,
       );
     });
 
     it(`fails as an outage when the rest of ${what}'s answer does not come in time`, async () => {
       spoil = { route, how: 'stall' };
-      await expect(carrier().createShipment(request(`acme/RMA-STALLED/${what}`))).rejects.toThrow(
+      await expect(carrier().createShipment(shipmentRequest(`acme/RMA-STALLED/${what}`))).rejects.toThrow(
         CarrierUnavailableError,
       );
     });
@@ -140,19 +114,19 @@ describe('a carrier answer that does not arrive whole is the carrier not answeri
 
   it('fails as an outage when the answer is not the JSON the API speaks', async () => {
     spoil = { route: /^\/v2\/shipments$/, how: 'garble' };
-    await expect(carrier().createShipment(request('acme/RMA-GARBLED00001/x'))).rejects.toThrow(
+    await expect(carrier().createShipment(shipmentRequest('acme/RMA-GARBLED00001/x'))).rejects.toThrow(
       CarrierUnavailableError,
     );
   });
 
   it('asks again after a cut answer and gets the same label: the step’s retry buys once', async () => {
     spoil = { route: /\/buy$/, how: 'cut' };
-    await expect(carrier().createShipment(request('acme/RMA-RETRIED00001/x'))).rejects.toThrow(
+    await expect(carrier().createShipment(shipmentRequest('acme/RMA-RETRIED00001/x'))).rejects.toThrow(
       CarrierUnavailableError,
     );
     spoil = undefined;
-    const again = await carrier().createShipment(request('acme/RMA-RETRIED00001/x'));
-    const once = await carrier().createShipment(request('acme/RMA-RETRIED00001/x'));
+    const again = await carrier().createShipment(shipmentRequest('acme/RMA-RETRIED00001/x'));
+    const once = await carrier().createShipment(shipmentRequest('acme/RMA-RETRIED00001/x'));
     expect(again.trackingNumber).toBe(once.trackingNumber);
   });
 });

@@ -12,14 +12,13 @@ import {
 import { localPost } from '../../functions/adapters/local-carrier.ts';
 import { CarrierUnavailableError } from '../../functions/domain/errors.ts';
 import { BrandPolicy as PolicySchema } from '../../functions/domain/policy.ts';
-import type { ShipmentAddress, ShipmentRequest } from '../../functions/domain/ports.ts';
-import { DEVICE_PARCEL } from '../../functions/domain/shipping.ts';
 import { readBody } from '../../local/body.ts';
 import { CarrierService } from '../../local/carrier-service.ts';
 import { examplePolicy } from '../support/brands.ts';
 import { eventually } from '../support/cloud.ts';
 import { scanCode128 } from '../support/code128.ts';
 import { imageRow, pdfImages, pdfText } from '../support/pdf.ts';
+import { ADA, DEPOT, shipmentRequest } from '../support/shipments.ts';
 
 /**
  * The EasyPost-shaped carrier adapter against the local carrier service (issue 15): the adapter's own
@@ -30,34 +29,6 @@ const SECRET = 'whsec-local-test';
 let service: CarrierService;
 let receiver: Server;
 const received: { signature: string | undefined; body: string }[] = [];
-
-const ADA: ShipmentAddress = {
-  name: 'Ada Example',
-  street: ['7 Engine Lane', 'Flat 2'],
-  postcode: 'E1 6AN',
-  city: 'London',
-  country: 'GB',
-  phone: '+44 20 7946 0000',
-};
-const DEPOT: ShipmentAddress = {
-  name: 'Acme depot',
-  street: ['1 Rue du Dépôt'],
-  postcode: '1000',
-  city: 'Brussels',
-  country: 'BE',
-};
-
-const request = (reference: string, overrides: Partial<ShipmentRequest> = {}): ShipmentRequest => ({
-  reference,
-  rma: 'RMA-7QK2M9XW4B1D',
-  from: ADA,
-  to: DEPOT,
-  service: 'ground',
-  box: false,
-  returnLabel: true,
-  parcel: DEVICE_PARCEL,
-  ...overrides,
-});
 
 beforeAll(async () => {
   service = await CarrierService.start({ port: 0, apiKey: API_KEY, webhookSecret: SECRET, now: Date.now });
@@ -83,7 +54,7 @@ const carrier = () => new EasyPostCarrier({ url: service.url, apiKey: API_KEY })
 
 describe('the carrier adapter against the local carrier service', () => {
   it('creates, buys and fetches a 4x6 label whose barcode scans back to the tracking number', async () => {
-    const issued = await carrier().createShipment(request('acme/RMA-7QK2M9XW4B1D/to-depot-device'));
+    const issued = await carrier().createShipment(shipmentRequest('acme/RMA-7QK2M9XW4B1D/to-depot-device'));
     expect(issued.carrier).toBe('fairfix-local-post');
     expect(issued.trackingNumber).toMatch(/^FFX\d{12}$/);
     const [barcode] = pdfImages(issued.labelPdf).filter((image) => !image.isMask);
@@ -103,9 +74,11 @@ describe('the carrier adapter against the local carrier service', () => {
   });
 
   it('answers the shipment already bought for a reference: a retried step gets the same label, not a second', async () => {
-    const first = await carrier().createShipment(request('acme/RMA-7QK2M9XW4B1D/to-customer-device'));
-    const again = await carrier().createShipment(request('acme/RMA-7QK2M9XW4B1D/to-customer-device'));
-    const other = await carrier().createShipment(request('acme/RMA-7QK2M9XW4B1D/to-customer-device-2'));
+    const first = await carrier().createShipment(shipmentRequest('acme/RMA-7QK2M9XW4B1D/to-customer-device'));
+    const again = await carrier().createShipment(shipmentRequest('acme/RMA-7QK2M9XW4B1D/to-customer-device'));
+    const other = await carrier().createShipment(
+      shipmentRequest('acme/RMA-7QK2M9XW4B1D/to-customer-device-2'),
+    );
     expect(again.trackingNumber).toBe(first.trackingNumber);
     expect(other.trackingNumber).not.toBe(first.trackingNumber);
   });
@@ -114,7 +87,7 @@ describe('the carrier adapter against the local carrier service', () => {
     const depot = DEPOT;
     const customer = ADA;
     const express = await carrier().createShipment(
-      request('acme/RMA-EXPRESS00001/to-customer-device', {
+      shipmentRequest('acme/RMA-EXPRESS00001/to-customer-device', {
         service: 'express',
         returnLabel: false,
         from: depot,
@@ -130,7 +103,7 @@ describe('the carrier adapter against the local carrier service', () => {
 
   it('refuses a wrong API key, and the adapter tells it as the carrier not answering', async () => {
     const wrong = new EasyPostCarrier({ url: service.url, apiKey: 'not-the-key' });
-    await expect(wrong.createShipment(request('acme/RMA-WRONGKEY0001/x'))).rejects.toThrow(
+    await expect(wrong.createShipment(shipmentRequest('acme/RMA-WRONGKEY0001/x'))).rejects.toThrow(
       CarrierUnavailableError,
     );
     const response = await fetch(`${service.url}/v2/shipments`, { method: 'POST', body: '{}' });
@@ -190,19 +163,21 @@ describe('the carrier adapter against the local carrier service', () => {
     );
     // Through the adapter, the refusal is the carrier's, told as it not answering: no label, no parcel.
     await expect(
-      carrier().createShipment(request('acme/RMA-NOZIP0000001/x', { to: { ...DEPOT, postcode: '' } })),
+      carrier().createShipment(
+        shipmentRequest('acme/RMA-NOZIP0000001/x', { to: { ...DEPOT, postcode: '' } }),
+      ),
     ).rejects.toThrow(CarrierUnavailableError);
   });
 
   it('fails as an outage while the local post is down', async () => {
     localPost.down = true;
-    await expect(carrier().createShipment(request('acme/RMA-OUTAGE000001/x'))).rejects.toThrow(
+    await expect(carrier().createShipment(shipmentRequest('acme/RMA-OUTAGE000001/x'))).rejects.toThrow(
       CarrierUnavailableError,
     );
   });
 
   it('tracks a parcel and POSTs a tracking webhook signed over its raw body', async () => {
-    const issued = await carrier().createShipment(request('acme/RMA-TRACKED00001/to-depot-device'));
+    const issued = await carrier().createShipment(shipmentRequest('acme/RMA-TRACKED00001/to-depot-device'));
     const tracker = await carrier().track(issued.trackingNumber);
     expect(tracker).toMatchObject({
       object: 'Tracker',
@@ -255,7 +230,7 @@ describe('the carrier adapter against the local carrier service', () => {
     try {
       scheduled.addWebhook(`http://127.0.0.1:${(hook.address() as AddressInfo).port}/`);
       await new EasyPostCarrier({ url: scheduled.url, apiKey: API_KEY }).createShipment(
-        request('acme/RMA-SCHEDULED001/x'),
+        shipmentRequest('acme/RMA-SCHEDULED001/x'),
       );
       await eventually(async () => (heard.includes('delivered') ? heard : undefined), 10_000, 'the delivery');
       expect(heard).toEqual(['in_transit', 'out_for_delivery', 'delivered']);
@@ -282,7 +257,7 @@ describe('the carrier adapter against the local carrier service', () => {
     try {
       scheduled.addWebhook(`http://127.0.0.1:${(failing.address() as AddressInfo).port}/`);
       const label = await new EasyPostCarrier({ url: scheduled.url, apiKey: API_KEY }).createShipment(
-        request('acme/RMA-UNHEARD0001/x'),
+        shipmentRequest('acme/RMA-UNHEARD0001/x'),
       );
       const warning = await eventually(
         async () => warnings.find((line) => line.includes(label.trackingNumber)),
@@ -303,12 +278,12 @@ describe('the carrier adapter against the local carrier service', () => {
     try {
       const configured = new ConfiguredCarrier();
       const bought = await configured.createShipment(
-        request('acme/RMA-ACCOUNT00001/x', { carrier: 'account' }),
+        shipmentRequest('acme/RMA-ACCOUNT00001/x', { carrier: 'account' }),
       );
       // The account knows the parcel it sold: it can follow it.
       expect((await carrier().track(bought.trackingNumber)).tracking_code).toBe(bought.trackingNumber);
       const local = await configured.createShipment(
-        request('acme/RMA-LOCALPOST001/x', { carrier: 'local-post' }),
+        shipmentRequest('acme/RMA-LOCALPOST001/x', { carrier: 'local-post' }),
       );
       await expect(carrier().track(local.trackingNumber)).rejects.toThrow(CarrierUnavailableError);
       const [barcode] = pdfImages(local.labelPdf).filter((image) => !image.isMask);
