@@ -211,14 +211,20 @@ describe('the carrier adapter against the local carrier service', () => {
     expect((await carrier().tracker(tracker.id)).status).toBe('delivered');
   });
 
-  it('moves a bought parcel on by itself when told to track on a schedule: in transit, out for delivery, delivered', async () => {
-    const scheduled = await CarrierService.start({
+  /** A carrier service that moves every bought parcel on by itself, a step each 50 ms. */
+  const scheduledService = () =>
+    CarrierService.start({
       port: 0,
       apiKey: API_KEY,
       webhookSecret: SECRET,
       now: Date.now,
       trackEveryMs: 50,
     });
+  const listening = (server: Server) =>
+    new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+
+  it('moves a bought parcel on by itself when told to track on a schedule: in transit, out for delivery, delivered', async () => {
+    const scheduled = await scheduledService();
     const heard: string[] = [];
     const hook = createServer(async (incoming, response) => {
       const body = (await readBody(incoming)).toString('utf8');
@@ -226,7 +232,7 @@ describe('the carrier adapter against the local carrier service', () => {
         heard.push((JSON.parse(body) as EasyPostEvent).result.status);
       response.writeHead(204).end();
     });
-    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    await listening(hook);
     try {
       scheduled.addWebhook(`http://127.0.0.1:${(hook.address() as AddressInfo).port}/`);
       await new EasyPostCarrier({ url: scheduled.url, apiKey: API_KEY }).createShipment(
@@ -241,15 +247,9 @@ describe('the carrier adapter against the local carrier service', () => {
   });
 
   it('says so when a scheduled move cannot reach a webhook, rather than dropping it without a word', async () => {
-    const scheduled = await CarrierService.start({
-      port: 0,
-      apiKey: API_KEY,
-      webhookSecret: SECRET,
-      now: Date.now,
-      trackEveryMs: 50,
-    });
+    const scheduled = await scheduledService();
     const failing = createServer((_incoming, response) => response.writeHead(503).end());
-    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    await listening(failing);
     const warnings: string[] = [];
     const warn = vi.spyOn(console, 'warn').mockImplementation((...words: unknown[]) => {
       warnings.push(words.join(' '));
